@@ -1,0 +1,93 @@
+# Marquee - box office and lobby kiosk.
+#
+#   make          build ./marquee
+#   make run      set up (packages, private PostgreSQL under ./var, demo data) and open the app
+#   make check    the whole test suite (unit, ASan/UBSan, valgrind, database, race, end-to-end)
+#   make bench    benchmarks, as ratios against baselines run on the same server
+#   make deb      the Debian package
+#
+# CFLAGS, OPT and WARN may be overridden: make OPT=-O0 WARN=
+
+CC      ?= cc
+OPT     ?= -O2 -g
+WARN    ?= -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+           -Wpointer-arith -Wcast-qual -Wvla -Werror
+PKGS     = libpq ncursesw panelw menuw formw libsodium libqrencode
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(shell cups-config --cflags 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(shell cups-config --libs 2>/dev/null)
+VERSION := $(shell sed -n '1s/.*(\(.*\)).*/\1/p' debian/changelog 2>/dev/null || echo 0.1.0)
+CPPFLAGS += -D_GNU_SOURCE -DMARQUEE_VERSION='"$(VERSION)"' -Isrc -Iui -Iprinters
+ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP
+
+B        ?= build
+CORE_SRC := $(sort $(wildcard src/*.c printers/*.c))
+CORE_SRC := $(filter-out src/main.c,$(CORE_SRC))
+UI_SRC   := $(sort $(wildcard ui/*.c))
+CORE_OBJ := $(CORE_SRC:%.c=$(B)/%.o)
+UI_OBJ   := $(UI_SRC:%.c=$(B)/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c bench/*.c))
+TOOL_BIN := $(TOOL_SRC:%.c=$(B)/%)
+
+.PHONY: all run check bench deb clean deps unit tools asan
+all: marquee
+
+marquee: $(B)/marquee
+	cp $< $@
+
+$(B)/marquee: $(B)/src/main.o $(CORE_OBJ) $(UI_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# One cmocka program per module, linked with the core (never with ui/).
+$(B)/tests/test-%: tests/unit/test-%.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka -lpthread -lm
+
+# Test tools and benchmarks: plain programs over the core.
+$(B)/tests/tools/%: tests/tools/%.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
+$(B)/bench/%: bench/%.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
+
+unit: $(UNIT_BIN)
+tools: $(TOOL_BIN)
+
+# The same build with AddressSanitizer and UndefinedBehaviorSanitizer.
+asan:
+	$(MAKE) B=build/asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" build/asan/marquee unit
+
+deps:
+	@scripts/deps.sh all
+
+run:
+	@scripts/deps.sh run
+	@$(MAKE) --no-print-directory marquee
+	@scripts/run.sh
+
+check:
+	@scripts/deps.sh check
+	@$(MAKE) --no-print-directory marquee unit tools
+	@$(MAKE) --no-print-directory asan
+	@tests/run.sh
+
+bench:
+	@scripts/deps.sh check
+	@$(MAKE) --no-print-directory marquee tools
+	@bench/run.sh
+
+deb:
+	@scripts/deps.sh deb
+	dpkg-buildpackage -us -uc -b
+
+clean:
+	rm -rf $(B) marquee
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,23 @@
+-- 003_roles.sql - who may do what. Terminals log in as a role that is a
+-- member of marquee_terminal, which may only EXECUTE the functions of api.
+
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'marquee_terminal') THEN
+        CREATE ROLE marquee_terminal NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'marquee_term') THEN
+        CREATE ROLE marquee_term LOGIN IN ROLE marquee_terminal;
+    END IF;
+END $$;
+
+REVOKE ALL ON SCHEMA core FROM PUBLIC;
+REVOKE ALL ON ALL TABLES IN SCHEMA core FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA core FROM PUBLIC;
+REVOKE ALL ON SCHEMA public FROM PUBLIC;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA api FROM PUBLIC;
+GRANT USAGE ON SCHEMA api TO marquee_terminal;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA api TO marquee_terminal;
+ALTER DEFAULT PRIVILEGES IN SCHEMA api REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+ALTER DEFAULT PRIVILEGES IN SCHEMA api GRANT EXECUTE ON FUNCTIONS TO marquee_terminal;
+ALTER DEFAULT PRIVILEGES IN SCHEMA core REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;

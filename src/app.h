@@ -1,0 +1,33 @@
+/* app.h - what every command gets: the configuration and where the database is. */
+#ifndef MARQUEE_APP_H
+#define MARQUEE_APP_H
+
+#include "config.h"
+#include "db.h"
+
+struct app {
+	struct config	 cfg;
+	const char	*dsn_arg;	/* --dsn, or NULL */
+	const char	*config_arg;	/* --config, or NULL */
+};
+
+/* The connection string: --dsn, else $MARQUEE_DSN, else the file's dsn,
+ * else "" (libpq's own defaults). */
+const char *app_dsn(const struct app *app);
+/* Connects and applies the terminal's session settings. On failure prints
+ * a one-line reason and returns NULL. */
+struct db *app_connect(const struct app *app);
+/* The directory holding the sql/ files: $MARQUEE_SQLDIR, else sql/ beside the
+ * binary, else /usr/share/marquee/sql. Returns a new string. */
+char *app_sqldir(void);
+
+/* Commands: each returns the process exit status. */
+int cmd_db(struct app *app, int argc, char **argv);
+int cmd_keys(struct app *app, int argc, char **argv);
+int cmd_ticket(struct app *app, int argc, char **argv);
+int cmd_scan(struct app *app, int argc, char **argv);
+int cmd_notify(struct app *app, int argc, char **argv);
+/* The screens (ui/): the app with no subcommand. */
+int ui_main(struct app *app);
+
+#endif

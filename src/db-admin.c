@@ -1,0 +1,314 @@
+/* db-admin.c - `marquee db migrate` and `marquee db demo`. */
+#include "app.h"
+#include "auth.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *
+app_dsn(const struct app *app)
+{
+	const char *env = getenv("MARQUEE_DSN");
+
+	if (app->dsn_arg != NULL)
+		return app->dsn_arg;
+	if (env != NULL && *env != '\0')
+		return env;
+	return app->cfg.dsn != NULL ? app->cfg.dsn : "";
+}
+
+struct db *
+app_connect(const struct app *app)
+{
+	char *cause = NULL;
+	struct db *db = db_open(app_dsn(app), &cause);
+
+	if (db == NULL) {
+		fprintf(stderr, "marquee: %s\n", cause);
+		free(cause);
+	}
+	return db;
+}
+
+static bool
+is_dir(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+char *
+app_sqldir(void)
+{
+	const char *env = getenv("MARQUEE_SQLDIR");
+	char exe[PATH_MAX], *slash, *dir;
+	ssize_t n;
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			dir = xasprintf("%s/sql", exe);
+			if (is_dir(dir))
+				return dir;
+			free(dir);
+		}
+	}
+	return xstrdup("/usr/share/marquee/sql");
+}
+
+/* Reads a whole file. Returns a new string, or NULL with errno set. */
+static char *
+read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text;
+	long len;
+
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+		fclose(f);
+		return NULL;
+	}
+	text = xmalloc((size_t)len + 1);
+	if (fread(text, 1, (size_t)len, f) != (size_t)len) {
+		fclose(f);
+		free(text);
+		errno = EIO;
+		return NULL;
+	}
+	text[len] = '\0';
+	fclose(f);
+	return text;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Lists the migration files (NNN_name.sql) of dir in order. Returns how
+ * many, or -1; *names is a new array of new strings. */
+static int
+list_migrations(const char *dir, char ***names)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	*names = NULL;
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		if (len < 9 || strcmp(e->d_name + len - 4, ".sql") != 0 ||
+		    strspn(e->d_name, "0123456789") != 3 || e->d_name[3] != '_')
+			continue;
+		*names = xreallocarray(*names, (size_t)n + 1, sizeof **names);
+		(*names)[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(*names, (size_t)n, sizeof **names, name_cmp);
+	return n;
+}
+
+static int
+run_simple(struct db *db, const char *sql)
+{
+	PGresult *res = db_exec(db, DB_ONCE, sql, 0, NULL);
+
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+/* Applies one file in its own transaction, recording it. Returns 0 or -1. */
+static int
+apply_migration(struct db *db, const char *dir, const char *name)
+{
+	char *path = xasprintf("%s/%s", dir, name), *text;
+	const char *params[1] = { name };
+	PGresult *res;
+
+	text = read_file(path);
+	if (text == NULL) {
+		fprintf(stderr, "marquee: %s: %s\n", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (run_simple(db, "BEGIN") != 0)
+		goto fail;
+	if (db_script(db, text) != 0)
+		goto fail;
+	res = db_exec(db, DB_ONCE, "INSERT INTO marquee_meta.migration (name) VALUES ($1)", 1, params);
+	if (res == NULL)
+		goto fail;
+	PQclear(res);
+	if (run_simple(db, "COMMIT") != 0)
+		goto fail;
+	printf("applied %s\n", name);
+	free(text);
+	free(path);
+	return 0;
+fail:
+	fprintf(stderr, "marquee: %s: %s\n", path, db_error(db));
+	if (db_connected(db))
+		(void)run_simple(db, "ROLLBACK");
+	free(text);
+	free(path);
+	return -1;
+}
+
+static int
+db_migrate(struct db *db)
+{
+	char *dir = app_sqldir(), **names;
+	int n, rc = 0, applied = 0;
+
+	n = list_migrations(dir, &names);
+	if (n <= 0) {
+		fprintf(stderr, "marquee: no migrations found in %s (set MARQUEE_SQLDIR)\n", dir);
+		free(dir);
+		return 1;
+	}
+	if (run_simple(db, "SET client_min_messages = warning") != 0 ||
+	    run_simple(db, "SELECT pg_advisory_lock(7346298)") != 0 ||
+	    run_simple(db, "CREATE SCHEMA IF NOT EXISTS marquee_meta") != 0 ||
+	    run_simple(db, "CREATE TABLE IF NOT EXISTS marquee_meta.migration ("
+	                   " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())") != 0) {
+		fprintf(stderr, "marquee: db migrate: %s\n", db_error(db));
+		rc = 1;
+		goto out;
+	}
+	for (int i = 0; i < n && rc == 0; i++) {
+		const char *params[1] = { names[i] };
+		PGresult *res = db_exec(db, DB_SAFE,
+		                        "SELECT 1 FROM marquee_meta.migration WHERE name = $1", 1, params);
+		if (res == NULL) {
+			fprintf(stderr, "marquee: db migrate: %s\n", db_error(db));
+			rc = 1;
+			break;
+		}
+		if (PQntuples(res) == 0) {
+			if (apply_migration(db, dir, names[i]) != 0)
+				rc = 1;
+			else
+				applied++;
+		}
+		PQclear(res);
+	}
+	if (rc == 0)
+		printf("database is up to date (%d migration%s applied now, %d in all)\n",
+		       applied, applied == 1 ? "" : "s", n);
+out:
+	(void)run_simple(db, "SELECT pg_advisory_unlock(7346298)");
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(dir);
+	return rc;
+}
+
+struct demo_user {
+	const char *username, *email, *full_name, *role, *password;
+};
+
+/* The demo accounts; their passwords are in the README. */
+static const struct demo_user demo_users[] = {
+	{ "cashier", NULL, "Casey Cashier", "cashier", "cashier1" },
+	{ "manager", NULL, "Morgan Manager", "manager", "manager1" },
+	{ NULL, "alice@example.com", "Alice Customer", "customer", "alice123" },
+};
+
+static int
+db_demo(struct db *db)
+{
+	char *dir = app_sqldir(), *path = xasprintf("%s/demo.sql", dir), *text;
+	PGresult *res;
+	int rc = 1;
+
+	text = read_file(path);
+	if (text == NULL) {
+		fprintf(stderr, "marquee: %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	if (run_simple(db, "SET client_min_messages = warning") != 0 || run_simple(db, "BEGIN") != 0 ||
+	    db_script(db, text) != 0)
+		goto fail;
+	for (size_t i = 0; i < sizeof demo_users / sizeof demo_users[0]; i++) {
+		const struct demo_user *u = &demo_users[i];
+		char hash[crypto_pwhash_STRBYTES];
+		const char *params[5] = { u->username, u->email, u->full_name, u->role, hash };
+
+		if (auth_hash(u->password, hash) != 0) {
+			fprintf(stderr, "marquee: db demo: cannot hash a password (out of memory)\n");
+			goto fail;
+		}
+		res = db_exec(db, DB_ONCE,
+		              "INSERT INTO core.app_user (username, email, full_name, role, pw_hash)"
+		              " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING", 5, params);
+		if (res == NULL)
+			goto fail;
+		PQclear(res);
+	}
+	if (run_simple(db, "COMMIT") != 0)
+		goto fail;
+	res = db_exec(db, DB_SAFE,
+	              "SELECT (SELECT count(*) FROM core.location) AS cinemas,"
+	              " (SELECT count(*) FROM core.auditorium) AS halls,"
+	              " (SELECT count(*) FROM core.movie) AS films,"
+	              " (SELECT count(*) FROM core.showtime WHERE starts_at >= now()) AS shows", 0, NULL);
+	if (res != NULL) {
+		printf("demo data: %s cinemas, %s halls, %s films, %s upcoming showtimes\n",
+		       db_value(res, 0, "cinemas"), db_value(res, 0, "halls"), db_value(res, 0, "films"),
+		       db_value(res, 0, "shows"));
+		PQclear(res);
+	}
+	rc = 0;
+	goto out;
+fail:
+	fprintf(stderr, "marquee: db demo: %s\n", db_error(db));
+	if (db_connected(db))
+		(void)run_simple(db, "ROLLBACK");
+out:
+	free(text);
+	free(path);
+	free(dir);
+	return rc;
+}
+
+int
+cmd_db(struct app *app, int argc, char **argv)
+{
+	struct db *db;
+	int rc;
+
+	if (argc != 2 || (strcmp(argv[1], "migrate") != 0 && strcmp(argv[1], "demo") != 0)) {
+		fprintf(stderr, "usage: marquee db migrate|demo\n");
+		return 2;
+	}
+	if (auth_init() != 0) {
+		fprintf(stderr, "marquee: cannot initialise libsodium\n");
+		return 1;
+	}
+	if ((db = app_connect(app)) == NULL)
+		return 1;
+	rc = strcmp(argv[1], "migrate") == 0 ? db_migrate(db) : db_demo(db);
+	db_close(db);
+	return rc;
+}

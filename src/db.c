@@ -1,0 +1,263 @@
+/* db.c - the one path every query takes to PostgreSQL: parameters only,
+ * SQLSTATE kept for the caller, a broken connection reset and a safe call
+ * retried once. Modelled on psql's PSQLexec/AcceptResult/CheckConnection. */
+#include "db.h"
+#include "util.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+db_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;	/* notices are for psql users, not for a cashier's screen */
+}
+
+static void
+db_fail(struct db *db, const char *sqlstate, const char *message)
+{
+	size_t len;
+
+	free(db->error);
+	db->error = xstrdup(message != NULL && *message != '\0' ? message : "unknown database error");
+	len = strlen(db->error);
+	while (len > 0 && (db->error[len - 1] == '\n' || db->error[len - 1] == ' '))
+		db->error[--len] = '\0';
+	strlcpy_m(db->sqlstate, sqlstate != NULL ? sqlstate : "", sizeof db->sqlstate);
+}
+
+static void
+db_clear_error(struct db *db)
+{
+	free(db->error);
+	db->error = NULL;
+	db->sqlstate[0] = '\0';
+}
+
+/* Session settings, run on every new connection. */
+static int
+db_session_setup(struct db *db)
+{
+	char minutes[16];
+	const char *params[1] = { minutes };
+	PGresult *res;
+	int ok;
+
+	PQsetNoticeProcessor(db->conn, db_notice, NULL);
+	if (db->hold_minutes <= 0)
+		return 0;
+	snprintf(minutes, sizeof minutes, "%d", db->hold_minutes);
+	res = PQexecParams(db->conn, "SELECT set_config('marquee.hold_minutes', $1, false)",
+	                   1, NULL, params, NULL, NULL, 0);
+	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+	if (!ok)
+		db_fail(db, PQresultErrorField(res, PG_DIAG_SQLSTATE), PQerrorMessage(db->conn));
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+struct db *
+db_open(const char *conninfo, char **cause)
+{
+	const char *keys[] = { "connect_timeout", "fallback_application_name", "dbname", NULL };
+	const char *vals[] = { "5", "marquee", conninfo != NULL ? conninfo : "", NULL };
+	struct db *db = xcalloc(1, sizeof *db);
+
+	db->conninfo = xstrdup(conninfo != NULL ? conninfo : "");
+	db->conn = PQconnectdbParams(keys, vals, 1);
+	if (db->conn == NULL)
+		fatal("out of memory");
+	if (PQstatus(db->conn) != CONNECTION_OK || db_session_setup(db) != 0) {
+		char *msg = xstrdup(db->error != NULL ? db->error : PQerrorMessage(db->conn));
+		*cause = xasprintf("cannot connect to the database: %s", strtrim(msg));
+		free(msg);
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	free(db->conninfo);
+	free(db->error);
+	free(db);
+}
+
+bool
+db_connected(const struct db *db)
+{
+	return db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK;
+}
+
+int
+db_reconnect(struct db *db)
+{
+	if (db_connected(db))
+		return 0;
+	PQreset(db->conn);
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		db_fail(db, "08006", PQerrorMessage(db->conn));
+		return -1;
+	}
+	db->resets++;
+	return db_session_setup(db);
+}
+
+/* Checks a result like psql's AcceptResult. Returns true when it is one the
+ * caller can use; otherwise records the failure. */
+static bool
+db_accept(struct db *db, PGresult *res)
+{
+	if (res != NULL) {
+		switch (PQresultStatus(res)) {
+		case PGRES_TUPLES_OK:
+		case PGRES_COMMAND_OK:
+		case PGRES_EMPTY_QUERY:
+			return true;
+		default:
+			break;
+		}
+	}
+	db_fail(db, res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : "08006",
+	        res != NULL && PQresultErrorMessage(res)[0] != '\0' ? PQresultErrorMessage(res)
+	                                                           : PQerrorMessage(db->conn));
+	return false;
+}
+
+PGresult *
+db_exec(struct db *db, enum db_retry retry, const char *sql, int nparams, const char *const *params)
+{
+	PGresult *res;
+
+	db_clear_error(db);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (!db_connected(db) && db_reconnect(db) != 0)
+			return NULL;
+		res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+		if (db_accept(db, res))
+			return res;
+		PQclear(res);
+		if (PQstatus(db->conn) == CONNECTION_OK)
+			return NULL;	/* the statement failed; the connection is fine */
+		/* The connection broke. Reset it; send again only what is safe. */
+		if (db_reconnect(db) != 0 || retry != DB_SAFE)
+			return NULL;
+	}
+	return NULL;
+}
+
+int
+db_script(struct db *db, const char *sql)
+{
+	PGresult *res;
+	int ok;
+
+	db_clear_error(db);
+	res = PQexec(db->conn, sql);
+	ok = db_accept(db, res);
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+int
+db_set_hold_minutes(struct db *db, int minutes)
+{
+	db->hold_minutes = minutes;
+	return db_session_setup(db);
+}
+
+const char *
+db_error(const struct db *db)
+{
+	if (db->error != NULL)
+		return db->error;
+	return db->conn != NULL ? PQerrorMessage(db->conn) : "no connection";
+}
+
+int
+db_listen(struct db *db, const char *channel, bool on)
+{
+	char sql[96];
+	PGresult *res;
+
+	for (const char *p = channel; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			fatal("db_listen: bad channel name");
+	/* LISTEN takes no parameters; the channel is a checked identifier. */
+	snprintf(sql, sizeof sql, "%s %s", on ? "LISTEN" : "UNLISTEN", channel);
+	res = db_exec(db, DB_SAFE, sql, 0, NULL);
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+int
+db_socket(const struct db *db)
+{
+	return db_connected(db) ? PQsocket(db->conn) : -1;
+}
+
+int
+db_notifications(struct db *db, void (*fn)(const char *, const char *, void *), void *arg)
+{
+	PGnotify *n;
+	int count = 0;
+
+	if (!db_connected(db) || PQconsumeInput(db->conn) == 0) {
+		db_fail(db, "08006", PQerrorMessage(db->conn));
+		return -1;
+	}
+	while ((n = PQnotifies(db->conn)) != NULL) {
+		fn(n->relname, n->extra, arg);
+		PQfreemem(n);
+		count++;
+	}
+	return count;
+}
+
+void
+db_request_id(char out[37])
+{
+	unsigned char b[16];
+
+	randombytes_buf(b, sizeof b);
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+	         b[13], b[14], b[15]);
+}
+
+const char *
+db_value(const PGresult *res, int row, const char *column)
+{
+	int col = PQfnumber(res, column);
+
+	if (col < 0 || row >= PQntuples(res))
+		return "";
+	return PQgetvalue(res, row, col);
+}
+
+long long
+db_int(const PGresult *res, int row, const char *column)
+{
+	return strtoll(db_value(res, row, column), NULL, 10);
+}
+
+bool
+db_isnull(const PGresult *res, int row, const char *column)
+{
+	int col = PQfnumber(res, column);
+
+	return col < 0 || row >= PQntuples(res) || PQgetisnull(res, row, col);
+}

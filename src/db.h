@@ -1,0 +1,58 @@
+/* db.h - the one path every query takes to PostgreSQL. */
+#ifndef MARQUEE_DB_H
+#define MARQUEE_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+struct db {
+	PGconn	*conn;
+	char	*conninfo;
+	char	 sqlstate[6];	/* SQLSTATE of the last failure, "" if none */
+	char	*error;		/* message of the last failure, NULL if none */
+	int	 hold_minutes;	/* session setting, applied again after a reset */
+	int	 resets;	/* how many times the connection was re-established */
+};
+
+enum db_retry { DB_ONCE, DB_SAFE };	/* DB_SAFE: may be sent again after a reset */
+
+/* Connects to conninfo ("" = libpq's defaults, PGHOST etc). Returns a new
+ * handle, or NULL with *cause set (caller frees). */
+struct db *db_open(const char *conninfo, char **cause);
+void       db_close(struct db *db);
+
+/* Runs one statement with text parameters (NULL pointer = SQL NULL). On
+ * success returns the result (caller PQclear()s). On failure returns NULL
+ * with db->error and db->sqlstate set. A broken connection is reset; a
+ * DB_SAFE call (a read, or a write carrying a request_id) is then sent once
+ * more. */
+PGresult  *db_exec(struct db *db, enum db_retry retry, const char *sql, int nparams,
+                   const char *const *params);
+/* Runs a script of statements without parameters (migrations). Returns 0 or -1. */
+int        db_script(struct db *db, const char *sql);
+/* Sets marquee.hold_minutes for this session (kept across resets). */
+int        db_set_hold_minutes(struct db *db, int minutes);
+/* The last failure, for a person to read. */
+const char *db_error(const struct db *db);
+/* True when the connection is up. */
+bool       db_connected(const struct db *db);
+/* Tries to re-establish a broken connection. Returns 0 when it is up. */
+int        db_reconnect(struct db *db);
+
+/* LISTEN/UNLISTEN channel (an identifier of letters, digits and _). */
+int        db_listen(struct db *db, const char *channel, bool on);
+/* Socket to poll for notifications, or -1. */
+int        db_socket(const struct db *db);
+/* Reads pending notifications; calls fn for each. Returns how many, or -1
+ * when the connection broke. */
+int        db_notifications(struct db *db, void (*fn)(const char *channel, const char *payload,
+                                                      void *arg), void *arg);
+
+/* Writes a new random (version 4) UUID, the request_id of one user action. */
+void       db_request_id(char out[37]);
+/* Accessors for results; value is "" for NULL. */
+const char *db_value(const PGresult *res, int row, const char *column);
+long long   db_int(const PGresult *res, int row, const char *column);
+bool        db_isnull(const PGresult *res, int row, const char *column);
+
+#endif

@@ -1,0 +1,91 @@
+/* ids.c - snowflake order ids and Crockford base32 booking codes. The
+ * database makes both (core.next_order_id, core.crockford); this is the same
+ * arithmetic for reading them back and for tests that compare the two. */
+#include "ids.h"
+
+#include <ctype.h>
+#include <string.h>
+
+static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U";
+
+int64_t
+snowflake_make(int64_t unix_ms, int node, int seq)
+{
+	int64_t t = unix_ms - SNOWFLAKE_EPOCH_MS;
+
+	if (t < 0 || t >= (1LL << 41) || node < 0 || node > 1023 || seq < 0 || seq > 4095)
+		return -1;
+	return (t << 22) | ((int64_t)node << 12) | seq;
+}
+
+int
+snowflake_split(int64_t id, struct snowflake *out)
+{
+	if (id < 0)
+		return -1;
+	out->ms = (id >> 22) + SNOWFLAKE_EPOCH_MS;
+	out->node = (int)((id >> 12) & 1023);
+	out->seq = (int)(id & 4095);
+	return 0;
+}
+
+int
+bookcode_encode(uint64_t value, char out[BOOKCODE_LEN + 1])
+{
+	if (value >= (1ULL << 40))
+		return -1;
+	for (int i = 7; i >= 0; i--)
+		out[7 - i] = crockford[(value >> (5 * i)) & 31];
+	out[8] = crockford[value % 37];
+	out[9] = '\0';
+	return 0;
+}
+
+int
+bookcode_parse(const char *text, char out[BOOKCODE_LEN + 1], uint64_t *value)
+{
+	char buf[BOOKCODE_LEN + 1];
+	size_t n = 0;
+	uint64_t v = 0;
+	const char *p;
+
+	for (p = text; *p != '\0'; p++) {
+		int c = toupper((unsigned char)*p);
+
+		if (c == '-' || c == ' ')
+			continue;
+		if (n == BOOKCODE_LEN)
+			return -1;
+		if (c == 'I' || c == 'L')
+			c = '1';
+		else if (c == 'O')
+			c = '0';
+		buf[n++] = (char)c;
+	}
+	if (n != BOOKCODE_LEN)
+		return -1;
+	buf[n] = '\0';
+	for (int i = 0; i < 8; i++) {
+		const char *at = memchr(crockford, buf[i], 32);
+
+		if (at == NULL || buf[i] == '\0')
+			return -1;
+		v = (v << 5) | (uint64_t)(at - crockford);
+	}
+	if (buf[8] == '\0' || memchr(crockford, buf[8], 37) == NULL ||
+	    (uint64_t)((const char *)memchr(crockford, buf[8], 37) - crockford) != v % 37)
+		return -1;
+	memcpy(out, buf, sizeof buf);
+	if (value != NULL)
+		*value = v;
+	return 0;
+}
+
+void
+bookcode_pretty(const char *code, char out[BOOKCODE_LEN + 2])
+{
+	memcpy(out, code, 4);
+	out[4] = '-';
+	memcpy(out + 5, code + 4, 5);
+	out[10] = '\0';
+}

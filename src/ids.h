@@ -1,0 +1,34 @@
+/* ids.h - snowflake order ids and the booking codes customers read out. */
+#ifndef MARQUEE_IDS_H
+#define MARQUEE_IDS_H
+
+#include <stdint.h>
+
+#define SNOWFLAKE_EPOCH_MS 1704067200000LL	/* 2024-01-01T00:00:00Z */
+
+struct snowflake {
+	int64_t	ms;	/* Unix time in milliseconds */
+	int	node;	/* 0..1023 */
+	int	seq;	/* 0..4095 */
+};
+
+/* Builds an id: 41 bits of ms since the epoch, 10 of node, 12 of sequence.
+ * Returns -1 when a part is out of range. */
+int64_t snowflake_make(int64_t unix_ms, int node, int seq);
+/* Splits an id into its parts. Returns 0, or -1 for a negative id. */
+int     snowflake_split(int64_t id, struct snowflake *out);
+
+#define BOOKCODE_LEN 9	/* 8 symbols of 5 bits + 1 check symbol */
+
+/* Writes the Crockford base32 code of a 40-bit value (with its mod-37 check
+ * symbol) into out (BOOKCODE_LEN + 1 bytes). Returns 0, or -1 if value does
+ * not fit in 40 bits. */
+int     bookcode_encode(uint64_t value, char out[BOOKCODE_LEN + 1]);
+/* Reads what a person typed: case, dashes and spaces do not matter, I and L
+ * read as 1, O as 0. Returns 0 with the canonical code in out (and the value
+ * in *value if not NULL), or -1 when it is not a valid code. */
+int     bookcode_parse(const char *text, char out[BOOKCODE_LEN + 1], uint64_t *value);
+/* Formats a canonical code for reading aloud: "ABCD-EFGHJ". */
+void    bookcode_pretty(const char *code, char out[BOOKCODE_LEN + 2]);
+
+#endif
