@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 top=$PWD
 export MARQUEE_TEST_VAR=$top/build/test-var
 export MARQUEE_PGPORT=${MARQUEE_TEST_PGPORT:-54339}
+mkdir -p "$MARQUEE_TEST_VAR"
+scripts/pg.sh destroy "$MARQUEE_TEST_VAR" 2>/dev/null
 rm -rf "$MARQUEE_TEST_VAR"
 mkdir -p "$MARQUEE_TEST_VAR"
-scripts/pg.sh stop "$MARQUEE_TEST_VAR" 2>/dev/null
 MARQUEE_DB=marquee_test scripts/pg.sh start "$MARQUEE_TEST_VAR" || { echo "cannot start PostgreSQL"; exit 1; }
 eval "$(MARQUEE_DB=marquee_test scripts/pg.sh env "$MARQUEE_TEST_VAR")"
 export MARQUEE_SQLDIR=$top/sql
