@@ -30,10 +30,12 @@ BEGIN
 END $$;
 
 CREATE FUNCTION core.remember(p_request_id uuid, p_fn text, p_answer jsonb) RETURNS void
-LANGUAGE sql AS $$
-    INSERT INTO core.request_log (request_id, fn, answer)
-    SELECT p_request_id, p_fn, p_answer WHERE p_request_id IS NOT NULL
-$$;
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF p_request_id IS NOT NULL THEN
+        INSERT INTO core.request_log (request_id, fn, answer) VALUES (p_request_id, p_fn, p_answer);
+    END IF;
+END $$;
 
 -- Hold length for this session: the terminal may ask for fewer minutes
 -- (SET marquee.hold_minutes), never more than the database allows.
@@ -195,6 +197,8 @@ CREATE TYPE api.select_seat_result AS (
 );
 
 -- Holds all the given seats of a showtime for a new order, or none of them.
+-- Written for speed: the seats are found, locked (in seat_id order) and
+-- priced in one statement; the failure paths do the extra work of saying why.
 CREATE FUNCTION api.select_seat(user_id bigint, showtime_id bigint, seats text[],
                                 terminal text, request_id uuid DEFAULT NULL)
 RETURNS api.select_seat_result
@@ -206,20 +210,24 @@ DECLARE
     st core.showtime;
     labels text[];
     ids bigint[];
-    free_ids bigint[];
+    prices bigint[];
+    n_free int;
     busy text[];
     oid bigint;
     until timestamptz;
     code text;
-    cur text;
 BEGIN
-    prev := core.replay(request_id, 'select_seat');
-    IF prev IS NOT NULL THEN
-        RETURN jsonb_populate_record(NULL::api.select_seat_result, prev);
+    IF request_id IS NOT NULL THEN
+        prev := core.replay(request_id, 'select_seat');
+        IF prev IS NOT NULL THEN
+            RETURN jsonb_populate_record(NULL::api.select_seat_result, prev);
+        END IF;
     END IF;
 
     SELECT * INTO st FROM core.showtime s WHERE s.showtime_id = select_seat.showtime_id;
-    SELECT array_agg(DISTINCT upper(btrim(x))) INTO labels FROM unnest(seats) x;
+    IF cardinality(seats) BETWEEN 1 AND 20 THEN
+        SELECT array_agg(DISTINCT upper(btrim(x))) INTO labels FROM unnest(seats) x;
+    END IF;
     IF st.showtime_id IS NULL OR st.cancelled THEN
         res.selection_status := 'unknown_showtime';
         res.message := 'no such showtime';
@@ -240,10 +248,21 @@ BEGIN
         res.selection_status := 'unknown_user';
         res.message := 'no such customer';
     ELSE
-        SELECT array_agg(s.seat_id ORDER BY s.seat_id) INTO ids
-          FROM core.seat s JOIN core.showtime_seat ss
-            ON ss.seat_id = s.seat_id AND ss.showtime_id = st.showtime_id
-         WHERE s.auditorium_id = st.auditorium_id AND s.label = ANY (labels);
+        -- Find, lock and price the wanted seats; count the free ones.
+        SELECT array_agg(l.seat_id), array_agg(l.price),
+               count(*) FILTER (WHERE l.free),
+               array_agg(l.label) FILTER (WHERE NOT l.free)
+          INTO ids, prices, n_free, busy
+          FROM (SELECT ss.seat_id, s.label,
+                       ss.state = 'available' OR (ss.state = 'held' AND ss.held_until <= now()) AS free,
+                       p.amount_cents + k.surcharge_cents AS price
+                  FROM core.seat s
+                  JOIN core.showtime_seat ss ON ss.seat_id = s.seat_id AND ss.showtime_id = st.showtime_id
+                  JOIN core.seat_kind k ON k.kind = s.kind
+                  JOIN core.price p ON p.price_plan_id = st.price_plan_id AND p.type_code = 'adult'
+                 WHERE s.auditorium_id = st.auditorium_id AND s.label = ANY (labels)
+                 ORDER BY ss.seat_id
+                   FOR UPDATE OF ss) l;
         IF coalesce(cardinality(ids), 0) <> cardinality(labels) THEN
             res.selection_status := 'unknown_seat';
             SELECT 'not a seat for sale in this hall: ' || string_agg(x, ', ' ORDER BY x)
@@ -252,28 +271,18 @@ BEGIN
              WHERE NOT EXISTS (SELECT 1 FROM core.seat s JOIN core.showtime_seat ss
                                  ON ss.seat_id = s.seat_id AND ss.showtime_id = st.showtime_id
                                 WHERE s.auditorium_id = st.auditorium_id AND s.label = x);
+            IF res.message IS NULL THEN
+                res.message := 'this showtime has no price for an adult ticket';
+            END IF;
+        ELSIF n_free <> cardinality(ids) THEN
+            res.selection_status := 'unavailable';
+            res.message := 'already taken: ' || array_to_string(busy, ', ');
         END IF;
     END IF;
     IF res.selection_status IS NOT NULL THEN
-        PERFORM core.remember(request_id, 'select_seat', to_jsonb(res));
-        RETURN res;
-    END IF;
-
-    -- Lock the wanted seats in seat_id order and see which are free now.
-    SELECT array_agg(l.seat_id) FILTER (WHERE l.state = 'available' OR
-                                        (l.state = 'held' AND l.held_until <= now())),
-           array_agg(l.label) FILTER (WHERE NOT (l.state = 'available' OR
-                                        (l.state = 'held' AND l.held_until <= now())))
-      INTO free_ids, busy
-      FROM (SELECT ss.seat_id, ss.state, ss.held_until, s.label
-              FROM core.showtime_seat ss JOIN core.seat s USING (seat_id)
-             WHERE ss.showtime_id = st.showtime_id AND ss.seat_id = ANY (ids)
-             ORDER BY ss.seat_id
-               FOR UPDATE OF ss) l;
-    IF coalesce(cardinality(free_ids), 0) <> cardinality(ids) THEN
-        res.selection_status := 'unavailable';
-        res.message := 'already taken: ' || array_to_string(busy, ', ');
-        PERFORM core.remember(request_id, 'select_seat', to_jsonb(res));
+        IF request_id IS NOT NULL THEN
+            PERFORM core.remember(request_id, 'select_seat', to_jsonb(res));
+        END IF;
         RETURN res;
     END IF;
 
@@ -284,23 +293,23 @@ BEGIN
 
     oid := core.next_order_id();
     until := now() + core.hold_interval();
-    SELECT pp.currency INTO cur FROM core.price_plan pp WHERE pp.price_plan_id = st.price_plan_id;
+    code := core.new_booking_code();
+    res.total_cents := (SELECT sum(x) FROM unnest(prices) x);
+    res.currency := (SELECT pp.currency FROM core.price_plan pp WHERE pp.price_plan_id = st.price_plan_id);
     LOOP
-        code := core.new_booking_code();
-        EXIT WHEN NOT EXISTS (SELECT 1 FROM core.orders o WHERE o.booking_code = code);
+        BEGIN
+            INSERT INTO core.orders (order_id, booking_code, user_id, showtime_id, status, terminal,
+                                     currency, total_cents, held_until)
+            VALUES (oid, code, select_seat.user_id, st.showtime_id, 'initiated',
+                    coalesce(select_seat.terminal, ''), res.currency, res.total_cents, until);
+            EXIT;
+        EXCEPTION WHEN unique_violation THEN
+            code := core.new_booking_code();	-- one in a trillion: draw again
+        END;
     END LOOP;
-
-    INSERT INTO core.orders (order_id, booking_code, user_id, showtime_id, status, terminal,
-                             currency, total_cents, held_until)
-    VALUES (oid, code, select_seat.user_id, st.showtime_id, 'initiated',
-            coalesce(select_seat.terminal, ''), cur, 0, until);
     INSERT INTO core.ticket (order_id, showtime_id, seat_id, type_code, price_cents, state)
-    SELECT oid, st.showtime_id, x, 'adult', core.seat_price(st.showtime_id, x, 'adult'), 'held'
-      FROM unnest(ids) x;
-    UPDATE core.orders o SET total_cents = (SELECT sum(t.price_cents) FROM core.ticket t
-                                             WHERE t.order_id = oid)
-     WHERE o.order_id = oid
-    RETURNING o.total_cents INTO res.total_cents;
+    SELECT oid, st.showtime_id, x.id, 'adult', x.price, 'held'
+      FROM unnest(ids, prices) AS x(id, price);
     UPDATE core.showtime_seat ss SET state = 'held', order_id = oid, held_until = until
      WHERE ss.showtime_id = st.showtime_id AND ss.seat_id = ANY (ids);
 
@@ -308,9 +317,10 @@ BEGIN
     res.order_id := oid;
     res.expire_at := until;
     res.booking_code := code;
-    res.currency := cur;
     res.message := cardinality(ids) || ' seat(s) held';
-    PERFORM core.remember(request_id, 'select_seat', to_jsonb(res));
+    IF request_id IS NOT NULL THEN
+        PERFORM core.remember(request_id, 'select_seat', to_jsonb(res));
+    END IF;
     RETURN res;
 END $$;
 
