@@ -5,6 +5,10 @@
 -- repeats a request_id returns the first call's answer and changes nothing.
 -- Lock order, everywhere, to stay free of deadlocks: an order row, then its
 -- showtime_seat rows in seat_id order, then ticket rows.
+--
+-- Time is statement_timestamp(): when the call arrived. Unlike now() it
+-- moves on between calls made inside one long transaction, and unlike
+-- clock_timestamp() it is one instant for every check within a call.
 
 CREATE SCHEMA api;
 
@@ -50,7 +54,7 @@ BEGIN
     IF want ~ '^[0-9]+(\.[0-9]+)?$' THEN
         m := least(want::numeric, max_min);
     END IF;
-    RETURN make_interval(secs => greatest(m, 0.05) * 60);
+    RETURN make_interval(secs => greatest(m, 0.01) * 60);
 END $$;
 
 -- Releases what an order still holds: its seats become available, its held
@@ -70,6 +74,28 @@ BEGIN
      WHERE order_id = p_order.order_id AND state IN ('held', 'sold');
 END $$;
 
+-- Closes an open order whose hold has run out: frees what it still holds,
+-- marks it expired and gives back any part payments. Returns the cents
+-- refunded. The caller holds the order row.
+CREATE FUNCTION core.expire_order(p_order core.orders) RETURNS bigint
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    back bigint;
+BEGIN
+    PERFORM core.release_order(p_order, 'released');
+    UPDATE core.orders x SET status = 'expired', closed_at = statement_timestamp()
+     WHERE x.order_id = p_order.order_id;
+    WITH ins AS (
+        INSERT INTO core.refund (order_id, payment_id, amount_cents, reason)
+        SELECT p_order.order_id, p.payment_id, p.amount_cents, 'hold expired before fully paid'
+          FROM core.payment p WHERE p.order_id = p_order.order_id
+           AND NOT EXISTS (SELECT 1 FROM core.refund r WHERE r.payment_id = p.payment_id)
+        RETURNING amount_cents)
+    SELECT coalesce(sum(amount_cents), 0) INTO back FROM ins;
+    RETURN back;
+END $$;
+
 -- ---------------------------------------------------------------- reading
 
 CREATE FUNCTION api.listing(p_from timestamptz DEFAULT NULL, p_days int DEFAULT 14,
@@ -83,7 +109,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
            st.seats_total,
            st.seats_total - (SELECT count(*) FROM core.showtime_seat ss
                               WHERE ss.showtime_id = st.showtime_id AND ss.state <> 'available'
-                                AND (ss.state = 'sold' OR ss.held_until > now()))::int,
+                                AND (ss.state = 'sold' OR ss.held_until > statement_timestamp()))::int,
            st.starts_at + make_interval(mins => m.runtime_min), m.runtime_min, m.rating,
            l.location_id, a.auditorium_id,
            (SELECT p.amount_cents FROM core.price p
@@ -95,8 +121,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
       JOIN core.location l ON l.location_id = a.location_id
       JOIN core.price_plan pp ON pp.price_plan_id = st.price_plan_id
      WHERE NOT st.cancelled
-       AND st.starts_at >= coalesce(p_from, now() - interval '20 minutes')
-       AND st.starts_at < coalesce(p_from, now()) + make_interval(days => greatest(p_days, 1))
+       AND st.starts_at >= coalesce(p_from, statement_timestamp() - interval '20 minutes')
+       AND st.starts_at < coalesce(p_from, statement_timestamp()) + make_interval(days => greatest(p_days, 1))
        AND (p_location_id IS NULL OR l.location_id = p_location_id)
      ORDER BY st.starts_at, l.name, a.name
 $$;
@@ -130,7 +156,7 @@ BEGIN
           FROM core.showtime st
           JOIN core.auditorium a USING (auditorium_id)
           JOIN core.location l ON l.location_id = a.location_id
-         WHERE NOT st.cancelled AND st.starts_at >= now() - interval '20 minutes'
+         WHERE NOT st.cancelled AND st.starts_at >= statement_timestamp() - interval '20 minutes'
            AND (p_location_id IS NULL OR l.location_id = p_location_id)
            AND (p_day IS NULL OR (st.starts_at AT TIME ZONE l.timezone)::date = p_day)
            AND (p_time_of_day IS NULL OR
@@ -161,7 +187,7 @@ RETURNS TABLE (seat text, status text, kind text, row_no int, col_no int)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
     SELECT s.label,
            CASE WHEN ss.state = 'sold' THEN 'sold'
-                WHEN ss.state = 'held' AND ss.held_until > now() THEN 'pending'
+                WHEN ss.state = 'held' AND ss.held_until > statement_timestamp() THEN 'pending'
                 ELSE 'available' END,
            s.kind, s.row_no, s.col_no
       FROM core.showtime_seat ss JOIN core.seat s USING (seat_id)
@@ -231,7 +257,7 @@ BEGIN
     IF st.showtime_id IS NULL OR st.cancelled THEN
         res.selection_status := 'unknown_showtime';
         res.message := 'no such showtime';
-    ELSIF now() > st.starts_at + interval '20 minutes' THEN
+    ELSIF statement_timestamp() > st.starts_at + interval '20 minutes' THEN
         res.selection_status := 'sales_closed';
         res.message := 'this showtime has started; sales are closed';
     ELSIF seats IS NULL OR cardinality(seats) = 0 OR array_position(seats, NULL) IS NOT NULL THEN
@@ -254,7 +280,7 @@ BEGIN
                array_agg(l.label) FILTER (WHERE NOT l.free)
           INTO ids, prices, n_free, busy
           FROM (SELECT ss.seat_id, s.label,
-                       ss.state = 'available' OR (ss.state = 'held' AND ss.held_until <= now()) AS free,
+                       ss.state = 'available' OR (ss.state = 'held' AND ss.held_until <= statement_timestamp()) AS free,
                        p.amount_cents + k.surcharge_cents AS price
                   FROM core.seat s
                   JOIN core.showtime_seat ss ON ss.seat_id = s.seat_id AND ss.showtime_id = st.showtime_id
@@ -292,21 +318,17 @@ BEGIN
      WHERE t.showtime_id = st.showtime_id AND t.seat_id = ANY (ids) AND t.state = 'held';
 
     oid := core.next_order_id();
-    until := now() + core.hold_interval();
-    code := core.new_booking_code();
+    until := statement_timestamp() + core.hold_interval();
     res.total_cents := (SELECT sum(x) FROM unnest(prices) x);
     res.currency := (SELECT pp.currency FROM core.price_plan pp WHERE pp.price_plan_id = st.price_plan_id);
-    LOOP
-        BEGIN
-            INSERT INTO core.orders (order_id, booking_code, user_id, showtime_id, status, terminal,
-                                     currency, total_cents, held_until)
-            VALUES (oid, code, select_seat.user_id, st.showtime_id, 'initiated',
-                    coalesce(select_seat.terminal, ''), res.currency, res.total_cents, until);
-            EXIT;
-        EXCEPTION WHEN unique_violation THEN
-            code := core.new_booking_code();	-- one in a trillion: draw again
-        END;
+    LOOP	-- 2^40 codes: a second draw is one in a trillion
+        code := core.new_booking_code();
+        EXIT WHEN NOT EXISTS (SELECT 1 FROM core.orders o WHERE o.booking_code = code);
     END LOOP;
+    INSERT INTO core.orders (order_id, booking_code, user_id, showtime_id, status, terminal,
+                             currency, total_cents, held_until)
+    VALUES (oid, code, select_seat.user_id, st.showtime_id, 'initiated',
+            coalesce(select_seat.terminal, ''), res.currency, res.total_cents, until);
     INSERT INTO core.ticket (order_id, showtime_id, seat_id, type_code, price_cents, state)
     SELECT oid, st.showtime_id, x.id, 'adult', x.price, 'held'
       FROM unnest(ids, prices) AS x(id, price);
@@ -362,7 +384,7 @@ BEGIN
        OR abs((p->>'amount_cents')::numeric) > 1e15 THEN
         RAISE EXCEPTION 'invalid_amount' USING DETAIL = 'amount_cents must be a whole number of cents';
     END IF;
-    r.amount_cents := (p->>'amount_cents')::bigint;
+    r.amount_cents := (p->>'amount_cents')::numeric::bigint;
     IF r.amount_cents <= 0 THEN
         RAISE EXCEPTION 'invalid_amount' USING DETAIL = 'amount_cents must be positive';
     END IF;
@@ -413,6 +435,7 @@ DECLARE
     paid bigint;
     mine int;
     partial boolean;
+    back bigint;
 BEGIN
     prev := core.replay(request_id, 'payment');
     IF prev IS NOT NULL THEN
@@ -429,13 +452,30 @@ BEGIN
         res.payment_status := 'already_paid'; res.message := 'this order is already paid';
     ELSIF o.status IN ('cancelled', 'refunded') THEN
         res.payment_status := 'cancelled'; res.message := 'this order was cancelled';
-    ELSIF o.status IN ('expired', 'fail') OR o.held_until <= now() THEN
-        IF o.status IN ('initiated', 'pending') THEN
-            PERFORM core.release_order(o, 'released');
-            UPDATE core.orders x SET status = 'expired', closed_at = now()
-             WHERE x.order_id = o.order_id;
-        END IF;
+    ELSIF o.status IN ('expired', 'fail') OR o.held_until <= statement_timestamp() THEN
         res.payment_status := 'expired'; res.message := 'the hold on these seats has expired';
+    ELSE
+        -- Lock the order's seats and make sure it still holds every one: a
+        -- call that began just before the hold ran out may have waited for
+        -- these rows while a newer select_seat took them.
+        PERFORM 1 FROM core.showtime_seat ss
+          WHERE ss.showtime_id = o.showtime_id
+            AND ss.seat_id IN (SELECT t.seat_id FROM core.ticket t WHERE t.order_id = o.order_id)
+          ORDER BY ss.seat_id FOR UPDATE;
+        IF EXISTS (SELECT 1 FROM core.ticket t
+                     LEFT JOIN core.showtime_seat ss
+                       ON ss.showtime_id = t.showtime_id AND ss.seat_id = t.seat_id
+                    WHERE t.order_id = o.order_id
+                      AND (t.state <> 'held' OR ss.state IS DISTINCT FROM 'held'
+                           OR ss.order_id IS DISTINCT FROM o.order_id)) THEN
+            res.payment_status := 'expired'; res.message := 'the hold on these seats has expired';
+        END IF;
+    END IF;
+    IF res.payment_status = 'expired' AND o.status IN ('initiated', 'pending') THEN
+        back := core.expire_order(o);
+        IF back > 0 THEN
+            res.message := res.message || format('; %s cents already paid were refunded', back);
+        END IF;
     END IF;
     IF res.payment_status IS NOT NULL THEN
         res.booking_code := o.booking_code;
@@ -489,11 +529,7 @@ BEGIN
         RETURN res;
     END IF;
 
-    -- Sell: every seat of the order must still be held by it.
-    PERFORM 1 FROM core.showtime_seat ss
-      WHERE ss.showtime_id = o.showtime_id
-        AND ss.seat_id IN (SELECT t.seat_id FROM core.ticket t WHERE t.order_id = o.order_id)
-      ORDER BY ss.seat_id FOR UPDATE;
+    -- Sell: the seats are locked and still held by this order (checked above).
     UPDATE core.showtime_seat ss SET state = 'sold', held_until = NULL
      WHERE ss.showtime_id = o.showtime_id AND ss.order_id = o.order_id AND ss.state = 'held';
     GET DIAGNOSTICS mine = ROW_COUNT;
@@ -501,7 +537,7 @@ BEGIN
         RAISE EXCEPTION 'order % lost a seat while held', o.order_id USING ERRCODE = 'P0002';
     END IF;
     UPDATE core.ticket t SET state = 'sold' WHERE t.order_id = o.order_id AND t.state = 'held';
-    UPDATE core.orders x SET status = 'success', paid_at = now(), closed_at = now()
+    UPDATE core.orders x SET status = 'success', paid_at = statement_timestamp(), closed_at = statement_timestamp()
      WHERE x.order_id = o.order_id;
     INSERT INTO core.outbox (kind, recipient, subject, body)
     SELECT 'confirmation', u.email, 'Your tickets: ' || o.booking_code,
@@ -544,11 +580,11 @@ BEGIN
         res.start_status := 'not_owner';
     ELSIF o.status NOT IN ('initiated', 'pending') THEN
         res.start_status := 'not_open';
-    ELSIF o.held_until <= now() THEN
+    ELSIF o.held_until <= statement_timestamp() THEN
         res.start_status := 'expired';
     ELSE
         res.expire_at := greatest(o.held_until,
-                                  now() + make_interval(mins => core.setting_int('payment_extend_minutes', 3)));
+                                  statement_timestamp() + make_interval(mins => core.setting_int('payment_extend_minutes', 3)));
         PERFORM 1 FROM core.showtime_seat ss
           WHERE ss.showtime_id = o.showtime_id
             AND ss.seat_id IN (SELECT t.seat_id FROM core.ticket t WHERE t.order_id = o.order_id)
@@ -610,11 +646,11 @@ BEGIN
               FROM core.payment p WHERE p.order_id = o.order_id;
         END IF;
         PERFORM core.release_order(o, 'released');
-        UPDATE core.orders x SET status = 'cancelled', closed_at = now() WHERE x.order_id = o.order_id;
+        UPDATE core.orders x SET status = 'cancelled', closed_at = statement_timestamp() WHERE x.order_id = o.order_id;
         res.cancellation_status := 'cancelled'; res.message := 'the seats were released';
     ELSIF EXISTS (SELECT 1 FROM core.ticket t WHERE t.order_id = o.order_id AND t.admitted_at IS NOT NULL) THEN
         res.cancellation_status := 'already_admitted'; res.message := 'a ticket of this order was used';
-    ELSIF now() > starts - make_interval(mins => core.setting_int('cancel_cutoff_minutes', 60)) THEN
+    ELSIF statement_timestamp() > starts - make_interval(mins => core.setting_int('cancel_cutoff_minutes', 60)) THEN
         res.cancellation_status := 'too_late';
         res.message := format('refunds close %s minutes before the show',
                               core.setting_int('cancel_cutoff_minutes', 60));
@@ -625,7 +661,7 @@ BEGIN
         SELECT coalesce(sum(p.amount_cents), 0) INTO res.refunded_cents
           FROM core.payment p WHERE p.order_id = o.order_id;
         PERFORM core.release_order(o, 'refunded');
-        UPDATE core.orders x SET status = 'refunded', closed_at = now() WHERE x.order_id = o.order_id;
+        UPDATE core.orders x SET status = 'refunded', closed_at = statement_timestamp() WHERE x.order_id = o.order_id;
         INSERT INTO core.outbox (kind, recipient, subject, body)
         SELECT 'refund', u.email, 'Refund for booking ' || o.booking_code,
                format('Booking %s was cancelled and %s.%s %s refunded.', o.booking_code,
@@ -647,10 +683,9 @@ DECLARE
     n int := 0;
 BEGIN
     FOR o IN SELECT * FROM core.orders x
-              WHERE x.status IN ('initiated', 'pending') AND x.held_until <= now()
+              WHERE x.status IN ('initiated', 'pending') AND x.held_until <= statement_timestamp()
               ORDER BY x.order_id FOR UPDATE SKIP LOCKED LOOP
-        PERFORM core.release_order(o, 'released');
-        UPDATE core.orders x SET status = 'expired', closed_at = now() WHERE x.order_id = o.order_id;
+        PERFORM core.expire_order(o);
         n := n + 1;
     END LOOP;
     RETURN n;
