@@ -243,18 +243,17 @@ CREATE TABLE core.rate_event (
 );
 CREATE INDEX rate_event_idx ON core.rate_event (bucket, at);
 
--- Every seat change wakes listening terminals: one NOTIFY per showtime per
--- statement, on channel seat_change, payload the showtime_id.
+-- Every seat change wakes listening terminals: NOTIFY on channel
+-- seat_change, payload the showtime_id (PostgreSQL sends one per distinct
+-- payload per transaction, however many rows changed).
 CREATE FUNCTION core.notify_seat_change() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM pg_notify('seat_change', s.showtime_id::text)
-       FROM (SELECT DISTINCT showtime_id FROM changed) s;
+    PERFORM pg_notify('seat_change', NEW.showtime_id::text);
     RETURN NULL;
 END $$;
 CREATE TRIGGER showtime_seat_notify AFTER UPDATE ON core.showtime_seat
-    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT
-    EXECUTE FUNCTION core.notify_seat_change();
+    FOR EACH ROW EXECUTE FUNCTION core.notify_seat_change();
 
 -- A new showtime gets its seat rows from the hall's sellable seats.
 CREATE FUNCTION core.showtime_fill_seats() RETURNS trigger
@@ -285,24 +284,23 @@ END $$;
 
 -- Crockford base32 with its mod-37 check symbol.
 CREATE FUNCTION core.crockford(p_value bigint, p_digits int) RETURNS text
-LANGUAGE plpgsql IMMUTABLE STRICT AS $$
-DECLARE
-    alphabet constant text := '0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U';
-    v bigint := p_value;
-    out text := '';
-BEGIN
-    FOR i IN 1..p_digits LOOP
-        out := substr(alphabet, (v & 31)::int + 1, 1) || out;
-        v := v >> 5;
-    END LOOP;
-    RETURN out || substr(alphabet, (p_value % 37)::int + 1, 1);
-END $$;
+LANGUAGE sql IMMUTABLE STRICT AS $$
+    SELECT string_agg(substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', ((p_value >> (5 * i)) & 31)::int + 1, 1),
+                      '' ORDER BY i DESC)
+           || substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U', (p_value % 37)::int + 1, 1)
+      FROM generate_series(0, p_digits - 1) AS i
+$$;
 
 -- A new booking code: 40 random bits as 8 symbols plus a check symbol.
 CREATE FUNCTION core.new_booking_code() RETURNS text
 LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    v bigint := ('x' || substr(md5(gen_random_uuid()::text), 1, 10))::bit(40)::bigint;
 BEGIN
-    RETURN core.crockford(('x' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 10))::bit(40)::bigint, 8);
+    RETURN (SELECT string_agg(substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', ((v >> (5 * i)) & 31)::int + 1, 1),
+                              '' ORDER BY i DESC)
+                   || substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U', (v % 37)::int + 1, 1)
+              FROM generate_series(0, 7) AS i);
 END $$;
 
 -- Normalise what a person typed (lower case, I/L for 1, O for 0, dashes,

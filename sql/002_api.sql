@@ -228,7 +228,8 @@ CREATE TYPE api.select_seat_result AS (
 CREATE FUNCTION api.select_seat(user_id bigint, showtime_id bigint, seats text[],
                                 terminal text, request_id uuid DEFAULT NULL)
 RETURNS api.select_seat_result
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     res api.select_seat_result;
@@ -238,6 +239,7 @@ DECLARE
     ids bigint[];
     prices bigint[];
     n_free int;
+    n_expired int;
     busy text[];
     oid bigint;
     until timestamptz;
@@ -274,23 +276,27 @@ BEGIN
         res.selection_status := 'unknown_user';
         res.message := 'no such customer';
     ELSE
-        -- Find, lock and price the wanted seats; count the free ones.
-        SELECT array_agg(l.seat_id), array_agg(l.price),
-               count(*) FILTER (WHERE l.free),
+        -- Find, lock and price the wanted seats; count the free ones and
+        -- the ones whose earlier hold has expired.
+        SELECT array_agg(l.seat_id), array_agg(l.price), sum(l.price), min(l.currency),
+               count(*) FILTER (WHERE l.free), count(*) FILTER (WHERE l.free AND l.state = 'held'),
                array_agg(l.label) FILTER (WHERE NOT l.free)
-          INTO ids, prices, n_free, busy
-          FROM (SELECT ss.seat_id, s.label,
+          INTO ids, prices, res.total_cents, res.currency, n_free, n_expired, busy
+          FROM (SELECT ss.seat_id, s.label, ss.state,
                        ss.state = 'available' OR (ss.state = 'held' AND ss.held_until <= statement_timestamp()) AS free,
-                       p.amount_cents + k.surcharge_cents AS price
+                       p.amount_cents + k.surcharge_cents AS price, pp.currency::text AS currency
                   FROM core.seat s
                   JOIN core.showtime_seat ss ON ss.seat_id = s.seat_id AND ss.showtime_id = st.showtime_id
                   JOIN core.seat_kind k ON k.kind = s.kind
                   JOIN core.price p ON p.price_plan_id = st.price_plan_id AND p.type_code = 'adult'
+                  JOIN core.price_plan pp ON pp.price_plan_id = st.price_plan_id
                  WHERE s.auditorium_id = st.auditorium_id AND s.label = ANY (labels)
                  ORDER BY ss.seat_id
                    FOR UPDATE OF ss) l;
         IF coalesce(cardinality(ids), 0) <> cardinality(labels) THEN
             res.selection_status := 'unknown_seat';
+            res.total_cents := NULL;
+            res.currency := NULL;
             SELECT 'not a seat for sale in this hall: ' || string_agg(x, ', ' ORDER BY x)
               INTO res.message
               FROM unnest(labels) x
@@ -302,6 +308,8 @@ BEGIN
             END IF;
         ELSIF n_free <> cardinality(ids) THEN
             res.selection_status := 'unavailable';
+            res.total_cents := NULL;
+            res.currency := NULL;
             res.message := 'already taken: ' || array_to_string(busy, ', ');
         END IF;
     END IF;
@@ -312,19 +320,26 @@ BEGIN
         RETURN res;
     END IF;
 
+    -- A hold is not money: its commit need not wait for the disk. (Every
+    -- seat change NOTIFYs, and PostgreSQL commits notifying transactions one
+    -- at a time; waiting for a flush inside that line would cap the whole
+    -- cinema at one hold per fsync.) A hold lost in a crash is only a hold:
+    -- payment_start and payment commit durably, which flushes it first.
+    PERFORM set_config('synchronous_commit', 'off', true);
+
     -- Tickets of expired holds on these seats are released; their orders
     -- are left alone (their rows are not ours to lock) and read as expired.
-    UPDATE core.ticket t SET state = 'released'
-     WHERE t.showtime_id = st.showtime_id AND t.seat_id = ANY (ids) AND t.state = 'held';
+    IF n_expired > 0 THEN
+        UPDATE core.ticket t SET state = 'released'
+         WHERE t.showtime_id = st.showtime_id AND t.seat_id = ANY (ids) AND t.state = 'held';
+    END IF;
 
     oid := core.next_order_id();
     until := statement_timestamp() + core.hold_interval();
-    res.total_cents := (SELECT sum(x) FROM unnest(prices) x);
-    res.currency := (SELECT pp.currency FROM core.price_plan pp WHERE pp.price_plan_id = st.price_plan_id);
-    LOOP	-- 2^40 codes: a second draw is one in a trillion
-        code := core.new_booking_code();
-        EXIT WHEN NOT EXISTS (SELECT 1 FROM core.orders o WHERE o.booking_code = code);
-    END LOOP;
+    -- 2^40 booking codes: a clash is about one in a hundred thousand after
+    -- ten million orders; the unique index refuses it and the terminal's
+    -- retry (same request_id) draws again.
+    code := core.new_booking_code();
     INSERT INTO core.orders (order_id, booking_code, user_id, showtime_id, status, terminal,
                              currency, total_cents, held_until)
     VALUES (oid, code, select_seat.user_id, st.showtime_id, 'initiated',
@@ -437,6 +452,7 @@ DECLARE
     partial boolean;
     back bigint;
 BEGIN
+    SET LOCAL synchronous_commit TO DEFAULT;	-- money and what it stands on is durable
     prev := core.replay(request_id, 'payment');
     IF prev IS NOT NULL THEN
         RETURN jsonb_populate_record(NULL::api.payment_result, prev);
@@ -569,6 +585,7 @@ DECLARE
     prev jsonb;
     o core.orders;
 BEGIN
+    SET LOCAL synchronous_commit TO DEFAULT;	-- money and what it stands on is durable
     prev := core.replay(request_id, 'payment_start');
     IF prev IS NOT NULL THEN
         RETURN jsonb_populate_record(NULL::api.payment_start_result, prev);
@@ -621,6 +638,7 @@ DECLARE
     o core.orders;
     starts timestamptz;
 BEGIN
+    SET LOCAL synchronous_commit TO DEFAULT;	-- money and what it stands on is durable
     prev := core.replay(request_id, 'cancel');
     IF prev IS NOT NULL THEN
         RETURN jsonb_populate_record(NULL::api.cancel_result, prev);
