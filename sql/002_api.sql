@@ -285,12 +285,16 @@ BEGIN
           FROM (SELECT ss.seat_id, s.label, ss.state,
                        ss.state = 'available' OR (ss.state = 'held' AND ss.held_until <= statement_timestamp()) AS free,
                        p.amount_cents + k.surcharge_cents AS price, pp.currency::text AS currency
-                  FROM core.seat s
+                  FROM unnest(labels) AS w(label)
+                  -- one index probe per label (OFFSET 0 keeps the generic
+                  -- plan from scanning the whole hall for "label = ANY")
+                  CROSS JOIN LATERAL (SELECT x.seat_id, x.label, x.kind FROM core.seat x
+                                       WHERE x.auditorium_id = st.auditorium_id AND x.label = w.label
+                                      OFFSET 0) s
                   JOIN core.showtime_seat ss ON ss.seat_id = s.seat_id AND ss.showtime_id = st.showtime_id
                   JOIN core.seat_kind k ON k.kind = s.kind
                   JOIN core.price p ON p.price_plan_id = st.price_plan_id AND p.type_code = 'adult'
                   JOIN core.price_plan pp ON pp.price_plan_id = st.price_plan_id
-                 WHERE s.auditorium_id = st.auditorium_id AND s.label = ANY (labels)
                  ORDER BY ss.seat_id
                    FOR UPDATE OF ss) l;
         IF coalesce(cardinality(ids), 0) <> cardinality(labels) THEN
