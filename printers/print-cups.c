@@ -69,9 +69,6 @@ print_cups_problem(const char *queue)
 
 	if (queue == NULL || *queue == '\0') {
 		if ((name = print_cups_default()) == NULL) {
-			if (cupsLastError() == IPP_STATUS_ERROR_SERVICE_UNAVAILABLE ||
-			    cupsLastError() == IPP_STATUS_ERROR_INTERNAL)
-				return xasprintf("the print service is not running (%s)", cupsLastErrorString());
 			return xstrdup("no printer is set up for tickets (set printer_queue in kiosk.conf)");
 		}
 	} else
@@ -88,6 +85,9 @@ print_cups_problem(const char *queue)
 		if (cupsLastError() == IPP_STATUS_ERROR_NOT_FOUND)
 			problem = xasprintf("there is no printer called '%s' (check printer_queue in "
 			                    "kiosk.conf)", name);
+		else if (cupsLastError() == IPP_STATUS_ERROR_SERVICE_UNAVAILABLE)
+			problem = xasprintf("the print service (CUPS at %s) is not running or cannot be "
+			                    "reached, so printer '%s' cannot print", cupsServer(), name);
 		else
 			problem = xasprintf("printer '%s' cannot be asked for its state: %s", name,
 			                    cupsLastErrorString());
