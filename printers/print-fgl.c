@@ -101,7 +101,7 @@ print_fgl_tickets(const struct print_ticket *t, size_t n, struct obuf *out, char
 		obuf_printf(out, "<NR>");
 		for (size_t j = 0; j < k; j++)
 			fgl_item(out, &items[j]);
-		obuf_printf(out, "<RC370,640><F2><HW1,1>%d of %d%s\n", t[i].index, t[i].count,
+		obuf_printf(out, "<RC350,640><F2><HW1,1>%d of %d%s\n", t[i].index, t[i].count,
 		            t[i].issue > 0 ? " REPRINT" : "");
 		obuf_printf(out, "<p>\n");
 	}

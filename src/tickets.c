@@ -173,6 +173,12 @@ render_receipt(struct booking *b, enum print_driver driver, struct obuf *out, ch
 
 			pays[i].note = strs[ns++] = xasprintf("refunded %s %s", db_value(p, i, "currency"),
 			    money_format(buf, sizeof buf, db_int(p, i, "refunded_cents")));
+		} else if (db_int(p, i, "tendered_cents") > db_int(p, i, "amount_cents")) {
+			char t[32], c[32];
+
+			pays[i].note = strs[ns++] = xasprintf("tendered %s, change %s",
+			    money_format(t, sizeof t, db_int(p, i, "tendered_cents")),
+			    money_format(c, sizeof c, db_int(p, i, "tendered_cents") - db_int(p, i, "amount_cents")));
 		}
 	}
 	rec.lines = lines;
