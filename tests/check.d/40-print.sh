@@ -16,11 +16,15 @@ fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ok() { echo "ok: $*"; }
 export MARQUEE_DSN=$MARQUEE_TERM_DSN	# the terminal role: api functions only
-Q=marquee-pdf-test
+# Ports: a private cupsd on $MARQUEE_TEST_CUPS_PORT (default 63511); the
+# queue name carries the port, so two checkouts testing at once do not share
+# a cups-pdf settings file.
+port=${MARQUEE_TEST_CUPS_PORT:-63511}
+Q=marquee-pdf-$port
 
 trap 'cups_stop' EXIT
 [ -f "$MARQUEE_TEST_VAR/ticket.key" ] || ./marquee keys init >/dev/null || { echo "keys init failed"; exit 1; }
-cups_start 63511 || exit 1
+cups_start $port || exit 1
 cups_pdf_queue $Q || { echo "cannot add the cups-pdf queue"; exit 1; }
 
 pdf_count() { find "$CUPS_DIR/pdf" -name '*.pdf' | wc -l; }

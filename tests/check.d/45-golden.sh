@@ -19,8 +19,10 @@ fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ok() { echo "ok: $*"; }
 tools=build/tests/tools
-RAWPORT=63516
-Q=marquee-raw-test
+# Ports: cupsd on $MARQUEE_TEST_CUPS_PORT + 4, the printer listener + 5.
+port=$((${MARQUEE_TEST_CUPS_PORT:-63511} + 4))
+RAWPORT=$((port + 1))
+Q=marquee-raw-$port
 
 # A published test key: never use it for real tickets.
 seed=4d61727175656520676f6c64656e2074657374206b6579202d206e6f74207573
@@ -56,7 +58,7 @@ golden receipt.ps "$var/receipt.ps"
 
 # Through CUPS to a listener standing in for the printer.
 trap 'cups_stop' EXIT
-cups_start 63515 || exit 1
+cups_start $port || exit 1
 cups_raw_queue $Q $RAWPORT || { echo "cannot add the raw queue"; exit 1; }
 for d in escpos fgl; do
 	rm -f "$var/captured.$d" "$var/captured.$d.ready"
