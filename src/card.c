@@ -74,8 +74,10 @@ card_pay(struct card_terminal *term, const char *key, long long cents, const cha
 	}
 	if (term->driver->charge(term->state, key, cents, currency, res) != 0)
 		res->outcome = CARD_UNKNOWN;
-	if (res->outcome == CARD_TIMEOUT || res->outcome == CARD_UNKNOWN)
-		return card_resolve(term, key, tries, res);
+	if (res->outcome == CARD_TIMEOUT || res->outcome == CARD_UNKNOWN) {
+		card_resolve(term, key, tries, res);
+		res->asked_status = true;
+	}
 	return 0;
 }
 

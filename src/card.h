@@ -27,6 +27,7 @@ struct card_result {
 	char		brand[16];
 	char		terminal_ref[48];
 	char		message[96];	/* words for the screen */
+	bool		asked_status;	/* the outcome came from a status question */
 };
 
 struct card_terminal;
