@@ -85,16 +85,16 @@ CREATE FUNCTION core.login_finish(p_kind text, p_name text, p_ok boolean)
 RETURNS text
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
-    bucket text := 'login:' || p_kind || ':' || lower(btrim(coalesce(p_name, '')));
+    v_bucket text := 'login:' || p_kind || ':' || lower(btrim(coalesce(p_name, '')));
     lim record;
 BEGIN
     IF p_ok THEN
         UPDATE core.rate_event e SET ok = true
-         WHERE e.bucket = login_finish.bucket
-           AND e.at = (SELECT max(x.at) FROM core.rate_event x WHERE x.bucket = login_finish.bucket);
+         WHERE e.bucket = v_bucket
+           AND e.at = (SELECT max(x.at) FROM core.rate_event x WHERE x.bucket = v_bucket);
         RETURN 'ok';
     END IF;
-    lim := core.login_failures(bucket);
+    lim := core.login_failures(v_bucket);
     IF lim.failures >= core.setting_int('login_max_failures', 3) THEN
         RETURN format('Wrong user name or password. Too many wrong passwords: locked for %s minute(s).',
                       ceil(lim.retry_after / 60.0)::int);
@@ -188,7 +188,7 @@ $$;
 -- ---------------------------------------------------------------- listing
 
 -- The listing, narrowed by what is typed (words, prefixes, parts of titles:
--- api.search), a cinema, a time of day (morning | afternoon | evening |
+-- api.search; "#123" is showtime 123), a cinema, a time of day (morning | afternoon | evening |
 -- night, in the cinema's time zone) and a day.
 CREATE FUNCTION api.listing_filtered(query text DEFAULT '', p_location_id bigint DEFAULT NULL,
                                      p_time_of_day text DEFAULT NULL, p_day date DEFAULT NULL,
@@ -209,7 +209,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
                    WHEN extract(hour FROM l.starts_at AT TIME ZONE loc.timezone) < 21 THEN 'evening'
                    ELSE 'night' END AS t) tod
      WHERE (coalesce(btrim(query), '') = ''
-            OR l.movie_id IN (SELECT s.movie_id FROM api.search(query) s))
+            OR (btrim(query) ~ '^#[0-9]{1,18}$' AND l.showtime_id = substr(btrim(query), 2)::bigint)
+            OR (btrim(query) !~ '^#' AND l.movie_id IN (SELECT s.movie_id FROM api.search(query) s)))
        AND (p_time_of_day IS NULL OR p_time_of_day = '' OR tod.t = lower(p_time_of_day))
        AND (p_day IS NULL OR (l.starts_at AT TIME ZONE loc.timezone)::date = p_day)
      ORDER BY l.starts_at, l.location, l.auditorium

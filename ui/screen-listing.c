@@ -279,9 +279,8 @@ listing_draw(struct ui *ui)
 		loc = db_value(l->locations, lm.location - 1, "name");
 	ui_draw_header(ui, ui->kiosk ? "Choose a film" : "showtimes");
 	ui_draw_text_box(2, 1, 24, "Search:", lm.query, true, false);
-	mvprintw(2, 36, "%s | %s | %s", loc, times_of_day[lm.tod][0] != '\0' ? times_of_day[lm.tod] : "any time",
-	         days[lm.day]);
-	printw("   %d shows", n);
+	mvprintw(2, 36, "%.20s | %s | %s | %d", loc, times_of_day[lm.tod][0] != '\0' ? times_of_day[lm.tod] : "any time",
+	         days[lm.day], n);
 	if (!ui->kiosk) {
 		attron(A_BOLD);
 		mvprintw(3, 1, "%-16s %-*s %-20s %9s", "When", COLS - 62 > 10 ? COLS - 62 : 10, "Film",

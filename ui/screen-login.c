@@ -132,7 +132,7 @@ static void
 login_draw(struct ui *ui)
 {
 	struct login *l = ui->data;
-	int y = LINES / 2 - 5, x = COLS / 2 - 20;
+	int y = LINES / 2 - 3, x = COLS / 2 - 20;
 	int w = ui_big_width("MARQUEE");
 
 	ui_draw_header(ui, "box office - sign in");

@@ -341,7 +341,7 @@ static void
 legend(int y, int x, chtype g, const char *word)
 {
 	mvaddch(y, x, g);
-	printw(" %s  ", word);
+	printw(" %s ", word);
 }
 
 static const char *
@@ -465,7 +465,7 @@ seatmap_draw_all(struct ui *ui)
 	legend(4, getcurx(stdscr), 'C' | COLOR_PAIR(PAIR_COMP) | A_BOLD, "companion");
 	legend(4, getcurx(stdscr), 'P' | COLOR_PAIR(PAIR_PREMIUM) | A_BOLD, "premium");
 	legend(4, getcurx(stdscr), '#' | COLOR_PAIR(PAIR_BLOCKED) | A_DIM, "blocked");
-	legend(4, getcurx(stdscr), '@' | COLOR_PAIR(PAIR_MINE) | A_BOLD, "yours");
+	legend(4, getcurx(stdscr), '@' | COLOR_PAIR(PAIR_MINE) | A_BOLD, "chosen");
 	if (m->hall.n > 0)
 		seatmap_draw(m);
 	mvprintw(y, 1, "Party %d  Chosen (%d):", s->party, s->nseats);

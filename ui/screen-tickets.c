@@ -83,12 +83,28 @@ tickets_set(struct ui *ui, int line, const char *code)
 	(void)ui_sale_refresh(ui);
 }
 
-/* The type whose code or name starts with the key, or NULL. */
+/* The key of each type: the first letter of its code no earlier type took
+ * (adult a, child c, senior s, student t). */
+static int
+type_key(const struct cart *c, int i)
+{
+	for (const char *p = c->types[i].code; *p != '\0'; p++) {
+		bool taken = false;
+
+		for (int j = 0; j < i && !taken; j++)
+			taken = type_key(c, j) == *p;
+		if (!taken)
+			return *p;
+	}
+	return '?';
+}
+
+/* The type whose key this is, or NULL. */
 static const char *
 type_by_key(const struct cart *c, int key)
 {
 	for (int i = 0; i < c->ntypes; i++)
-		if (c->types[i].code[0] == key)
+		if (type_key(c, i) == key)
 			return c->types[i].code;
 	return NULL;
 }
@@ -212,7 +228,7 @@ tickets_draw(struct ui *ui)
 	for (int i = 0; i < c->ntypes && 6 + i * 2 < LINES - 4; i++) {
 		char label[64];
 
-		snprintf(label, sizeof label, "%c  %s %s", c->types[i].code[0], c->types[i].name,
+		snprintf(label, sizeof label, "%c  %s %s", type_key(c, i), c->types[i].name,
 		         cart_money(money, sizeof money, c->types[i].price_cents, c->currency));
 		ui_draw_button(ui, 6 + i * 2, 48, COLS - 50 < 30 ? COLS - 50 : 30, 1, label, 1100 + i,
 		               t->cur < c->n && strcmp(c->line[t->cur].type, c->types[i].code) == 0);

@@ -90,7 +90,7 @@ ui_draw_big(int y, int x, const char *text)
 		for (int r = 0; r < 5; r++)
 			for (int k = 0; k < 5; k++)
 				if (g->row[r][k] == '#' && cx + k < COLS && y + r < LINES)
-					mvaddch(y + r, cx + k, ' ' | A_REVERSE);
+					mvaddch(y + r, cx + k, '#' | A_BOLD);
 		cx += 6;
 	}
 	return cx - x;
