@@ -19,29 +19,26 @@ trap e2e_cleanup EXIT
 # owner-side SQL, one value out
 q() { psql "$MARQUEE_OWNER_DSN" -XAtqc "$1"; }
 
-# start NAME CONF [ENV=V ...]: a terminal in its own tmux session, 80x24
+# start NAME CONF [ENV=V ...]: a terminal in its own tmux session NAME, 80x24
 start() {
 	local name=$1 conf=$2; shift 2
 	local envs="MARQUEE_DSN='$MARQUEE_TERM_DSN' MARQUEE_CONFIG='$conf' MARQUEE_CARD_TEST_DIR='$MARQUEE_CARD_TEST_DIR' TERM=${E2E_TERM:-xterm-256color}"
 	for e in "$@"; do envs="$envs $e"; done
-	if tm has-session 2>/dev/null; then
-		tm new-window -d -t "$E2E_SOCK-s" -n "$name" "env $envs ./marquee 2>>'$E2E_DIR/$name.err'; echo MARQUEE-EXITED rc=\$?; sleep 600"
-	else
-		tm new-session -d -s "$E2E_SOCK-s" -n "$name" -x 80 -y 24 "env $envs ./marquee 2>>'$E2E_DIR/$name.err'; echo MARQUEE-EXITED rc=\$?; sleep 600"
-	fi
-	tm set-option -g -t "$E2E_SOCK-s" window-size manual 2>/dev/null || true
-	tm resize-window -t "$E2E_SOCK-s:$name" -x 80 -y 24 2>/dev/null || true
+	tm new-session -d -s "$name" -x 80 -y 24 "env $envs ./marquee 2>>'$E2E_DIR/$name.err'; echo MARQUEE-EXITED rc=\$?; sleep 600"
 }
-screen() { tm capture-pane -p -t "$E2E_SOCK-s:$1"; }
-keys() { local n=$1; shift; tm send-keys -t "$E2E_SOCK-s:$n" "$@"; }
-lit() { tm send-keys -t "$E2E_SOCK-s:$1" -l "$2"; }
+# NAME is a session (one terminal) or a pane ("two:0.1")
+screen() { tm capture-pane -p -t "$1"; }
+keys() { local n=$1; shift; tm send-keys -t "$n" "$@"; }
+lit() { tm send-keys -t "$1" -l "$2"; }
 
 fail() {
 	echo "FAIL: $*" >&2
-	for w in $(tm list-windows -t "$E2E_SOCK-s" -F '#W' 2>/dev/null); do
+	for w in $(tm list-panes -a -F '#S:#I.#P' 2>/dev/null); do
 		echo "--- screen $w:" >&2
 		screen "$w" >&2
-		[ -s "$E2E_DIR/$w.err" ] && { echo "--- stderr $w:" >&2; cat "$E2E_DIR/$w.err" >&2; }
+	done
+	for f in "$E2E_DIR"/*.err; do
+		[ -s "$f" ] && { echo "--- $f:" >&2; cat "$f" >&2; }
 	done
 	exit 1
 }

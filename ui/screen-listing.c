@@ -296,8 +296,8 @@ listing_draw(struct ui *ui)
 	if (n == 0)
 		mvprintw(y0 + 1, 2, "No showtimes match. Esc clears the search.");
 	if (ui->kiosk) {
-		ui_draw_button(ui, 2, COLS - 22, 9, 1, " Up ", KEY_PPAGE, false);
-		ui_draw_button(ui, 2, COLS - 11, 9, 1, "Down", KEY_NPAGE, false);
+		ui_draw_button(ui, 3, COLS - 22, 9, 1, " Up ", KEY_PPAGE, false);
+		ui_draw_button(ui, 3, COLS - 11, 9, 1, "Down", KEY_NPAGE, false);
 		ui_draw_footer(ui, "Touch a film   F2 cinema  F3 time  F4 day  F6 my account  Esc home");
 	} else
 		ui_draw_footer(ui, "Type to search  Enter/F5 seats  F2 cinema  F3 time  F4 day  F6 reload  Esc clear  F10 log out");

@@ -94,7 +94,7 @@ payment_record(struct ui *ui, struct payment *p)
 		s->pay_rid[0] = s->start_rid[0] = s->card_key[0] = '\0';
 		snprintf(s->paid_how, sizeof s->paid_how, "%s",
 		         p->method == PAY_CASH ? "cash" : p->method == PAY_CARD ? "card" : "cash + card");
-		ui_say(ui, UI_OK, "Paid.");
+		ui_say(ui, UI_OK, "Paid. %s", p->note);
 		ui_goto(ui, &screen_confirm);
 	} else {
 		ui_say(ui, UI_ERR, "Not paid: %s", db_value(res, 0, "message"));
@@ -132,8 +132,10 @@ payment_card(struct ui *ui, struct payment *p, long long card_cents, long long c
 	switch (r.outcome) {
 	case CARD_APPROVED:
 		p->card_charged = true;
-		snprintf(p->note, sizeof p->note, "%s%s", r.message,
-		         r.asked_status ? " (outcome was unknown; confirmed by asking the terminal - not charged again)" : "");
+		if (r.asked_status)
+			snprintf(p->note, sizeof p->note, "Card %s: answer lost, confirmed by asking the terminal.", r.last4);
+		else
+			snprintf(p->note, sizeof p->note, "%s.", r.message);
 		if (cash_cents > 0)
 			snprintf(p->record, sizeof p->record,
 			         "{\"method\":\"split\",\"parts\":[{\"method\":\"cash\",\"amount_cents\":%lld,"

@@ -10,13 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SEATMAP_REFRESH 5.0	/* seconds between fallback refreshes */
+#define SEATMAP_REFRESH 5.0	/* seconds between fallback refreshes ($MARQUEE_SEATMAP_REFRESH) */
 
 struct seatmap {
 	struct hall	 hall;
 	int		 cur;		/* seat under the cursor, or -1 */
 	int		 top, left;	/* first grid row and column shown */
 	double		 loaded_at;
+	double		 refresh;	/* seconds between fallback refreshes */
 	bool		 stale;		/* a notification for this showtime arrived */
 	/* geometry of the last draw, for mouse hits */
 	int		 gy, gx, cw, vrows, vcols;
@@ -109,6 +110,9 @@ seatmap_enter(struct ui *ui)
 
 	ui->data = m;
 	m->cur = -1;
+	m->refresh = getenv("MARQUEE_SEATMAP_REFRESH") != NULL ? atof(getenv("MARQUEE_SEATMAP_REFRESH")) : 0;
+	if (m->refresh <= 0)
+		m->refresh = SEATMAP_REFRESH;
 	/* Back from the ticket screen: release the hold, keep the choice. */
 	ui_sale_abandon(ui);
 	ui_listen(ui, true);
@@ -147,7 +151,7 @@ seatmap_tick(struct ui *ui)
 {
 	struct seatmap *m = ui->data;
 
-	if (m->stale || ui_now() - m->loaded_at > SEATMAP_REFRESH) {
+	if (m->stale || ui_now() - m->loaded_at > m->refresh) {
 		(void)seatmap_load(ui, m);
 		return UI_REDRAW;
 	}

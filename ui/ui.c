@@ -456,7 +456,11 @@ ui_main(struct app *app)
 		if ((flags & UI_REDRAW) || ui_now() - last_draw > 1.0) {
 			ui.nbuttons = 0;
 			erase();
-			ui.screen->draw(&ui);
+			if (COLS < 80 || LINES < 24)
+				mvprintw(LINES / 2, 0, "Marquee needs at least 80x24; this window is %dx%d. Please enlarge it.",
+				         COLS, LINES);
+			else
+				ui.screen->draw(&ui);
 			refresh();
 			last_draw = ui_now();
 		}
