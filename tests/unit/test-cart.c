@@ -46,7 +46,7 @@ static void
 test_full(void **state)
 {
 	struct cart c;
-	char seat[8];
+	char seat[16];
 
 	(void)state;
 	setup_cart(&c);
