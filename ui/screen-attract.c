@@ -17,8 +17,9 @@ static void
 attract_load(struct ui *ui, struct attract *a)
 {
 	PGresult *res = db_exec(ui->db, DB_SAFE,
-	                        "SELECT title, min(to_char(starts_at, 'HH24:MI')) AS next, sum(seats_available) AS left"
-	                        " FROM api.listing_filtered('', NULL, NULL, current_date) GROUP BY title ORDER BY 2 LIMIT 8",
+	                        "SELECT title, to_char(min(starts_at), 'Dy HH24:MI') AS next"
+	                        " FROM api.listing_filtered('', NULL, NULL, NULL, 2) WHERE seats_available > 0"
+	                        " GROUP BY title ORDER BY min(starts_at), title LIMIT 8",
 	                        0, NULL);
 
 	a->loaded_at = ui_now();
@@ -88,7 +89,7 @@ attract_draw(struct ui *ui)
 	attroff(COLOR_PAIR(PAIR_TITLE) | A_BOLD);
 	y += 6;
 	attron(A_BOLD);
-	mvprintw(y, (COLS - 18) / 2, "Now showing today");
+	mvprintw(y, (COLS - 11) / 2, "Now showing");
 	attroff(A_BOLD);
 	for (int i = 0; i < n && y + 2 + i < LINES - 6; i++)
 		mvprintw(y + 2 + i, (COLS - 50) / 2, "%-38.38s next %s", db_value(a->res, i, "title"),

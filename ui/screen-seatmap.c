@@ -210,8 +210,8 @@ seatmap_best(struct ui *ui, struct seatmap *m, int n)
 	for (int i = 0; i < n; i++)
 		seatmap_toggle(ui, m, out[i]);
 	m->cur = out[0];
-	ui_say(ui, UI_OK, "Best %d together: %s-%s. Enter holds them.", n, m->hall.seat[out[0]].label,
-	       m->hall.seat[out[n - 1]].label);
+	ui_say(ui, UI_OK, "Best %d together: %s-%s. %s holds them.", n, m->hall.seat[out[0]].label,
+	       m->hall.seat[out[n - 1]].label, ui->kiosk ? "Continue" : "Enter");
 }
 
 /* Moves the cursor to the nearest seat in a direction. */
@@ -413,12 +413,14 @@ seatmap_draw(struct seatmap *m)
 			continue;
 		y = m->gy + s->row - 1 - m->top;
 		x = m->gx + (s->col - 1 - m->left) * m->cw;
-		if (i == m->cur) {
+		if (i == m->cur && m->cw == 3) {
 			attron(A_REVERSE | A_BOLD);
-			mvprintw(y, x, m->cw == 3 ? "[ ]" : "[ ");
+			mvprintw(y, x, "[ ]");
 			attroff(A_REVERSE | A_BOLD);
 			mvaddch(y, x + 1, seat_glyph(s) | A_REVERSE);
-		} else
+		} else if (i == m->cur)
+			mvaddch(y, x, seat_glyph(s) ^ A_REVERSE);
+		else
 			mvaddch(y, x + (m->cw == 3 ? 1 : 0), seat_glyph(s));
 	}
 	for (int r = m->top; r < m->top + m->vrows; r++) {

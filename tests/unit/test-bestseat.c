@@ -135,7 +135,7 @@ test_single_gap_last_resort(void **state)
 	/* only one block of two exists and it leaves a single seat: take it */
 	const char *pic[] = { "x...x" };
 	struct hall h = hall_from(pic, 1);
-	int out[2];
+	int out[3];
 
 	(void)state;
 	assert_int_equal(bestseat_find(&h, 2, out), 0);
