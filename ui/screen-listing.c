@@ -1,30 +1,66 @@
-/* screen-listing.c - today's and upcoming showtimes, with seats left. */
+/* screen-listing.c - today's and upcoming showtimes: search as you type,
+ * filters by cinema, time of day and day, seats left with sold-out and
+ * nearly-full at a glance. Enter opens the seat map. */
 #include "ui.h"
 #include "util.h"
 
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+static const char *const times_of_day[] = { "", "morning", "afternoon", "evening", "night" };
+static const char *const days[] = { "all days", "today", "tomorrow" };
 
 struct listing {
 	PGresult	*res;
-	int		 top, cur;
+	PGresult	*locations;
+	double		 loaded_at;
 };
+
+/* What the listing remembers between sales. */
+static struct {
+	char	query[40];
+	int	location;	/* index into locations + 1; 0 = all */
+	int	tod;		/* index into times_of_day */
+	int	day;		/* index into days */
+	int	top, cur;
+} lm;
 
 static void
 listing_load(struct ui *ui, struct listing *l)
 {
+	char loc[24], day[16];
+	const char *params[4] = { lm.query, NULL, times_of_day[lm.tod][0] != '\0' ? times_of_day[lm.tod] : NULL,
+	                          NULL };
+	PGresult *res;
+
+	if (lm.location > 0 && l->locations != NULL && lm.location <= PQntuples(l->locations)) {
+		strlcpy_m(loc, db_value(l->locations, lm.location - 1, "location_id"), sizeof loc);
+		params[1] = loc;
+	} else if (ui->app->cfg.location_id > 0) {
+		snprintf(loc, sizeof loc, "%ld", ui->app->cfg.location_id);
+		params[1] = loc;
+	}
+	if (lm.day > 0) {
+		snprintf(day, sizeof day, "%d", lm.day - 1);
+		params[3] = day;
+	}
+	res = db_exec(ui->db, DB_SAFE,
+	              "SELECT showtime_id, title, location, auditorium, seats_total, seats_available,"
+	              " rating, runtime_min, price_cents, currency,"
+	              " to_char(starts_at, 'Dy DD Mon HH24:MI') AS starts"
+	              " FROM api.listing_filtered($1, $2::bigint, $3,"
+	              "  CASE WHEN $4::int IS NULL THEN NULL ELSE current_date + $4::int END)",
+	              4, params);
+	l->loaded_at = ui_now();
+	if (res == NULL) {
+		ui_say(ui, UI_ERR, "Database: %.150s", db_error(ui->db));
+		return;
+	}
 	PQclear(l->res);
-	l->res = db_exec(ui->db, DB_SAFE,
-	                 "SELECT showtime_id, title, location, auditorium, seats_total, seats_available,"
-	                 " to_char(starts_at, 'Dy DD Mon HH24:MI') AS starts"
-	                 " FROM api.listing()", 0, NULL);
-	if (l->res == NULL)
-		snprintf(ui->status, sizeof ui->status, "Database: %.140s", db_error(ui->db));
-	else
-		snprintf(ui->status, sizeof ui->status, "%d showtimes. Arrows move, r refreshes, q quits.",
-		         PQntuples(l->res));
+	l->res = res;
+	if (lm.cur >= PQntuples(res))
+		lm.cur = PQntuples(res) > 0 ? PQntuples(res) - 1 : 0;
 }
 
 static void
@@ -33,6 +69,7 @@ listing_enter(struct ui *ui)
 	struct listing *l = xcalloc(1, sizeof *l);
 
 	ui->data = l;
+	l->locations = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.locations()", 0, NULL);
 	listing_load(ui, l);
 }
 
@@ -42,65 +79,228 @@ listing_leave(struct ui *ui)
 	struct listing *l = ui->data;
 
 	PQclear(l->res);
+	PQclear(l->locations);
 	free(l);
 	ui->data = NULL;
+}
+
+/* Starts a sale of the showtime under the cursor. */
+static void
+listing_open(struct ui *ui, struct listing *l)
+{
+	struct sale *s = &ui->sale;
+	int r = lm.cur;
+
+	if (l->res == NULL || r >= PQntuples(l->res))
+		return;
+	if (atoi(db_value(l->res, r, "seats_available")) == 0) {
+		ui_say(ui, UI_ERR, "That showtime is sold out.");
+		return;
+	}
+	ui_sale_abandon(ui);
+	s->showtime_id = db_int(l->res, r, "showtime_id");
+	strlcpy_m(s->title, db_value(l->res, r, "title"), sizeof s->title);
+	strlcpy_m(s->when, db_value(l->res, r, "starts"), sizeof s->when);
+	snprintf(s->hall, sizeof s->hall, "%s, %s", db_value(l->res, r, "location"),
+	         db_value(l->res, r, "auditorium"));
+	s->nseats = 0;
+	s->party = 0;
+	ui_say(ui, 0, "%s", "");
+	ui_goto(ui, &screen_seatmap);
 }
 
 static int
 listing_key(struct ui *ui, int key)
 {
 	struct listing *l = ui->data;
-	int n = l->res != NULL ? PQntuples(l->res) : 0;
+	int n = l->res != NULL ? PQntuples(l->res) : 0, page = ui->kiosk ? (LINES - 8) / 3 : LINES - 7;
+	size_t len = strlen(lm.query);
+	int nloc = l->locations != NULL ? PQntuples(l->locations) : 0;
 
 	switch (key) {
-	case 'q':
-		return UI_QUIT;
-	case 'r':
-		listing_load(ui, l);
-		return UI_REDRAW;
 	case KEY_DOWN:
-		if (l->cur + 1 < n)
-			l->cur++;
+		if (lm.cur + 1 < n)
+			lm.cur++;
 		return UI_REDRAW;
 	case KEY_UP:
-		if (l->cur > 0)
-			l->cur--;
+		if (lm.cur > 0)
+			lm.cur--;
 		return UI_REDRAW;
-	default:
+	case KEY_NPAGE:
+		lm.cur = lm.cur + page < n ? lm.cur + page : (n > 0 ? n - 1 : 0);
+		return UI_REDRAW;
+	case KEY_PPAGE:
+		lm.cur = lm.cur > page ? lm.cur - page : 0;
+		return UI_REDRAW;
+	case KEY_HOME:
+		lm.cur = 0;
+		return UI_REDRAW;
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+	case KEY_F(5):
+		listing_open(ui, l);
+		return UI_REDRAW;
+	case KEY_F(2):
+		lm.location = (lm.location + 1) % (nloc + 1);
+		break;
+	case KEY_F(3):
+		lm.tod = (lm.tod + 1) % (int)(sizeof times_of_day / sizeof times_of_day[0]);
+		break;
+	case KEY_F(4):
+		lm.day = (lm.day + 1) % (int)(sizeof days / sizeof days[0]);
+		break;
+	case KEY_F(6):
+		if (ui->kiosk) {
+			ui_goto(ui, &screen_account);
+			return UI_REDRAW;
+		}
+		listing_load(ui, l);
+		return UI_REDRAW;
+	case KEY_F(10):
+		if (ui->kiosk) {
+			ui_goto(ui, &screen_attract);
+			return UI_REDRAW;
+		}
+		ui->staff_id = 0;
+		ui_say(ui, 0, "Logged out.");
+		ui_goto(ui, &screen_login);
+		return UI_REDRAW;
+	case 27:	/* Esc: clear the search, then the filters */
+		if (lm.query[0] != '\0')
+			lm.query[0] = '\0';
+		else if (ui->kiosk) {
+			ui_goto(ui, &screen_attract);
+			return UI_REDRAW;
+		} else
+			lm.location = lm.tod = lm.day = 0;
+		break;
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		if (len == 0)
+			return UI_HANDLED;
+		lm.query[len - 1] = '\0';
+		break;
+	case 21:	/* Ctrl-U */
+		lm.query[0] = '\0';
+		break;
+	case KEY_MOUSE:
 		return UI_HANDLED;
+	default:
+		if (key >= 1000) {	/* a row touched: 1000 + row */
+			lm.cur = key - 1000;
+			listing_open(ui, l);
+			return UI_REDRAW;
+		}
+		if (key < 32 || key >= 127 || len + 1 >= sizeof lm.query)
+			return UI_HANDLED;
+		lm.query[len] = (char)key;
+		lm.query[len + 1] = '\0';
+		break;
 	}
+	lm.cur = 0;
+	lm.top = 0;
+	listing_load(ui, l);
+	return UI_REDRAW;
+}
+
+static int
+listing_tick(struct ui *ui)
+{
+	struct listing *l = ui->data;
+
+	if (ui_now() - l->loaded_at > 30) {
+		listing_load(ui, l);
+		return UI_REDRAW;
+	}
+	return 0;
+}
+
+static void
+listing_draw_row(struct ui *ui, struct listing *l, int r, int y)
+{
+	int left = atoi(db_value(l->res, r, "seats_available"));
+	int total = atoi(db_value(l->res, r, "seats_total"));
+	int hot = r == lm.cur;
+	const char *tag = left == 0 ? "SOLD OUT" : left * 10 <= total ? "NEARLY FULL" : "";
+	int tagattr = left == 0 ? COLOR_PAIR(PAIR_SOLD) | A_BOLD : COLOR_PAIR(PAIR_HELD) | A_BOLD;
+	char price[24], loc[64];
+
+	cart_money(price, sizeof price, db_int(l->res, r, "price_cents"), db_value(l->res, r, "currency"));
+	snprintf(loc, sizeof loc, "%s %s", db_value(l->res, r, "location") + (strncmp(db_value(l->res, r, "location"), "Marquee ", 8) == 0 ? 8 : 0),
+	         db_value(l->res, r, "auditorium"));
+	if (!ui->kiosk) {
+		if (hot)
+			attron(A_REVERSE);
+		mvhline(y, 0, ' ', COLS);
+		mvprintw(y, 1, "%-16.16s %-*.*s %-20.20s %4d/%-4d ", db_value(l->res, r, "starts"),
+		         COLS - 62 > 10 ? COLS - 62 : 10, COLS - 62 > 10 ? COLS - 62 : 10,
+		         db_value(l->res, r, "title"), loc, left, total);
+		if (hot)
+			attroff(A_REVERSE);
+		attron(tagattr);
+		printw("%s", tag);
+		attroff(tagattr);
+		if (ui->nbuttons < UI_MAX_BUTTONS)
+			ui->buttons[ui->nbuttons++] = (struct ui_button){ y, 0, 1, COLS, 1000 + r };
+		return;
+	}
+	/* kiosk: big two-line rows, the whole row is a target */
+	if (hot)
+		attron(A_REVERSE);
+	mvhline(y, 0, ' ', COLS);
+	mvhline(y + 1, 0, ' ', COLS);
+	attron(A_BOLD);
+	mvprintw(y, 2, "%-.*s", COLS - 30, db_value(l->res, r, "title"));
+	attroff(A_BOLD);
+	mvprintw(y, COLS - 24, "%s", db_value(l->res, r, "starts"));
+	mvprintw(y + 1, 2, "%s  %s  from %s", db_value(l->res, r, "rating"), loc, price);
+	if (hot)
+		attroff(A_REVERSE);
+	attron(tagattr);
+	mvprintw(y + 1, COLS - 24, "%s", tag[0] != '\0' ? tag : "");
+	attroff(tagattr);
+	if (tag[0] == '\0')
+		mvprintw(y + 1, COLS - 24, "%d seats left", left);
+	if (ui->nbuttons < UI_MAX_BUTTONS)
+		ui->buttons[ui->nbuttons++] = (struct ui_button){ y, 0, 2, COLS - 12, 1000 + r };
 }
 
 static void
 listing_draw(struct ui *ui)
 {
 	struct listing *l = ui->data;
-	int rows = LINES - 4, n = l->res != NULL ? PQntuples(l->res) : 0;
+	int n = l->res != NULL ? PQntuples(l->res) : 0, rowh = ui->kiosk ? 3 : 1;
+	int y0 = ui->kiosk ? 5 : 4, rows = (LINES - 2 - y0) / rowh;
+	const char *loc = "all cinemas";
 
-	attron(COLOR_PAIR(1) | A_BOLD);
-	mvhline(0, 0, ' ', COLS);
-	mvprintw(0, 1, "MARQUEE  %s  terminal %s", config_mode_name(ui->app->cfg.mode),
-	         ui->app->cfg.terminal);
-	attroff(COLOR_PAIR(1) | A_BOLD);
-	mvprintw(1, 1, "%-16s %-34s %-18s %-10s %s", "When", "Film", "Cinema", "Hall", "Seats left");
-	if (l->cur < l->top)
-		l->top = l->cur;
-	if (rows > 0 && l->cur >= l->top + rows)
-		l->top = l->cur - rows + 1;
-	for (int i = 0; i < rows && l->top + i < n; i++) {
-		int r = l->top + i, left = atoi(db_value(l->res, r, "seats_available"));
-		int total = atoi(db_value(l->res, r, "seats_total"));
-
-		if (r == l->cur)
-			attron(A_REVERSE);
-		mvprintw(2 + i, 1, "%-16.16s %-34.34s %-18.18s %-10.10s %4d/%-4d %s",
-		         db_value(l->res, r, "starts"), db_value(l->res, r, "title"),
-		         db_value(l->res, r, "location"), db_value(l->res, r, "auditorium"), left, total,
-		         left == 0 ? "SOLD OUT" : left * 10 <= total ? "nearly full" : "");
-		if (r == l->cur)
-			attroff(A_REVERSE);
+	if (lm.location > 0 && l->locations != NULL && lm.location <= PQntuples(l->locations))
+		loc = db_value(l->locations, lm.location - 1, "name");
+	ui_draw_header(ui, ui->kiosk ? "Choose a film" : "showtimes");
+	ui_draw_text_box(2, 1, 24, "Search:", lm.query, true, false);
+	mvprintw(2, 36, "%.20s | %s | %s | %d", loc, times_of_day[lm.tod][0] != '\0' ? times_of_day[lm.tod] : "any time",
+	         days[lm.day], n);
+	if (!ui->kiosk) {
+		attron(A_BOLD);
+		mvprintw(3, 1, "%-16s %-*s %-20s %9s", "When", COLS - 62 > 10 ? COLS - 62 : 10, "Film",
+		         "Cinema / hall", "Left");
+		attroff(A_BOLD);
 	}
-	mvprintw(LINES - 1, 1, "%.*s", COLS - 2, ui->status);
+	if (lm.cur < lm.top)
+		lm.top = lm.cur;
+	if (rows > 0 && lm.cur >= lm.top + rows)
+		lm.top = lm.cur - rows + 1;
+	for (int i = 0; i < rows && lm.top + i < n; i++)
+		listing_draw_row(ui, l, lm.top + i, y0 + i * rowh);
+	if (n == 0)
+		mvprintw(y0 + 1, 2, "No showtimes match. Esc clears the search.");
+	if (ui->kiosk) {
+		ui_draw_button(ui, 3, COLS - 22, 9, 1, " Up ", KEY_PPAGE, false);
+		ui_draw_button(ui, 3, COLS - 11, 9, 1, "Down", KEY_NPAGE, false);
+		ui_draw_footer(ui, "Touch a film   F2 cinema  F3 time  F4 day  F6 my account  Esc home");
+	} else
+		ui_draw_footer(ui, "Type to search  Enter/F5 seats  F2 cinema  F3 time  F4 day  F6 reload  Esc clear  F10 log out");
 }
 
 const struct screen screen_listing = {
@@ -109,4 +309,5 @@ const struct screen screen_listing = {
 	.leave = listing_leave,
 	.key = listing_key,
 	.draw = listing_draw,
+	.tick = listing_tick,
 };

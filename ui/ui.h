@@ -1,8 +1,14 @@
-/* ui.h - the screen loop: screens are tables of callbacks; only draw calls curses. */
+/* ui.h - the screen loop: screens are tables of callbacks; key handlers change
+ * state and return flags; only draw functions call curses. */
 #ifndef MARQUEE_UI_H
 #define MARQUEE_UI_H
 
 #include "app.h"
+#include "bestseat.h"
+#include "card.h"
+#include "cart.h"
+
+#include <stdbool.h>
 
 /* What a key handler asks the loop to do. */
 enum ui_flags {
@@ -19,16 +25,123 @@ struct screen {
 	void		(*leave)(struct ui *);
 	int		(*key)(struct ui *, int key);	/* returns enum ui_flags */
 	void		(*draw)(struct ui *);
+	int		(*tick)(struct ui *);		/* called every loop; may be NULL */
+	int		(*notify)(struct ui *, long long showtime_id);	/* seat_change; may be NULL */
+};
+
+/* A place on screen that a click or touch turns into a key. Filled by draw. */
+struct ui_button {
+	int	y, x, h, w;
+	int	key;
+};
+
+#define UI_MAX_BUTTONS 64
+#define UI_MAX_SEATS CART_MAX_SEATS
+
+/* The sale in progress at this terminal: it outlives the screens. */
+struct sale {
+	long long	showtime_id;
+	char		title[128];
+	char		when[48];
+	char		hall[96];
+	int		party;			/* best available party size */
+	char		seats[UI_MAX_SEATS][8];	/* chosen seats (labels) */
+	int		nseats;
+	long long	order_id;		/* 0 until held */
+	char		booking_code[16];
+	double		expire_at;		/* monotonic seconds when the hold ends */
+	bool		expired;
+	struct cart	cart;
+	char		hold_rid[37];		/* request ids: one per user action, kept for retry */
+	char		pay_rid[37];
+	char		start_rid[37];
+	char		card_key[37];		/* idempotency key of the card attempt */
+	long long	tendered_cents;
+	long long	change_cents;
+	char		paid_how[64];
 };
 
 struct ui {
 	struct app		*app;
 	struct db		*db;
 	const struct screen	*screen;
-	char			 status[160];	/* message line at the bottom */
+	const struct screen	*next;		/* switch to this after the key handler */
+	char			 status[200];	/* message line at the bottom */
+	int			 status_attr;	/* 0, or UI_ERR / UI_OK */
 	void			*data;		/* the current screen's state */
+	bool			 kiosk;
+	/* who is signed in */
+	long long		 staff_id;
+	char			 staff_name[64];
+	char			 staff_role[16];
+	long long		 customer_id;	/* kiosk: a signed-in customer, or 0 */
+	char			 customer_name[64];
+	/* the sale */
+	struct sale		 sale;
+	struct card_terminal	 card;
+	char			 card_error[160];
+	/* input */
+	double			 last_input;	/* monotonic seconds */
+	int			 mouse_y, mouse_x;
+	struct ui_button	 buttons[UI_MAX_BUTTONS];
+	int			 nbuttons;
+	/* database */
+	bool			 listening;	/* LISTEN seat_change is on */
+	int			 listen_resets;	/* db->resets when LISTEN was sent */
+	double			 next_reconnect;
+	double			 hold_minutes;	/* asked of the database; 0 = configured */
 };
 
+enum ui_attr { UI_ERR = 1, UI_OK = 2 };
+
+/* Colour pairs. */
+enum {
+	PAIR_HEADER = 1, PAIR_FREE, PAIR_HELD, PAIR_SOLD, PAIR_WHEEL, PAIR_COMP, PAIR_PREMIUM,
+	PAIR_BLOCKED, PAIR_MINE, PAIR_BANNER, PAIR_BUTTON, PAIR_OK, PAIR_ERR, PAIR_TITLE,
+};
+
+extern const struct screen screen_attract;
+extern const struct screen screen_login;
 extern const struct screen screen_listing;
+extern const struct screen screen_seatmap;
+extern const struct screen screen_tickets;
+extern const struct screen screen_payment;
+extern const struct screen screen_confirm;
+extern const struct screen screen_account;
+
+/* Monotonic clock in seconds. */
+double ui_now(void);
+/* Switches screens once the current handler returns. */
+void   ui_goto(struct ui *ui, const struct screen *next);
+/* Sets the message line (printf-style). */
+void   ui_say(struct ui *ui, int attr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The home screen of this mode: attract (kiosk), listing (counter, signed in) or login. */
+const struct screen *ui_home(struct ui *ui);
+/* Forgets the sale; releases its hold in the database when one is live. */
+void   ui_sale_abandon(struct ui *ui);
+/* Loads what the database says about the sale's order (total, paid, time left).
+ * Returns 0, or -1 (message said). */
+int    ui_sale_refresh(struct ui *ui);
+/* Holds the sale's chosen seats (api.select_seat). Returns 0 when held. */
+int    ui_sale_hold(struct ui *ui);
+/* Seconds left on the hold (0 when expired or none). */
+int    ui_sale_seconds_left(const struct ui *ui);
+/* Turns LISTEN seat_change on or off. */
+void   ui_listen(struct ui *ui, bool on);
+
+/* Drawing helpers (draw paths only). */
+void   ui_draw_header(struct ui *ui, const char *title);
+void   ui_draw_footer(struct ui *ui, const char *keys);
+void   ui_draw_button(struct ui *ui, int y, int x, int w, int h, const char *label, int key, bool hot);
+void   ui_draw_countdown(struct ui *ui, int y, int x);
+/* Draws text in the big 5-line font; returns its width. */
+int    ui_draw_big(int y, int x, const char *text);
+int    ui_big_width(const char *text);
+void   ui_draw_text_box(int y, int x, int w, const char *label, const char *value, bool focus,
+                        bool secret);
+
+/* tickets_print() comes with the tickets issue (src/tickets.h); until it is
+ * merged src/tickets-fallback.c provides it. */
+int tickets_print(struct app *app, struct db *db, const char *booking_code, char **cause);
 
 #endif

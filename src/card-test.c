@@ -1,0 +1,219 @@
+/* card-test.c - the test card terminal: behaves like a real one, chosen by
+ * the card presented. It keeps a journal of every transaction it made (one
+ * line each, by idempotency key) so that a status question after a lost
+ * answer is answered from what really happened, and a repeated key never
+ * charges twice. Journal: $MARQUEE_CARD_TEST_DIR/journal, else
+ * /tmp/marquee-card-test-UID/journal.
+ *
+ * Test cards (any other Luhn-valid number is approved):
+ *   4000 0000 0000 0002  declined (insufficient funds)
+ *   4000 0000 0000 0069  declined (expired card)
+ *   4000 0000 0000 0119  timeout: no answer, nothing charged
+ *   4000 0000 0000 0259  outcome unknown: charged, but the answer is lost
+ */
+#include "card.h"
+#include "util.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct card_test {
+	char	*journal;
+	char	 card[24];
+	int	 timeout_ms;
+};
+
+static void *
+card_test_open(const char *arg, char **cause)
+{
+	const char *dir = arg != NULL && *arg != '\0' ? arg : getenv("MARQUEE_CARD_TEST_DIR");
+	const char *ms = getenv("MARQUEE_CARD_TEST_TIMEOUT_MS");
+	struct card_test *t = xcalloc(1, sizeof *t);
+	char *d;
+
+	if (dir != NULL && *dir != '\0')
+		d = xstrdup(dir);
+	else
+		d = xasprintf("/tmp/marquee-card-test-%u", (unsigned)getuid());
+	if (mkdir(d, 0700) != 0 && errno != EEXIST) {
+		*cause = xasprintf("test card terminal: %s: %s", d, strerror(errno));
+		free(d);
+		free(t);
+		return NULL;
+	}
+	t->journal = xasprintf("%s/journal", d);
+	free(d);
+	t->timeout_ms = ms != NULL ? atoi(ms) : 1500;
+	strlcpy_m(t->card, "4242424242424242", sizeof t->card);
+	return t;
+}
+
+static void
+card_test_close(void *state)
+{
+	struct card_test *t = state;
+
+	free(t->journal);
+	free(t);
+}
+
+static void
+card_test_present(void *state, const char *card_number)
+{
+	struct card_test *t = state;
+	size_t k = 0;
+
+	for (const char *p = card_number; *p != '\0' && k < sizeof t->card - 1; p++)
+		if (*p >= '0' && *p <= '9')
+			t->card[k++] = *p;
+	t->card[k] = '\0';
+}
+
+/* Finds the last journal entry of key. Returns 1 and fills res, or 0. A
+ * reversed charge reads as declined ("reversed"). */
+static int
+card_test_lookup(struct card_test *t, const char *key, struct card_result *res)
+{
+	FILE *f = fopen(t->journal, "r");
+	char line[256], k[64], what[16], last4[8], auth[24], ref[64];
+	int found = 0;
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		long long cents;
+
+		if (sscanf(line, "%63s %15s %lld %7s %23s %63s", k, what, &cents, last4, auth, ref) != 6 ||
+		    strcmp(k, key) != 0)
+			continue;
+		memset(res, 0, sizeof *res);
+		found = 1;
+		strlcpy_m(res->last4, last4, sizeof res->last4);
+		strlcpy_m(res->brand, "TESTCARD", sizeof res->brand);
+		strlcpy_m(res->terminal_ref, ref, sizeof res->terminal_ref);
+		if (strcmp(what, "approved") == 0) {
+			res->outcome = CARD_APPROVED;
+			strlcpy_m(res->auth_code, auth, sizeof res->auth_code);
+			snprintf(res->message, sizeof res->message, "Approved, card ending %s", last4);
+		} else {
+			res->outcome = CARD_DECLINED;
+			snprintf(res->message, sizeof res->message, "Declined: %s",
+			         strcmp(what, "reversed") == 0 ? "reversed" : auth);
+			for (char *p = res->message; *p != '\0'; p++)
+				if (*p == '_')
+					*p = ' ';
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+static int
+card_test_write(struct card_test *t, const char *key, const char *what, long long cents,
+                const char *last4, const char *auth, const char *ref)
+{
+	FILE *f = fopen(t->journal, "a");
+
+	if (f == NULL)
+		return -1;
+	fprintf(f, "%s %s %lld %s %s %s\n", key, what, cents, last4, auth, ref);
+	fflush(f);
+	fsync(fileno(f));
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+static int
+card_test_charge(void *state, const char *key, long long cents, const char *currency,
+                 struct card_result *res)
+{
+	struct card_test *t = state;
+	char last4[5], auth[16], ref[48];
+	size_t len = strlen(t->card);
+
+	(void)currency;
+	memset(res, 0, sizeof *res);
+	if (card_test_lookup(t, key, res))
+		return 0;	/* a repeated key: the first answer, nothing charged */
+	strlcpy_m(last4, len >= 4 ? t->card + len - 4 : "0000", sizeof last4);
+	snprintf(ref, sizeof ref, "T%lld-%.8s", (long long)time(NULL), key);
+	strlcpy_m(res->last4, last4, sizeof res->last4);
+	if (!card_luhn(t->card)) {
+		res->outcome = CARD_DECLINED;
+		snprintf(res->message, sizeof res->message, "Declined: the card could not be read");
+		return card_test_write(t, key, "declined", cents, last4, "card_read_error", ref);
+	}
+	if (strcmp(t->card, "4000000000000002") == 0 || strcmp(t->card, "4000000000000069") == 0) {
+		const char *why = t->card[14] == '0' ? "insufficient_funds" : "expired_card";
+
+		res->outcome = CARD_DECLINED;
+		snprintf(res->message, sizeof res->message, "Declined: %s",
+		         t->card[14] == '0' ? "insufficient funds" : "expired card");
+		return card_test_write(t, key, "declined", cents, last4, why, ref);
+	}
+	if (strcmp(t->card, "4000000000000119") == 0) {
+		struct timespec ts = { t->timeout_ms / 1000, (t->timeout_ms % 1000) * 1000000L };
+
+		nanosleep(&ts, NULL);
+		res->outcome = CARD_TIMEOUT;
+		snprintf(res->message, sizeof res->message, "The card terminal did not answer in time.");
+		return 0;
+	}
+	snprintf(auth, sizeof auth, "A%05u", (unsigned)(randombytes_random() % 100000));
+	if (card_test_write(t, key, "approved", cents, last4, auth, ref) != 0) {
+		res->outcome = CARD_ERROR;
+		snprintf(res->message, sizeof res->message, "The card terminal is out of order.");
+		return 0;
+	}
+	if (strcmp(t->card, "4000000000000259") == 0) {
+		res->outcome = CARD_UNKNOWN;	/* charged; the answer is lost on the way */
+		snprintf(res->message, sizeof res->message, "No answer from the card terminal.");
+		return 0;
+	}
+	res->outcome = CARD_APPROVED;
+	strlcpy_m(res->auth_code, auth, sizeof res->auth_code);
+	strlcpy_m(res->brand, "TESTCARD", sizeof res->brand);
+	strlcpy_m(res->terminal_ref, ref, sizeof res->terminal_ref);
+	snprintf(res->message, sizeof res->message, "Approved, card ending %s", last4);
+	return 0;
+}
+
+static int
+card_test_status(void *state, const char *key, struct card_result *res)
+{
+	struct card_test *t = state;
+
+	memset(res, 0, sizeof *res);
+	if (!card_test_lookup(t, key, res)) {
+		res->outcome = CARD_NOT_FOUND;
+		snprintf(res->message, sizeof res->message, "The card was not charged.");
+	}
+	return 0;
+}
+
+static int
+card_test_reverse(void *state, const char *key, struct card_result *res)
+{
+	struct card_test *t = state;
+
+	if (!card_test_lookup(t, key, res) || res->outcome != CARD_APPROVED)
+		return 0;
+	res->outcome = CARD_DECLINED;
+	snprintf(res->message, sizeof res->message, "The card charge was reversed.");
+	return card_test_write(t, key, "reversed", 0, res->last4, "-", res->terminal_ref);
+}
+
+const struct card_driver card_driver_test = {
+	.name = "test",
+	.open = card_test_open,
+	.close = card_test_close,
+	.charge = card_test_charge,
+	.status = card_test_status,
+	.reverse = card_test_reverse,
+	.present = card_test_present,
+};

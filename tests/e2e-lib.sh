@@ -1,0 +1,102 @@
+# e2e-lib.sh - shared by tests/check.d/50-*.sh: drive the real ./marquee in
+# tmux on a private socket against the test PostgreSQL (tests/run.sh exports
+# PGHOST..., MARQUEE_OWNER_DSN, MARQUEE_TERM_DSN). Terminals connect as
+# MARQUEE_TERM_DSN (EXECUTE on api only); checks read the tables as owner.
+set -u
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+E2E_NAME=$(basename "$0" .sh)
+E2E_SOCK="mq-$E2E_NAME-$$"
+E2E_DIR=${MARQUEE_TEST_VAR:-/tmp}/e2e-$E2E_NAME
+rm -rf "$E2E_DIR"
+mkdir -p "$E2E_DIR"
+export MARQUEE_CARD_TEST_DIR=$E2E_DIR/card
+mkdir -p "$MARQUEE_CARD_TEST_DIR"
+
+tm() { tmux -L "$E2E_SOCK" "$@"; }
+e2e_cleanup() { tm kill-server 2>/dev/null || true; }
+trap e2e_cleanup EXIT
+
+# owner-side SQL, one value out
+q() { psql "$MARQUEE_OWNER_DSN" -XAtqc "$1"; }
+
+# start NAME CONF [ENV=V ...]: a terminal in its own tmux session NAME, 80x24
+start() {
+	local name=$1 conf=$2; shift 2
+	local envs="MARQUEE_DSN='$MARQUEE_TERM_DSN' MARQUEE_CONFIG='$conf' MARQUEE_CARD_TEST_DIR='$MARQUEE_CARD_TEST_DIR' TERM=${E2E_TERM:-xterm-256color}"
+	for e in "$@"; do envs="$envs $e"; done
+	tm new-session -d -s "$name" -x 80 -y 24 "env $envs ./marquee 2>>'$E2E_DIR/$name.err'; echo MARQUEE-EXITED rc=\$?; sleep 600"
+}
+# NAME is a session (one terminal) or a pane ("two:0.1")
+screen() { tm capture-pane -p -t "$1"; }
+keys() { local n=$1; shift; tm send-keys -t "$n" "$@"; }
+lit() { tm send-keys -t "$1" -l "$2"; }
+
+fail() {
+	echo "FAIL: $*" >&2
+	for w in $(tm list-panes -a -F '#S:#I.#P' 2>/dev/null); do
+		echo "--- screen $w:" >&2
+		screen "$w" >&2
+	done
+	for f in "$E2E_DIR"/*.err; do
+		[ -s "$f" ] && { echo "--- $f:" >&2; cat "$f" >&2; }
+	done
+	exit 1
+}
+
+# wait_for NAME REGEX [SECONDS]: polls the screen until it matches
+wait_for() {
+	local name=$1 re=$2 limit=${3:-5} end
+	end=$(( $(date +%s%N) + limit * 1000000000 ))
+	while [ "$(date +%s%N)" -lt "$end" ]; do
+		screen "$name" | grep -Eq -- "$re" && return 0
+		sleep 0.03
+	done
+	fail "$name: no /$re/ within ${limit}s"
+}
+# gone NAME REGEX: the screen does not show it now
+absent() { screen "$1" | grep -Eq -- "$2" && fail "$1: unexpected /$2/"; return 0; }
+
+# pick_show N: sets SHOW (showtime id) and TITLE to the N-th film of tomorrow,
+# a showtime no other stage uses (each stage passes its own N).
+pick_show() {
+	local row
+	row=$(q "SELECT showtime_id || '|' || title FROM api.listing_filtered('', NULL, NULL, current_date + 1)
+	         ORDER BY starts_at, showtime_id OFFSET $1 LIMIT 1")
+	SHOW=${row%%|*}
+	TITLE=${row#*|}
+	[ -n "$SHOW" ] || fail "no showtime tomorrow"
+}
+
+# login NAME: signs the cashier in at a counter terminal
+login() {
+	wait_for "$1" "Staff sign-in"
+	lit "$1" cashier; keys "$1" Enter; lit "$1" cashier1; keys "$1" Enter
+	wait_for "$1" "Welcome, Casey"
+}
+
+# open_show NAME: types "#SHOW" into the listing search (the showtime by number)
+open_show() {
+	keys "$1" C-u
+	lit "$1" "#$SHOW"
+	wait_for "$1" "\| 1\$|\| 1 "
+}
+
+counter_conf() {
+	cat >"$E2E_DIR/counter.conf" <<CONF
+terminal = e2e-counter
+mode = counter
+hold_minutes = 8
+card_driver = test
+CONF
+	echo "$E2E_DIR/counter.conf"
+}
+kiosk_conf() {
+	cat >"$E2E_DIR/kiosk.conf" <<CONF
+terminal = e2e-kiosk
+mode = kiosk
+hold_minutes = 8
+idle_seconds = ${1:-90}
+card_driver = test
+CONF
+	echo "$E2E_DIR/kiosk.conf"
+}

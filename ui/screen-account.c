@@ -1,0 +1,231 @@
+/* screen-account.c - kiosk customer accounts: sign in or register with
+ * e-mail and password (Argon2id, same lock-out window as staff), then see
+ * your bookings. Guests never need this to buy. */
+#include "ui.h"
+#include "auth.h"
+#include "ids.h"
+#include "util.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct account {
+	char		 email[80];
+	char		 pass[65];
+	int		 focus;		/* 0 e-mail, 1 password */
+	bool		 registering;
+	PGresult	*bookings;
+	char		 rid[37];
+};
+
+static void
+account_enter(struct ui *ui)
+{
+	ui->data = xcalloc(1, sizeof(struct account));
+}
+
+static void
+account_leave(struct ui *ui)
+{
+	struct account *a = ui->data;
+
+	sodium_memzero(a->pass, sizeof a->pass);
+	PQclear(a->bookings);
+	free(a);
+	ui->data = NULL;
+}
+
+static void
+account_load(struct ui *ui, struct account *a)
+{
+	char id[24];
+	const char *params[1] = { id };
+
+	snprintf(id, sizeof id, "%lld", ui->customer_id);
+	PQclear(a->bookings);
+	a->bookings = db_exec(ui->db, DB_SAFE,
+	                      "SELECT booking_code, status, title, seats, to_char(starts_at, 'Dy DD Mon HH24:MI') AS starts"
+	                      " FROM api.my_bookings($1::bigint)", 1, params);
+	if (a->bookings == NULL)
+		ui_say(ui, UI_ERR, "Database: %.150s", db_error(ui->db));
+}
+
+static void
+account_sign_in(struct ui *ui, struct account *a)
+{
+	const char *params[2] = { a->email, ui->app->cfg.terminal };
+	const char *fin[2] = { a->email, NULL };
+	PGresult *res;
+	bool ok;
+
+	res = db_exec(ui->db, DB_ONCE, "SELECT * FROM api.customer_login_begin($1, $2)", 2, params);
+	if (res == NULL) {
+		ui_say(ui, UI_ERR, "Cannot sign in: %.150s", db_error(ui->db));
+		return;
+	}
+	if (strcmp(db_value(res, 0, "login_status"), "locked") == 0) {
+		ui_say(ui, UI_ERR, "%s", db_value(res, 0, "message"));
+		PQclear(res);
+		return;
+	}
+	ok = auth_verify(db_value(res, 0, "pw_hash"), a->pass) && !db_isnull(res, 0, "user_id");
+	if (ok) {
+		ui->customer_id = db_int(res, 0, "user_id");
+		strlcpy_m(ui->customer_name, db_value(res, 0, "full_name")[0] != '\0' ?
+		          db_value(res, 0, "full_name") : a->email, sizeof ui->customer_name);
+	}
+	PQclear(res);
+	fin[1] = ok ? "true" : "false";
+	res = db_exec(ui->db, DB_ONCE, "SELECT api.customer_login_finish($1, $2::boolean) AS said", 2, fin);
+	if (res != NULL && !ok)
+		ui_say(ui, UI_ERR, "%s", db_value(res, 0, "said"));
+	else if (ok) {
+		ui_say(ui, UI_OK, "Signed in. Your bookings are below; buy as usual.");
+		account_load(ui, a);
+	}
+	PQclear(res);
+}
+
+static void
+account_register(struct ui *ui, struct account *a)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	const char *params[4] = { a->email, "", hash, a->rid };
+	PGresult *res;
+
+	if (strlen(a->pass) < 8) {
+		ui_say(ui, UI_ERR, "Choose a password of at least 8 characters.");
+		return;
+	}
+	if (auth_hash(a->pass, hash) != 0) {
+		ui_say(ui, UI_ERR, "Cannot register now (out of memory).");
+		return;
+	}
+	if (a->rid[0] == '\0')
+		db_request_id(a->rid);
+	res = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.customer_register($1, $2, $3, $4::uuid)", 4, params);
+	if (res == NULL) {
+		ui_say(ui, UI_ERR, "Database: %.150s", db_error(ui->db));
+		return;
+	}
+	if (strcmp(db_value(res, 0, "register_status"), "registered") == 0) {
+		ui->customer_id = db_int(res, 0, "user_id");
+		strlcpy_m(ui->customer_name, a->email, sizeof ui->customer_name);
+		ui_say(ui, UI_OK, "Welcome! You are registered and signed in.");
+		account_load(ui, a);
+	} else {
+		ui_say(ui, UI_ERR, "%s", db_value(res, 0, "message"));
+		a->rid[0] = '\0';
+	}
+	PQclear(res);
+}
+
+static int
+account_key(struct ui *ui, int key)
+{
+	struct account *a = ui->data;
+	char *buf = a->focus == 0 ? a->email : a->pass;
+	size_t size = a->focus == 0 ? sizeof a->email : sizeof a->pass, len = strlen(buf);
+
+	switch (key) {
+	case 27:
+	case KEY_F(11):
+		ui_goto(ui, ui->customer_id != 0 ? &screen_listing : &screen_attract);
+		return UI_REDRAW;
+	case KEY_F(5):
+		if (ui->customer_id != 0) {
+			ui_goto(ui, &screen_listing);
+			return UI_REDRAW;
+		}
+		return UI_HANDLED;
+	case KEY_F(2):
+		a->registering = !a->registering;
+		a->rid[0] = '\0';
+		return UI_REDRAW;
+	case KEY_F(10):
+		ui->customer_id = 0;
+		PQclear(a->bookings);
+		a->bookings = NULL;
+		ui_say(ui, 0, "Signed out.");
+		return UI_REDRAW;
+	case '\t':
+	case KEY_UP:
+	case KEY_DOWN:
+		a->focus = !a->focus;
+		return UI_REDRAW;
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		if (ui->customer_id != 0) {
+			ui_goto(ui, &screen_listing);
+			return UI_REDRAW;
+		}
+		if (a->focus == 0) {
+			a->focus = 1;
+			return UI_REDRAW;
+		}
+		if (a->registering)
+			account_register(ui, a);
+		else
+			account_sign_in(ui, a);
+		sodium_memzero(a->pass, sizeof a->pass);
+		return UI_REDRAW;
+	default:
+		if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len > 0)
+			buf[len - 1] = '\0';
+		else if (key >= 32 && key < 127 && len + 1 < size) {
+			buf[len] = (char)key;
+			buf[len + 1] = '\0';
+			a->rid[0] = '\0';
+		}
+		return UI_REDRAW;
+	}
+}
+
+static void
+account_draw(struct ui *ui)
+{
+	struct account *a = ui->data;
+	int y = 3, x = 4;
+
+	ui_draw_header(ui, "my account");
+	if (ui->customer_id == 0) {
+		attron(A_BOLD);
+		mvprintw(y, x, "%s", a->registering ? "Register (guests can always buy without an account)" :
+		                                      "Sign in to see and collect your bookings");
+		attroff(A_BOLD);
+		ui_draw_text_box(y + 2, x, 36, "E-mail   ", a->email, a->focus == 0, false);
+		ui_draw_text_box(y + 4, x, 36, "Password ", a->pass, a->focus == 1, true);
+		ui_draw_button(ui, y + 6, x, 20, 1, a->registering ? "Register" : "Sign in", '\r', true);
+		ui_draw_button(ui, y + 6, x + 22, 24, 1, a->registering ? "I have an account" : "New? Register",
+		               KEY_F(2), false);
+		ui_draw_button(ui, y + 6, x + 48, 12, 1, "Back", 27, false);
+		ui_draw_footer(ui, "Tab next field  Enter submit  F2 sign in / register  Esc back");
+		return;
+	}
+	attron(A_BOLD);
+	mvprintw(y, x, "Your bookings, %s", ui->customer_name);
+	attroff(A_BOLD);
+	if (a->bookings == NULL || PQntuples(a->bookings) == 0)
+		mvprintw(y + 2, x, "No bookings yet.");
+	for (int i = 0; a->bookings != NULL && i < PQntuples(a->bookings) && y + 2 + i < LINES - 5; i++) {
+		char pretty[BOOKCODE_LEN + 2];
+
+		bookcode_pretty(db_value(a->bookings, i, "booking_code"), pretty);
+		mvprintw(y + 2 + i, x, "%-10s  %-16s  %-28.28s %-9s %s", pretty, db_value(a->bookings, i, "starts"),
+		         db_value(a->bookings, i, "title"), db_value(a->bookings, i, "status"),
+		         db_value(a->bookings, i, "seats"));
+	}
+	ui_draw_button(ui, LINES - 4, x, 20, 1, "Buy tickets", KEY_F(5), true);
+	ui_draw_button(ui, LINES - 4, x + 22, 14, 1, "Sign out", KEY_F(10), false);
+	ui_draw_footer(ui, "F5 buy tickets  F10 sign out  Esc back");
+}
+
+const struct screen screen_account = {
+	.name = "account",
+	.enter = account_enter,
+	.leave = account_leave,
+	.key = account_key,
+	.draw = account_draw,
+};

@@ -1,0 +1,185 @@
+/* screen-confirm.c - the sale is paid: the booking code big on screen, change
+ * due, print the tickets, offer an e-mailed receipt. */
+#include "ui.h"
+#include "ids.h"
+#include "util.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct confirm {
+	bool	typing;		/* the e-mail field has the keys */
+	char	email[80];
+	char	rid[37];	/* request id of the receipt e-mail */
+	double	entered;
+};
+
+static void
+confirm_enter(struct ui *ui)
+{
+	struct confirm *c = xcalloc(1, sizeof *c);
+
+	ui->data = c;
+	c->entered = ui_now();
+}
+
+static void
+confirm_leave(struct ui *ui)
+{
+	free(ui->data);
+	ui->data = NULL;
+	/* The sale is over: forget it without cancelling anything. */
+	ui->sale.order_id = 0;
+	ui->sale.nseats = 0;
+	ui->sale.paid_how[0] = '\0';
+	cart_clear(&ui->sale.cart);
+}
+
+static void
+confirm_print(struct ui *ui)
+{
+	char *cause = NULL;
+
+	if (tickets_print(ui->app, ui->db, ui->sale.booking_code, &cause) == 0)
+		ui_say(ui, UI_OK, "Tickets sent to the printer.");
+	else {
+		ui_say(ui, UI_ERR, "Tickets not printed: %s. Reprint later from booking %s.", cause,
+		       ui->sale.booking_code);
+		free(cause);
+	}
+}
+
+static void
+confirm_email(struct ui *ui, struct confirm *c)
+{
+	char oid[24];
+	const char *params[3] = { oid, c->email, c->rid };
+	PGresult *res;
+	const char *st;
+
+	snprintf(oid, sizeof oid, "%lld", ui->sale.order_id);
+	if (c->rid[0] == '\0')
+		db_request_id(c->rid);
+	res = db_exec(ui->db, DB_SAFE, "SELECT api.email_receipt($1::bigint, $2, $3::uuid) AS st", 3, params);
+	if (res == NULL) {
+		ui_say(ui, UI_ERR, "Database: %.150s (Enter retries)", db_error(ui->db));
+		return;
+	}
+	st = db_value(res, 0, "st");
+	if (strcmp(st, "queued") == 0) {
+		ui_say(ui, UI_OK, "A receipt will be e-mailed to %s.", c->email);
+		c->typing = false;
+	} else {
+		ui_say(ui, UI_ERR, "No receipt: %s.", strcmp(st, "invalid_email") == 0 ? "that e-mail address is not valid" : st);
+		c->rid[0] = '\0';
+	}
+	PQclear(res);
+}
+
+static int
+confirm_key(struct ui *ui, int key)
+{
+	struct confirm *c = ui->data;
+	size_t len = strlen(c->email);
+
+	if (c->typing) {
+		if (key == '\r' || key == '\n' || key == KEY_ENTER || key == KEY_F(12))
+			confirm_email(ui, c);
+		else if (key == 27)
+			c->typing = false;
+		else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len > 0)
+			c->email[len - 1] = '\0';
+		else if (key > 32 && key < 127 && len + 1 < sizeof c->email) {
+			c->email[len] = (char)key;
+			c->email[len + 1] = '\0';
+			c->rid[0] = '\0';
+		}
+		return UI_REDRAW;
+	}
+	switch (key) {
+	case KEY_F(6):
+	case 'p':
+		confirm_print(ui);
+		break;
+	case KEY_F(7):
+	case 'e':
+		c->typing = true;
+		break;
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+	case KEY_F(12):
+	case 27:
+		ui_say(ui, 0, "%s", "");
+		ui_goto(ui, ui->kiosk ? &screen_attract : &screen_listing);
+		break;
+	default:
+		return UI_HANDLED;
+	}
+	return UI_REDRAW;
+}
+
+static int
+confirm_tick(struct ui *ui)
+{
+	struct confirm *c = ui->data;
+
+	/* A kiosk goes home by itself a while after the sale. */
+	if (ui->kiosk && !c->typing && ui_now() - c->entered > 60 && ui_now() - ui->last_input > 30)
+		ui_goto(ui, &screen_attract);
+	return 0;
+}
+
+static void
+confirm_draw(struct ui *ui)
+{
+	struct confirm *c = ui->data;
+	struct sale *s = &ui->sale;
+	char pretty[BOOKCODE_LEN + 2], money[32];
+	int w, y = 3;
+
+	ui_draw_header(ui, "paid");
+	bookcode_pretty(s->booking_code, pretty);
+	attron(COLOR_PAIR(PAIR_OK) | A_BOLD);
+	mvprintw(2, 1, "PAID - %s.  Booking code:", s->paid_how);
+	attroff(COLOR_PAIR(PAIR_OK) | A_BOLD);
+	w = ui_big_width(pretty);
+	if (w < COLS && LINES >= 24) {
+		attron(COLOR_PAIR(PAIR_TITLE) | A_BOLD);
+		ui_draw_big(y + 1, (COLS - w) / 2, pretty);
+		attroff(COLOR_PAIR(PAIR_TITLE) | A_BOLD);
+		y += 7;
+	} else
+		y += 1;
+	attron(A_BOLD);
+	mvprintw(y, (COLS - 20) / 2, "Booking  %s", pretty);
+	attroff(A_BOLD);
+	mvprintw(y + 2, 2, "%.*s  %s  %s", COLS / 2, s->title, s->when, s->hall);
+	mvprintw(y + 3, 2, "Seats:");
+	for (int i = 0; i < s->cart.n; i++)
+		printw(" %s(%s)", s->cart.line[i].seat, s->cart.line[i].type);
+	mvprintw(y + 4, 2, "Total %s", cart_money(money, sizeof money, s->cart.total_cents, s->cart.currency));
+	if (strcmp(s->paid_how, "cash") == 0) {
+		attron(A_BOLD | COLOR_PAIR(PAIR_OK));
+		printw("   tendered %s", cart_money(money, sizeof money, s->tendered_cents, s->cart.currency));
+		printw("   CHANGE DUE %s", cart_money(money, sizeof money, s->change_cents, s->cart.currency));
+		attroff(A_BOLD | COLOR_PAIR(PAIR_OK));
+	}
+	if (c->typing)
+		ui_draw_text_box(y + 6, 2, 40, "E-mail receipt to:", c->email, true, false);
+	ui_draw_button(ui, LINES - 4, 2, 18, 1, "F6 Print tickets", KEY_F(6), false);
+	ui_draw_button(ui, LINES - 4, 22, 18, 1, "F7 E-mail receipt", KEY_F(7), false);
+	ui_draw_button(ui, LINES - 4, COLS - 20, 18, 1, ui->kiosk ? "Done" : "Enter Next sale", '\r', true);
+	ui_draw_footer(ui, c->typing ? "Type the e-mail address, Enter sends, Esc cancels" :
+	                               "F6 print  F7 e-mail receipt  Enter next sale");
+}
+
+const struct screen screen_confirm = {
+	.name = "confirm",
+	.enter = confirm_enter,
+	.leave = confirm_leave,
+	.key = confirm_key,
+	.draw = confirm_draw,
+	.tick = confirm_tick,
+};

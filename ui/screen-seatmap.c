@@ -1,0 +1,499 @@
+/* screen-seatmap.c - the hall of one showtime: screen, aisles, every seat in
+ * its colour (legend on screen), arrows/mouse/touch, scrolling for big halls,
+ * best available for a party of N. Live: LISTEN seat_change while open, and a
+ * refresh every few seconds in case a notification is lost. */
+#include "ui.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SEATMAP_REFRESH 5.0	/* seconds between fallback refreshes ($MARQUEE_SEATMAP_REFRESH) */
+
+struct seatmap {
+	struct hall	 hall;
+	int		 cur;		/* seat under the cursor, or -1 */
+	int		 top, left;	/* first grid row and column shown */
+	double		 loaded_at;
+	double		 refresh;	/* seconds between fallback refreshes */
+	bool		 stale;		/* a notification for this showtime arrived */
+	/* geometry of the last draw, for mouse hits */
+	int		 gy, gx, cw, vrows, vcols;
+};
+
+static void
+seatmap_free_hall(struct seatmap *m)
+{
+	free(m->hall.seat);
+	memset(&m->hall, 0, sizeof m->hall);
+}
+
+static bool
+sale_has(const struct sale *s, const char *label)
+{
+	for (int i = 0; i < s->nseats; i++)
+		if (strcmp(s->seats[i], label) == 0)
+			return true;
+	return false;
+}
+
+/* Reloads the seats' states. The layout is read once. Returns 0 or -1. */
+static int
+seatmap_load(struct ui *ui, struct seatmap *m)
+{
+	struct sale *s = &ui->sale;
+	char id[24];
+	const char *params[1] = { id };
+	PGresult *res;
+	int lost = 0;
+
+	snprintf(id, sizeof id, "%lld", s->showtime_id);
+	m->loaded_at = ui_now();
+	m->stale = false;
+	if (m->hall.seat == NULL) {
+		res = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.seat_layout($1::bigint)", 1, params);
+		if (res == NULL) {
+			ui_say(ui, UI_ERR, "Database: %.150s", db_error(ui->db));
+			return -1;
+		}
+		m->hall.n = PQntuples(res);
+		m->hall.seat = xcalloc((size_t)m->hall.n + 1, sizeof *m->hall.seat);
+		for (int i = 0; i < m->hall.n; i++) {
+			struct seat *st = &m->hall.seat[i];
+
+			strlcpy_m(st->label, db_value(res, i, "seat"), sizeof st->label);
+			st->row = atoi(db_value(res, i, "row_no"));
+			st->col = atoi(db_value(res, i, "col_no"));
+			st->kind = seat_kind_parse(db_value(res, i, "kind"));
+			st->status = st->kind == KIND_BLOCKED ? SEAT_SOLD : SEAT_AVAILABLE;
+			m->hall.rows = atoi(db_value(res, i, "rows"));
+			m->hall.cols = atoi(db_value(res, i, "cols"));
+		}
+		PQclear(res);
+	}
+	res = db_exec(ui->db, DB_SAFE, "SELECT seat, status FROM api.seat_map($1::bigint)", 1, params);
+	if (res == NULL) {
+		ui_say(ui, UI_ERR, "Database: %.150s", db_error(ui->db));
+		return -1;
+	}
+	for (int i = 0; i < PQntuples(res); i++) {
+		int k = hall_find_label(&m->hall, db_value(res, i, "seat"));
+
+		if (k >= 0)
+			m->hall.seat[k].status = seat_status_parse(db_value(res, i, "status"));
+	}
+	PQclear(res);
+	/* A chosen seat someone else just took is no longer ours to offer. */
+	for (int i = 0; i < s->nseats; i++) {
+		int k = hall_find_label(&m->hall, s->seats[i]);
+
+		if (k < 0 || m->hall.seat[k].status != SEAT_AVAILABLE) {
+			lost++;
+			memmove(s->seats[i], s->seats[i + 1], sizeof s->seats[0] * (size_t)(s->nseats - i - 1));
+			s->nseats--;
+			i--;
+		}
+	}
+	if (lost > 0)
+		ui_say(ui, UI_ERR, "%d chosen seat(s) were just taken at another terminal.", lost);
+	for (int i = 0; i < m->hall.n; i++)
+		m->hall.seat[i].selected = sale_has(s, m->hall.seat[i].label);
+	return 0;
+}
+
+static void
+seatmap_enter(struct ui *ui)
+{
+	struct seatmap *m = xcalloc(1, sizeof *m);
+
+	ui->data = m;
+	m->cur = -1;
+	m->refresh = getenv("MARQUEE_SEATMAP_REFRESH") != NULL ? atof(getenv("MARQUEE_SEATMAP_REFRESH")) : 0;
+	if (m->refresh <= 0)
+		m->refresh = SEATMAP_REFRESH;
+	/* Back from the ticket screen: release the hold, keep the choice. */
+	ui_sale_abandon(ui);
+	ui_listen(ui, true);
+	if (seatmap_load(ui, m) == 0 && m->hall.n > 0) {
+		int best[1];
+
+		m->cur = ui->sale.nseats > 0 ? hall_find_label(&m->hall, ui->sale.seats[0]) : -1;
+		if (m->cur < 0)
+			m->cur = bestseat_find(&m->hall, 1, best) == 0 ? best[0] : 0;
+	}
+}
+
+static void
+seatmap_leave(struct ui *ui)
+{
+	struct seatmap *m = ui->data;
+
+	ui_listen(ui, false);
+	seatmap_free_hall(m);
+	free(m);
+	ui->data = NULL;
+}
+
+static int
+seatmap_notify(struct ui *ui, long long showtime_id)
+{
+	struct seatmap *m = ui->data;
+
+	if (showtime_id == ui->sale.showtime_id)
+		m->stale = true;
+	return 0;
+}
+
+static int
+seatmap_tick(struct ui *ui)
+{
+	struct seatmap *m = ui->data;
+
+	if (m->stale || ui_now() - m->loaded_at > m->refresh) {
+		(void)seatmap_load(ui, m);
+		return UI_REDRAW;
+	}
+	return 0;
+}
+
+/* Selects or unselects one seat. */
+static void
+seatmap_toggle(struct ui *ui, struct seatmap *m, int k)
+{
+	struct sale *s = &ui->sale;
+	struct seat *st;
+
+	if (k < 0)
+		return;
+	st = &m->hall.seat[k];
+	if (st->selected) {
+		for (int i = 0; i < s->nseats; i++)
+			if (strcmp(s->seats[i], st->label) == 0) {
+				memmove(s->seats[i], s->seats[i + 1], sizeof s->seats[0] * (size_t)(s->nseats - i - 1));
+				s->nseats--;
+				break;
+			}
+		st->selected = 0;
+		return;
+	}
+	if (st->kind == KIND_BLOCKED || st->status != SEAT_AVAILABLE) {
+		ui_say(ui, UI_ERR, "%s is not free.", st->label);
+		return;
+	}
+	if (s->nseats >= UI_MAX_SEATS) {
+		ui_say(ui, UI_ERR, "At most %d seats in one sale.", UI_MAX_SEATS);
+		return;
+	}
+	strlcpy_m(s->seats[s->nseats++], st->label, sizeof s->seats[0]);
+	st->selected = 1;
+	ui_say(ui, 0, "%s", "");
+}
+
+/* Replaces the choice with the best seats for a party of n. */
+static void
+seatmap_best(struct ui *ui, struct seatmap *m, int n)
+{
+	int out[UI_MAX_SEATS];
+
+	if (n < 1 || n > UI_MAX_SEATS)
+		return;
+	ui->sale.party = n;
+	if (bestseat_find(&m->hall, n, out) != 0) {
+		ui_say(ui, UI_ERR, "No %d seats together are free. Choose seats by hand.", n);
+		return;
+	}
+	for (int i = 0; i < m->hall.n; i++)
+		m->hall.seat[i].selected = 0;
+	ui->sale.nseats = 0;
+	for (int i = 0; i < n; i++)
+		seatmap_toggle(ui, m, out[i]);
+	m->cur = out[0];
+	ui_say(ui, UI_OK, "Best %d together: %s-%s. %s holds them.", n, m->hall.seat[out[0]].label,
+	       m->hall.seat[out[n - 1]].label, ui->kiosk ? "Continue" : "Enter");
+}
+
+/* Moves the cursor to the nearest seat in a direction. */
+static void
+seatmap_move(struct seatmap *m, int dr, int dc)
+{
+	struct seat *c;
+	int best = -1, bestd = 1 << 30;
+
+	if (m->cur < 0 || m->hall.n == 0)
+		return;
+	c = &m->hall.seat[m->cur];
+	for (int i = 0; i < m->hall.n; i++) {
+		struct seat *s = &m->hall.seat[i];
+		int d;
+
+		if (dc != 0 && (s->row != c->row || (s->col - c->col) * dc <= 0))
+			continue;
+		if (dr != 0 && (s->row - c->row) * dr <= 0)
+			continue;
+		d = dc != 0 ? abs(s->col - c->col) : abs(s->row - c->row) * 1000 + abs(s->col - c->col);
+		if (d < bestd) {
+			bestd = d;
+			best = i;
+		}
+	}
+	if (best >= 0)
+		m->cur = best;
+}
+
+static int
+seatmap_key(struct ui *ui, int key)
+{
+	struct seatmap *m = ui->data;
+
+	switch (key) {
+	case KEY_LEFT:
+		seatmap_move(m, 0, -1);
+		break;
+	case KEY_RIGHT:
+		seatmap_move(m, 0, 1);
+		break;
+	case KEY_UP:
+		seatmap_move(m, -1, 0);
+		break;
+	case KEY_DOWN:
+		seatmap_move(m, 1, 0);
+		break;
+	case ' ':
+	case KEY_F(4):
+		seatmap_toggle(ui, m, m->cur);
+		break;
+	case KEY_F(3):
+		seatmap_best(ui, m, ui->sale.party > 0 ? ui->sale.party : 2);
+		break;
+	case '+':
+		seatmap_best(ui, m, ui->sale.party + 1 <= UI_MAX_SEATS ? ui->sale.party + 1 : UI_MAX_SEATS);
+		break;
+	case '-':
+		seatmap_best(ui, m, ui->sale.party > 1 ? ui->sale.party - 1 : 1);
+		break;
+	case '0':
+	case KEY_DC:
+		for (int i = 0; i < m->hall.n; i++)
+			m->hall.seat[i].selected = 0;
+		ui->sale.nseats = 0;
+		break;
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+	case KEY_F(12):
+		if (ui_sale_hold(ui) == 0)
+			ui_goto(ui, &screen_tickets);
+		else
+			(void)seatmap_load(ui, m);
+		break;
+	case 27:
+	case KEY_F(11):
+		ui->sale.nseats = 0;
+		ui_say(ui, 0, "%s", "");
+		ui_goto(ui, &screen_listing);
+		break;
+	case KEY_F(5):
+		(void)seatmap_load(ui, m);
+		break;
+	case KEY_MOUSE: {
+		int r = m->top + (ui->mouse_y - m->gy) + 1;
+		int c = m->left + (ui->mouse_x - m->gx) / (m->cw > 0 ? m->cw : 1) + 1;
+		int k = ui->mouse_y >= m->gy && ui->mouse_x >= m->gx ? hall_find(&m->hall, r, c) : -1;
+
+		if (k >= 0) {
+			m->cur = k;
+			seatmap_toggle(ui, m, k);
+		}
+		break;
+	}
+	default:
+		if (key >= '1' && key <= '9')
+			seatmap_best(ui, m, key - '0');
+		else
+			return UI_HANDLED;
+	}
+	return UI_REDRAW;
+}
+
+/* The glyph and colour of a seat. */
+static chtype
+seat_glyph(const struct seat *s)
+{
+	if (s->selected)
+		return '@' | COLOR_PAIR(PAIR_MINE) | A_BOLD;
+	if (s->kind == KIND_BLOCKED)
+		return '#' | COLOR_PAIR(PAIR_BLOCKED) | A_DIM;
+	if (s->status == SEAT_SOLD)
+		return 'x' | COLOR_PAIR(PAIR_SOLD);
+	if (s->status == SEAT_HELD)
+		return 'h' | COLOR_PAIR(PAIR_HELD) | A_BOLD;
+	switch (s->kind) {
+	case KIND_WHEELCHAIR:
+		return 'W' | COLOR_PAIR(PAIR_WHEEL) | A_BOLD;
+	case KIND_COMPANION:
+		return 'C' | COLOR_PAIR(PAIR_COMP) | A_BOLD;
+	case KIND_PREMIUM:
+		return 'P' | COLOR_PAIR(PAIR_PREMIUM) | A_BOLD;
+	default:
+		return 'o' | COLOR_PAIR(PAIR_FREE) | A_BOLD;
+	}
+}
+
+static void
+legend(int y, int x, chtype g, const char *word)
+{
+	mvaddch(y, x, g);
+	printw(" %s ", word);
+}
+
+static const char *
+kind_name(enum seat_kind k)
+{
+	static const char *const names[] = { "standard", "premium", "wheelchair", "companion", "blocked" };
+
+	return names[k];
+}
+
+static void
+seatmap_draw(struct seatmap *m)
+{
+	struct hall *h = &m->hall;
+	int free = 0, held = 0, sold = 0, y, x;
+	int top_y = 5, bottom = LINES - 5;
+
+	m->cw = h->cols * 3 + 6 <= COLS ? 3 : 2;
+	m->vcols = (COLS - 6) / m->cw;
+	m->vrows = bottom - top_y - 1;
+	if (m->vcols > h->cols)
+		m->vcols = h->cols;
+	if (m->vrows > h->rows)
+		m->vrows = h->rows;
+	if (m->vrows < 1)
+		m->vrows = 1;
+	if (m->cur >= 0) {
+		struct seat *c = &h->seat[m->cur];
+
+		if (c->row - 1 < m->top)
+			m->top = c->row - 1;
+		if (c->row - 1 >= m->top + m->vrows)
+			m->top = c->row - m->vrows;
+		if (c->col - 1 < m->left)
+			m->left = c->col - 1;
+		if (c->col - 1 >= m->left + m->vcols)
+			m->left = c->col - m->vcols;
+	}
+	m->gx = (COLS - m->vcols * m->cw) / 2;
+	if (m->gx < 4)
+		m->gx = 4;
+	m->gy = top_y + 1;
+	/* the screen */
+	attron(A_REVERSE);
+	mvhline(top_y, m->gx, ' ', m->vcols * m->cw);
+	mvprintw(top_y, m->gx + (m->vcols * m->cw - 6) / 2, "SCREEN");
+	attroff(A_REVERSE);
+	if (m->left > 0)
+		mvprintw(top_y, m->gx - 3, "<<");
+	if (m->left + m->vcols < h->cols)
+		mvprintw(top_y, m->gx + m->vcols * m->cw + 1, ">>");
+	for (int i = 0; i < h->n; i++) {
+		struct seat *s = &h->seat[i];
+
+		if (s->kind == KIND_BLOCKED)
+			;
+		else if (s->status == SEAT_SOLD)
+			sold++;
+		else if (s->status == SEAT_HELD)
+			held++;
+		else
+			free++;
+		if (s->row - 1 < m->top || s->row - 1 >= m->top + m->vrows || s->col - 1 < m->left ||
+		    s->col - 1 >= m->left + m->vcols)
+			continue;
+		y = m->gy + s->row - 1 - m->top;
+		x = m->gx + (s->col - 1 - m->left) * m->cw;
+		if (i == m->cur && m->cw == 3) {
+			attron(A_REVERSE | A_BOLD);
+			mvprintw(y, x, "[ ]");
+			attroff(A_REVERSE | A_BOLD);
+			mvaddch(y, x + 1, seat_glyph(s) | A_REVERSE);
+		} else if (i == m->cur)
+			mvaddch(y, x, seat_glyph(s) ^ A_REVERSE);
+		else
+			mvaddch(y, x + (m->cw == 3 ? 1 : 0), seat_glyph(s));
+	}
+	for (int r = m->top; r < m->top + m->vrows; r++) {
+		for (int i = 0; i < h->n; i++) {
+			char rl[3] = { 0 };
+
+			if (h->seat[i].row != r + 1)
+				continue;
+			for (int k = 0; k < 2 && isalpha((unsigned char)h->seat[i].label[k]); k++)
+				rl[k] = h->seat[i].label[k];
+			mvprintw(m->gy + r - m->top, m->gx - 3, "%-2s", rl);
+			mvprintw(m->gy + r - m->top, m->gx + m->vcols * m->cw + 1, "%s", rl);
+			break;
+		}
+	}
+	if (m->top > 0)
+		mvprintw(m->gy, m->gx - 3, "^^");
+	if (m->top + m->vrows < h->rows)
+		mvprintw(m->gy + m->vrows - 1, m->gx - 3, "vv");
+	/* counts: also what the tests read */
+	mvprintw(3, 1, "free %d  held %d  sold %d", free, held, sold);
+	if (m->cur >= 0) {
+		struct seat *c = &h->seat[m->cur];
+
+		printw("   cursor %s %s %s", c->label, kind_name(c->kind),
+		       c->kind == KIND_BLOCKED ? "" : c->status == SEAT_SOLD ? "sold" :
+		       c->status == SEAT_HELD ? "held" : "free");
+	}
+}
+
+static void
+seatmap_draw_all(struct ui *ui)
+{
+	struct seatmap *m = ui->data;
+	struct sale *s = &ui->sale;
+	int y = LINES - 4;
+
+	ui_draw_header(ui, "seats");
+	attron(A_BOLD);
+	mvprintw(2, 1, "%.*s", COLS / 2, s->title);
+	attroff(A_BOLD);
+	printw("  %s  %s", s->when, s->hall);
+	move(4, 1);
+	legend(4, 1, 'o' | COLOR_PAIR(PAIR_FREE) | A_BOLD, "free");
+	legend(4, getcurx(stdscr), 'h' | COLOR_PAIR(PAIR_HELD) | A_BOLD, "held");
+	legend(4, getcurx(stdscr), 'x' | COLOR_PAIR(PAIR_SOLD), "sold");
+	legend(4, getcurx(stdscr), 'W' | COLOR_PAIR(PAIR_WHEEL) | A_BOLD, "wheelchair");
+	legend(4, getcurx(stdscr), 'C' | COLOR_PAIR(PAIR_COMP) | A_BOLD, "companion");
+	legend(4, getcurx(stdscr), 'P' | COLOR_PAIR(PAIR_PREMIUM) | A_BOLD, "premium");
+	legend(4, getcurx(stdscr), '#' | COLOR_PAIR(PAIR_BLOCKED) | A_DIM, "blocked");
+	legend(4, getcurx(stdscr), '@' | COLOR_PAIR(PAIR_MINE) | A_BOLD, "chosen");
+	if (m->hall.n > 0)
+		seatmap_draw(m);
+	mvprintw(y, 1, "Party %d  Chosen (%d):", s->party, s->nseats);
+	for (int i = 0; i < s->nseats && getcurx(stdscr) < COLS - 30; i++)
+		printw(" %s", s->seats[i]);
+	if (ui->kiosk) {
+		ui_draw_button(ui, y, COLS - 38, 5, 1, "-", '-', false);
+		mvprintw(y, COLS - 32, "%2d", s->party);
+		ui_draw_button(ui, y, COLS - 29, 5, 1, "+", '+', false);
+		ui_draw_button(ui, y, COLS - 22, 10, 1, "Back", 27, false);
+		ui_draw_button(ui, y, COLS - 11, 10, 1, "Continue", '\r', s->nseats > 0);
+		ui_draw_footer(ui, "Touch seats, or + / - for the best seats together. Continue when ready.");
+	} else
+		ui_draw_footer(ui, "1-9 best N  Arrows move  Space pick  0 clear  Enter/F12 hold  F3 best  F5 reload  Esc back");
+}
+
+const struct screen screen_seatmap = {
+	.name = "seatmap",
+	.enter = seatmap_enter,
+	.leave = seatmap_leave,
+	.key = seatmap_key,
+	.draw = seatmap_draw_all,
+	.tick = seatmap_tick,
+	.notify = seatmap_notify,
+};

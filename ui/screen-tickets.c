@@ -1,0 +1,261 @@
+/* screen-tickets.c - the held seats: a ticket type per seat (adult, child,
+ * senior... from the database, which also decides every price), the running
+ * total and the hold's countdown. */
+#include "ui.h"
+#include "util.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct tickets {
+	int	cur;
+};
+
+static void
+tickets_load_types(struct ui *ui)
+{
+	struct cart *c = &ui->sale.cart;
+	char id[24];
+	const char *params[1] = { id };
+	PGresult *res;
+
+	snprintf(id, sizeof id, "%lld", ui->sale.showtime_id);
+	res = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.ticket_types($1::bigint)", 1, params);
+	if (res == NULL) {
+		ui_say(ui, UI_ERR, "Database: %.150s", db_error(ui->db));
+		return;
+	}
+	c->ntypes = 0;
+	for (int i = 0; i < PQntuples(res); i++)
+		(void)cart_add_type(c, db_value(res, i, "type_code"), db_value(res, i, "name"),
+		                    db_int(res, i, "price_cents"));
+	PQclear(res);
+}
+
+static void
+tickets_enter(struct ui *ui)
+{
+	ui->data = xcalloc(1, sizeof(struct tickets));
+	tickets_load_types(ui);
+	if (ui->sale.order_id != 0)
+		(void)ui_sale_refresh(ui);
+}
+
+static void
+tickets_leave(struct ui *ui)
+{
+	free(ui->data);
+	ui->data = NULL;
+}
+
+/* Sets the type of one line (or all lines when line < 0). The database reprices. */
+static void
+tickets_set(struct ui *ui, int line, const char *code)
+{
+	struct cart *c = &ui->sale.cart;
+	char id[24], rid[37], json[CART_MAX_SEATS * 40 + 4];
+	const char *params[3] = { id, json, rid };
+	size_t len = 0;
+	PGresult *res;
+
+	if (code == NULL)
+		return;
+	json[len++] = '{';
+	for (int i = 0; i < c->n; i++)
+		if (line < 0 || i == line)
+			len += (size_t)snprintf(json + len, sizeof json - len, "%s\"%s\":\"%s\"",
+			                        len > 1 ? "," : "", c->line[i].seat, code);
+	snprintf(json + len, sizeof json - len, "}");
+	snprintf(id, sizeof id, "%lld", ui->sale.order_id);
+	db_request_id(rid);
+	res = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.set_ticket_types($1::bigint, $2::jsonb, $3::uuid)",
+	              3, params);
+	if (res == NULL) {
+		ui_say(ui, UI_ERR, "Database: %.150s", db_error(ui->db));
+		return;
+	}
+	if (strcmp(db_value(res, 0, "types_status"), "repriced") != 0)
+		ui_say(ui, UI_ERR, "%s", db_value(res, 0, "message"));
+	else
+		ui_say(ui, 0, "%s", "");
+	PQclear(res);
+	(void)ui_sale_refresh(ui);
+}
+
+/* The key of each type: the first letter of its code no earlier type took
+ * (adult a, child c, senior s, student t). */
+static int
+type_key(const struct cart *c, int i)
+{
+	for (const char *p = c->types[i].code; *p != '\0'; p++) {
+		bool taken = false;
+
+		for (int j = 0; j < i && !taken; j++)
+			taken = type_key(c, j) == *p;
+		if (!taken)
+			return *p;
+	}
+	return '?';
+}
+
+/* The type whose key this is, or NULL. */
+static const char *
+type_by_key(const struct cart *c, int key)
+{
+	for (int i = 0; i < c->ntypes; i++)
+		if (type_key(c, i) == key)
+			return c->types[i].code;
+	return NULL;
+}
+
+static int
+tickets_key(struct ui *ui, int key)
+{
+	struct tickets *t = ui->data;
+	struct sale *s = &ui->sale;
+	struct cart *c = &s->cart;
+
+	if (s->expired) {
+		if (key == '\r' || key == '\n' || key == KEY_ENTER || key == KEY_F(12)) {
+			s->order_id = 0;
+			if (ui_sale_hold(ui) == 0)
+				tickets_load_types(ui);
+			return UI_REDRAW;
+		}
+		if (key == 27 || key == KEY_F(11))
+			ui_goto(ui, &screen_seatmap);
+		return UI_REDRAW;
+	}
+	switch (key) {
+	case KEY_UP:
+		if (t->cur > 0)
+			t->cur--;
+		break;
+	case KEY_DOWN:
+		if (t->cur + 1 < c->n)
+			t->cur++;
+		break;
+	case KEY_LEFT:
+		tickets_set(ui, t->cur, cart_cycle_type(c, t->cur, -1));
+		break;
+	case KEY_RIGHT:
+	case ' ':
+		tickets_set(ui, t->cur, cart_cycle_type(c, t->cur, 1));
+		break;
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+	case KEY_F(12):
+		ui_goto(ui, &screen_payment);
+		break;
+	case 27:
+	case KEY_F(11):
+		ui_goto(ui, &screen_seatmap);	/* releases the hold, keeps the seats chosen */
+		break;
+	default:
+		if (key >= KEY_F(2) && key <= KEY_F(2) + c->ntypes - 1 && key <= KEY_F(9)) {
+			tickets_set(ui, -1, c->types[key - KEY_F(2)].code);	/* F2.. all of a type */
+			break;
+		}
+		if (key >= 1100 && key < 1100 + c->ntypes) {	/* touch a type: this line */
+			tickets_set(ui, t->cur, c->types[key - 1100].code);
+			break;
+		}
+		if (key >= 1200 && key < 1200 + c->n) {		/* touch a line */
+			t->cur = key - 1200;
+			break;
+		}
+		if (type_by_key(c, key) != NULL) {
+			tickets_set(ui, t->cur, type_by_key(c, key));
+			if (t->cur + 1 < c->n)
+				t->cur++;
+			break;
+		}
+		return UI_HANDLED;
+	}
+	return UI_REDRAW;
+}
+
+static int
+tickets_tick(struct ui *ui)
+{
+	if (ui->sale.order_id != 0 && !ui->sale.expired && ui_sale_seconds_left(ui) == 0) {
+		ui->sale.expired = true;
+		ui_say(ui, UI_ERR, "The hold on these seats expired. Enter: try the same seats again. Esc: seat map.");
+		return UI_REDRAW;
+	}
+	return 0;
+}
+
+static void
+tickets_draw(struct ui *ui)
+{
+	struct tickets *t = ui->data;
+	struct sale *s = &ui->sale;
+	struct cart *c = &s->cart;
+	char money[32], keys[160];
+	int y = 6, x = 2;
+	size_t len = 0;
+
+	ui_draw_header(ui, "tickets");
+	attron(A_BOLD);
+	mvprintw(2, 1, "%.*s", COLS / 2, s->title);
+	attroff(A_BOLD);
+	printw("  %s  %s", s->when, s->hall);
+	ui_draw_countdown(ui, 3, 1);
+	attron(A_BOLD);
+	mvprintw(5, x, "%-6s %-22s %10s", "Seat", "Ticket", "Price");
+	attroff(A_BOLD);
+	for (int i = 0; i < c->n && y + i < LINES - 6; i++) {
+		int k = cart_type_index(c, c->line[i].type);
+
+		if (i == t->cur)
+			attron(A_REVERSE);
+		mvprintw(y + i, x, "%-6s %-22s %10s", c->line[i].seat, k >= 0 ? c->types[k].name : c->line[i].type,
+		         cart_money(money, sizeof money, c->line[i].price_cents, c->currency));
+		if (i == t->cur)
+			attroff(A_REVERSE);
+		if (ui->nbuttons < UI_MAX_BUTTONS)
+			ui->buttons[ui->nbuttons++] = (struct ui_button){ y + i, x, 1, 40, 1200 + i };
+	}
+	y += c->n + 1;
+	attron(A_BOLD);
+	mvprintw(y, x, "%-29s %10s", "TOTAL", cart_money(money, sizeof money, c->total_cents, c->currency));
+	attroff(A_BOLD);
+	/* the types, as touch targets and with their keys */
+	mvprintw(5, 48, "Types (key, base price)");
+	for (int i = 0; i < c->ntypes && 6 + i * 2 < LINES - 4; i++) {
+		char label[64];
+
+		snprintf(label, sizeof label, "%c  %s %s", type_key(c, i), c->types[i].name,
+		         cart_money(money, sizeof money, c->types[i].price_cents, c->currency));
+		ui_draw_button(ui, 6 + i * 2, 48, COLS - 50 < 30 ? COLS - 50 : 30, 1, label, 1100 + i,
+		               t->cur < c->n && strcmp(c->line[t->cur].type, c->types[i].code) == 0);
+	}
+	if (s->expired) {
+		attron(COLOR_PAIR(PAIR_ERR) | A_BOLD);
+		mvprintw(y + 2, x, "HOLD EXPIRED - Enter tries the same seats again, Esc goes back.");
+		attroff(COLOR_PAIR(PAIR_ERR) | A_BOLD);
+	}
+	if (ui->kiosk) {
+		ui_draw_button(ui, LINES - 4, 2, 12, 1, "Back", 27, false);
+		ui_draw_button(ui, LINES - 4, COLS - 16, 14, 1, "Pay", '\r', true);
+		ui_draw_footer(ui, "Touch a seat, then its ticket type. Pay when ready.");
+		return;
+	}
+	len = (size_t)snprintf(keys, sizeof keys, "Up/Down seat  Left/Right or letter: type  ");
+	for (int i = 0; i < c->ntypes && i < 8; i++)
+		len += (size_t)snprintf(keys + len, sizeof keys - len, "F%d all %s  ", i + 2, c->types[i].code);
+	snprintf(keys + len, sizeof keys - len, "Enter pay  Esc seats");
+	ui_draw_footer(ui, keys);
+}
+
+const struct screen screen_tickets = {
+	.name = "tickets",
+	.enter = tickets_enter,
+	.leave = tickets_leave,
+	.key = tickets_key,
+	.draw = tickets_draw,
+	.tick = tickets_tick,
+};
