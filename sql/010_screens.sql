@@ -239,7 +239,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 $$;
 
 -- The tickets of an order: seat, type, price.
-CREATE FUNCTION api.order_tickets(order_id bigint)
+CREATE FUNCTION api.order_lines(order_id bigint)
 RETURNS TABLE (seat text, type_code text, price_cents bigint, kind text, state text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
     SELECT s.label, t.type_code, t.price_cents, s.kind, t.state

@@ -1,5 +1,6 @@
 /* screen-confirm.c - the sale is paid: the booking code big on screen, change
  * due, print the tickets, offer an e-mailed receipt. */
+#include "tickets.h"
 #include "ui.h"
 #include "ids.h"
 #include "util.h"

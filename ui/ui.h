@@ -140,8 +140,5 @@ int    ui_big_width(const char *text);
 void   ui_draw_text_box(int y, int x, int w, const char *label, const char *value, bool focus,
                         bool secret);
 
-/* tickets_print() comes with the tickets issue (src/tickets.h); until it is
- * merged src/tickets-fallback.c provides it. */
-int tickets_print(struct app *app, struct db *db, const char *booking_code, char **cause);
 
 #endif
