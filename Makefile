@@ -34,7 +34,7 @@ TOOL_BIN := $(TOOL_SRC:%.c=$(B)/%)
 all: marquee
 
 marquee: $(B)/marquee
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(B)/marquee: $(B)/src/main.o $(CORE_OBJ) $(UI_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm

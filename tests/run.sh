@@ -2,6 +2,8 @@
 # run.sh - `make check`: starts a private PostgreSQL cluster for the run,
 # makes a fresh database, then runs every stage: unit tests (plain, ASan/UBSan,
 # valgrind) and each tests/check.d/*.sh script. Prints "N passed, N failed".
+# With arguments, runs only the stages whose names contain one of them:
+#   tests/run.sh 55-admin pgtap
 set -u
 cd "$(dirname "$0")/.."
 top=$PWD
@@ -21,11 +23,17 @@ MARQUEE_DSN=$MARQUEE_OWNER_DSN ./marquee db migrate >/dev/null &&
 MARQUEE_DSN=$MARQUEE_OWNER_DSN ./marquee db demo >/dev/null ||
 	{ echo "cannot prepare the test database"; exit 1; }
 
+only=("$@")
 passed=0
 failed=0
 failures=()
 stage() {	# stage NAME COMMAND...: runs one stage, counts it
 	local name=$1; shift
+	if [ "${#only[@]}" -gt 0 ]; then
+		local want=no p
+		for p in "${only[@]}"; do case $name in *"$p"*) want=yes ;; esac; done
+		[ $want = yes ] || return 0
+	fi
 	echo "=== $name"
 	if "$@"; then
 		passed=$((passed + 1))

@@ -108,6 +108,7 @@ extern const struct screen screen_tickets;
 extern const struct screen screen_payment;
 extern const struct screen screen_confirm;
 extern const struct screen screen_account;
+extern const struct screen screen_admin;
 
 /* Monotonic clock in seconds. */
 double ui_now(void);
