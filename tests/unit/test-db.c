@@ -135,6 +135,56 @@ test_reset_and_retry(void **state)
 	db_close(db);
 }
 
+/* Queries are prepared once per connection and reused; a statement the
+ * server no longer accepts (its function now returns another type) is sent
+ * afresh; MARQUEE_NO_PREPARE turns preparing off. */
+static void
+test_prepared(void **state)
+{
+	static const char *const redefine =
+	    "DROP FUNCTION pg_temp.shape(); CREATE FUNCTION pg_temp.shape() "
+	    "RETURNS TABLE (a text, b text) LANGUAGE sql AS $$SELECT 'x', 'y'$$";
+	struct db *db = open_owner();
+	const char *p[1] = { "7" };
+	PGresult *res;
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		res = db_exec(db, DB_SAFE, "SELECT $1::int * 6 AS n", 1, p);
+		assert_non_null(res);
+		assert_int_equal(db_int(res, 0, "n"), 42);
+		PQclear(res);
+	}
+	assert_int_equal(db->nstmts, 1);
+	res = db_exec(db, DB_ONCE, "CREATE FUNCTION pg_temp.shape() RETURNS TABLE (a int) "
+	                           "LANGUAGE sql AS $$SELECT 1$$", 0, NULL);
+	assert_non_null(res);
+	PQclear(res);
+	assert_int_equal(db->nstmts, 1);	/* not a query: never prepared */
+	res = db_exec(db, DB_SAFE, "SELECT * FROM pg_temp.shape()", 0, NULL);
+	assert_non_null(res);
+	assert_string_equal(db_value(res, 0, "a"), "1");
+	PQclear(res);
+	assert_int_equal(db->nstmts, 2);
+	assert_int_equal(db_script(db, redefine), 0);
+	res = db_exec(db, DB_SAFE, "SELECT * FROM pg_temp.shape()", 0, NULL);
+	if (res == NULL)
+		fail_msg("the changed function was not sent afresh: %s", db_error(db));
+	assert_string_equal(db_value(res, 0, "b"), "y");
+	PQclear(res);
+	db_close(db);
+
+	setenv("MARQUEE_NO_PREPARE", "1", 1);
+	db = open_owner();
+	res = db_exec(db, DB_SAFE, "SELECT $1::int * 6 AS n", 1, p);
+	assert_non_null(res);
+	assert_int_equal(db_int(res, 0, "n"), 42);
+	PQclear(res);
+	assert_int_equal(db->nstmts, 0);
+	db_close(db);
+	unsetenv("MARQUEE_NO_PREPARE");
+}
+
 struct heard {
 	int	count;
 	char	payload[32];
@@ -291,6 +341,7 @@ main(void)
 		cmocka_unit_test(test_open_refused),
 		cmocka_unit_test(test_params_and_errors),
 		cmocka_unit_test(test_reset_and_retry),
+		cmocka_unit_test(test_prepared),
 		cmocka_unit_test(test_listen),
 		cmocka_unit_test(test_ids_agree),
 		cmocka_unit_test(test_terminal_role),
