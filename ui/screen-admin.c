@@ -180,7 +180,7 @@ admin_save_showtime(struct ui *ui, struct admin *a)
 		return;
 	}
 	snprintf(staff, sizeof staff, "%lld", ui->staff_id);
-	snprintf(when, sizeof when, "%s %s", a->sched[F_DATE], a->sched[F_TIME]);
+	snprintf(when, sizeof when, "%.10s %.5s", a->sched[F_DATE], a->sched[F_TIME]);
 	params[1] = db_value(a->films, a->film, "movie_id");
 	params[2] = db_value(a->halls, a->hall, "auditorium_id");
 	/* A malformed date is refused by the database's cast: say so plainly. */
@@ -414,7 +414,7 @@ draw_takings_row(struct admin *a, int r, int y)
 	money_cell(card, sizeof card, a->res, r, "card_cents");
 	money_cell(back, sizeof back, a->res, r, "refunded_cents");
 	money_cell(net, sizeof net, a->res, r, "net_cents");
-	mvprintw(y, 1, "%-10.10s %-24.24s %5s %10s %10s %10s %10s",
+	mvprintw(y, 1, "%-9.9s %-20.20s %4s %9s %9s %9s %9s",
 	         db_value(a->res, r, "location") + (strncmp(db_value(a->res, r, "location"), "Marquee ", 8) == 0 ? 8 : 0),
 	         db_value(a->res, r, "title"), db_value(a->res, r, "tickets"), cash, card, back, net);
 }
@@ -469,7 +469,7 @@ admin_draw(struct ui *ui)
 		localtime_r(&t, &tm);
 		strftime(day, sizeof day, "%a %d %b %Y", &tm);
 		mvprintw(4, 1, "Takings of %s   (Left/Right: another day)", day);
-		mvprintw(5, 1, "%-10s %-24s %5s %10s %10s %10s %10s", "Cinema", "Film", "Tkts", "Cash", "Card",
+		mvprintw(5, 1, "%-9s %-20s %4s %9s %9s %9s %9s", "Cinema", "Film", "Tkts", "Cash", "Card",
 		         "Refunds", "Net");
 		attroff(A_BOLD);
 		admin_draw_list(a, 6, draw_takings_row);
@@ -485,7 +485,7 @@ admin_draw(struct ui *ui)
 		money_format(m[2], sizeof m[2], back);
 		money_format(m[3], sizeof m[3], net);
 		attron(A_BOLD);
-		mvprintw(LINES - 3, 1, "%-10s %-24s %5lld %10s %10s %10s %10s", "TOTAL", "", tickets, m[0], m[1],
+		mvprintw(LINES - 3, 1, "%-9s %-20s %4lld %9s %9s %9s %9s", "TOTAL", "", tickets, m[0], m[1],
 		         m[2], m[3]);
 		attroff(A_BOLD);
 		if (a->res != NULL && PQntuples(a->res) == 0)
