@@ -118,6 +118,34 @@ before=$(pdf_count)
 pdf3=$(wait_pdf $((before + 1))) || fail "no PDF for code3"
 qr_of "$pdf3" "$var/old" >"$var/old-payloads"
 
+# ---- an offline printer (nothing answers on its socket): the job is
+# cancelled after MARQUEE_PRINT_WAIT seconds, the claim given back, and the
+# tickets print once the printer answers
+OFF=marquee-off-$port
+offport=$((port + 2))
+cups_raw_queue $OFF $offport || fail "cannot add the offline queue"
+code4=$(paid_booking "$st" '{D1,D2}' 3333)
+if out=$(MARQUEE_PRINT_WAIT=3 ./marquee ticket print "$code4" --queue $OFF --driver escpos 2>&1); then
+	fail "printed to an offline printer: $out"
+else
+	echo "$out" | grep -q "switched on and connected" && echo "$out" | grep -q "paid and kept" &&
+		ok "offline: $out" || fail "offline message: $out"
+fi
+[ -z "$(lpstat -o $OFF)" ] && ok "the stuck job was cancelled" || fail "a job waits: $(lpstat -o $OFF)"
+rm -f "$var/off.bin" "$var/off.bin.ready"
+build/tests/tools/rawsink $offport "$var/off.bin" 1 30 &
+sink=$!
+for i in $(seq 1 50); do [ -f "$var/off.bin.ready" ] && break; sleep 0.1; done
+if out=$(./marquee ticket print "$code4" --queue $OFF --driver escpos 2>&1); then ok "printer back: $out"
+else fail "printer back: $out"; fi
+wait $sink || fail "the printer got nothing"
+for n in 1 2; do
+	build/tests/tools/escpos-raster "$var/off.bin" $n >"$var/off$n.pbm" &&
+		zbarimg -q --raw "$var/off$n.pbm" 2>/dev/null
+done >"$var/off-payloads"
+./marquee scan <"$var/off-payloads" | grep -c '^valid' | grep -q 2 && ok "thermal tickets admit" ||
+	fail "thermal tickets: $(./marquee scan <"$var/off-payloads")"
+
 # ---- reprint: proof needed, earlier copies stop working, counted and logged
 if out=$(./marquee ticket reprint "$code3" --last4 9999 --queue $Q 2>&1); then fail "reprint with wrong digits"
 else echo "$out" | grep -q "not the last four digits" && ok "wrong card digits refused" || fail "wrong digits: $out"; fi
