@@ -317,6 +317,9 @@ tickets_print_receipt(struct app *app, struct db *db, const char *code, char **c
 	if (tickets_render(app, db, code, driver, 1, &out, cause) == 0) {
 		title = xasprintf("Receipt %s", code);
 		job = print_cups_submit(queue, title, driver_format(driver), &out, cause);
+		if (job > 0 && print_wait_seconds() > 0 &&
+		    print_cups_wait(queue, job, print_wait_seconds(), cause) != 0)
+			job = -1;
 		free(title);
 	}
 	obuf_free(&out);
