@@ -167,6 +167,33 @@ if [ -n "$staff" ]; then
 	./marquee ticket reprint "$code3" --staff "$staff" --no-print >/dev/null && ok "staff reprint" || fail "staff reprint"
 fi
 
+# ---- eight door scanners read the same new ticket at once: one lets it in
+code5=$(paid_booking "$st" '{D8}' 5555)
+./marquee ticket render "$code5" --driver fgl -o "$var/race.fgl" || fail "render for the race"
+grep -o '{MQ1[A-Z2-7]*}' "$var/race.fgl" | tr -d '{}' >"$var/race-payload"
+for i in 1 2 3 4 5 6 7 8; do ./marquee scan <"$var/race-payload" >"$var/race.$i" & done
+wait_for=$(jobs -p | grep -v "^${CUPS_PID}$")
+wait $wait_for
+valid=$(cat "$var"/race.? | grep -c '^valid')
+again=$(cat "$var"/race.? | grep -c '^already admitted')
+[ "$valid" = 1 ] && [ "$again" = 7 ] && ok "8 scanners at once: 1 valid, 7 already admitted" ||
+	fail "race: $valid valid, $again already admitted"
+
+# ---- a customer's own account may reprint; someone else's may not
+uid=$(owner_sql -c "SELECT user_id FROM core.app_user WHERE role = 'customer' AND active LIMIT 1")
+if [ -n "$uid" ]; then
+	code6=$(psql -X -Atq "$MARQUEE_TERM_DSN" -v st="$st" -v uid="$uid" <<'SQL'
+SELECT order_id AS oid, booking_code AS code, total_cents AS total
+  FROM api.select_seat(:uid, :st, '{D7}', 'check') \gset
+SELECT :'code' FROM api.payment(:uid, :oid, jsonb_build_object('method', 'cash', 'amount_cents', :total))
+ WHERE payment_status = 'success';
+SQL
+)
+	./marquee ticket reprint "$code6" --user 1 --no-print >/dev/null 2>&1 && fail "reprint by another account"
+	./marquee ticket reprint "$code6" --user "$uid" --no-print >/dev/null && ok "reprint by the owner's account" ||
+		fail "owner reprint"
+fi
+
 # ---- the terminal role may run the ticket functions and nothing in core
 for f in order_tickets order_payments print_claim print_release reprint admit; do
 	g=$(owner_sql -c "SELECT bool_and(has_function_privilege('marquee_terminal', p.oid, 'EXECUTE'))
