@@ -11,6 +11,7 @@
 #include <cups/cups.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 char *
 print_cups_default(void)
@@ -157,6 +158,59 @@ print_cups_submit(const char *queue, const char *title, const char *format,
 fail:
 	if (job > 0)
 		cupsCancelJob2(CUPS_HTTP_DEFAULT, name, job, 0);
+	free(name);
+	return -1;
+}
+
+/* The state of job on the server, or 0 when it cannot be asked. */
+static ipp_jstate_t
+job_state(int job)
+{
+	static const char *const want[] = { "job-state" };
+	char uri[HTTP_MAX_URI];
+	ipp_t *req, *resp;
+	ipp_jstate_t state = (ipp_jstate_t)0;
+
+	req = ippNewRequest(IPP_OP_GET_JOB_ATTRIBUTES);
+	httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof uri, "ipp", NULL, "localhost", ippPort(),
+	                 "/jobs/%d", job);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "job-uri", NULL, uri);
+	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes", 1, NULL, want);
+	resp = cupsDoRequest(CUPS_HTTP_DEFAULT, req, "/");
+	if (resp != NULL && cupsLastError() <= IPP_STATUS_OK_CONFLICTING)
+		state = (ipp_jstate_t)ippGetInteger(ippFindAttribute(resp, "job-state", IPP_TAG_ENUM), 0);
+	ippDelete(resp);
+	return state;
+}
+
+int
+print_cups_wait(const char *queue, int job, int seconds, char **cause)
+{
+	const struct timespec tick = { 0, 100 * 1000 * 1000 };
+	ipp_jstate_t state = (ipp_jstate_t)0;
+	char *problem, *name;
+
+	for (int i = 0; i < seconds * 10; i++) {
+		state = job_state(job);
+		if (state == IPP_JSTATE_COMPLETED)
+			return 0;
+		if (state == IPP_JSTATE_STOPPED || state == IPP_JSTATE_CANCELED ||
+		    state == IPP_JSTATE_ABORTED)
+			break;
+		nanosleep(&tick, NULL);
+	}
+	name = queue != NULL && *queue != '\0' ? xstrdup(queue) : print_cups_default();
+	cupsCancelJob2(CUPS_HTTP_DEFAULT, name, job, 0);
+	if ((problem = print_cups_problem(queue)) != NULL)
+		*cause = xasprintf("%s; the job was cancelled", problem);
+	else if (state == IPP_JSTATE_STOPPED || state == IPP_JSTATE_CANCELED ||
+	         state == IPP_JSTATE_ABORTED)
+		*cause = xasprintf("printer '%s' stopped the job", name != NULL ? name : "");
+	else
+		*cause = xasprintf("printer '%s' did not take the job within %d seconds (is it "
+		                   "switched on and connected?); the job was cancelled",
+		                   name != NULL ? name : "", seconds);
+	free(problem);
 	free(name);
 	return -1;
 }

@@ -152,6 +152,10 @@ char *print_cups_problem(const char *queue);
  * "application/vnd.cups-raw"). Returns the job id, or -1 with *cause set. */
 int   print_cups_submit(const char *queue, const char *title, const char *format,
                         const struct obuf *data, char **cause);
+/* Waits up to seconds for job to be printed (handed to the device). On a
+ * timeout or a stopped job it cancels the job and returns -1 with *cause
+ * saying why in a cashier's words; 0 once printed. */
+int   print_cups_wait(const char *queue, int job, int seconds, char **cause);
 /* The name of the default queue as a new string, or NULL when none. */
 char *print_cups_default(void);
 

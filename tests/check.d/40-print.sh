@@ -118,6 +118,34 @@ before=$(pdf_count)
 pdf3=$(wait_pdf $((before + 1))) || fail "no PDF for code3"
 qr_of "$pdf3" "$var/old" >"$var/old-payloads"
 
+# ---- an offline printer (nothing answers on its socket): the job is
+# cancelled after MARQUEE_PRINT_WAIT seconds, the claim given back, and the
+# tickets print once the printer answers
+OFF=marquee-off-$port
+offport=$((port + 2))
+cups_raw_queue $OFF $offport || fail "cannot add the offline queue"
+code4=$(paid_booking "$st" '{D1,D2}' 3333)
+if out=$(MARQUEE_PRINT_WAIT=3 ./marquee ticket print "$code4" --queue $OFF --driver escpos 2>&1); then
+	fail "printed to an offline printer: $out"
+else
+	echo "$out" | grep -q "switched on and connected" && echo "$out" | grep -q "paid and kept" &&
+		ok "offline: $out" || fail "offline message: $out"
+fi
+[ -z "$(lpstat -o $OFF)" ] && ok "the stuck job was cancelled" || fail "a job waits: $(lpstat -o $OFF)"
+rm -f "$var/off.bin" "$var/off.bin.ready"
+build/tests/tools/rawsink $offport "$var/off.bin" 1 30 &
+sink=$!
+for i in $(seq 1 50); do [ -f "$var/off.bin.ready" ] && break; sleep 0.1; done
+if out=$(./marquee ticket print "$code4" --queue $OFF --driver escpos 2>&1); then ok "printer back: $out"
+else fail "printer back: $out"; fi
+wait $sink || fail "the printer got nothing"
+for n in 1 2; do
+	build/tests/tools/escpos-raster "$var/off.bin" $n >"$var/off$n.pbm" &&
+		zbarimg -q --raw "$var/off$n.pbm" 2>/dev/null
+done >"$var/off-payloads"
+./marquee scan <"$var/off-payloads" | grep -c '^valid' | grep -q 2 && ok "thermal tickets admit" ||
+	fail "thermal tickets: $(./marquee scan <"$var/off-payloads")"
+
 # ---- reprint: proof needed, earlier copies stop working, counted and logged
 if out=$(./marquee ticket reprint "$code3" --last4 9999 --queue $Q 2>&1); then fail "reprint with wrong digits"
 else echo "$out" | grep -q "not the last four digits" && ok "wrong card digits refused" || fail "wrong digits: $out"; fi
@@ -137,6 +165,33 @@ n=$(owner_sql -c "SELECT count(*) FROM core.reprint_log r JOIN core.orders o USI
 staff=$(owner_sql -c "SELECT user_id FROM core.app_user WHERE role IN ('cashier','manager') AND active LIMIT 1")
 if [ -n "$staff" ]; then
 	./marquee ticket reprint "$code3" --staff "$staff" --no-print >/dev/null && ok "staff reprint" || fail "staff reprint"
+fi
+
+# ---- eight door scanners read the same new ticket at once: one lets it in
+code5=$(paid_booking "$st" '{D8}' 5555)
+./marquee ticket render "$code5" --driver fgl -o "$var/race.fgl" || fail "render for the race"
+grep -o '{MQ1[A-Z2-7]*}' "$var/race.fgl" | tr -d '{}' >"$var/race-payload"
+for i in 1 2 3 4 5 6 7 8; do ./marquee scan <"$var/race-payload" >"$var/race.$i" & done
+wait_for=$(jobs -p | grep -v "^${CUPS_PID}$")
+wait $wait_for
+valid=$(cat "$var"/race.? | grep -c '^valid')
+again=$(cat "$var"/race.? | grep -c '^already admitted')
+[ "$valid" = 1 ] && [ "$again" = 7 ] && ok "8 scanners at once: 1 valid, 7 already admitted" ||
+	fail "race: $valid valid, $again already admitted"
+
+# ---- a customer's own account may reprint; someone else's may not
+uid=$(owner_sql -c "SELECT user_id FROM core.app_user WHERE role = 'customer' AND active LIMIT 1")
+if [ -n "$uid" ]; then
+	code6=$(psql -X -Atq "$MARQUEE_TERM_DSN" -v st="$st" -v uid="$uid" <<'SQL'
+SELECT order_id AS oid, booking_code AS code, total_cents AS total
+  FROM api.select_seat(:uid, :st, '{D7}', 'check') \gset
+SELECT :'code' FROM api.payment(:uid, :oid, jsonb_build_object('method', 'cash', 'amount_cents', :total))
+ WHERE payment_status = 'success';
+SQL
+)
+	./marquee ticket reprint "$code6" --user 1 --no-print >/dev/null 2>&1 && fail "reprint by another account"
+	./marquee ticket reprint "$code6" --user "$uid" --no-print >/dev/null && ok "reprint by the owner's account" ||
+		fail "owner reprint"
 fi
 
 # ---- the terminal role may run the ticket functions and nothing in core

@@ -31,6 +31,7 @@ cat >"$var/golden.conf" <<CONF
 terminal = golden-1
 signing_key = $var/golden.key
 public_key = $var/golden.pub
+receipt_queue = $Q
 CONF
 export MARQUEE_CONFIG=$var/golden.conf MARQUEE_DSN=$MARQUEE_TERM_DSN
 code=$(owner_sql -f tests/golden/fixture.sql)
@@ -71,6 +72,15 @@ for d in escpos fgl; do
 	# give the claim back so the next driver may print the same issue
 	owner_sql -c "SELECT api.print_release('$code', 'golden-1', 'next driver')" >/dev/null
 done
+
+# The receipt goes to receipt_queue as ESC/POS.
+rm -f "$var/captured.receipt" "$var/captured.receipt.ready"
+$tools/rawsink $RAWPORT "$var/captured.receipt" 1 30 &
+sink=$!
+for i in $(seq 1 50); do [ -f "$var/captured.receipt.ready" ] && break; sleep 0.1; done
+if out=$(./marquee ticket print "$code" --receipt 2>&1); then ok "receipt: $out"; else fail "receipt print: $out"; fi
+wait $sink || fail "receipt: the printer got no job"
+golden receipt.escpos "$var/captured.receipt"
 
 # The ESC/POS QR as a thermal printer draws it, read back by zbarimg.
 for n in 1 2; do
