@@ -222,16 +222,16 @@ driver_format(enum print_driver driver)
 }
 
 /* How long a print waits for the printer to take the job: $MARQUEE_PRINT_WAIT
- * seconds (0 = do not wait), else 20. A job still waiting then is cancelled
- * and the tickets can be printed again. */
+ * seconds if set (tests), else kiosk.conf's print_wait (0 = do not wait). A
+ * job still waiting then is cancelled and the tickets can be printed again. */
 static int
-print_wait_seconds(void)
+print_wait_seconds(const struct app *app)
 {
 	const char *env = getenv("MARQUEE_PRINT_WAIT");
 
 	if (env != NULL && *env != '\0')
 		return atoi(env) < 0 ? 0 : atoi(env);
-	return 20;
+	return app->cfg.print_wait;
 }
 
 static const char kept[] = "The booking is paid and kept: print again when the printer is ready.";
@@ -275,8 +275,8 @@ tickets_print_to(struct app *app, struct db *db, const char *code, const char *q
 	if (tickets_render(app, db, canonical, driver, 0, &out, &why) == 0) {
 		title = xasprintf("Tickets %s", canonical);
 		job = print_cups_submit(queue, title, driver_format(driver), &out, &why);
-		if (job > 0 && print_wait_seconds() > 0 &&
-		    print_cups_wait(queue, job, print_wait_seconds(), &why) != 0)
+		if (job > 0 && print_wait_seconds(app) > 0 &&
+		    print_cups_wait(queue, job, print_wait_seconds(app), &why) != 0)
 			job = -1;
 	}
 	if (job < 0) {
@@ -317,8 +317,8 @@ tickets_print_receipt(struct app *app, struct db *db, const char *code, char **c
 	if (tickets_render(app, db, code, driver, 1, &out, cause) == 0) {
 		title = xasprintf("Receipt %s", code);
 		job = print_cups_submit(queue, title, driver_format(driver), &out, cause);
-		if (job > 0 && print_wait_seconds() > 0 &&
-		    print_cups_wait(queue, job, print_wait_seconds(), cause) != 0)
+		if (job > 0 && print_wait_seconds(app) > 0 &&
+		    print_cups_wait(queue, job, print_wait_seconds(app), cause) != 0)
 			job = -1;
 		free(title);
 	}

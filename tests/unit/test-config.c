@@ -46,6 +46,7 @@ test_full_file(void **state)
 	    "printer_queue = Boca_1\n"
 	    "printer_driver = fgl\n"
 	    "receipt_queue = receipt\n"
+	    "print_wait = 7\n"
 	    "signing_key = /etc/marquee/k.key\n"
 	    "public_key = /etc/marquee/k.pub\n"
 	    "idle_seconds = 45\n"
@@ -66,6 +67,7 @@ test_full_file(void **state)
 	assert_string_equal(cfg.printer_queue, "Boca_1");
 	assert_int_equal(cfg.printer_driver, DRIVER_FGL);
 	assert_string_equal(cfg.receipt_queue, "receipt");
+	assert_int_equal(cfg.print_wait, 7);
 	assert_string_equal(cfg.signing_key, "/etc/marquee/k.key");
 	assert_string_equal(cfg.public_key, "/etc/marquee/k.pub");
 	assert_int_equal(cfg.idle_seconds, 45);
@@ -110,6 +112,7 @@ test_errors(void **state)
 	expect_error("dsn = \"host=x\n", "k.conf:1:", "unterminated");
 	expect_error("dsn = \"host=x\" y\n", "k.conf:1:", "after the closing quote");
 	expect_error("idle_seconds = 5\n", "k.conf:1:", "10 to 3600");
+	expect_error("print_wait = 121\n", "k.conf:1:", "0 to 120");
 	expect_error("location_id = -1\n", "k.conf:1:", "cinema number");
 	expect_error("card_driver = acme\n", "k.conf:1:", "test");
 	expect_error("signing_key =\n", "k.conf:1:", "file name");
