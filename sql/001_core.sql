@@ -19,10 +19,13 @@ INSERT INTO core.setting (name, value, description) VALUES
   ('node_id', '1', 'snowflake node number of this database (0..1023)'),
   ('currency', 'USD', 'ISO 4217 currency of all prices');
 
+-- (plpgsql rather than sql here and below: called from plpgsql, a sql
+-- function is parsed and planned again on every call; plpgsql keeps its plan.)
 CREATE FUNCTION core.setting_int(p_name text, p_default int) RETURNS int
-LANGUAGE sql STABLE AS $$
-    SELECT coalesce((SELECT value::int FROM core.setting WHERE name = p_name), p_default)
-$$;
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN coalesce((SELECT value::int FROM core.setting WHERE name = p_name), p_default);
+END $$;
 
 CREATE TABLE core.location (
     location_id bigserial PRIMARY KEY,
@@ -273,11 +276,12 @@ CREATE TRIGGER showtime_fill AFTER INSERT ON core.showtime
 -- of node, 12 bits of sequence.
 CREATE SEQUENCE core.order_seq CYCLE MAXVALUE 4095 MINVALUE 0 START 0;
 CREATE FUNCTION core.next_order_id() RETURNS bigint
-LANGUAGE sql VOLATILE AS $$
-    SELECT ((floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint - 1704067200000) << 22)
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    RETURN ((floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint - 1704067200000) << 22)
          | ((core.setting_int('node_id', 1)::bigint & 1023) << 12)
-         | nextval('core.order_seq')
-$$;
+         | nextval('core.order_seq');
+END $$;
 
 -- Crockford base32 with its mod-37 check symbol.
 CREATE FUNCTION core.crockford(p_value bigint, p_digits int) RETURNS text
@@ -296,9 +300,10 @@ END $$;
 
 -- A new booking code: 40 random bits as 8 symbols plus a check symbol.
 CREATE FUNCTION core.new_booking_code() RETURNS text
-LANGUAGE sql VOLATILE AS $$
-    SELECT core.crockford(('x' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 10))::bit(40)::bigint, 8)
-$$;
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    RETURN core.crockford(('x' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 10))::bit(40)::bigint, 8);
+END $$;
 
 -- Normalise what a person typed (lower case, I/L for 1, O for 0, dashes,
 -- spaces) and check the check symbol. NULL when it is not a valid code.

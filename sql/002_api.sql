@@ -34,10 +34,12 @@ BEGIN
 END $$;
 
 CREATE FUNCTION core.remember(p_request_id uuid, p_fn text, p_answer jsonb) RETURNS void
-LANGUAGE sql AS $$
-    INSERT INTO core.request_log (request_id, fn, answer)
-    SELECT p_request_id, p_fn, p_answer WHERE p_request_id IS NOT NULL
-$$;
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF p_request_id IS NOT NULL THEN
+        INSERT INTO core.request_log (request_id, fn, answer) VALUES (p_request_id, p_fn, p_answer);
+    END IF;
+END $$;
 
 -- Hold length for this session: the terminal may ask for fewer minutes
 -- (SET marquee.hold_minutes), never more than the database allows.
@@ -232,6 +234,7 @@ DECLARE
     st core.showtime;
     labels text[];
     ids bigint[];
+    prices bigint[];
     free_ids bigint[];
     busy text[];
     oid bigint;
@@ -266,10 +269,27 @@ BEGIN
         res.selection_status := 'unknown_user';
         res.message := 'no such customer';
     ELSE
-        SELECT array_agg(s.seat_id ORDER BY s.seat_id) INTO ids
-          FROM core.seat s JOIN core.showtime_seat ss
-            ON ss.seat_id = s.seat_id AND ss.showtime_id = st.showtime_id
-         WHERE s.auditorium_id = st.auditorium_id AND s.label = ANY (labels);
+        -- Lock the wanted seats in seat_id order (the lock order everywhere),
+        -- see which are free now and what each costs at default prices: the
+        -- plan's adult price plus the seat kind's surcharge (core.seat_price).
+        SELECT array_agg(l.seat_id ORDER BY l.seat_id),
+               array_agg(l.price ORDER BY l.seat_id),
+               array_agg(l.seat_id ORDER BY l.seat_id)
+                   FILTER (WHERE l.state = 'available' OR
+                                 (l.state = 'held' AND l.held_until <= statement_timestamp())),
+               array_agg(l.label ORDER BY l.seat_id)
+                   FILTER (WHERE NOT (l.state = 'available' OR
+                                      (l.state = 'held' AND l.held_until <= statement_timestamp())))
+          INTO ids, prices, free_ids, busy
+          FROM (SELECT ss.seat_id, ss.state, ss.held_until, s.label,
+                       p.amount_cents + k.surcharge_cents AS price
+                  FROM core.seat s
+                  JOIN core.showtime_seat ss ON ss.seat_id = s.seat_id AND ss.showtime_id = st.showtime_id
+                  JOIN core.seat_kind k ON k.kind = s.kind
+                  LEFT JOIN core.price p ON p.price_plan_id = st.price_plan_id AND p.type_code = 'adult'
+                 WHERE s.auditorium_id = st.auditorium_id AND s.label = ANY (labels)
+                 ORDER BY ss.seat_id
+                   FOR UPDATE OF ss) l;
         IF coalesce(cardinality(ids), 0) <> cardinality(labels) THEN
             res.selection_status := 'unknown_seat';
             SELECT 'not a seat for sale in this hall: ' || string_agg(x, ', ' ORDER BY x)
@@ -278,27 +298,12 @@ BEGIN
              WHERE NOT EXISTS (SELECT 1 FROM core.seat s JOIN core.showtime_seat ss
                                  ON ss.seat_id = s.seat_id AND ss.showtime_id = st.showtime_id
                                 WHERE s.auditorium_id = st.auditorium_id AND s.label = x);
+        ELSIF coalesce(cardinality(free_ids), 0) <> cardinality(ids) THEN
+            res.selection_status := 'unavailable';
+            res.message := 'already taken: ' || array_to_string(busy, ', ');
         END IF;
     END IF;
     IF res.selection_status IS NOT NULL THEN
-        PERFORM core.remember(request_id, 'select_seat', to_jsonb(res));
-        RETURN res;
-    END IF;
-
-    -- Lock the wanted seats in seat_id order and see which are free now.
-    SELECT array_agg(l.seat_id) FILTER (WHERE l.state = 'available' OR
-                                        (l.state = 'held' AND l.held_until <= statement_timestamp())),
-           array_agg(l.label) FILTER (WHERE NOT (l.state = 'available' OR
-                                        (l.state = 'held' AND l.held_until <= statement_timestamp())))
-      INTO free_ids, busy
-      FROM (SELECT ss.seat_id, ss.state, ss.held_until, s.label
-              FROM core.showtime_seat ss JOIN core.seat s USING (seat_id)
-             WHERE ss.showtime_id = st.showtime_id AND ss.seat_id = ANY (ids)
-             ORDER BY ss.seat_id
-               FOR UPDATE OF ss) l;
-    IF coalesce(cardinality(free_ids), 0) <> cardinality(ids) THEN
-        res.selection_status := 'unavailable';
-        res.message := 'already taken: ' || array_to_string(busy, ', ');
         PERFORM core.remember(request_id, 'select_seat', to_jsonb(res));
         RETURN res;
     END IF;
@@ -316,17 +321,14 @@ BEGIN
         EXIT WHEN NOT EXISTS (SELECT 1 FROM core.orders o WHERE o.booking_code = code);
     END LOOP;
 
+    res.total_cents := (SELECT sum(x) FROM unnest(prices) x);
     INSERT INTO core.orders (order_id, booking_code, user_id, showtime_id, status, terminal,
                              currency, total_cents, held_until)
     VALUES (oid, code, select_seat.user_id, st.showtime_id, 'initiated',
-            coalesce(select_seat.terminal, ''), cur, 0, until);
+            coalesce(select_seat.terminal, ''), cur, res.total_cents, until);
     INSERT INTO core.ticket (order_id, showtime_id, seat_id, type_code, price_cents, state)
-    SELECT oid, st.showtime_id, x, 'adult', core.seat_price(st.showtime_id, x, 'adult'), 'held'
-      FROM unnest(ids) x;
-    UPDATE core.orders o SET total_cents = (SELECT sum(t.price_cents) FROM core.ticket t
-                                             WHERE t.order_id = oid)
-     WHERE o.order_id = oid
-    RETURNING o.total_cents INTO res.total_cents;
+    SELECT oid, st.showtime_id, x.seat_id, 'adult', x.price, 'held'
+      FROM unnest(ids, prices) AS x(seat_id, price);
     UPDATE core.showtime_seat ss SET state = 'held', order_id = oid, held_until = until
      WHERE ss.showtime_id = st.showtime_id AND ss.seat_id = ANY (ids);
 
