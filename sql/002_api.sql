@@ -6,6 +6,10 @@
 -- Lock order, everywhere, to stay free of deadlocks: an order row, then its
 -- showtime_seat rows in seat_id order, then ticket rows.
 --
+-- The writing functions run with plan_cache_mode = force_generic_plan: their
+-- statements look up rows by key, so one plan per session serves every call,
+-- and planning them afresh each time cost more than running them.
+--
 -- Time is statement_timestamp(): when the call arrived. Unlike now() it
 -- moves on between calls made inside one long transaction, and unlike
 -- clock_timestamp() it is one instant for every check within a call.
@@ -226,7 +230,8 @@ CREATE TYPE api.select_seat_result AS (
 CREATE FUNCTION api.select_seat(user_id bigint, showtime_id bigint, seats text[],
                                 terminal text, request_id uuid DEFAULT NULL)
 RETURNS api.select_seat_result
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     res api.select_seat_result;
@@ -418,7 +423,8 @@ END $$;
 CREATE FUNCTION api.payment(user_id bigint, order_id bigint, payment_info jsonb,
                             request_id uuid DEFAULT NULL)
 RETURNS api.payment_result
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     res api.payment_result;
@@ -558,7 +564,8 @@ CREATE TYPE api.payment_start_result AS (
 -- time, so a card being read does not see its seats expire under it.
 CREATE FUNCTION api.payment_start(user_id bigint, order_id bigint, request_id uuid DEFAULT NULL)
 RETURNS api.payment_start_result
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     res api.payment_start_result;
@@ -609,7 +616,8 @@ CREATE TYPE api.cancel_result AS (
 -- is open.
 CREATE FUNCTION api.cancel(user_id bigint, order_id bigint, request_id uuid DEFAULT NULL)
 RETURNS api.cancel_result
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     res api.cancel_result;
@@ -672,7 +680,8 @@ END $$;
 -- Housekeeping a terminal or cron may call: marks orders whose hold expired,
 -- and frees their seats. Correctness never waits for it. Returns how many.
 CREATE FUNCTION api.expire_holds() RETURNS int
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     o core.orders;
