@@ -186,18 +186,23 @@ END $$;
 
 -- The seats of a showtime and their state: available, pending (held by a
 -- live order) or sold. Blocked places are not seats for sale: seat_layout.
+-- (plpgsql, so the query is planned once per session: a sql function
+-- with SET options cannot be inlined and is planned again on every call.)
 CREATE FUNCTION api.seat_map(showtime_id bigint)
 RETURNS TABLE (seat text, status text, kind text, row_no int, col_no int)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = core, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+    RETURN QUERY
     SELECT s.label,
            CASE WHEN ss.state = 'sold' THEN 'sold'
                 WHEN ss.state = 'held' AND ss.held_until > statement_timestamp() THEN 'pending'
                 ELSE 'available' END,
            s.kind, s.row_no, s.col_no
-      FROM core.showtime_seat ss JOIN core.seat s USING (seat_id)
-     WHERE ss.showtime_id = $1
-     ORDER BY s.row_no, s.col_no
-$$;
+      FROM core.showtime_seat ss JOIN core.seat s ON s.seat_id = ss.seat_id
+     WHERE ss.showtime_id = seat_map.showtime_id
+     ORDER BY s.row_no, s.col_no;
+END $$;
 
 -- The hall of a showtime, for drawing: its grid size and every place that
 -- holds a seat, blocked ones too. Cells not listed are aisles.
