@@ -17,7 +17,11 @@ INSERT INTO core.setting (name, value, description) VALUES
   ('payment_extend_minutes', '3', 'extra minutes a hold gets once payment has started'),
   ('cancel_cutoff_minutes', '60', 'paid orders may be refunded until this many minutes before the show'),
   ('node_id', '1', 'snowflake node number of this database (0..1023)'),
-  ('currency', 'USD', 'ISO 4217 currency of all prices');
+  ('currency', 'USD', 'ISO 4217 currency of all prices'),
+  ('hold_commit', 'durable', 'durable: a hold, and the release of an unpaid hold, is on disk before '
+   'the api answers. fast: they commit asynchronously (payments and refunds never do), which '
+   'lifts the commit-order lock NOTIFY takes off the disk flush; a crash may forget holds '
+   'made in its last second (their payment then answers unknown_order)');
 
 -- (plpgsql rather than sql here and below: called from plpgsql, a sql
 -- function is parsed and planned again on every call; plpgsql keeps its plan.)
@@ -25,6 +29,12 @@ CREATE FUNCTION core.setting_int(p_name text, p_default int) RETURNS int
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN coalesce((SELECT value::int FROM core.setting WHERE name = p_name), p_default);
+END $$;
+
+CREATE FUNCTION core.setting_text(p_name text, p_default text) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN coalesce((SELECT value FROM core.setting WHERE name = p_name), p_default);
 END $$;
 
 CREATE TABLE core.location (
