@@ -3,11 +3,13 @@
 # one private PostgreSQL cluster started here (build/bench-var, port
 # $MARQUEE_BENCH_PGPORT, default 54349), so the ratios compare like with like.
 #
-#   select_seat, 8 terminals on the 478-seat Grand showtime (contended)
+#   select_seat, 8 terminals on the 478-seat Grand showtime (contended:
+#     0.6 s holds left to run out, so calls win real seats or meet live holds)
 #   select_seat, 8 terminals spread over every showtime on sale (spread)
 #   pgbench -N, 8 clients (the mean of a run before and a run after)
 #   api.seat_map of the Grand showtime, and the same rows by a plain SELECT
-#   and, for information, both select_seat runs again with hold_commit = fast
+#   and, for information: contended with every hold cancelled at once by its
+#   client (cancel), and contended and spread with hold_commit = fast
 #
 # Each run lasts $MARQUEE_BENCH_SECONDS (default 12). Prints the rates and
 # the ratios against the targets (spread >= 1.0x pgbench -N, contended >=
@@ -68,6 +70,9 @@ echo "  select_seat contended       $(field rate "$con") calls/s  ($con)"
 reset
 spr=$(build/bench/seatbench -m spread -c $clients -d "$secs")
 echo "  select_seat spread          $(field rate "$spr") calls/s  ($spr)"
+reset
+can=$(build/bench/seatbench -m cancel -t "$grand" -c $clients -d "$secs")
+echo "  select_seat + cancel        $(field rate "$can") calls/s  ($can)"
 # The same two with the hold_commit setting 'fast' (not the default; see
 # docs/testing-db.md): holds and releases commit without waiting for the
 # disk, so the lock NOTIFY holds through commit no longer covers a flush.
@@ -113,5 +118,6 @@ echo
 echo "bench: select_seat spread    / pgbench -N   = ${rs}x  (target >= 1.0x: $(verdict "$rs" 1.0))"
 echo "bench: select_seat contended / pgbench -N   = ${rc}x  (target >= 0.8x: $(verdict "$rc" 0.8))"
 echo "bench: api.seat_map          / plain SELECT = ${rm_}x  (target >= 0.7x: $(verdict "$rm_" 0.7))"
-echo "bench: with hold_commit = fast (not the default): spread $(ratio "$(field rate "$fspr")" "$base")x," \
-     "contended $(ratio "$(field rate "$fcon")" "$base")x pgbench -N"
+echo "bench: for information: select_seat + cancel / pgbench -N = $(ratio "$(field rate "$can")" "$base")x;" \
+     "with hold_commit = fast (not the default): spread $(ratio "$(field rate "$fspr")" "$base")x," \
+     "contended $(ratio "$(field rate "$fcon")" "$base")x"

@@ -2,15 +2,21 @@
  * as fast as they can, either all on one showtime (contended) or each call
  * on a random showtime (spread). Driven by bench/run.sh.
  *
- *   seatbench -m contended|spread [-c CLIENTS] [-d SECONDS] [-t SHOWTIME]
+ *   seatbench -m contended|cancel|spread [-c CLIENTS] [-d SECONDS] [-t SHOWTIME]
  *
  * Clients connect with $MARQUEE_TERM_DSN, the seat lists are read with
  * $MARQUEE_OWNER_DSN. Each call asks for a random single seat or a random
- * pair of neighbours. Contended: a client that got a hold cancels it at
- * once (a second api call, not counted as a select_seat call but inside the
- * measured time), so the hall never fills and every call really competes
- * for seat rows. Spread: holds are kept (8 minutes), the demo's ~45 000
- * seats do not run out within a run. Prints one line of key=value pairs. */
+ * pair of neighbours.
+ *   contended  all on one showtime; holds last 0.6 s (marquee.hold_minutes
+ *              0.01) and are left to run out, so the hall stays about half
+ *              held: a call either takes free (or expired) seats for real or
+ *              is refused because another live hold has one of them.
+ *   cancel     all on one showtime; a client that got a hold cancels it at
+ *              once (a second api call inside the measured time, not counted
+ *              as a select_seat call), so the hall never fills.
+ *   spread     each call on a random showtime on sale; holds are kept (8
+ *              minutes); the demo's ~45 000 seats do not run out in a run.
+ * Prints one line of key=value pairs. */
 #include "db.h"
 #include "util.h"
 
@@ -40,7 +46,8 @@ static char (*labels)[8];
 static int *rows;
 static struct show *shows;
 static int nshows;
-static bool contended;
+static bool contended;	/* one showtime */
+static bool cancel;	/* cancel every hold at once */
 static atomic_int go;
 static double deadline;
 
@@ -89,6 +96,14 @@ client_run(void *arg)
 		free(cause);
 		return NULL;
 	}
+	if (contended && !cancel) {
+		const char *p[1] = { "0.01" };
+
+		res = db_exec(db, DB_SAFE, "SELECT set_config('marquee.hold_minutes', $1, false)", 1, p);
+		if (res == NULL)
+			client_fail(c, db);
+		PQclear(res);
+	}
 	while (!atomic_load(&go))
 		usleep(1000);
 	while (now_s() < deadline) {
@@ -113,7 +128,7 @@ client_run(void *arg)
 			c->holds++;
 			snprintf(oid, sizeof oid, "%s", db_value(res, 0, "order_id"));
 			PQclear(res);
-			if (contended) {
+			if (cancel) {
 				res = db_exec(db, DB_ONCE, "SELECT cancellation_status FROM api.cancel(NULL, $1)",
 				              1, cparams);
 				if (res == NULL)
@@ -198,11 +213,12 @@ main(int argc, char **argv)
 		case 'd': seconds = atoi(optarg); break;
 		case 't': showtime = atoll(optarg); break;
 		default:
-			fprintf(stderr, "usage: seatbench -m contended|spread [-c N] [-d SECONDS] [-t SHOWTIME]\n");
+			fprintf(stderr, "usage: seatbench -m contended|cancel|spread [-c N] [-d SECONDS] [-t SHOWTIME]\n");
 			return 2;
 		}
 	}
-	contended = strcmp(mode, "contended") == 0;
+	cancel = strcmp(mode, "cancel") == 0;
+	contended = cancel || strcmp(mode, "contended") == 0;
 	if (owner == NULL || term == NULL || (contended && showtime == 0) || nclients < 1) {
 		fprintf(stderr, "seatbench: set MARQUEE_OWNER_DSN and MARQUEE_TERM_DSN; contended needs -t\n");
 		return 2;
@@ -232,9 +248,9 @@ main(int argc, char **argv)
 		if (cl[i].errors != 0)
 			fprintf(stderr, "seatbench: client %d: %ld errors, last: %s\n", i, cl[i].errors, cl[i].error);
 	}
-	printf("mode=%s clients=%d showtimes=%d secs=%.2f calls=%ld rate=%.1f holds=%ld conflicts=%ld "
-	       "cancels=%ld errors=%ld\n", mode, nclients, nshows, secs, calls, calls / secs, holds,
-	       conflicts, cancels, errors);
+	printf("mode=%s clients=%d showtimes=%d secs=%.2f calls=%ld rate=%.1f holds=%ld holds/s=%.1f "
+	       "conflicts=%ld cancels=%ld errors=%ld\n", mode, nclients, nshows, secs, calls, calls / secs,
+	       holds, holds / secs, conflicts, cancels, errors);
 	rc = errors == 0 ? 0 : 1;
 out:
 	free(cl);
