@@ -283,13 +283,13 @@ CREATE TRIGGER showtime_fill AFTER INSERT ON core.showtime
     FOR EACH ROW EXECUTE FUNCTION core.showtime_fill_seats();
 
 -- Snowflake order ids: 41 bits of milliseconds since 2024-01-01 UTC, 10 bits
--- of node, 12 bits of sequence.
+-- of node (p_node, else the node_id setting), 12 bits of sequence.
 CREATE SEQUENCE core.order_seq CYCLE MAXVALUE 4095 MINVALUE 0 START 0;
-CREATE FUNCTION core.next_order_id() RETURNS bigint
+CREATE FUNCTION core.next_order_id(p_node int DEFAULT NULL) RETURNS bigint
 LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
     RETURN ((floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint - 1704067200000) << 22)
-         | ((core.setting_int('node_id', 1)::bigint & 1023) << 12)
+         | ((coalesce(p_node, core.setting_int('node_id', 1))::bigint & 1023) << 12)
          | nextval('core.order_seq');
 END $$;
 

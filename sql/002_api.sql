@@ -46,12 +46,13 @@ BEGIN
 END $$;
 
 -- Hold length for this session: the terminal may ask for fewer minutes
--- (SET marquee.hold_minutes), never more than the database allows.
-CREATE FUNCTION core.hold_interval() RETURNS interval
+-- (SET marquee.hold_minutes), never more than the database allows (p_max,
+-- when the caller has read the hold_minutes setting already).
+CREATE FUNCTION core.hold_interval(p_max int DEFAULT NULL) RETURNS interval
 LANGUAGE plpgsql STABLE AS $$
 #variable_conflict use_column
 DECLARE
-    max_min int := core.setting_int('hold_minutes', 8);
+    max_min int := coalesce(p_max, core.setting_int('hold_minutes', 8));
     want text := current_setting('marquee.hold_minutes', true);
     m numeric := max_min;
 BEGIN
@@ -108,6 +109,13 @@ BEGIN
         RETURNING amount_cents)
     SELECT coalesce(sum(amount_cents), 0) INTO back FROM ins;
     RETURN back;
+END $$;
+
+-- True when p_user_id is an active account.
+CREATE FUNCTION core.user_active(p_user_id bigint) RETURNS boolean
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM core.app_user u WHERE u.user_id = p_user_id AND u.active);
 END $$;
 
 -- ---------------------------------------------------------------- reading
@@ -261,10 +269,15 @@ DECLARE
     until timestamptz;
     code text;
     cur text;
+    node int;
+    hold_max int;
+    fast boolean;
 BEGIN
-    prev := core.replay(request_id, 'select_seat');
-    IF prev IS NOT NULL THEN
-        RETURN jsonb_populate_record(NULL::api.select_seat_result, prev);
+    IF request_id IS NOT NULL THEN
+        prev := core.replay(request_id, 'select_seat');
+        IF prev IS NOT NULL THEN
+            RETURN jsonb_populate_record(NULL::api.select_seat_result, prev);
+        END IF;
     END IF;
 
     SELECT * INTO st FROM core.showtime s WHERE s.showtime_id = select_seat.showtime_id;
@@ -284,8 +297,7 @@ BEGIN
     ELSIF cardinality(labels) <> cardinality(seats) THEN
         res.selection_status := 'duplicate_seats';
         res.message := 'a seat was given more than once';
-    ELSIF user_id IS NOT NULL AND NOT EXISTS
-            (SELECT 1 FROM core.app_user u WHERE u.user_id = select_seat.user_id AND u.active) THEN
+    ELSIF user_id IS NOT NULL AND NOT core.user_active(user_id) THEN
         res.selection_status := 'unknown_user';
         res.message := 'no such customer';
     ELSE
@@ -293,14 +305,14 @@ BEGIN
         -- see which are free now and what each costs at default prices: the
         -- plan's adult price plus the seat kind's surcharge (core.seat_price).
         SELECT array_agg(l.seat_id ORDER BY l.seat_id),
-               array_agg(l.price ORDER BY l.seat_id),
+               array_agg(l.price ORDER BY l.seat_id), sum(l.price),
                array_agg(l.seat_id ORDER BY l.seat_id)
                    FILTER (WHERE l.state = 'available' OR
                                  (l.state = 'held' AND l.held_until <= statement_timestamp())),
                array_agg(l.label ORDER BY l.seat_id)
                    FILTER (WHERE NOT (l.state = 'available' OR
                                       (l.state = 'held' AND l.held_until <= statement_timestamp())))
-          INTO ids, prices, free_ids, busy
+          INTO ids, prices, res.total_cents, free_ids, busy
           FROM (SELECT ss.seat_id, ss.state, ss.held_until, s.label,
                        p.amount_cents + k.surcharge_cents AS price
                   FROM core.seat s
@@ -324,7 +336,10 @@ BEGIN
         END IF;
     END IF;
     IF res.selection_status IS NOT NULL THEN
-        PERFORM core.remember(request_id, 'select_seat', to_jsonb(res));
+        res.total_cents := NULL;
+        IF request_id IS NOT NULL THEN
+            PERFORM core.remember(request_id, 'select_seat', to_jsonb(res));
+        END IF;
         RETURN res;
     END IF;
 
@@ -333,15 +348,23 @@ BEGIN
     UPDATE core.ticket t SET state = 'released'
      WHERE t.showtime_id = st.showtime_id AND t.seat_id = ANY (ids) AND t.state = 'held';
 
-    oid := core.next_order_id();
-    until := statement_timestamp() + core.hold_interval();
-    SELECT pp.currency INTO cur FROM core.price_plan pp WHERE pp.price_plan_id = st.price_plan_id;
+    -- The currency and the settings a hold needs, at once.
+    SELECT pp.currency,
+           coalesce(max(x.value) FILTER (WHERE x.name = 'node_id'), '1')::int,
+           coalesce(max(x.value) FILTER (WHERE x.name = 'hold_minutes'), '8')::int,
+           coalesce(max(x.value) FILTER (WHERE x.name = 'hold_commit'), '') = 'fast'
+      INTO cur, node, hold_max, fast
+      FROM core.price_plan pp
+      LEFT JOIN core.setting x ON x.name IN ('node_id', 'hold_minutes', 'hold_commit')
+     WHERE pp.price_plan_id = st.price_plan_id
+     GROUP BY pp.currency;
+    oid := core.next_order_id(node);
+    until := statement_timestamp() + core.hold_interval(hold_max);
     LOOP
         code := core.new_booking_code();
         EXIT WHEN NOT EXISTS (SELECT 1 FROM core.orders o WHERE o.booking_code = code);
     END LOOP;
 
-    res.total_cents := (SELECT sum(x) FROM unnest(prices) x);
     INSERT INTO core.orders (order_id, booking_code, user_id, showtime_id, status, terminal,
                              currency, total_cents, held_until)
     VALUES (oid, code, select_seat.user_id, st.showtime_id, 'initiated',
@@ -352,14 +375,18 @@ BEGIN
     UPDATE core.showtime_seat ss SET state = 'held', order_id = oid, held_until = until
      WHERE ss.showtime_id = st.showtime_id AND ss.seat_id = ANY (ids);
 
-    PERFORM core.hold_commit();
+    IF fast THEN
+        PERFORM set_config('synchronous_commit', 'off', true);	-- see core.hold_commit
+    END IF;
     res.selection_status := 'held';
     res.order_id := oid;
     res.expire_at := until;
     res.booking_code := code;
     res.currency := cur;
     res.message := cardinality(ids) || ' seat(s) held';
-    PERFORM core.remember(request_id, 'select_seat', to_jsonb(res));
+    IF request_id IS NOT NULL THEN
+        PERFORM core.remember(request_id, 'select_seat', to_jsonb(res));
+    END IF;
     RETURN res;
 END $$;
 
