@@ -8,7 +8,7 @@
 BEGIN;
 \set day 405
 \ir fixture.psql
-SELECT plan(36);
+SELECT plan(37);
 
 CREATE FUNCTION pg_temp.state(st bigint, lbl text) RETURNS text
 LANGUAGE sql AS $$ SELECT status FROM api.seat_map(st) WHERE seat = lbl $$;
@@ -34,6 +34,8 @@ SELECT order_id AS d FROM api.select_seat(:cust, :st, '{B3}', 'tap') \gset
 SELECT order_id AS e FROM api.select_seat(NULL, :st, '{B5}', 'tap') \gset
 SELECT order_id AS g FROM api.select_seat(NULL, :st, '{B6}', 'tap') \gset
 SELECT order_id AS p FROM api.select_seat(NULL, :st, '{B7}', 'tap') \gset
+SELECT order_id AS q FROM api.select_seat(NULL, :st, '{B8}', 'tap') \gset
+SELECT api.payment(NULL, :q, '{"method":"cash","amount_cents":300,"partial":true}') \g /dev/null
 SELECT is((SELECT payment_status FROM api.payment(:cust, :d, '{"method":"cash","amount_cents":500,"partial":true}')),
           'partial', 'B3 is paid in part before its hold runs out');
 SELECT is((SELECT start_status FROM api.payment_start(NULL, :p)), 'pending', 'payment starts on B7');
@@ -41,7 +43,7 @@ SELECT is(pg_temp.state(:st, 'B1'), 'pending', 'B1 is pending while held');
 SELECT is((SELECT selection_status FROM api.select_seat(NULL, :st, '{B1}', 'tap')), 'unavailable',
           'and cannot be taken by another');
 SELECT is((SELECT seats_available FROM api.listing(now() + make_interval(days => :day - 1), 2) WHERE showtime_id = :st),
-          470, 'the listing counts 8 held seats');
+          469, 'the listing counts 9 held seats');
 
 -- Sleep until every short hold has run out (H1, H2 and B7 hold for minutes).
 SELECT pg_sleep(greatest(0, extract(epoch FROM max(held_until) - clock_timestamp())) + 0.3)
@@ -99,6 +101,8 @@ SELECT is((SELECT payment_status FROM api.payment(NULL, :p, '{"method":"cash","a
 -- the sweeper
 SELECT ok(api.expire_holds() >= 1, 'expire_holds closes expired orders');
 SELECT is(pg_temp.ostatus(:g) || '/' || pg_temp.state(:st, 'B6'), 'expired/available', 'B6''s order is expired and B6 free');
+SELECT is(pg_temp.ostatus(:q) || '/' || (SELECT sum(amount_cents) FROM core.refund WHERE order_id = :q),
+          'expired/300', 'a partly paid order it expires gets its part payment refunded');
 
 SELECT * FROM finish();
 ROLLBACK;
