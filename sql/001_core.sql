@@ -17,14 +17,24 @@ INSERT INTO core.setting (name, value, description) VALUES
   ('payment_extend_minutes', '3', 'extra minutes a hold gets once payment has started'),
   ('cancel_cutoff_minutes', '60', 'paid orders may be refunded until this many minutes before the show'),
   ('node_id', '1', 'snowflake node number of this database (0..1023)'),
-  ('currency', 'USD', 'ISO 4217 currency of all prices');
+  ('currency', 'USD', 'ISO 4217 currency of all prices'),
+  ('hold_commit', 'durable', 'durable: a hold, and the release of an unpaid hold, is on disk before '
+   'the api answers. fast: they commit asynchronously (payments and refunds never do), which '
+   'lifts the commit-order lock NOTIFY takes off the disk flush; a crash may forget holds '
+   'made in its last second (their payment then answers unknown_order)');
 
--- (Helpers called from plpgsql are plpgsql too: PostgreSQL 15 parses and
--- plans a non-inlined SQL function body on every call, plpgsql caches plans.)
+-- (plpgsql rather than sql here and below: called from plpgsql, a sql
+-- function is parsed and planned again on every call; plpgsql keeps its plan.)
 CREATE FUNCTION core.setting_int(p_name text, p_default int) RETURNS int
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN coalesce((SELECT value::int FROM core.setting WHERE name = p_name), p_default);
+END $$;
+
+CREATE FUNCTION core.setting_text(p_name text, p_default text) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN coalesce((SELECT value FROM core.setting WHERE name = p_name), p_default);
 END $$;
 
 CREATE TABLE core.location (
@@ -243,17 +253,18 @@ CREATE TABLE core.rate_event (
 );
 CREATE INDEX rate_event_idx ON core.rate_event (bucket, at);
 
--- Every seat change wakes listening terminals: NOTIFY on channel
--- seat_change, payload the showtime_id (PostgreSQL sends one per distinct
--- payload per transaction, however many rows changed).
+-- Every seat change wakes listening terminals: one NOTIFY per showtime per
+-- statement, on channel seat_change, payload the showtime_id.
 CREATE FUNCTION core.notify_seat_change() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM pg_notify('seat_change', NEW.showtime_id::text);
+    PERFORM pg_notify('seat_change', s.showtime_id::text)
+       FROM (SELECT DISTINCT showtime_id FROM changed) s;
     RETURN NULL;
 END $$;
 CREATE TRIGGER showtime_seat_notify AFTER UPDATE ON core.showtime_seat
-    FOR EACH ROW EXECUTE FUNCTION core.notify_seat_change();
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT
+    EXECUTE FUNCTION core.notify_seat_change();
 
 -- A new showtime gets its seat rows from the hall's sellable seats.
 CREATE FUNCTION core.showtime_fill_seats() RETURNS trigger
@@ -272,35 +283,36 @@ CREATE TRIGGER showtime_fill AFTER INSERT ON core.showtime
     FOR EACH ROW EXECUTE FUNCTION core.showtime_fill_seats();
 
 -- Snowflake order ids: 41 bits of milliseconds since 2024-01-01 UTC, 10 bits
--- of node, 12 bits of sequence.
+-- of node (p_node, else the node_id setting), 12 bits of sequence.
 CREATE SEQUENCE core.order_seq CYCLE MAXVALUE 4095 MINVALUE 0 START 0;
-CREATE FUNCTION core.next_order_id() RETURNS bigint
+CREATE FUNCTION core.next_order_id(p_node int DEFAULT NULL) RETURNS bigint
 LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
     RETURN ((floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint - 1704067200000) << 22)
-         | ((core.setting_int('node_id', 1)::bigint & 1023) << 12)
+         | ((coalesce(p_node, core.setting_int('node_id', 1))::bigint & 1023) << 12)
          | nextval('core.order_seq');
 END $$;
 
 -- Crockford base32 with its mod-37 check symbol.
 CREATE FUNCTION core.crockford(p_value bigint, p_digits int) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT AS $$
-    SELECT string_agg(substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', ((p_value >> (5 * i)) & 31)::int + 1, 1),
-                      '' ORDER BY i DESC)
-           || substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U', (p_value % 37)::int + 1, 1)
-      FROM generate_series(0, p_digits - 1) AS i
-$$;
+LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+DECLARE
+    alphabet constant text := '0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U';
+    v bigint := p_value;
+    out text := '';
+BEGIN
+    FOR i IN 1..p_digits LOOP
+        out := substr(alphabet, (v & 31)::int + 1, 1) || out;
+        v := v >> 5;
+    END LOOP;
+    RETURN out || substr(alphabet, (p_value % 37)::int + 1, 1);
+END $$;
 
 -- A new booking code: 40 random bits as 8 symbols plus a check symbol.
 CREATE FUNCTION core.new_booking_code() RETURNS text
 LANGUAGE plpgsql VOLATILE AS $$
-DECLARE
-    v bigint := ('x' || substr(md5(gen_random_uuid()::text), 1, 10))::bit(40)::bigint;
 BEGIN
-    RETURN (SELECT string_agg(substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', ((v >> (5 * i)) & 31)::int + 1, 1),
-                              '' ORDER BY i DESC)
-                   || substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U', (v % 37)::int + 1, 1)
-              FROM generate_series(0, 7) AS i);
+    RETURN core.crockford(('x' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 10))::bit(40)::bigint, 8);
 END $$;
 
 -- Normalise what a person typed (lower case, I/L for 1, O for 0, dashes,

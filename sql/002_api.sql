@@ -6,6 +6,10 @@
 -- Lock order, everywhere, to stay free of deadlocks: an order row, then its
 -- showtime_seat rows in seat_id order, then ticket rows.
 --
+-- The writing functions run with plan_cache_mode = force_generic_plan: their
+-- statements look up rows by key, so one plan per session serves every call,
+-- and planning them afresh each time cost more than running them.
+--
 -- Time is statement_timestamp(): when the call arrived. Unlike now() it
 -- moves on between calls made inside one long transaction, and unlike
 -- clock_timestamp() it is one instant for every check within a call.
@@ -42,12 +46,13 @@ BEGIN
 END $$;
 
 -- Hold length for this session: the terminal may ask for fewer minutes
--- (SET marquee.hold_minutes), never more than the database allows.
-CREATE FUNCTION core.hold_interval() RETURNS interval
+-- (SET marquee.hold_minutes), never more than the database allows (p_max,
+-- when the caller has read the hold_minutes setting already).
+CREATE FUNCTION core.hold_interval(p_max int DEFAULT NULL) RETURNS interval
 LANGUAGE plpgsql STABLE AS $$
 #variable_conflict use_column
 DECLARE
-    max_min int := core.setting_int('hold_minutes', 8);
+    max_min int := coalesce(p_max, core.setting_int('hold_minutes', 8));
     want text := current_setting('marquee.hold_minutes', true);
     m numeric := max_min;
 BEGIN
@@ -55,6 +60,16 @@ BEGIN
         m := least(want::numeric, max_min);
     END IF;
     RETURN make_interval(secs => greatest(m, 0.01) * 60);
+END $$;
+
+-- With the hold_commit setting 'fast', lets this transaction commit without
+-- waiting for the disk (only ever for holds and releases, never money).
+CREATE FUNCTION core.hold_commit() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF core.setting_text('hold_commit', 'durable') = 'fast' THEN
+        PERFORM set_config('synchronous_commit', 'off', true);
+    END IF;
 END $$;
 
 -- Releases what an order still holds: its seats become available, its held
@@ -94,6 +109,13 @@ BEGIN
         RETURNING amount_cents)
     SELECT coalesce(sum(amount_cents), 0) INTO back FROM ins;
     RETURN back;
+END $$;
+
+-- True when p_user_id is an active account.
+CREATE FUNCTION core.user_active(p_user_id bigint) RETURNS boolean
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM core.app_user u WHERE u.user_id = p_user_id AND u.active);
 END $$;
 
 -- ---------------------------------------------------------------- reading
@@ -182,18 +204,23 @@ END $$;
 
 -- The seats of a showtime and their state: available, pending (held by a
 -- live order) or sold. Blocked places are not seats for sale: seat_layout.
+-- (plpgsql, so the query is planned once per session: a sql function
+-- with SET options cannot be inlined and is planned again on every call.)
 CREATE FUNCTION api.seat_map(showtime_id bigint)
 RETURNS TABLE (seat text, status text, kind text, row_no int, col_no int)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = core, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+    RETURN QUERY
     SELECT s.label,
            CASE WHEN ss.state = 'sold' THEN 'sold'
                 WHEN ss.state = 'held' AND ss.held_until > statement_timestamp() THEN 'pending'
                 ELSE 'available' END,
            s.kind, s.row_no, s.col_no
-      FROM core.showtime_seat ss JOIN core.seat s USING (seat_id)
-     WHERE ss.showtime_id = $1
-     ORDER BY s.row_no, s.col_no
-$$;
+      FROM core.showtime_seat ss JOIN core.seat s ON s.seat_id = ss.seat_id
+     WHERE ss.showtime_id = seat_map.showtime_id
+     ORDER BY s.row_no, s.col_no;
+END $$;
 
 -- The hall of a showtime, for drawing: its grid size and every place that
 -- holds a seat, blocked ones too. Cells not listed are aisles.
@@ -223,8 +250,6 @@ CREATE TYPE api.select_seat_result AS (
 );
 
 -- Holds all the given seats of a showtime for a new order, or none of them.
--- Written for speed: the seats are found, locked (in seat_id order) and
--- priced in one statement; the failure paths do the extra work of saying why.
 CREATE FUNCTION api.select_seat(user_id bigint, showtime_id bigint, seats text[],
                                 terminal text, request_id uuid DEFAULT NULL)
 RETURNS api.select_seat_result
@@ -238,12 +263,15 @@ DECLARE
     labels text[];
     ids bigint[];
     prices bigint[];
-    n_free int;
-    n_expired int;
+    free_ids bigint[];
     busy text[];
     oid bigint;
     until timestamptz;
     code text;
+    cur text;
+    node int;
+    hold_max int;
+    fast boolean;
 BEGIN
     IF request_id IS NOT NULL THEN
         prev := core.replay(request_id, 'select_seat');
@@ -253,9 +281,7 @@ BEGIN
     END IF;
 
     SELECT * INTO st FROM core.showtime s WHERE s.showtime_id = select_seat.showtime_id;
-    IF cardinality(seats) BETWEEN 1 AND 20 THEN
-        SELECT array_agg(DISTINCT upper(btrim(x))) INTO labels FROM unnest(seats) x;
-    END IF;
+    SELECT array_agg(DISTINCT upper(btrim(x))) INTO labels FROM unnest(seats) x;
     IF st.showtime_id IS NULL OR st.cancelled THEN
         res.selection_status := 'unknown_showtime';
         res.message := 'no such showtime';
@@ -271,20 +297,24 @@ BEGIN
     ELSIF cardinality(labels) <> cardinality(seats) THEN
         res.selection_status := 'duplicate_seats';
         res.message := 'a seat was given more than once';
-    ELSIF user_id IS NOT NULL AND NOT EXISTS
-            (SELECT 1 FROM core.app_user u WHERE u.user_id = select_seat.user_id AND u.active) THEN
+    ELSIF user_id IS NOT NULL AND NOT core.user_active(user_id) THEN
         res.selection_status := 'unknown_user';
         res.message := 'no such customer';
     ELSE
-        -- Find, lock and price the wanted seats; count the free ones and
-        -- the ones whose earlier hold has expired.
-        SELECT array_agg(l.seat_id), array_agg(l.price), sum(l.price), min(l.currency),
-               count(*) FILTER (WHERE l.free), count(*) FILTER (WHERE l.free AND l.state = 'held'),
-               array_agg(l.label) FILTER (WHERE NOT l.free)
-          INTO ids, prices, res.total_cents, res.currency, n_free, n_expired, busy
-          FROM (SELECT ss.seat_id, s.label, ss.state,
-                       ss.state = 'available' OR (ss.state = 'held' AND ss.held_until <= statement_timestamp()) AS free,
-                       p.amount_cents + k.surcharge_cents AS price, pp.currency::text AS currency
+        -- Lock the wanted seats in seat_id order (the lock order everywhere),
+        -- see which are free now and what each costs at default prices: the
+        -- plan's adult price plus the seat kind's surcharge (core.seat_price).
+        SELECT array_agg(l.seat_id ORDER BY l.seat_id),
+               array_agg(l.price ORDER BY l.seat_id), sum(l.price),
+               array_agg(l.seat_id ORDER BY l.seat_id)
+                   FILTER (WHERE l.state = 'available' OR
+                                 (l.state = 'held' AND l.held_until <= statement_timestamp())),
+               array_agg(l.label ORDER BY l.seat_id)
+                   FILTER (WHERE NOT (l.state = 'available' OR
+                                      (l.state = 'held' AND l.held_until <= statement_timestamp())))
+          INTO ids, prices, res.total_cents, free_ids, busy
+          FROM (SELECT ss.seat_id, ss.state, ss.held_until, s.label,
+                       p.amount_cents + k.surcharge_cents AS price
                   FROM unnest(labels) AS w(label)
                   -- one index probe per label (OFFSET 0 keeps the generic
                   -- plan from scanning the whole hall for "label = ANY")
@@ -293,71 +323,70 @@ BEGIN
                                       OFFSET 0) s
                   JOIN core.showtime_seat ss ON ss.seat_id = s.seat_id AND ss.showtime_id = st.showtime_id
                   JOIN core.seat_kind k ON k.kind = s.kind
-                  JOIN core.price p ON p.price_plan_id = st.price_plan_id AND p.type_code = 'adult'
-                  JOIN core.price_plan pp ON pp.price_plan_id = st.price_plan_id
+                  LEFT JOIN core.price p ON p.price_plan_id = st.price_plan_id AND p.type_code = 'adult'
                  ORDER BY ss.seat_id
                    FOR UPDATE OF ss) l;
         IF coalesce(cardinality(ids), 0) <> cardinality(labels) THEN
             res.selection_status := 'unknown_seat';
-            res.total_cents := NULL;
-            res.currency := NULL;
             SELECT 'not a seat for sale in this hall: ' || string_agg(x, ', ' ORDER BY x)
               INTO res.message
               FROM unnest(labels) x
              WHERE NOT EXISTS (SELECT 1 FROM core.seat s JOIN core.showtime_seat ss
                                  ON ss.seat_id = s.seat_id AND ss.showtime_id = st.showtime_id
                                 WHERE s.auditorium_id = st.auditorium_id AND s.label = x);
-            IF res.message IS NULL THEN
-                res.message := 'this showtime has no price for an adult ticket';
-            END IF;
-        ELSIF n_free <> cardinality(ids) THEN
+        ELSIF coalesce(cardinality(free_ids), 0) <> cardinality(ids) THEN
             res.selection_status := 'unavailable';
-            res.total_cents := NULL;
-            res.currency := NULL;
             res.message := 'already taken: ' || array_to_string(busy, ', ');
         END IF;
     END IF;
     IF res.selection_status IS NOT NULL THEN
+        res.total_cents := NULL;
         IF request_id IS NOT NULL THEN
             PERFORM core.remember(request_id, 'select_seat', to_jsonb(res));
         END IF;
         RETURN res;
     END IF;
 
-    -- A hold is not money: its commit need not wait for the disk. (Every
-    -- seat change NOTIFYs, and PostgreSQL commits notifying transactions one
-    -- at a time; waiting for a flush inside that line would cap the whole
-    -- cinema at one hold per fsync.) A hold lost in a crash is only a hold:
-    -- payment_start and payment commit durably, which flushes it first.
-    PERFORM set_config('synchronous_commit', 'off', true);
-
     -- Tickets of expired holds on these seats are released; their orders
     -- are left alone (their rows are not ours to lock) and read as expired.
-    IF n_expired > 0 THEN
-        UPDATE core.ticket t SET state = 'released'
-         WHERE t.showtime_id = st.showtime_id AND t.seat_id = ANY (ids) AND t.state = 'held';
-    END IF;
+    UPDATE core.ticket t SET state = 'released'
+     WHERE t.showtime_id = st.showtime_id AND t.seat_id = ANY (ids) AND t.state = 'held';
 
-    oid := core.next_order_id();
-    until := statement_timestamp() + core.hold_interval();
-    -- 2^40 booking codes: a clash is about one in a hundred thousand after
-    -- ten million orders; the unique index refuses it and the terminal's
-    -- retry (same request_id) draws again.
-    code := core.new_booking_code();
+    -- The currency and the settings a hold needs, at once.
+    SELECT pp.currency,
+           coalesce(max(x.value) FILTER (WHERE x.name = 'node_id'), '1')::int,
+           coalesce(max(x.value) FILTER (WHERE x.name = 'hold_minutes'), '8')::int,
+           coalesce(max(x.value) FILTER (WHERE x.name = 'hold_commit'), '') = 'fast'
+      INTO cur, node, hold_max, fast
+      FROM core.price_plan pp
+      LEFT JOIN core.setting x ON x.name IN ('node_id', 'hold_minutes', 'hold_commit')
+     WHERE pp.price_plan_id = st.price_plan_id
+     GROUP BY pp.currency;
+    oid := core.next_order_id(node);
+    until := statement_timestamp() + core.hold_interval(hold_max);
+    LOOP
+        code := core.new_booking_code();
+        EXIT WHEN NOT EXISTS (SELECT 1 FROM core.orders o WHERE o.booking_code = code);
+    END LOOP;
+
     INSERT INTO core.orders (order_id, booking_code, user_id, showtime_id, status, terminal,
                              currency, total_cents, held_until)
     VALUES (oid, code, select_seat.user_id, st.showtime_id, 'initiated',
-            coalesce(select_seat.terminal, ''), res.currency, res.total_cents, until);
+            coalesce(select_seat.terminal, ''), cur, res.total_cents, until);
     INSERT INTO core.ticket (order_id, showtime_id, seat_id, type_code, price_cents, state)
-    SELECT oid, st.showtime_id, x.id, 'adult', x.price, 'held'
-      FROM unnest(ids, prices) AS x(id, price);
+    SELECT oid, st.showtime_id, x.seat_id, 'adult', x.price, 'held'
+      FROM unnest(ids, prices) AS x(seat_id, price);
     UPDATE core.showtime_seat ss SET state = 'held', order_id = oid, held_until = until
      WHERE ss.showtime_id = st.showtime_id AND ss.seat_id = ANY (ids);
 
+    IF fast THEN
+        PERFORM set_config('synchronous_commit', 'off', true);	-- see core.hold_commit
+    END IF;
     res.selection_status := 'held';
     res.order_id := oid;
     res.expire_at := until;
     res.booking_code := code;
+    res.currency := cur;
     res.message := cardinality(ids) || ' seat(s) held';
     IF request_id IS NOT NULL THEN
         PERFORM core.remember(request_id, 'select_seat', to_jsonb(res));
@@ -441,7 +470,8 @@ END $$;
 CREATE FUNCTION api.payment(user_id bigint, order_id bigint, payment_info jsonb,
                             request_id uuid DEFAULT NULL)
 RETURNS api.payment_result
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     res api.payment_result;
@@ -456,7 +486,9 @@ DECLARE
     partial boolean;
     back bigint;
 BEGIN
-    SET LOCAL synchronous_commit TO DEFAULT;	-- money and what it stands on is durable
+    -- Money, and what it stands on, is on disk before the answer, even when
+    -- an earlier call in this transaction was a fast hold.
+    SET LOCAL synchronous_commit TO DEFAULT;
     prev := core.replay(request_id, 'payment');
     IF prev IS NOT NULL THEN
         RETURN jsonb_populate_record(NULL::api.payment_result, prev);
@@ -582,14 +614,17 @@ CREATE TYPE api.payment_start_result AS (
 -- time, so a card being read does not see its seats expire under it.
 CREATE FUNCTION api.payment_start(user_id bigint, order_id bigint, request_id uuid DEFAULT NULL)
 RETURNS api.payment_start_result
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     res api.payment_start_result;
     prev jsonb;
     o core.orders;
 BEGIN
-    SET LOCAL synchronous_commit TO DEFAULT;	-- money and what it stands on is durable
+    -- Money, and what it stands on, is on disk before the answer, even when
+    -- an earlier call in this transaction was a fast hold.
+    SET LOCAL synchronous_commit TO DEFAULT;
     prev := core.replay(request_id, 'payment_start');
     IF prev IS NOT NULL THEN
         RETURN jsonb_populate_record(NULL::api.payment_start_result, prev);
@@ -634,7 +669,8 @@ CREATE TYPE api.cancel_result AS (
 -- is open.
 CREATE FUNCTION api.cancel(user_id bigint, order_id bigint, request_id uuid DEFAULT NULL)
 RETURNS api.cancel_result
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     res api.cancel_result;
@@ -642,7 +678,9 @@ DECLARE
     o core.orders;
     starts timestamptz;
 BEGIN
-    SET LOCAL synchronous_commit TO DEFAULT;	-- money and what it stands on is durable
+    -- Money, and what it stands on, is on disk before the answer, even when
+    -- an earlier call in this transaction was a fast hold.
+    SET LOCAL synchronous_commit TO DEFAULT;
     prev := core.replay(request_id, 'cancel');
     IF prev IS NOT NULL THEN
         RETURN jsonb_populate_record(NULL::api.cancel_result, prev);
@@ -659,7 +697,9 @@ BEGIN
     ELSIF o.status = 'refunded' THEN
         res.cancellation_status := 'already_refunded'; res.message := 'this order was already refunded';
     ELSIF o.status IN ('initiated', 'pending') THEN
-        IF EXISTS (SELECT 1 FROM core.payment p WHERE p.order_id = o.order_id) THEN
+        IF NOT EXISTS (SELECT 1 FROM core.payment p WHERE p.order_id = o.order_id) THEN
+            PERFORM core.hold_commit();
+        ELSE
             -- A partly paid order: give back what was paid.
             INSERT INTO core.refund (order_id, payment_id, amount_cents, reason)
             SELECT o.order_id, p.payment_id, p.amount_cents, 'cancelled before fully paid'
@@ -698,7 +738,8 @@ END $$;
 -- Housekeeping a terminal or cron may call: marks orders whose hold expired,
 -- and frees their seats. Correctness never waits for it. Returns how many.
 CREATE FUNCTION api.expire_holds() RETURNS int
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     o core.orders;
