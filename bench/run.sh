@@ -44,7 +44,7 @@ nseats=$(psql -Atc "SELECT count(*) FROM api.seat_map($grand)")
 # Every select_seat run starts from an empty box office.
 reset() {
 	psql -q >/dev/null <<SQL
-TRUNCATE core.ticket, core.refund, core.payment, core.orders, core.request_log, core.outbox;
+TRUNCATE core.ticket, core.refund, core.payment, core.orders, core.request_log, core.outbox CASCADE;
 UPDATE core.showtime_seat SET state = 'available', order_id = NULL, held_until = NULL WHERE state <> 'available';
 VACUUM ANALYZE;
 CHECKPOINT;
