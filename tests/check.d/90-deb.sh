@@ -93,7 +93,11 @@ eval "$(MARQUEE_DB=marquee "$top/scripts/pg.sh" env "$pgdir")"
 unset MARQUEE_SQLDIR MARQUEE_CONFIG MARQUEE_DSN MARQUEE_OWNER_DSN MARQUEE_TERM_DSN
 psql -Atqc "select 1" >/dev/null || fail "cannot reach the fresh cluster"
 
-# --- install
+# --- install. Test runs of several checkouts on one machine take turns.
+if [ "$(id -u)" -eq 0 ]; then
+	exec 9>/run/lock/marquee-deb-test.lock
+	flock -w 600 9 || fail "another package test has held the lock for 10 minutes"
+fi
 if [ "$(id -u)" -eq 0 ] && ! dpkg-query -W -f='${Status}' marquee 2>/dev/null | grep -q installed; then
 	mode=dpkg-i
 	start=$SECONDS
@@ -109,7 +113,7 @@ else
 	say "not root, or a marquee package is already installed here: testing the files unpacked with dpkg -x"
 	bin=$work/root/usr/bin/marquee
 	etc=$work/root/etc/marquee
-	as_user() { "$@"; }
+	as_user() { env MARQUEE_CONFIG="$etc/kiosk.conf" "$@"; }
 fi
 [ -x "$bin" ] || fail "$bin is not installed"
 [ "$(psql -Atqc "select count(*) from pg_namespace where nspname in ('core', 'api', 'marquee_meta')")" = 0 ] ||
