@@ -113,8 +113,9 @@ install: $(B)/marquee
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(CONFDIR)
 	install -m 0755 $(B)/marquee $(DESTDIR)$(BINDIR)/marquee
 	install -m 0644 sql/*.sql $(DESTDIR)$(DATADIR)/marquee/sql/
-	install -m 0644 docs/marquee.1 $(DESTDIR)$(MANDIR)/man1/marquee.1
-	install -m 0644 docs/kiosk.conf.5 $(DESTDIR)$(MANDIR)/man5/kiosk.conf.5
+	sed '/^\.TH /s/"marquee [^"]*"/"marquee $(VERSION)"/' docs/marquee.1 >$(DESTDIR)$(MANDIR)/man1/marquee.1
+	sed '/^\.TH /s/"marquee [^"]*"/"marquee $(VERSION)"/' docs/kiosk.conf.5 >$(DESTDIR)$(MANDIR)/man5/kiosk.conf.5
+	chmod 0644 $(DESTDIR)$(MANDIR)/man1/marquee.1 $(DESTDIR)$(MANDIR)/man5/kiosk.conf.5
 	@if [ -e $(DESTDIR)$(CONFDIR)/kiosk.conf ]; then \
 		echo "keeping $(DESTDIR)$(CONFDIR)/kiosk.conf"; \
 	else \
