@@ -9,7 +9,7 @@ test="libcmocka-dev postgresql-15-pgtap tmux cups cups-client cups-bsd printer-d
 deb="debhelper devscripts lintian fakeroot dpkg-dev"
 case $what in
 run) pkgs="$build $run" ;;
-check) pkgs="$build $run $test $deb" ;;	# tests/check.d/90-deb.sh builds the package
+check) pkgs="$build $run $test $deb adduser systemd" ;;	# tests/check.d/90-deb.sh builds, installs the package
 deb) pkgs="$build $deb" ;;
 *) pkgs="$build $run $test $deb" ;;
 esac

@@ -17,7 +17,7 @@ top=$PWD
 say() { echo "90-deb: $*"; }
 fail() { echo "90-deb: FAIL: $*" >&2; exit 1; }
 
-for tool in dpkg-buildpackage dh lintian fakeroot; do
+for tool in dpkg-buildpackage dh lintian hardening-check; do
 	command -v "$tool" >/dev/null || fail "$tool is missing (scripts/deps.sh check installs it)"
 done
 
@@ -126,13 +126,12 @@ say "$bin --version: $out"
 grep -qx "signing_key = /etc/marquee/ticket.key" "$etc/kiosk.conf" &&
 	grep -qx "public_key = /etc/marquee/ticket.pub" "$etc/kiosk.conf" ||
 	fail "the packaged kiosk.conf does not keep its keys under /etc/marquee"
-if command -v hardening-check >/dev/null; then
-	# No control flow protection: bookworm's toolchain links no CET-marked
-	# binary (debian/rules). Every other feature must be there.
-	hardening-check --nocfprotection "$bin" >"$work/hardening.log" 2>&1 ||
-		{ cat "$work/hardening.log"; fail "hardening-check $bin"; }
-	say "hardening-check: PIE, stack protector, fortify, RELRO, BIND_NOW"
-fi
+# No control flow protection: bookworm's toolchain links no CET-marked
+# binary (debian/rules). Every other feature must be there.
+command -v hardening-check >/dev/null || fail "hardening-check is missing (package devscripts)"
+hardening-check --nocfprotection "$bin" >"$work/hardening.log" 2>&1 ||
+	{ cat "$work/hardening.log"; fail "hardening-check $bin"; }
+say "hardening-check: PIE, stack protector, fortify, RELRO, BIND_NOW"
 if [ "$mode" = dpkg-i ]; then
 	ent=$(getent passwd marquee) || fail "postinst made no marquee user"
 	uid=$(cut -d: -f3 <<<"$ent")
@@ -150,13 +149,12 @@ if [ "$mode" = dpkg-i ]; then
 	[ "$(systemctl is-enabled marquee-notify.timer 2>&1)" = disabled ] ||
 		fail "marquee-notify.timer is not installed disabled"
 	man -w marquee >/dev/null && man -w 5 kiosk.conf >/dev/null || fail "man pages not found by man"
-	if command -v systemd-analyze >/dev/null; then
-		(cd /lib/systemd/system && systemd-analyze verify marquee-kiosk.service \
-			marquee-notify.service marquee-notify.timer) >"$work/verify.log" 2>&1 ||
-			{ cat "$work/verify.log"; fail "systemd-analyze verify"; }
-		[ ! -s "$work/verify.log" ] || { cat "$work/verify.log"; fail "systemd-analyze verify complains"; }
-		say "systemd-analyze verify: the three units are clean"
-	fi
+	command -v systemd-analyze >/dev/null || fail "systemd-analyze is missing (scripts/deps.sh check installs systemd)"
+	(cd /lib/systemd/system && systemd-analyze verify marquee-kiosk.service \
+		marquee-notify.service marquee-notify.timer) >"$work/verify.log" 2>&1 ||
+		{ cat "$work/verify.log"; fail "systemd-analyze verify"; }
+	[ ! -s "$work/verify.log" ] || { cat "$work/verify.log"; fail "systemd-analyze verify complains"; }
+	say "systemd-analyze verify: the three units are clean"
 fi
 
 # --- db migrate from the installed files (as the service user, reading the
