@@ -100,6 +100,14 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 if [ "$(id -u)" -eq 0 ] && ! dpkg-query -W -f='${Status}' marquee 2>/dev/null | grep -q installed; then
 	mode=dpkg-i
+	# A purge keeps the system user (Debian practice); drop one left by an
+	# earlier run so that this postinst has to make it.
+	if getent passwd marquee >/dev/null; then
+		deluser --system --quiet marquee >/dev/null 2>&1 || fail "cannot remove the old marquee user"
+	fi
+	if getent group marquee >/dev/null; then
+		delgroup --system --quiet marquee >/dev/null 2>&1 || fail "cannot remove the old marquee group"
+	fi
 	start=$SECONDS
 	installed=yes
 	dpkg -i "$deb" >"$work/install.log" 2>&1 || { cat "$work/install.log"; fail "dpkg -i failed"; }
