@@ -25,7 +25,16 @@ work=$(mktemp -d /tmp/marquee-deb.XXXXXX)
 chmod 0755 "$work"	# the cluster (user postgres) and user marquee reach into it
 installed=""
 pgdir=$work/pg
+dropins=""
+remove_dropins() {
+	for d in $dropins; do
+		rm -f "$d"
+		rmdir --ignore-fail-on-non-empty "$(dirname "$d")"
+	done
+	dropins=""
+}
 cleanup() {
+	remove_dropins
 	if [ -n "$installed" ]; then
 		dpkg --purge marquee >/dev/null 2>&1 || true
 	fi
@@ -162,7 +171,17 @@ if [ "$mode" = dpkg-i ]; then
 		marquee-notify.service marquee-notify.timer) >"$work/verify.log" 2>&1 ||
 		{ cat "$work/verify.log"; fail "systemd-analyze verify"; }
 	[ ! -s "$work/verify.log" ] || { cat "$work/verify.log"; fail "systemd-analyze verify complains"; }
-	say "systemd-analyze verify: the three units are clean"
+	# The examples, as the docs install them: drop-ins for the kiosk and tty1's getty.
+	ex=/usr/share/doc/marquee/examples
+	mkdir -p /etc/systemd/system/marquee-kiosk.service.d /etc/systemd/system/getty@tty1.service.d
+	dropins="/etc/systemd/system/marquee-kiosk.service.d/90-deb-test.conf /etc/systemd/system/getty@tty1.service.d/90-deb-test.conf"
+	cp "$ex/kiosk-tty.conf" /etc/systemd/system/marquee-kiosk.service.d/90-deb-test.conf
+	cp "$ex/getty-override.conf" /etc/systemd/system/getty@tty1.service.d/90-deb-test.conf
+	(cd / && systemd-analyze verify marquee-kiosk.service getty@tty1.service) >"$work/verify.log" 2>&1 ||
+		{ cat "$work/verify.log"; fail "systemd-analyze verify with the example drop-ins"; }
+	[ ! -s "$work/verify.log" ] || { cat "$work/verify.log"; fail "systemd-analyze verify complains about the examples"; }
+	remove_dropins
+	say "systemd-analyze verify: the three units and the two example drop-ins are clean"
 fi
 
 # --- db migrate from the installed files (as the service user, reading the
