@@ -202,6 +202,18 @@ shows=$(psql -Atqc "select count(*) from api.listing()") || fail "api.listing() 
 [ "$shows" -gt 0 ] || fail "api.listing() shows nothing after db demo"
 say "installed marquee migrated a fresh cluster ($nmig migrations; $shows showtimes listed after db demo)"
 
+# --- reinstall over an edited kiosk.conf: the edit and the permissions stay
+if [ "$mode" = dpkg-i ]; then
+	echo "terminal = deb-test-9" >>/etc/marquee/kiosk.conf
+	dpkg -i "$deb" >"$work/reinstall.log" 2>&1 || { cat "$work/reinstall.log"; fail "reinstalling failed"; }
+	grep -qx "terminal = deb-test-9" /etc/marquee/kiosk.conf || fail "reinstalling lost the edit to kiosk.conf"
+	[ "$(stat -c '%U:%G %a' /etc/marquee/kiosk.conf)" = "root:marquee 640" ] ||
+		fail "after reinstalling kiosk.conf is $(stat -c '%U:%G %a' /etc/marquee/kiosk.conf)"
+	out=$(as_user env PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" PGDATABASE="$PGDATABASE" \
+		"$bin" db migrate) || fail "marquee db migrate after reinstalling failed: $out"
+	say "reinstalled over an edited kiosk.conf: kept, still root:marquee 640"
+fi
+
 # --- remove
 if [ "$mode" = dpkg-i ]; then
 	dpkg --purge marquee >"$work/purge.log" 2>&1 || { cat "$work/purge.log"; fail "dpkg --purge failed"; }
