@@ -92,6 +92,17 @@ for m in sql/[0-9][0-9][0-9]_*.sql; do
 done
 [ "$(dpkg-deb --ctrl-tarfile "$deb" | tar -xOf - ./conffiles)" = /etc/marquee/kiosk.conf ] ||
 	fail "/etc/marquee/kiosk.conf is not the (only) conffile"
+# Maintainer scripts: installing starts nothing (it would connect to the
+# database); an upgrade restarts what was running instead of stopping it.
+ctrl() { dpkg-deb --ctrl-tarfile "$deb" | tar -xOf - "./$1" 2>/dev/null || true; }
+if ctrl postinst | grep -v '^#' | grep -Eq 'deb-systemd-invoke (start|restart)|marquee db|psql'; then
+	fail "postinst starts a service or touches a database"
+fi
+ctrl postinst | grep -q "try-restart.*marquee-kiosk.service" || fail "an upgrade does not restart a running kiosk"
+if ctrl preinst | grep -q "stop.*marquee-kiosk.service"; then
+	fail "an upgrade stops the kiosk (and nothing starts it again)"
+fi
+ctrl prerm | grep -q "stop marquee-kiosk.service" || fail "removing the package leaves the kiosk running"
 depends=$(dpkg-deb -f "$deb" Depends)
 grep -q 'libpq5' <<<"$depends" && grep -q 'libsodium' <<<"$depends" ||
 	fail "Depends lacks the shared libraries: $depends"
