@@ -28,8 +28,8 @@ pgdir=$work/pg
 dropins=""
 remove_dropins() {
 	for d in $dropins; do
-		rm -f "$d"
-		rmdir --ignore-fail-on-non-empty "$(dirname "$d")"
+		rm -f "$d" || true
+		rmdir --ignore-fail-on-non-empty "$(dirname "$d")" 2>/dev/null || true
 	done
 	dropins=""
 }
