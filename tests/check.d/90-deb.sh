@@ -33,8 +33,10 @@ remove_dropins() {
 	done
 	dropins=""
 }
+tmux_sock=""
 cleanup() {
 	remove_dropins
+	[ -n "$tmux_sock" ] && tmux -L "$tmux_sock" kill-server 2>/dev/null
 	if [ -n "$installed" ]; then
 		dpkg --purge marquee >/dev/null 2>&1 || true
 	fi
@@ -221,6 +223,31 @@ if [ "$mode" = dpkg-i ]; then
 	out=$(as_user env PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" PGDATABASE="$PGDATABASE" \
 		"$bin" db migrate) || fail "marquee db migrate after reinstalling failed: $out"
 	say "reinstalled over an edited kiosk.conf: kept, still root:marquee 640"
+
+	# The kiosk unit's own command line, User and Environment (read from the
+	# installed unit), in a terminal (tmux instead of the VT), against the
+	# database that kiosk.conf names: it must open its screens and stay up.
+	if command -v tmux >/dev/null; then
+		unit=/lib/systemd/system/marquee-kiosk.service
+		u_user=$(sed -n 's/^User=//p' "$unit")
+		u_env=$(sed -n 's/^Environment=//p' "$unit")
+		u_cmd=$(sed -n 's/^ExecStart=//p' "$unit")
+		echo "dsn = \"host=$PGHOST port=$PGPORT user=$PGUSER dbname=$PGDATABASE\"" >>/etc/marquee/kiosk.conf
+		tmux_sock=marquee-deb-$$
+		tmux -L "$tmux_sock" -f /dev/null new-session -d -x 120 -y 30 \
+			"cd / && runuser -u $u_user -- env -i $u_env $u_cmd; echo EXITED \$?; sleep 30"
+		sleep 4
+		screen=$(tmux -L "$tmux_sock" capture-pane -p)
+		tmux -L "$tmux_sock" kill-server 2>/dev/null || true
+		tmux_sock=""
+		if grep -q "EXITED" <<<"$screen"; then
+			echo "$screen"; fail "the kiosk unit's command exited"
+		fi
+		grep -q '[[:alnum:]]' <<<"$screen" || fail "the kiosk unit's command drew nothing"
+		say "the kiosk unit's command, as user $u_user with its environment, runs its screens"
+	else
+		fail "tmux is missing (scripts/deps.sh check installs it)"
+	fi
 fi
 
 # --- remove
