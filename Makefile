@@ -4,20 +4,30 @@
 #   make run      set up (packages, private PostgreSQL under ./var, demo data) and open the app
 #   make check    the whole test suite (unit, ASan/UBSan, valgrind, database, race, end-to-end)
 #   make bench    benchmarks, as ratios against baselines run on the same server
-#   make deb      the Debian package
+#   make deb      the Debian package (written to ../, see docs/install.md)
+#   make install  binary, sql/, man pages and /etc/marquee/kiosk.conf (kept if
+#                 present) under DESTDIR and PREFIX (default /usr/local)
 #
-# CFLAGS, OPT and WARN may be overridden: make OPT=-O0 WARN=
+# CFLAGS, CPPFLAGS and LDFLAGS are honoured (dpkg-buildflags passes its
+# hardening flags through them). OPT, WARN and WERROR may be overridden:
+# make OPT=-O0 WARN= WERROR=
 
 CC      ?= cc
 OPT     ?= -O2 -g
 WARN    ?= -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
-           -Wpointer-arith -Wcast-qual -Wvla -Werror
+           -Wpointer-arith -Wcast-qual -Wvla
+WERROR  ?= -Werror
 PKGS     = libpq ncursesw panelw menuw formw libsodium libqrencode
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(shell cups-config --cflags 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(shell cups-config --libs 2>/dev/null)
-VERSION := $(shell sed -n '1s/.*(\(.*\)).*/\1/p' debian/changelog 2>/dev/null || echo 0.1.0)
-CPPFLAGS += -D_GNU_SOURCE -DMARQUEE_VERSION='"$(VERSION)"' -Isrc -Iui -Iprinters
-ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP
+# The upstream version: debian/changelog's first line less the Debian revision
+# ("marquee (0.1.0-1) unstable; ..." gives 0.1.0).
+VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog 2>/dev/null | sed 's/-[^-]*$$//')
+ifeq ($(VERSION),)
+VERSION := 0.1.0
+endif
+override CPPFLAGS += -D_GNU_SOURCE -DMARQUEE_VERSION='"$(VERSION)"' -Isrc -Iui -Iprinters
+ALL_CFLAGS = -std=c11 $(OPT) $(WARN) $(WERROR) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP
 
 B        ?= build
 CORE_SRC := $(sort $(wildcard src/*.c printers/*.c))
@@ -30,7 +40,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c bench/*.c))
 TOOL_BIN := $(TOOL_SRC:%.c=$(B)/%)
 
-.PHONY: all run check bench deb clean deps unit tools asan
+.PHONY: all run check bench deb clean deps unit tools asan install
 all: marquee
 
 marquee: $(B)/marquee
@@ -38,6 +48,9 @@ marquee: $(B)/marquee
 
 $(B)/marquee: $(B)/src/main.o $(CORE_OBJ) $(UI_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+# The version comes from debian/changelog.
+$(B)/src/main.o: debian/changelog
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -86,6 +99,32 @@ bench:
 deb:
 	@scripts/deps.sh deb
 	dpkg-buildpackage -us -uc -b
+
+# Installs what $(B)/marquee needs at run time. The binary finds its SQL in
+# ../share/marquee/sql beside itself, so any PREFIX works. The installed
+# kiosk.conf is the documented one with the signing keys under /etc/marquee.
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR  ?= $(DATADIR)/man
+CONFDIR ?= /etc/marquee
+install: $(B)/marquee
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/marquee/sql \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(CONFDIR)
+	install -m 0755 $(B)/marquee $(DESTDIR)$(BINDIR)/marquee
+	install -m 0644 sql/*.sql $(DESTDIR)$(DATADIR)/marquee/sql/
+	sed '/^\.TH /s/"marquee [^"]*"/"marquee $(VERSION)"/' docs/marquee.1 >$(DESTDIR)$(MANDIR)/man1/marquee.1
+	sed '/^\.TH /s/"marquee [^"]*"/"marquee $(VERSION)"/' docs/kiosk.conf.5 >$(DESTDIR)$(MANDIR)/man5/kiosk.conf.5
+	chmod 0644 $(DESTDIR)$(MANDIR)/man1/marquee.1 $(DESTDIR)$(MANDIR)/man5/kiosk.conf.5
+	@if [ -e $(DESTDIR)$(CONFDIR)/kiosk.conf ]; then \
+		echo "keeping $(DESTDIR)$(CONFDIR)/kiosk.conf"; \
+	else \
+		sed -e 's|^signing_key = .*|signing_key = $(CONFDIR)/ticket.key|' \
+		    -e 's|^public_key = .*|public_key = $(CONFDIR)/ticket.pub|' \
+		    -e '/`make run` with no dsn/d' kiosk.conf >$(DESTDIR)$(CONFDIR)/kiosk.conf.tmp && \
+		chmod 0644 $(DESTDIR)$(CONFDIR)/kiosk.conf.tmp && \
+		mv $(DESTDIR)$(CONFDIR)/kiosk.conf.tmp $(DESTDIR)$(CONFDIR)/kiosk.conf; \
+	fi
 
 clean:
 	rm -rf $(B) marquee

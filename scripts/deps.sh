@@ -9,7 +9,7 @@ test="libcmocka-dev postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl t
 deb="debhelper devscripts lintian fakeroot dpkg-dev"
 case $what in
 run) pkgs="$build $run" ;;
-check) pkgs="$build $run $test" ;;
+check) pkgs="$build $run $test $deb adduser systemd" ;;	# tests/check.d/90-deb.sh builds, installs the package
 deb) pkgs="$build $deb" ;;
 *) pkgs="$build $run $test $deb" ;;
 esac

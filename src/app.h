@@ -18,7 +18,8 @@ const char *app_dsn(const struct app *app);
  * a one-line reason and returns NULL. */
 struct db *app_connect(const struct app *app);
 /* The directory holding the sql/ files: $MARQUEE_SQLDIR, else sql/ beside the
- * binary, else /usr/share/marquee/sql. Returns a new string. */
+ * binary, else ../share/marquee/sql beside it, else /usr/share/marquee/sql.
+ * Returns a new string. */
 char *app_sqldir(void);
 
 /* Commands: each returns the process exit status. */

@@ -63,6 +63,13 @@ app_sqldir(void)
 			if (is_dir(dir))
 				return dir;
 			free(dir);
+			/* Installed under any prefix: PREFIX/bin/marquee and
+			 * PREFIX/share/marquee/sql (also a package unpacked
+			 * with dpkg -x into any directory). */
+			dir = xasprintf("%s/../share/marquee/sql", exe);
+			if (is_dir(dir))
+				return dir;
+			free(dir);
 		}
 	}
 	return xstrdup("/usr/share/marquee/sql");
