@@ -43,6 +43,25 @@ fail() {
 	exit 1
 }
 
+# click NAME X Y: a mouse click at column X, line Y (0-based), encoded as the
+# terminal would: SGR (1006) for xterm-256color, X10 for linux.
+click() {
+	if [ "${E2E_TERM:-xterm-256color}" = linux ]; then
+		local x y
+		x=$(printf "\\$(printf %o $((33 + $2)))")
+		y=$(printf "\\$(printf %o $((33 + $3)))")
+		tm send-keys -t "$1" -l "$(printf '\033[M ')$x$y"
+		tm send-keys -t "$1" -l "$(printf '\033[M#')$x$y"
+	else
+		tm send-keys -t "$1" -l "$(printf '\033[<0;%d;%dM' $(($2 + 1)) $(($3 + 1)))"
+		tm send-keys -t "$1" -l "$(printf '\033[<0;%d;%dm' $(($2 + 1)) $(($3 + 1)))"
+	fi
+}
+# where NAME TEXT: "X Y" of the first place TEXT is on the screen
+where() {
+	screen "$1" | awk -v t="$2" '{ i = index($0, t); if (i) { print i - 1, NR - 1; exit } }'
+}
+
 # wait_for NAME REGEX [SECONDS]: polls the screen until it matches
 wait_for() {
 	local name=$1 re=$2 limit=${3:-5} end

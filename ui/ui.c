@@ -466,7 +466,9 @@ ui_main(struct app *app)
 		}
 		flags = 0;
 		pfd[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
-		sock = ui.listening ? db_socket(ui.db) : -1;
+		/* The database socket too: notifications, and a dropped connection
+		 * (the server's goodbye makes it readable) shows the banner at once. */
+		sock = db_socket(ui.db);
 		if (sock >= 0)
 			pfd[nfd++] = (struct pollfd){ .fd = sock, .events = POLLIN };
 		(void)poll(pfd, (nfds_t)nfd, 250);
