@@ -255,7 +255,8 @@ ui_draw_button(struct ui *ui, int y, int x, int w, int h, const char *label, int
 	attron(attr);
 	for (int r = 0; r < h && y + r < LINES; r++)
 		mvhline(y + r, x, ' ', w);
-	mvprintw(y + h / 2, x + (w > len ? (w - len) / 2 : 0), "%.*s", w, label);
+	/* Short buttons and big targets centre their label; wide ones read left to right. */
+	mvprintw(y + h / 2, x + (w <= 20 || h > 1 ? (w > len ? (w - len) / 2 : 0) : 1), "%.*s", w, label);
 	attroff(attr);
 	if (ui->nbuttons < UI_MAX_BUTTONS)
 		ui->buttons[ui->nbuttons++] = (struct ui_button){ y, x, h, w, key };
