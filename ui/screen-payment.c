@@ -21,6 +21,7 @@ struct payment {
 	char		 card[24];	/* test terminal: the card presented */
 	char		 record[640];	/* payment_info approved but not yet recorded */
 	bool		 card_charged;	/* record holds an approved card charge */
+	bool		 unknown;	/* the last charge's outcome is not known yet */
 	char		 note[256];
 };
 
@@ -115,6 +116,7 @@ payment_card(struct ui *ui, struct payment *p, long long card_cents, long long c
 {
 	struct sale *s = &ui->sale;
 	struct card_result r;
+	bool asked = p->unknown;
 
 	if (ui->card.driver == NULL) {
 		p->phase = PHASE_INPUT;
@@ -123,16 +125,17 @@ payment_card(struct ui *ui, struct payment *p, long long card_cents, long long c
 	}
 	if (s->card_key[0] == '\0')
 		db_request_id(s->card_key);	/* one idempotency key per attempt */
-	if (p->phase == PHASE_UNKNOWN)
-		(void)card_resolve(&ui->card, s->card_key, 2, &r);
+	if (p->unknown)
+		(void)card_resolve(&ui->card, s->card_key, 2, &r);	/* ask; never charge again */
 	else {
 		card_present(&ui->card, p->card);
 		(void)card_pay(&ui->card, s->card_key, card_cents, s->cart.currency, 2, &r);
 	}
+	p->unknown = r.outcome == CARD_UNKNOWN;
 	switch (r.outcome) {
 	case CARD_APPROVED:
 		p->card_charged = true;
-		if (r.asked_status)
+		if (r.asked_status || asked)
 			snprintf(p->note, sizeof p->note, "Card %s: answer lost, confirmed by asking the terminal.", r.last4);
 		else
 			snprintf(p->note, sizeof p->note, "%s.", r.message);
@@ -182,7 +185,7 @@ payment_run(struct ui *ui, struct payment *p)
 		payment_record(ui, p);
 		return;
 	}
-	if (p->phase != PHASE_UNKNOWN) {
+	if (!p->unknown) {
 		/* Payment in progress: the database gives the hold a little more time. */
 		snprintf(oid, sizeof oid, "%lld", s->order_id);
 		if (s->start_rid[0] == '\0')
@@ -296,14 +299,16 @@ payment_key(struct ui *ui, int key)
 			p->focus = !p->focus;
 		break;
 	case KEY_F(5):
-		if (p->phase == PHASE_UNKNOWN)
+		if (p->unknown) {
 			p->phase = PHASE_PAYING;	/* ask the terminal again, in tick */
+			ui_say(ui, 0, "Asking the card terminal what happened...");
+		}
 		break;
 	case '\r':
 	case '\n':
 	case KEY_ENTER:
 	case KEY_F(12):
-		if (p->phase == PHASE_UNKNOWN) {
+		if (p->unknown) {
 			ui_say(ui, UI_ERR, "The last card charge is unresolved: F5 asks the terminal about it.");
 			break;
 		}
@@ -313,7 +318,7 @@ payment_key(struct ui *ui, int key)
 		break;
 	case 27:
 	case KEY_F(11):
-		if (p->record[0] != '\0' || p->phase == PHASE_UNKNOWN) {
+		if (p->record[0] != '\0' || p->unknown) {
 			ui_say(ui, UI_ERR, "A card payment is in flight: finish it first (Enter / F5).");
 			break;
 		}
