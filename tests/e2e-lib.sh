@@ -24,7 +24,7 @@ start() {
 	local name=$1 conf=$2; shift 2
 	local envs="MARQUEE_DSN='$MARQUEE_TERM_DSN' MARQUEE_CONFIG='$conf' MARQUEE_CARD_TEST_DIR='$MARQUEE_CARD_TEST_DIR' TERM=${E2E_TERM:-xterm-256color}"
 	for e in "$@"; do envs="$envs $e"; done
-	tm new-session -d -s "$name" -x 80 -y 24 "env $envs ./marquee 2>>'$E2E_DIR/$name.err'; echo MARQUEE-EXITED rc=\$?; sleep 600"
+	tm new-session -d -s "$name" -x 80 -y 24 "env $envs ${MARQUEE_E2E_BIN:-./marquee} 2>>'$E2E_DIR/$name.err'; echo MARQUEE-EXITED rc=\$?; sleep 600"
 }
 # NAME is a session (one terminal) or a pane ("two:0.1")
 screen() { tm capture-pane -p -t "$1"; }

@@ -3,6 +3,9 @@
 # password is then refused with a clear message, at this terminal and at any
 # other (the window is kept in the database).
 . "$(dirname "$0")/../e2e-lib.sh"
+# the ASan/UBSan build when there is one (make check builds it): memory
+# errors and leaks at exit fail the stage
+[ -x build/asan/marquee ] && export MARQUEE_E2E_BIN=${MARQUEE_E2E_BIN:-build/asan/marquee} ASAN_OPTIONS=detect_leaks=1
 
 conf=$(counter_conf)
 start c "$conf"
@@ -26,5 +29,8 @@ absent d "Welcome"
 keys d Tab; keys d C-u
 lit d cashier; keys d Enter; lit d cashier1; keys d Enter
 wait_for d "Welcome, Casey"
+# log out (F10), quit from the sign-in screen (F10): the program ends cleanly
+keys d F10; wait_for d "Staff sign-in"
+keys d F10; wait_for d "MARQUEE-EXITED rc=0"
 echo "manager locked after 3 wrong passwords at both terminals; cashier unaffected"
 echo ok
