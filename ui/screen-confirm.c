@@ -90,6 +90,8 @@ confirm_key(struct ui *ui, int key)
 			c->typing = false;
 		else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len > 0)
 			c->email[len - 1] = '\0';
+		else if (key == 21)	/* Ctrl-U */
+			c->email[0] = '\0';
 		else if (key > 32 && key < 127 && len + 1 < sizeof c->email) {
 			c->email[len] = (char)key;
 			c->email[len + 1] = '\0';
