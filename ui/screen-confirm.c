@@ -174,7 +174,8 @@ confirm_draw(struct ui *ui)
 	ui_draw_button(ui, LINES - 4, 22, 18, 1, "F7 E-mail receipt", KEY_F(7), false);
 	ui_draw_button(ui, LINES - 4, COLS - 20, 18, 1, ui->kiosk ? "Done" : "Enter Next sale", '\r', true);
 	ui_draw_footer(ui, c->typing ? "Type the e-mail address, Enter sends, Esc cancels" :
-	                               "F6 print  F7 e-mail receipt  Enter next sale");
+	               ui->kiosk ? "Touch Print tickets, E-mail receipt, or Done. Enjoy the show!" :
+	                           "F6 print  F7 e-mail receipt  Enter next sale");
 }
 
 const struct screen screen_confirm = {
