@@ -259,7 +259,10 @@ ui_main(struct app *app)
 		if (sock >= 0)
 			pfd[nfd++] = (struct pollfd){ .fd = sock, .events = POLLIN };
 		(void)poll(pfd, (nfds_t)nfd, 250);
-		if (nfd == 2 && (pfd[1].revents & (POLLIN | POLLERR | POLLHUP))) {
+		/* Also when listening and the socket was quiet: a notification that
+		 * arrived during a query already sits in libpq's buffer. */
+		if ((nfd == 2 && (pfd[1].revents & (POLLIN | POLLERR | POLLHUP))) ||
+		    (ui.listening && db_connected(ui.db))) {
 			if (db_notifications(ui.db, ui_on_notify, &ui) != 0)
 				flags |= UI_REDRAW;
 		}
