@@ -268,6 +268,11 @@ payment_key(struct ui *ui, int key)
 
 	if (p->phase == PHASE_PAYING)
 		return UI_HANDLED;
+	if (p->record[0] != '\0' && key != '\r' && key != '\n' && key != KEY_ENTER && key != KEY_F(12)) {
+		/* A payment waits to be recorded exactly as it was: nothing may change it. */
+		ui_say(ui, UI_ERR, "This payment is waiting for the database: press Enter to finish it.");
+		return UI_REDRAW;
+	}
 	if (p->phase == PHASE_EXPIRED || s->expired) {
 		if (key == '\r' || key == '\n' || key == KEY_ENTER || key == KEY_F(12)) {
 			s->order_id = 0;
