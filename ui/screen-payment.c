@@ -4,6 +4,7 @@
  * connection, and an approved card charge is never made twice: an unknown
  * outcome is settled by asking the terminal about the same key. */
 #include "ui.h"
+#include "drawer.h"
 #include "util.h"
 
 #include <curses.h>
@@ -96,6 +97,14 @@ payment_record(struct ui *ui, struct payment *p)
 		snprintf(s->paid_how, sizeof s->paid_how, "%s",
 		         p->method == PAY_CASH ? "cash" : p->method == PAY_CARD ? "card" : "cash + card");
 		ui_say(ui, UI_OK, "Paid. %s", p->note);
+		if (p->method != PAY_CARD && !ui->kiosk) {
+			char *cause = NULL;
+
+			if (drawer_open(ui->app->cfg.receipt_queue, &cause) != 0) {
+				ui_say(ui, UI_ERR, "Paid. The drawer did not open: %s", cause);
+				free(cause);
+			}
+		}
 		ui_goto(ui, &screen_confirm);
 	} else {
 		ui_say(ui, UI_ERR, "Not paid: %s", db_value(res, 0, "message"));
