@@ -9,6 +9,9 @@ rm -rf "$dir"; mkdir -p "$dir"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 q() { psql "$MARQUEE_OWNER_DSN" -XAtqc "$1"; }
 t() { psql "$MARQUEE_TERM_DSN" -XAtqc "$1"; }
+# marquee notify logs in as marquee_notify; a terminal may not read the outbox
+NOTIFY_DSN=${MARQUEE_TERM_DSN/user=marquee_term/user=marquee_notify}
+t "SELECT count(*) FROM api.outbox_claim(1)" >/dev/null 2>&1 && fail "a terminal can read the outbox"
 
 # a paid order and a receipt for it, made through the api as a terminal would
 show=$(q "SELECT showtime_id FROM api.listing_filtered('', NULL, NULL, current_date + 2) ORDER BY starts_at DESC LIMIT 1")
@@ -25,7 +28,7 @@ id=$(q "SELECT max(outbox_id) FROM core.outbox WHERE recipient = 'pat@example.co
 cat >"$dir/bad.conf" <<CONF
 sendmail = "cat >/dev/null; exit 75"
 CONF
-MARQUEE_DSN=$MARQUEE_TERM_DSN ./marquee --config "$dir/bad.conf" notify --once >"$dir/out1" 2>"$dir/err1" &&
+MARQUEE_DSN=$NOTIFY_DSN ./marquee --config "$dir/bad.conf" notify --once >"$dir/out1" 2>"$dir/err1" &&
 	fail "notify said success although sendmail failed"
 grep -q "exited with status 75" "$dir/err1" || fail "no reason given: $(cat "$dir/err1")"
 [ "$(q "SELECT (sent_at IS NULL) || '|' || attempts || '|' || (last_error LIKE '%75%') FROM core.outbox WHERE outbox_id = $id")" = "true|1|true" ] ||
@@ -35,7 +38,7 @@ grep -q "exited with status 75" "$dir/err1" || fail "no reason given: $(cat "$di
 cat >"$dir/good.conf" <<CONF
 sendmail = "cat >>$dir/mail.txt"
 CONF
-MARQUEE_DSN=$MARQUEE_TERM_DSN ./marquee --config "$dir/good.conf" notify --once >"$dir/out2" 2>"$dir/err2" ||
+MARQUEE_DSN=$NOTIFY_DSN ./marquee --config "$dir/good.conf" notify --once >"$dir/out2" 2>"$dir/err2" ||
 	fail "notify failed: $(cat "$dir/err2")"
 [ "$(q "SELECT sent_at IS NOT NULL FROM core.outbox WHERE outbox_id = $id")" = t ] || fail "not marked sent"
 grep -q "^To: pat@example.com" "$dir/mail.txt" || fail "no To: header"
@@ -43,7 +46,7 @@ code=$(q "SELECT booking_code FROM core.orders WHERE order_id = $oid")
 grep -q "^Subject: Your receipt: booking $code" "$dir/mail.txt" || fail "no subject"
 grep -q "Seats: $seat adult" "$dir/mail.txt" || fail "receipt body: $(cat "$dir/mail.txt")"
 # nothing is sent twice
-MARQUEE_DSN=$MARQUEE_TERM_DSN ./marquee --config "$dir/good.conf" notify --once >"$dir/out3" 2>&1 || fail "second run failed"
+MARQUEE_DSN=$NOTIFY_DSN ./marquee --config "$dir/good.conf" notify --once >"$dir/out3" 2>&1 || fail "second run failed"
 [ "$(grep -c "^Subject: Your receipt: booking $code" "$dir/mail.txt")" = 1 ] || fail "a message was sent twice"
 echo "outbox delivered: $(cat "$dir/out2")"
 echo ok
