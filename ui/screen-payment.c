@@ -7,6 +7,7 @@
 #include "drawer.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,20 @@ payment_record(struct ui *ui, struct payment *p)
 	PQclear(res);
 }
 
+/* Copies what a card terminal said into a JSON string body: only letters,
+ * digits and - _ . / survive, so no answer can change the payment_info. */
+static const char *
+json_safe(char *buf, size_t len, const char *text)
+{
+	size_t k = 0;
+
+	for (const char *q = text; *q != '\0' && k + 1 < len; q++)
+		if (isalnum((unsigned char)*q) || strchr("-_./", *q) != NULL)
+			buf[k++] = *q;
+	buf[k] = '\0';
+	return buf;
+}
+
 /* Charges the card part and, when approved, records the payment. */
 static void
 payment_card(struct ui *ui, struct payment *p, long long card_cents, long long cash_cents)
@@ -142,8 +157,14 @@ payment_card(struct ui *ui, struct payment *p, long long card_cents, long long c
 	}
 	p->unknown = r.outcome == CARD_UNKNOWN;
 	switch (r.outcome) {
-	case CARD_APPROVED:
+	case CARD_APPROVED: {
+		char l4[8], brand[24], ref[56], auth[24];
+
 		p->card_charged = true;
+		json_safe(l4, sizeof l4, r.last4);
+		json_safe(brand, sizeof brand, r.brand);
+		json_safe(ref, sizeof ref, r.terminal_ref);
+		json_safe(auth, sizeof auth, r.auth_code);
 		if (r.asked_status || asked)
 			snprintf(p->note, sizeof p->note, "Card %s: answer lost, confirmed by asking the terminal.", r.last4);
 		else
@@ -153,14 +174,15 @@ payment_card(struct ui *ui, struct payment *p, long long card_cents, long long c
 			         "{\"method\":\"split\",\"parts\":[{\"method\":\"cash\",\"amount_cents\":%lld,"
 			         "\"tendered_cents\":%lld},{\"method\":\"card\",\"amount_cents\":%lld,"
 			         "\"last4\":\"%s\",\"brand\":\"%s\",\"terminal_ref\":\"%s\",\"auth_code\":\"%s\"}]}",
-			         cash_cents, s->tendered_cents, card_cents, r.last4, r.brand, r.terminal_ref, r.auth_code);
+			         cash_cents, s->tendered_cents, card_cents, l4, brand, ref, auth);
 		else
 			snprintf(p->record, sizeof p->record,
 			         "{\"method\":\"card\",\"amount_cents\":%lld,\"last4\":\"%s\",\"brand\":\"%s\","
 			         "\"terminal_ref\":\"%s\",\"auth_code\":\"%s\"}",
-			         card_cents, r.last4, r.brand, r.terminal_ref, r.auth_code);
+			         card_cents, l4, brand, ref, auth);
 		payment_record(ui, p);
 		break;
+	}
 	case CARD_DECLINED:
 		p->phase = PHASE_INPUT;
 		s->card_key[0] = '\0';
