@@ -6,6 +6,14 @@
 
 conf=$(kiosk_conf 10)
 pick_show 9
+# Alice already has a paid booking (bought earlier, through the api)
+alice=$(q "SELECT user_id FROM core.app_user WHERE email = 'alice@example.com'")
+seat=$(q "SELECT seat FROM api.seat_map($SHOW) WHERE status = 'available' AND kind = 'standard' ORDER BY row_no, col_no LIMIT 1")
+row=$(psql "$MARQUEE_TERM_DSN" -XAtqc "SELECT order_id || '|' || total_cents || '|' || booking_code FROM api.select_seat($alice, $SHOW, '{$seat}', 'e2e-web')")
+IFS='|' read -r aoid atotal acode <<<"$row"
+[ "$(psql "$MARQUEE_TERM_DSN" -XAtqc "SELECT payment_status FROM api.payment($alice, $aoid, '{\"method\":\"cash\",\"amount_cents\":$atotal}')")" = success ] ||
+	fail "cannot make Alice's booking"
+pretty="${acode:0:4}-${acode:4}"
 start k "$conf"
 wait_for k "TOUCH HERE"
 keys k F6;  wait_for k "Sign in to see"
@@ -14,6 +22,9 @@ lit k wrongpass;         keys k Enter
 wait_for k "2 of 3 tries left"
 lit k alice123;          keys k Enter
 wait_for k "Your bookings, Alice Customer"
+wait_for k "$pretty"
+keys k F6                                  # collect: print the tickets
+wait_for k "Your tickets are printing|Cannot print now: .*Show booking $pretty"
 keys k F5;  wait_for k "Choose a film"
 open_show k
 keys k Enter; wait_for k "SCREEN"
