@@ -23,8 +23,9 @@ wait_for k "2 of 3 tries left"
 lit k alice123;          keys k Enter
 wait_for k "Your bookings, Alice Customer"
 wait_for k "$pretty"
-keys k F6                                  # collect: print the tickets
-wait_for k "Your tickets are printing|Cannot print now: .*Show booking $pretty"
+read -r x y <<<"$(where k "$pretty")"
+click k "$x" "$y"                           # touch it: collect (print) the tickets
+wait_for k "Your tickets are printing|No print: .*Show $pretty at the counter"
 keys k F5;  wait_for k "Choose a film"
 open_show k
 keys k Enter; wait_for k "SCREEN"
