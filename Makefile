@@ -34,7 +34,7 @@ TOOL_BIN := $(TOOL_SRC:%.c=$(B)/%)
 all: marquee
 
 marquee: $(B)/marquee
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(B)/marquee: $(B)/src/main.o $(CORE_OBJ) $(UI_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
@@ -46,15 +46,15 @@ $(B)/%.o: %.c
 # One cmocka program per module, linked with the core (never with ui/).
 $(B)/tests/test-%: tests/unit/test-%.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lcmocka -lpthread -lm
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(PKG_LIBS) -lcmocka -lpthread -lm
 
 # Test tools and benchmarks: plain programs over the core.
 $(B)/tests/tools/%: tests/tools/%.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(PKG_LIBS) -lpthread -lm
 $(B)/bench/%: bench/%.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread -lm
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(PKG_LIBS) -lpthread -lm
 
 unit: $(UNIT_BIN)
 tools: $(TOOL_BIN)

@@ -3,6 +3,7 @@
 #
 #   scripts/pg.sh start [DIR]   init (first time) and start a cluster, create db "marquee"
 #   scripts/pg.sh stop  [DIR]   stop it
+#   scripts/pg.sh destroy [DIR] stop it and delete its data
 #   scripts/pg.sh env   [DIR]   print shell lines: PGHOST, PGPORT, MARQUEE_OWNER_DSN ...
 #
 # DIR defaults to ./var. The cluster listens only on a Unix socket in DIR/run,
@@ -74,6 +75,12 @@ stop)
 		as_pg "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
 	fi
 	;;
+destroy)
+	if [ -f "$data/PG_VERSION" ]; then
+		as_pg "$bin/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
+	fi
+	rm -rf "$data" "$dir/pgdata" "$dir/run"
+	;;
 env)
 	echo "PGHOST=$sock; export PGHOST"
 	echo "PGPORT=$port; export PGPORT"
@@ -83,5 +90,5 @@ env)
 	echo "MARQUEE_TERM_DSN='host=$sock port=$port user=marquee_term dbname=$db'; export MARQUEE_TERM_DSN"
 	;;
 *)
-	echo "usage: pg.sh start|stop|env [DIR]" >&2; exit 2 ;;
+	echo "usage: pg.sh start|stop|destroy|env [DIR]" >&2; exit 2 ;;
 esac

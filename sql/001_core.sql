@@ -17,12 +17,25 @@ INSERT INTO core.setting (name, value, description) VALUES
   ('payment_extend_minutes', '3', 'extra minutes a hold gets once payment has started'),
   ('cancel_cutoff_minutes', '60', 'paid orders may be refunded until this many minutes before the show'),
   ('node_id', '1', 'snowflake node number of this database (0..1023)'),
-  ('currency', 'USD', 'ISO 4217 currency of all prices');
+  ('currency', 'USD', 'ISO 4217 currency of all prices'),
+  ('hold_commit', 'durable', 'durable: a hold, and the release of an unpaid hold, is on disk before '
+   'the api answers. fast: they commit asynchronously (payments and refunds never do), which '
+   'lifts the commit-order lock NOTIFY takes off the disk flush; a crash may forget holds '
+   'made in its last second (their payment then answers unknown_order)');
 
+-- (plpgsql rather than sql here and below: called from plpgsql, a sql
+-- function is parsed and planned again on every call; plpgsql keeps its plan.)
 CREATE FUNCTION core.setting_int(p_name text, p_default int) RETURNS int
-LANGUAGE sql STABLE AS $$
-    SELECT coalesce((SELECT value::int FROM core.setting WHERE name = p_name), p_default)
-$$;
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN coalesce((SELECT value::int FROM core.setting WHERE name = p_name), p_default);
+END $$;
+
+CREATE FUNCTION core.setting_text(p_name text, p_default text) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN coalesce((SELECT value FROM core.setting WHERE name = p_name), p_default);
+END $$;
 
 CREATE TABLE core.location (
     location_id bigserial PRIMARY KEY,
@@ -270,14 +283,15 @@ CREATE TRIGGER showtime_fill AFTER INSERT ON core.showtime
     FOR EACH ROW EXECUTE FUNCTION core.showtime_fill_seats();
 
 -- Snowflake order ids: 41 bits of milliseconds since 2024-01-01 UTC, 10 bits
--- of node, 12 bits of sequence.
+-- of node (p_node, else the node_id setting), 12 bits of sequence.
 CREATE SEQUENCE core.order_seq CYCLE MAXVALUE 4095 MINVALUE 0 START 0;
-CREATE FUNCTION core.next_order_id() RETURNS bigint
-LANGUAGE sql VOLATILE AS $$
-    SELECT ((floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint - 1704067200000) << 22)
-         | ((core.setting_int('node_id', 1)::bigint & 1023) << 12)
-         | nextval('core.order_seq')
-$$;
+CREATE FUNCTION core.next_order_id(p_node int DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    RETURN ((floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint - 1704067200000) << 22)
+         | ((coalesce(p_node, core.setting_int('node_id', 1))::bigint & 1023) << 12)
+         | nextval('core.order_seq');
+END $$;
 
 -- Crockford base32 with its mod-37 check symbol.
 CREATE FUNCTION core.crockford(p_value bigint, p_digits int) RETURNS text
@@ -296,9 +310,10 @@ END $$;
 
 -- A new booking code: 40 random bits as 8 symbols plus a check symbol.
 CREATE FUNCTION core.new_booking_code() RETURNS text
-LANGUAGE sql VOLATILE AS $$
-    SELECT core.crockford(('x' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 10))::bit(40)::bigint, 8)
-$$;
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    RETURN core.crockford(('x' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 10))::bit(40)::bigint, 8);
+END $$;
 
 -- Normalise what a person typed (lower case, I/L for 1, O for 0, dashes,
 -- spaces) and check the check symbol. NULL when it is not a valid code.

@@ -5,6 +5,14 @@
 -- repeats a request_id returns the first call's answer and changes nothing.
 -- Lock order, everywhere, to stay free of deadlocks: an order row, then its
 -- showtime_seat rows in seat_id order, then ticket rows.
+--
+-- The writing functions run with plan_cache_mode = force_generic_plan: their
+-- statements look up rows by key, so one plan per session serves every call,
+-- and planning them afresh each time cost more than running them.
+--
+-- Time is statement_timestamp(): when the call arrived. Unlike now() it
+-- moves on between calls made inside one long transaction, and unlike
+-- clock_timestamp() it is one instant for every check within a call.
 
 CREATE SCHEMA api;
 
@@ -30,25 +38,38 @@ BEGIN
 END $$;
 
 CREATE FUNCTION core.remember(p_request_id uuid, p_fn text, p_answer jsonb) RETURNS void
-LANGUAGE sql AS $$
-    INSERT INTO core.request_log (request_id, fn, answer)
-    SELECT p_request_id, p_fn, p_answer WHERE p_request_id IS NOT NULL
-$$;
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF p_request_id IS NOT NULL THEN
+        INSERT INTO core.request_log (request_id, fn, answer) VALUES (p_request_id, p_fn, p_answer);
+    END IF;
+END $$;
 
 -- Hold length for this session: the terminal may ask for fewer minutes
--- (SET marquee.hold_minutes), never more than the database allows.
-CREATE FUNCTION core.hold_interval() RETURNS interval
+-- (SET marquee.hold_minutes), never more than the database allows (p_max,
+-- when the caller has read the hold_minutes setting already).
+CREATE FUNCTION core.hold_interval(p_max int DEFAULT NULL) RETURNS interval
 LANGUAGE plpgsql STABLE AS $$
 #variable_conflict use_column
 DECLARE
-    max_min int := core.setting_int('hold_minutes', 8);
+    max_min int := coalesce(p_max, core.setting_int('hold_minutes', 8));
     want text := current_setting('marquee.hold_minutes', true);
     m numeric := max_min;
 BEGIN
     IF want ~ '^[0-9]+(\.[0-9]+)?$' THEN
         m := least(want::numeric, max_min);
     END IF;
-    RETURN make_interval(secs => greatest(m, 0.05) * 60);
+    RETURN make_interval(secs => greatest(m, 0.01) * 60);
+END $$;
+
+-- With the hold_commit setting 'fast', lets this transaction commit without
+-- waiting for the disk (only ever for holds and releases, never money).
+CREATE FUNCTION core.hold_commit() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF core.setting_text('hold_commit', 'durable') = 'fast' THEN
+        PERFORM set_config('synchronous_commit', 'off', true);
+    END IF;
 END $$;
 
 -- Releases what an order still holds: its seats become available, its held
@@ -68,6 +89,35 @@ BEGIN
      WHERE order_id = p_order.order_id AND state IN ('held', 'sold');
 END $$;
 
+-- Closes an open order whose hold has run out: frees what it still holds,
+-- marks it expired and gives back any part payments. Returns the cents
+-- refunded. The caller holds the order row.
+CREATE FUNCTION core.expire_order(p_order core.orders) RETURNS bigint
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    back bigint;
+BEGIN
+    PERFORM core.release_order(p_order, 'released');
+    UPDATE core.orders x SET status = 'expired', closed_at = statement_timestamp()
+     WHERE x.order_id = p_order.order_id;
+    WITH ins AS (
+        INSERT INTO core.refund (order_id, payment_id, amount_cents, reason)
+        SELECT p_order.order_id, p.payment_id, p.amount_cents, 'hold expired before fully paid'
+          FROM core.payment p WHERE p.order_id = p_order.order_id
+           AND NOT EXISTS (SELECT 1 FROM core.refund r WHERE r.payment_id = p.payment_id)
+        RETURNING amount_cents)
+    SELECT coalesce(sum(amount_cents), 0) INTO back FROM ins;
+    RETURN back;
+END $$;
+
+-- True when p_user_id is an active account.
+CREATE FUNCTION core.user_active(p_user_id bigint) RETURNS boolean
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM core.app_user u WHERE u.user_id = p_user_id AND u.active);
+END $$;
+
 -- ---------------------------------------------------------------- reading
 
 CREATE FUNCTION api.listing(p_from timestamptz DEFAULT NULL, p_days int DEFAULT 14,
@@ -81,7 +131,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
            st.seats_total,
            st.seats_total - (SELECT count(*) FROM core.showtime_seat ss
                               WHERE ss.showtime_id = st.showtime_id AND ss.state <> 'available'
-                                AND (ss.state = 'sold' OR ss.held_until > now()))::int,
+                                AND (ss.state = 'sold' OR ss.held_until > statement_timestamp()))::int,
            st.starts_at + make_interval(mins => m.runtime_min), m.runtime_min, m.rating,
            l.location_id, a.auditorium_id,
            (SELECT p.amount_cents FROM core.price p
@@ -93,8 +143,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
       JOIN core.location l ON l.location_id = a.location_id
       JOIN core.price_plan pp ON pp.price_plan_id = st.price_plan_id
      WHERE NOT st.cancelled
-       AND st.starts_at >= coalesce(p_from, now() - interval '20 minutes')
-       AND st.starts_at < coalesce(p_from, now()) + make_interval(days => greatest(p_days, 1))
+       AND st.starts_at >= coalesce(p_from, statement_timestamp() - interval '20 minutes')
+       AND st.starts_at < coalesce(p_from, statement_timestamp()) + make_interval(days => greatest(p_days, 1))
        AND (p_location_id IS NULL OR l.location_id = p_location_id)
      ORDER BY st.starts_at, l.name, a.name
 $$;
@@ -128,7 +178,7 @@ BEGIN
           FROM core.showtime st
           JOIN core.auditorium a USING (auditorium_id)
           JOIN core.location l ON l.location_id = a.location_id
-         WHERE NOT st.cancelled AND st.starts_at >= now() - interval '20 minutes'
+         WHERE NOT st.cancelled AND st.starts_at >= statement_timestamp() - interval '20 minutes'
            AND (p_location_id IS NULL OR l.location_id = p_location_id)
            AND (p_day IS NULL OR (st.starts_at AT TIME ZONE l.timezone)::date = p_day)
            AND (p_time_of_day IS NULL OR
@@ -154,18 +204,23 @@ END $$;
 
 -- The seats of a showtime and their state: available, pending (held by a
 -- live order) or sold. Blocked places are not seats for sale: seat_layout.
+-- (plpgsql, so the query is planned once per session: a sql function
+-- with SET options cannot be inlined and is planned again on every call.)
 CREATE FUNCTION api.seat_map(showtime_id bigint)
 RETURNS TABLE (seat text, status text, kind text, row_no int, col_no int)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = core, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
+BEGIN
+    RETURN QUERY
     SELECT s.label,
            CASE WHEN ss.state = 'sold' THEN 'sold'
-                WHEN ss.state = 'held' AND ss.held_until > now() THEN 'pending'
+                WHEN ss.state = 'held' AND ss.held_until > statement_timestamp() THEN 'pending'
                 ELSE 'available' END,
            s.kind, s.row_no, s.col_no
-      FROM core.showtime_seat ss JOIN core.seat s USING (seat_id)
-     WHERE ss.showtime_id = $1
-     ORDER BY s.row_no, s.col_no
-$$;
+      FROM core.showtime_seat ss JOIN core.seat s ON s.seat_id = ss.seat_id
+     WHERE ss.showtime_id = seat_map.showtime_id
+     ORDER BY s.row_no, s.col_no;
+END $$;
 
 -- The hall of a showtime, for drawing: its grid size and every place that
 -- holds a seat, blocked ones too. Cells not listed are aisles.
@@ -198,7 +253,8 @@ CREATE TYPE api.select_seat_result AS (
 CREATE FUNCTION api.select_seat(user_id bigint, showtime_id bigint, seats text[],
                                 terminal text, request_id uuid DEFAULT NULL)
 RETURNS api.select_seat_result
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     res api.select_seat_result;
@@ -206,16 +262,22 @@ DECLARE
     st core.showtime;
     labels text[];
     ids bigint[];
+    prices bigint[];
     free_ids bigint[];
     busy text[];
     oid bigint;
     until timestamptz;
     code text;
     cur text;
+    node int;
+    hold_max int;
+    fast boolean;
 BEGIN
-    prev := core.replay(request_id, 'select_seat');
-    IF prev IS NOT NULL THEN
-        RETURN jsonb_populate_record(NULL::api.select_seat_result, prev);
+    IF request_id IS NOT NULL THEN
+        prev := core.replay(request_id, 'select_seat');
+        IF prev IS NOT NULL THEN
+            RETURN jsonb_populate_record(NULL::api.select_seat_result, prev);
+        END IF;
     END IF;
 
     SELECT * INTO st FROM core.showtime s WHERE s.showtime_id = select_seat.showtime_id;
@@ -223,7 +285,7 @@ BEGIN
     IF st.showtime_id IS NULL OR st.cancelled THEN
         res.selection_status := 'unknown_showtime';
         res.message := 'no such showtime';
-    ELSIF now() > st.starts_at + interval '20 minutes' THEN
+    ELSIF statement_timestamp() > st.starts_at + interval '20 minutes' THEN
         res.selection_status := 'sales_closed';
         res.message := 'this showtime has started; sales are closed';
     ELSIF seats IS NULL OR cardinality(seats) = 0 OR array_position(seats, NULL) IS NOT NULL THEN
@@ -235,15 +297,35 @@ BEGIN
     ELSIF cardinality(labels) <> cardinality(seats) THEN
         res.selection_status := 'duplicate_seats';
         res.message := 'a seat was given more than once';
-    ELSIF user_id IS NOT NULL AND NOT EXISTS
-            (SELECT 1 FROM core.app_user u WHERE u.user_id = select_seat.user_id AND u.active) THEN
+    ELSIF user_id IS NOT NULL AND NOT core.user_active(user_id) THEN
         res.selection_status := 'unknown_user';
         res.message := 'no such customer';
     ELSE
-        SELECT array_agg(s.seat_id ORDER BY s.seat_id) INTO ids
-          FROM core.seat s JOIN core.showtime_seat ss
-            ON ss.seat_id = s.seat_id AND ss.showtime_id = st.showtime_id
-         WHERE s.auditorium_id = st.auditorium_id AND s.label = ANY (labels);
+        -- Lock the wanted seats in seat_id order (the lock order everywhere),
+        -- see which are free now and what each costs at default prices: the
+        -- plan's adult price plus the seat kind's surcharge (core.seat_price).
+        SELECT array_agg(l.seat_id ORDER BY l.seat_id),
+               array_agg(l.price ORDER BY l.seat_id), sum(l.price),
+               array_agg(l.seat_id ORDER BY l.seat_id)
+                   FILTER (WHERE l.state = 'available' OR
+                                 (l.state = 'held' AND l.held_until <= statement_timestamp())),
+               array_agg(l.label ORDER BY l.seat_id)
+                   FILTER (WHERE NOT (l.state = 'available' OR
+                                      (l.state = 'held' AND l.held_until <= statement_timestamp())))
+          INTO ids, prices, res.total_cents, free_ids, busy
+          FROM (SELECT ss.seat_id, ss.state, ss.held_until, s.label,
+                       p.amount_cents + k.surcharge_cents AS price
+                  FROM unnest(labels) AS w(label)
+                  -- one index probe per label (OFFSET 0 keeps the generic
+                  -- plan from scanning the whole hall for "label = ANY")
+                  CROSS JOIN LATERAL (SELECT x.seat_id, x.label, x.kind FROM core.seat x
+                                       WHERE x.auditorium_id = st.auditorium_id AND x.label = w.label
+                                      OFFSET 0) s
+                  JOIN core.showtime_seat ss ON ss.seat_id = s.seat_id AND ss.showtime_id = st.showtime_id
+                  JOIN core.seat_kind k ON k.kind = s.kind
+                  LEFT JOIN core.price p ON p.price_plan_id = st.price_plan_id AND p.type_code = 'adult'
+                 ORDER BY ss.seat_id
+                   FOR UPDATE OF ss) l;
         IF coalesce(cardinality(ids), 0) <> cardinality(labels) THEN
             res.selection_status := 'unknown_seat';
             SELECT 'not a seat for sale in this hall: ' || string_agg(x, ', ' ORDER BY x)
@@ -252,28 +334,16 @@ BEGIN
              WHERE NOT EXISTS (SELECT 1 FROM core.seat s JOIN core.showtime_seat ss
                                  ON ss.seat_id = s.seat_id AND ss.showtime_id = st.showtime_id
                                 WHERE s.auditorium_id = st.auditorium_id AND s.label = x);
+        ELSIF coalesce(cardinality(free_ids), 0) <> cardinality(ids) THEN
+            res.selection_status := 'unavailable';
+            res.message := 'already taken: ' || array_to_string(busy, ', ');
         END IF;
     END IF;
     IF res.selection_status IS NOT NULL THEN
-        PERFORM core.remember(request_id, 'select_seat', to_jsonb(res));
-        RETURN res;
-    END IF;
-
-    -- Lock the wanted seats in seat_id order and see which are free now.
-    SELECT array_agg(l.seat_id) FILTER (WHERE l.state = 'available' OR
-                                        (l.state = 'held' AND l.held_until <= now())),
-           array_agg(l.label) FILTER (WHERE NOT (l.state = 'available' OR
-                                        (l.state = 'held' AND l.held_until <= now())))
-      INTO free_ids, busy
-      FROM (SELECT ss.seat_id, ss.state, ss.held_until, s.label
-              FROM core.showtime_seat ss JOIN core.seat s USING (seat_id)
-             WHERE ss.showtime_id = st.showtime_id AND ss.seat_id = ANY (ids)
-             ORDER BY ss.seat_id
-               FOR UPDATE OF ss) l;
-    IF coalesce(cardinality(free_ids), 0) <> cardinality(ids) THEN
-        res.selection_status := 'unavailable';
-        res.message := 'already taken: ' || array_to_string(busy, ', ');
-        PERFORM core.remember(request_id, 'select_seat', to_jsonb(res));
+        res.total_cents := NULL;
+        IF request_id IS NOT NULL THEN
+            PERFORM core.remember(request_id, 'select_seat', to_jsonb(res));
+        END IF;
         RETURN res;
     END IF;
 
@@ -282,9 +352,18 @@ BEGIN
     UPDATE core.ticket t SET state = 'released'
      WHERE t.showtime_id = st.showtime_id AND t.seat_id = ANY (ids) AND t.state = 'held';
 
-    oid := core.next_order_id();
-    until := now() + core.hold_interval();
-    SELECT pp.currency INTO cur FROM core.price_plan pp WHERE pp.price_plan_id = st.price_plan_id;
+    -- The currency and the settings a hold needs, at once.
+    SELECT pp.currency,
+           coalesce(max(x.value) FILTER (WHERE x.name = 'node_id'), '1')::int,
+           coalesce(max(x.value) FILTER (WHERE x.name = 'hold_minutes'), '8')::int,
+           coalesce(max(x.value) FILTER (WHERE x.name = 'hold_commit'), '') = 'fast'
+      INTO cur, node, hold_max, fast
+      FROM core.price_plan pp
+      LEFT JOIN core.setting x ON x.name IN ('node_id', 'hold_minutes', 'hold_commit')
+     WHERE pp.price_plan_id = st.price_plan_id
+     GROUP BY pp.currency;
+    oid := core.next_order_id(node);
+    until := statement_timestamp() + core.hold_interval(hold_max);
     LOOP
         code := core.new_booking_code();
         EXIT WHEN NOT EXISTS (SELECT 1 FROM core.orders o WHERE o.booking_code = code);
@@ -293,24 +372,25 @@ BEGIN
     INSERT INTO core.orders (order_id, booking_code, user_id, showtime_id, status, terminal,
                              currency, total_cents, held_until)
     VALUES (oid, code, select_seat.user_id, st.showtime_id, 'initiated',
-            coalesce(select_seat.terminal, ''), cur, 0, until);
+            coalesce(select_seat.terminal, ''), cur, res.total_cents, until);
     INSERT INTO core.ticket (order_id, showtime_id, seat_id, type_code, price_cents, state)
-    SELECT oid, st.showtime_id, x, 'adult', core.seat_price(st.showtime_id, x, 'adult'), 'held'
-      FROM unnest(ids) x;
-    UPDATE core.orders o SET total_cents = (SELECT sum(t.price_cents) FROM core.ticket t
-                                             WHERE t.order_id = oid)
-     WHERE o.order_id = oid
-    RETURNING o.total_cents INTO res.total_cents;
+    SELECT oid, st.showtime_id, x.seat_id, 'adult', x.price, 'held'
+      FROM unnest(ids, prices) AS x(seat_id, price);
     UPDATE core.showtime_seat ss SET state = 'held', order_id = oid, held_until = until
      WHERE ss.showtime_id = st.showtime_id AND ss.seat_id = ANY (ids);
 
+    IF fast THEN
+        PERFORM set_config('synchronous_commit', 'off', true);	-- see core.hold_commit
+    END IF;
     res.selection_status := 'held';
     res.order_id := oid;
     res.expire_at := until;
     res.booking_code := code;
     res.currency := cur;
     res.message := cardinality(ids) || ' seat(s) held';
-    PERFORM core.remember(request_id, 'select_seat', to_jsonb(res));
+    IF request_id IS NOT NULL THEN
+        PERFORM core.remember(request_id, 'select_seat', to_jsonb(res));
+    END IF;
     RETURN res;
 END $$;
 
@@ -352,7 +432,7 @@ BEGIN
        OR abs((p->>'amount_cents')::numeric) > 1e15 THEN
         RAISE EXCEPTION 'invalid_amount' USING DETAIL = 'amount_cents must be a whole number of cents';
     END IF;
-    r.amount_cents := (p->>'amount_cents')::bigint;
+    r.amount_cents := (p->>'amount_cents')::numeric::bigint;
     IF r.amount_cents <= 0 THEN
         RAISE EXCEPTION 'invalid_amount' USING DETAIL = 'amount_cents must be positive';
     END IF;
@@ -390,7 +470,8 @@ END $$;
 CREATE FUNCTION api.payment(user_id bigint, order_id bigint, payment_info jsonb,
                             request_id uuid DEFAULT NULL)
 RETURNS api.payment_result
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     res api.payment_result;
@@ -403,7 +484,11 @@ DECLARE
     paid bigint;
     mine int;
     partial boolean;
+    back bigint;
 BEGIN
+    -- Money, and what it stands on, is on disk before the answer, even when
+    -- an earlier call in this transaction was a fast hold.
+    SET LOCAL synchronous_commit TO DEFAULT;
     prev := core.replay(request_id, 'payment');
     IF prev IS NOT NULL THEN
         RETURN jsonb_populate_record(NULL::api.payment_result, prev);
@@ -419,13 +504,30 @@ BEGIN
         res.payment_status := 'already_paid'; res.message := 'this order is already paid';
     ELSIF o.status IN ('cancelled', 'refunded') THEN
         res.payment_status := 'cancelled'; res.message := 'this order was cancelled';
-    ELSIF o.status IN ('expired', 'fail') OR o.held_until <= now() THEN
-        IF o.status IN ('initiated', 'pending') THEN
-            PERFORM core.release_order(o, 'released');
-            UPDATE core.orders x SET status = 'expired', closed_at = now()
-             WHERE x.order_id = o.order_id;
-        END IF;
+    ELSIF o.status IN ('expired', 'fail') OR o.held_until <= statement_timestamp() THEN
         res.payment_status := 'expired'; res.message := 'the hold on these seats has expired';
+    ELSE
+        -- Lock the order's seats and make sure it still holds every one: a
+        -- call that began just before the hold ran out may have waited for
+        -- these rows while a newer select_seat took them.
+        PERFORM 1 FROM core.showtime_seat ss
+          WHERE ss.showtime_id = o.showtime_id
+            AND ss.seat_id IN (SELECT t.seat_id FROM core.ticket t WHERE t.order_id = o.order_id)
+          ORDER BY ss.seat_id FOR UPDATE;
+        IF EXISTS (SELECT 1 FROM core.ticket t
+                     LEFT JOIN core.showtime_seat ss
+                       ON ss.showtime_id = t.showtime_id AND ss.seat_id = t.seat_id
+                    WHERE t.order_id = o.order_id
+                      AND (t.state <> 'held' OR ss.state IS DISTINCT FROM 'held'
+                           OR ss.order_id IS DISTINCT FROM o.order_id)) THEN
+            res.payment_status := 'expired'; res.message := 'the hold on these seats has expired';
+        END IF;
+    END IF;
+    IF res.payment_status = 'expired' AND o.status IN ('initiated', 'pending') THEN
+        back := core.expire_order(o);
+        IF back > 0 THEN
+            res.message := res.message || format('; %s cents already paid were refunded', back);
+        END IF;
     END IF;
     IF res.payment_status IS NOT NULL THEN
         res.booking_code := o.booking_code;
@@ -479,11 +581,7 @@ BEGIN
         RETURN res;
     END IF;
 
-    -- Sell: every seat of the order must still be held by it.
-    PERFORM 1 FROM core.showtime_seat ss
-      WHERE ss.showtime_id = o.showtime_id
-        AND ss.seat_id IN (SELECT t.seat_id FROM core.ticket t WHERE t.order_id = o.order_id)
-      ORDER BY ss.seat_id FOR UPDATE;
+    -- Sell: the seats are locked and still held by this order (checked above).
     UPDATE core.showtime_seat ss SET state = 'sold', held_until = NULL
      WHERE ss.showtime_id = o.showtime_id AND ss.order_id = o.order_id AND ss.state = 'held';
     GET DIAGNOSTICS mine = ROW_COUNT;
@@ -491,7 +589,7 @@ BEGIN
         RAISE EXCEPTION 'order % lost a seat while held', o.order_id USING ERRCODE = 'P0002';
     END IF;
     UPDATE core.ticket t SET state = 'sold' WHERE t.order_id = o.order_id AND t.state = 'held';
-    UPDATE core.orders x SET status = 'success', paid_at = now(), closed_at = now()
+    UPDATE core.orders x SET status = 'success', paid_at = statement_timestamp(), closed_at = statement_timestamp()
      WHERE x.order_id = o.order_id;
     INSERT INTO core.outbox (kind, recipient, subject, body)
     SELECT 'confirmation', u.email, 'Your tickets: ' || o.booking_code,
@@ -516,13 +614,17 @@ CREATE TYPE api.payment_start_result AS (
 -- time, so a card being read does not see its seats expire under it.
 CREATE FUNCTION api.payment_start(user_id bigint, order_id bigint, request_id uuid DEFAULT NULL)
 RETURNS api.payment_start_result
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     res api.payment_start_result;
     prev jsonb;
     o core.orders;
 BEGIN
+    -- Money, and what it stands on, is on disk before the answer, even when
+    -- an earlier call in this transaction was a fast hold.
+    SET LOCAL synchronous_commit TO DEFAULT;
     prev := core.replay(request_id, 'payment_start');
     IF prev IS NOT NULL THEN
         RETURN jsonb_populate_record(NULL::api.payment_start_result, prev);
@@ -534,11 +636,11 @@ BEGIN
         res.start_status := 'not_owner';
     ELSIF o.status NOT IN ('initiated', 'pending') THEN
         res.start_status := 'not_open';
-    ELSIF o.held_until <= now() THEN
+    ELSIF o.held_until <= statement_timestamp() THEN
         res.start_status := 'expired';
     ELSE
         res.expire_at := greatest(o.held_until,
-                                  now() + make_interval(mins => core.setting_int('payment_extend_minutes', 3)));
+                                  statement_timestamp() + make_interval(mins => core.setting_int('payment_extend_minutes', 3)));
         PERFORM 1 FROM core.showtime_seat ss
           WHERE ss.showtime_id = o.showtime_id
             AND ss.seat_id IN (SELECT t.seat_id FROM core.ticket t WHERE t.order_id = o.order_id)
@@ -567,7 +669,8 @@ CREATE TYPE api.cancel_result AS (
 -- is open.
 CREATE FUNCTION api.cancel(user_id bigint, order_id bigint, request_id uuid DEFAULT NULL)
 RETURNS api.cancel_result
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     res api.cancel_result;
@@ -575,6 +678,9 @@ DECLARE
     o core.orders;
     starts timestamptz;
 BEGIN
+    -- Money, and what it stands on, is on disk before the answer, even when
+    -- an earlier call in this transaction was a fast hold.
+    SET LOCAL synchronous_commit TO DEFAULT;
     prev := core.replay(request_id, 'cancel');
     IF prev IS NOT NULL THEN
         RETURN jsonb_populate_record(NULL::api.cancel_result, prev);
@@ -591,7 +697,9 @@ BEGIN
     ELSIF o.status = 'refunded' THEN
         res.cancellation_status := 'already_refunded'; res.message := 'this order was already refunded';
     ELSIF o.status IN ('initiated', 'pending') THEN
-        IF EXISTS (SELECT 1 FROM core.payment p WHERE p.order_id = o.order_id) THEN
+        IF NOT EXISTS (SELECT 1 FROM core.payment p WHERE p.order_id = o.order_id) THEN
+            PERFORM core.hold_commit();
+        ELSE
             -- A partly paid order: give back what was paid.
             INSERT INTO core.refund (order_id, payment_id, amount_cents, reason)
             SELECT o.order_id, p.payment_id, p.amount_cents, 'cancelled before fully paid'
@@ -600,11 +708,11 @@ BEGIN
               FROM core.payment p WHERE p.order_id = o.order_id;
         END IF;
         PERFORM core.release_order(o, 'released');
-        UPDATE core.orders x SET status = 'cancelled', closed_at = now() WHERE x.order_id = o.order_id;
+        UPDATE core.orders x SET status = 'cancelled', closed_at = statement_timestamp() WHERE x.order_id = o.order_id;
         res.cancellation_status := 'cancelled'; res.message := 'the seats were released';
     ELSIF EXISTS (SELECT 1 FROM core.ticket t WHERE t.order_id = o.order_id AND t.admitted_at IS NOT NULL) THEN
         res.cancellation_status := 'already_admitted'; res.message := 'a ticket of this order was used';
-    ELSIF now() > starts - make_interval(mins => core.setting_int('cancel_cutoff_minutes', 60)) THEN
+    ELSIF statement_timestamp() > starts - make_interval(mins => core.setting_int('cancel_cutoff_minutes', 60)) THEN
         res.cancellation_status := 'too_late';
         res.message := format('refunds close %s minutes before the show',
                               core.setting_int('cancel_cutoff_minutes', 60));
@@ -615,7 +723,7 @@ BEGIN
         SELECT coalesce(sum(p.amount_cents), 0) INTO res.refunded_cents
           FROM core.payment p WHERE p.order_id = o.order_id;
         PERFORM core.release_order(o, 'refunded');
-        UPDATE core.orders x SET status = 'refunded', closed_at = now() WHERE x.order_id = o.order_id;
+        UPDATE core.orders x SET status = 'refunded', closed_at = statement_timestamp() WHERE x.order_id = o.order_id;
         INSERT INTO core.outbox (kind, recipient, subject, body)
         SELECT 'refund', u.email, 'Refund for booking ' || o.booking_code,
                format('Booking %s was cancelled and %s.%s %s refunded.', o.booking_code,
@@ -630,17 +738,17 @@ END $$;
 -- Housekeeping a terminal or cron may call: marks orders whose hold expired,
 -- and frees their seats. Correctness never waits for it. Returns how many.
 CREATE FUNCTION api.expire_holds() RETURNS int
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
+    SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     o core.orders;
     n int := 0;
 BEGIN
     FOR o IN SELECT * FROM core.orders x
-              WHERE x.status IN ('initiated', 'pending') AND x.held_until <= now()
+              WHERE x.status IN ('initiated', 'pending') AND x.held_until <= statement_timestamp()
               ORDER BY x.order_id FOR UPDATE SKIP LOCKED LOOP
-        PERFORM core.release_order(o, 'released');
-        UPDATE core.orders x SET status = 'expired', closed_at = now() WHERE x.order_id = o.order_id;
+        PERFORM core.expire_order(o);
         n := n + 1;
     END LOOP;
     RETURN n;

@@ -239,7 +239,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 $$;
 
 -- The tickets of an order: seat, type, price.
-CREATE FUNCTION api.order_tickets(order_id bigint)
+CREATE FUNCTION api.order_lines(order_id bigint)
 RETURNS TABLE (seat text, type_code text, price_cents bigint, kind text, state text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
     SELECT s.label, t.type_code, t.price_cents, s.kind, t.state
@@ -401,15 +401,3 @@ $$;
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA api FROM PUBLIC;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA api TO marquee_terminal;
-
--- The outbox holds customers' addresses and bookings: only the notifier
--- reads it, not every kiosk. `marquee notify` logs in as marquee_notify.
-DO $$
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'marquee_notify') THEN
-        CREATE ROLE marquee_notify LOGIN;
-    END IF;
-END $$;
-REVOKE EXECUTE ON FUNCTION api.outbox_claim(int), api.outbox_done(bigint, text) FROM marquee_terminal;
-GRANT USAGE ON SCHEMA api TO marquee_notify;
-GRANT EXECUTE ON FUNCTION api.outbox_claim(int), api.outbox_done(bigint, text) TO marquee_notify;

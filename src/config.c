@@ -37,6 +37,7 @@ config_defaults(struct config *cfg)
 	cfg->printer_queue = xstrdup("");
 	cfg->printer_driver = DRIVER_PS;
 	cfg->receipt_queue = xstrdup("");
+	cfg->print_wait = 20;
 	cfg->signing_key = xstrdup("/etc/marquee/ticket.key");
 	cfg->public_key = xstrdup("/etc/marquee/ticket.pub");
 	cfg->idle_seconds = 90;
@@ -187,6 +188,10 @@ config_set(struct config *cfg, const char *key, const char *value)
 			return "printer_driver must be ps, escpos or fgl";
 	} else if (strcmp(key, "receipt_queue") == 0) {
 		set_str(&cfg->receipt_queue, value);
+	} else if (strcmp(key, "print_wait") == 0) {
+		if (parse_int(value, 0, 120, &n) != 0)
+			return "print_wait must be a whole number of seconds from 0 to 120";
+		cfg->print_wait = (int)n;
 	} else if (strcmp(key, "signing_key") == 0) {
 		if (*value == '\0')
 			return "signing_key needs a file name";

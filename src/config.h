@@ -15,6 +15,7 @@ struct config {
 	char		*printer_queue;	/* CUPS queue for tickets; "" = CUPS default */
 	enum print_driver printer_driver;
 	char		*receipt_queue;	/* CUPS queue of the receipt printer (drawer kick) */
+	int		 print_wait;	/* seconds a print waits for the printer to take it */
 	char		*signing_key;	/* Ed25519 secret key file (0600) */
 	char		*public_key;	/* Ed25519 public key file, for scanners */
 	int		 idle_seconds;	/* kiosk: back to the attract screen after this */

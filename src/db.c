@@ -4,6 +4,7 @@
 #include "db.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,7 @@ db_open(const char *conninfo, char **cause)
 	struct db *db = xcalloc(1, sizeof *db);
 
 	db->conninfo = xstrdup(conninfo != NULL ? conninfo : "");
+	db->no_prepare = getenv("MARQUEE_NO_PREPARE") != NULL && *getenv("MARQUEE_NO_PREPARE") != '\0';
 	db->conn = PQconnectdbParams(keys, vals, 1);
 	if (db->conn == NULL)
 		fatal("out of memory");
@@ -80,6 +82,17 @@ db_open(const char *conninfo, char **cause)
 	return db;
 }
 
+/* Forgets the prepared statements (a new connection has none). */
+static void
+db_forget_statements(struct db *db)
+{
+	for (int i = 0; i < db->nstmts; i++)
+		free(db->stmts[i].sql);
+	free(db->stmts);
+	db->stmts = NULL;
+	db->nstmts = 0;
+}
+
 void
 db_close(struct db *db)
 {
@@ -87,6 +100,7 @@ db_close(struct db *db)
 		return;
 	if (db->conn != NULL)
 		PQfinish(db->conn);
+	db_forget_statements(db);
 	free(db->conninfo);
 	free(db->error);
 	free(db);
@@ -103,6 +117,7 @@ db_reconnect(struct db *db)
 {
 	if (db_connected(db))
 		return 0;
+	db_forget_statements(db);
 	PQreset(db->conn);
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		db_fail(db, "08006", PQerrorMessage(db->conn));
@@ -133,16 +148,85 @@ db_accept(struct db *db, PGresult *res)
 	return false;
 }
 
+/* The prepared statement for sql, preparing it now if it is new. Returns
+ * NULL for statements not worth preparing (not a query or DML), when
+ * preparing is off, or when the server refused to prepare it (the caller
+ * then sends it unprepared, and the server's error, if real, comes again). */
+static const struct db_stmt *
+db_statement(struct db *db, const char *sql, int nparams)
+{
+	static const char *const kinds[] = { "SELECT", "WITH", "INSERT", "UPDATE", "DELETE" };
+	struct db_stmt *st;
+	PGresult *res;
+	bool query = false;
+	const char *p = sql;
+
+	if (db->no_prepare)
+		return NULL;
+	for (int i = 0; i < db->nstmts; i++)
+		if (strcmp(db->stmts[i].sql, sql) == 0)
+			return &db->stmts[i];
+	while (isspace((unsigned char)*p))
+		p++;
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+		if (strncasecmp(p, kinds[k], strlen(kinds[k])) == 0)
+			query = true;
+	if (!query || db->nstmts >= 256)
+		return NULL;
+	db->stmts = xreallocarray(db->stmts, (size_t)db->nstmts + 1, sizeof *db->stmts);
+	st = &db->stmts[db->nstmts];
+	snprintf(st->name, sizeof st->name, "mq%d", ++db->prepared);
+	res = PQprepare(db->conn, st->name, sql, nparams, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		PQclear(res);
+		return NULL;
+	}
+	PQclear(res);
+	st->sql = xstrdup(sql);
+	db->nstmts++;
+	return st;
+}
+
+/* Drops a prepared statement the server no longer accepts (it lost it, or a
+ * migration changed what it returns). */
+static void
+db_drop_statement(struct db *db, const struct db_stmt *st)
+{
+	char sql[48];
+	int i = (int)(st - db->stmts);
+	PGresult *res;
+
+	snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
+	res = PQexec(db->conn, sql);
+	PQclear(res);
+	free(db->stmts[i].sql);
+	db->stmts[i] = db->stmts[--db->nstmts];
+}
+
 PGresult *
 db_exec(struct db *db, enum db_retry retry, const char *sql, int nparams, const char *const *params)
 {
+	const struct db_stmt *st;
 	PGresult *res;
 
 	db_clear_error(db);
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (!db_connected(db) && db_reconnect(db) != 0)
 			return NULL;
-		res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+		st = db_statement(db, sql, nparams);
+		if (st != NULL) {
+			res = PQexecPrepared(db->conn, st->name, nparams, params, NULL, NULL, 0);
+			if (PQresultStatus(res) == PGRES_FATAL_ERROR && PQstatus(db->conn) == CONNECTION_OK &&
+			    PQresultErrorField(res, PG_DIAG_SQLSTATE) != NULL &&
+			    (strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "26000") == 0 ||
+			     strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "0A000") == 0)) {
+				/* Refused before it ran: send it afresh. */
+				PQclear(res);
+				db_drop_statement(db, st);
+				res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+			}
+		} else
+			res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 		if (db_accept(db, res))
 			return res;
 		PQclear(res);

@@ -5,6 +5,13 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 
+/* A statement prepared on this connection (db_exec prepares each query the
+ * first time it is sent and reuses it: no parsing or planning per call). */
+struct db_stmt {
+	char	*sql;
+	char	 name[16];
+};
+
 struct db {
 	PGconn	*conn;
 	char	*conninfo;
@@ -12,6 +19,10 @@ struct db {
 	char	*error;		/* message of the last failure, NULL if none */
 	int	 hold_minutes;	/* session setting, applied again after a reset */
 	int	 resets;	/* how many times the connection was re-established */
+	struct db_stmt *stmts;	/* prepared so far on this connection */
+	int	 nstmts;
+	int	 prepared;	/* statements prepared in all (names are unique) */
+	bool	 no_prepare;	/* $MARQUEE_NO_PREPARE: for poolers without prepared statements */
 };
 
 enum db_retry { DB_ONCE, DB_SAFE };	/* DB_SAFE: may be sent again after a reset */

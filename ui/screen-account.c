@@ -4,6 +4,7 @@
 #include "ui.h"
 #include "auth.h"
 #include "ids.h"
+#include "tickets.h"
 #include "util.h"
 
 #include <curses.h>
@@ -137,7 +138,7 @@ account_collect(struct ui *ui, struct account *a)
 	}
 	code = db_value(a->bookings, a->cur, "booking_code");
 	bookcode_pretty(code, pretty);
-	if (tickets_print(ui->app, ui->db, code, &cause) == 0)
+	if (tickets_print(ui->app, ui->db, code, &cause) >= 0)
 		ui_say(ui, UI_OK, "Your tickets are printing. Enjoy the show!");
 	else {
 		ui_say(ui, UI_ERR, "No print: %s. Show %s at the counter.", cause, pretty);

@@ -2,6 +2,7 @@
  * due, print the tickets, offer an e-mailed receipt. */
 #include "ui.h"
 #include "ids.h"
+#include "tickets.h"
 #include "util.h"
 
 #include <curses.h>
@@ -41,7 +42,7 @@ confirm_print(struct ui *ui)
 {
 	char *cause = NULL;
 
-	if (tickets_print(ui->app, ui->db, ui->sale.booking_code, &cause) == 0)
+	if (tickets_print(ui->app, ui->db, ui->sale.booking_code, &cause) >= 0)
 		ui_say(ui, UI_OK, "Tickets sent to the printer.");
 	else {
 		ui_say(ui, UI_ERR, "Tickets not printed: %s. Reprint later from booking %s.", cause,

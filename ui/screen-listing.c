@@ -157,6 +157,13 @@ listing_key(struct ui *ui, int key)
 		}
 		listing_load(ui, l);
 		return UI_REDRAW;
+	case KEY_F(9):
+		if (ui->kiosk || strcmp(ui->staff_role, "manager") != 0) {
+			ui_say(ui, UI_ERR, "The admin menu is for managers: sign in as a manager.");
+			return UI_REDRAW;
+		}
+		ui_goto(ui, &screen_admin);
+		return UI_REDRAW;
 	case KEY_F(10):
 		if (ui->kiosk) {
 			ui_goto(ui, &screen_attract);
@@ -299,7 +306,9 @@ listing_draw(struct ui *ui)
 		ui_draw_button(ui, 3, COLS - 22, 9, 1, " Up ", KEY_PPAGE, false);
 		ui_draw_button(ui, 3, COLS - 11, 9, 1, "Down", KEY_NPAGE, false);
 		ui_draw_footer(ui, "Touch a film   F2 cinema  F3 time  F4 day  F6 my account  Esc home");
-	} else
+	} else if (strcmp(ui->staff_role, "manager") == 0)
+		ui_draw_footer(ui, "Type to search  Enter seats  F2 cinema  F3 time  F4 day  F6 reload  F9 admin  F10 log out");
+	else
 		ui_draw_footer(ui, "Type to search  Enter/F5 seats  F2 cinema  F3 time  F4 day  F6 reload  Esc clear  F10 log out");
 }
 

@@ -70,7 +70,7 @@ ui_sale_refresh(struct ui *ui)
 		s->expire_at = ui_now() + atof(db_value(res, 0, "left"));
 	}
 	PQclear(res);
-	res = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.order_tickets($1::bigint)", 1, params);
+	res = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.order_lines($1::bigint)", 1, params);
 	if (res == NULL) {
 		ui_say(ui, UI_ERR, "Database: %.150s", db_error(ui->db));
 		return -1;

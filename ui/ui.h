@@ -108,6 +108,7 @@ extern const struct screen screen_tickets;
 extern const struct screen screen_payment;
 extern const struct screen screen_confirm;
 extern const struct screen screen_account;
+extern const struct screen screen_admin;
 
 /* Monotonic clock in seconds. */
 double ui_now(void);
@@ -140,8 +141,5 @@ int    ui_big_width(const char *text);
 void   ui_draw_text_box(int y, int x, int w, const char *label, const char *value, bool focus,
                         bool secret);
 
-/* tickets_print() comes with the tickets issue (src/tickets.h); until it is
- * merged src/tickets-fallback.c provides it. */
-int tickets_print(struct app *app, struct db *db, const char *booking_code, char **cause);
 
 #endif

@@ -71,7 +71,7 @@ eq "$(q "SELECT string_agg(type_code, ',' ORDER BY seat_id) FROM core.ticket WHE
 # the same request id again: the first answer, nothing changed
 eq "$(t "SELECT types_status || '|' || total_cents FROM api.set_ticket_types($oid, '{\"$s1\":\"senior\"}', '$rid')")" \
 	"repriced|$((adult + child))" "replay"
-eq "$(t "SELECT string_agg(type_code, ',' ORDER BY seat) FROM api.order_tickets($oid)")" \
+eq "$(t "SELECT string_agg(type_code, ',' ORDER BY seat) FROM api.order_lines($oid)")" \
 	"$( [ "$s1" \< "$s2" ] && echo child,adult || echo adult,child)" "replay changed nothing"
 # paid: prices are fixed
 total=$((adult + child))

@@ -1,0 +1,123 @@
+#!/bin/bash
+# run.sh - `make bench`: select_seat and seat_map against baselines, all on
+# one private PostgreSQL cluster started here (build/bench-var, port
+# $MARQUEE_BENCH_PGPORT, default 54349), so the ratios compare like with like.
+#
+#   select_seat, 8 terminals on the 478-seat Grand showtime (contended:
+#     0.6 s holds left to run out, so calls win real seats or meet live holds)
+#   select_seat, 8 terminals spread over every showtime on sale (spread)
+#   pgbench -N, 8 clients (the mean of a run before and a run after)
+#   api.seat_map of the Grand showtime, and the same rows by a plain SELECT
+#   and, for information: contended with every hold cancelled at once by its
+#   client (cancel), and contended and spread with hold_commit = fast
+#
+# Each run lasts $MARQUEE_BENCH_SECONDS (default 12). Prints the rates and
+# the ratios against the targets (spread >= 1.0x pgbench -N, contended >=
+# 0.8x, seat_map >= 0.7x the plain SELECT). Exit status 0 when it could
+# measure, whatever the ratios.
+set -eu
+cd "$(dirname "$0")/.."
+top=$PWD
+dir=$top/build/bench-var
+port=${MARQUEE_BENCH_PGPORT:-54349}
+secs=${MARQUEE_BENCH_SECONDS:-12}
+clients=8
+
+export MARQUEE_PGPORT=$port MARQUEE_DB=marquee_bench
+scripts/pg.sh stop "$dir" 2>/dev/null || true
+rm -rf "$dir"
+mkdir -p "$dir"
+scripts/pg.sh start "$dir" >/dev/null
+eval "$(scripts/pg.sh env "$dir")"
+trap 'scripts/pg.sh stop "$dir"' EXIT
+export MARQUEE_SQLDIR=$top/sql MARQUEE_CONFIG=$top/tests/test.conf
+MARQUEE_DSN=$MARQUEE_OWNER_DSN ./marquee db migrate >/dev/null
+MARQUEE_DSN=$MARQUEE_OWNER_DSN ./marquee db demo >/dev/null
+psql -qc "CREATE DATABASE bench_pgbench" postgres
+pgbench -i -q bench_pgbench >/dev/null 2>&1
+
+grand=$(psql -Atc "SELECT showtime_id FROM core.showtime st JOIN core.auditorium a USING (auditorium_id)
+                    WHERE a.name = 'Grand' AND st.starts_at > now() + interval '1 day'
+                    ORDER BY st.starts_at LIMIT 1")
+nseats=$(psql -Atc "SELECT count(*) FROM api.seat_map($grand)")
+
+# Every select_seat run starts from an empty box office.
+reset() {
+	psql -q >/dev/null <<SQL
+TRUNCATE core.ticket, core.refund, core.payment, core.orders, core.request_log, core.outbox;
+UPDATE core.showtime_seat SET state = 'available', order_id = NULL, held_until = NULL WHERE state <> 'available';
+VACUUM ANALYZE;
+CHECKPOINT;
+SQL
+}
+pgbench_tps() {	# pgbench_tps ARGS...: prints the tps of one pgbench run
+	pgbench -n -c $clients -j $clients -T "$secs" "$@" 2>/dev/null |
+		sed -n 's/^tps = \([0-9.]*\) .*/\1/p'
+}
+field() {	# field NAME LINE: the value of NAME=... in a seatbench line
+	sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<" $2"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t) ? "met" : "MISSED" }'; }
+
+echo "bench: PostgreSQL $(psql -Atc 'SHOW server_version'), $(nproc) CPUs, $clients clients, ${secs} s per run"
+psql -qc CHECKPOINT
+n1=$(pgbench_tps -N bench_pgbench)
+echo "  pgbench -N (before)         $n1 tps"
+reset
+con=$(build/bench/seatbench -m contended -t "$grand" -c $clients -d "$secs")
+echo "  select_seat contended       $(field rate "$con") calls/s  ($con)"
+reset
+spr=$(build/bench/seatbench -m spread -c $clients -d "$secs")
+echo "  select_seat spread          $(field rate "$spr") calls/s  ($spr)"
+reset
+can=$(build/bench/seatbench -m cancel -t "$grand" -c $clients -d "$secs")
+echo "  select_seat + cancel        $(field rate "$can") calls/s  ($can)"
+# The same two with the hold_commit setting 'fast' (not the default; see
+# docs/testing-db.md): holds and releases commit without waiting for the
+# disk, so the lock NOTIFY holds through commit no longer covers a flush.
+psql -qc "UPDATE core.setting SET value = 'fast' WHERE name = 'hold_commit'"
+reset
+fcon=$(build/bench/seatbench -m contended -t "$grand" -c $clients -d "$secs")
+echo "  select_seat contended, fast $(field rate "$fcon") calls/s  ($fcon)"
+reset
+fspr=$(build/bench/seatbench -m spread -c $clients -d "$secs")
+echo "  select_seat spread, fast    $(field rate "$fspr") calls/s  ($fspr)"
+psql -qc "UPDATE core.setting SET value = 'durable' WHERE name = 'hold_commit'"
+reset
+n2=$(pgbench_tps -N bench_pgbench)
+echo "  pgbench -N (after)          $n2 tps"
+base=$(awk -v a="$n1" -v b="$n2" 'BEGIN { printf "%.1f", (a + b) / 2 }')
+
+# seat_map against the same rows by a plain SELECT, both through pgbench
+# with the extended protocol (as the terminal's PQexecParams sends them).
+psql -q >/dev/null <<SQL
+SELECT api.select_seat(NULL, $grand, ARRAY['C' || n], 'bench') FROM generate_series(1, 20) n;
+SELECT api.payment(NULL, o.order_id, jsonb_build_object('method', 'cash', 'amount_cents', o.total_cents))
+  FROM core.orders o WHERE o.showtime_id = $grand AND o.order_id % 2 = 0;
+SQL
+cat >"$dir/seat_map.sql" <<SQL
+SELECT seat, status, kind, row_no, col_no FROM api.seat_map($grand);
+SQL
+cat >"$dir/plain.sql" <<SQL
+SELECT s.label, CASE WHEN ss.state = 'sold' THEN 'sold'
+                     WHEN ss.state = 'held' AND ss.held_until > statement_timestamp() THEN 'pending'
+                     ELSE 'available' END, s.kind, s.row_no, s.col_no
+  FROM core.showtime_seat ss JOIN core.seat s USING (seat_id)
+ WHERE ss.showtime_id = $grand ORDER BY s.row_no, s.col_no;
+SQL
+sm=$(pgbench_tps -M extended -f "$dir/seat_map.sql")
+pl=$(pgbench_tps -M extended -f "$dir/plain.sql")
+echo "  api.seat_map ($nseats seats)     $sm calls/s"
+echo "  plain SELECT, same rows     $pl calls/s"
+
+rs=$(ratio "$(field rate "$spr")" "$base")
+rc=$(ratio "$(field rate "$con")" "$base")
+rm_=$(ratio "$sm" "$pl")
+echo
+echo "bench: select_seat spread    / pgbench -N   = ${rs}x  (target >= 1.0x: $(verdict "$rs" 1.0))"
+echo "bench: select_seat contended / pgbench -N   = ${rc}x  (target >= 0.8x: $(verdict "$rc" 0.8))"
+echo "bench: api.seat_map          / plain SELECT = ${rm_}x  (target >= 0.7x: $(verdict "$rm_" 0.7))"
+echo "bench: for information: select_seat + cancel / pgbench -N = $(ratio "$(field rate "$can")" "$base")x;" \
+     "with hold_commit = fast (not the default): spread $(ratio "$(field rate "$fspr")" "$base")x," \
+     "contended $(ratio "$(field rate "$fcon")" "$base")x"

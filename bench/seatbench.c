@@ -1,0 +1,261 @@
+/* seatbench.c - select_seat throughput: N terminals calling api.select_seat
+ * as fast as they can, either all on one showtime (contended) or each call
+ * on a random showtime (spread). Driven by bench/run.sh.
+ *
+ *   seatbench -m contended|cancel|spread [-c CLIENTS] [-d SECONDS] [-t SHOWTIME]
+ *
+ * Clients connect with $MARQUEE_TERM_DSN, the seat lists are read with
+ * $MARQUEE_OWNER_DSN. Each call asks for a random single seat or a random
+ * pair of neighbours.
+ *   contended  all on one showtime; holds last 0.6 s (marquee.hold_minutes
+ *              0.01) and are left to run out, so the hall stays about half
+ *              held: a call either takes free (or expired) seats for real or
+ *              is refused because another live hold has one of them.
+ *   cancel     all on one showtime; a client that got a hold cancels it at
+ *              once (a second api call inside the measured time, not counted
+ *              as a select_seat call), so the hall never fills.
+ *   spread     each call on a random showtime on sale; holds are kept (8
+ *              minutes); the demo's ~45 000 seats do not run out in a run.
+ * Prints one line of key=value pairs. */
+#include "db.h"
+#include "util.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct show {
+	long long id;
+	int	  first, n;	/* its seats: labels[first .. first+n) */
+};
+
+struct client {
+	pthread_t	 thread;
+	const char	*dsn;
+	unsigned int	 rng;
+	long		 calls, holds, conflicts, cancels, errors;
+	char		 error[256];
+};
+
+static char (*labels)[8];
+static int *rows;
+static struct show *shows;
+static int nshows;
+static bool contended;	/* one showtime */
+static bool cancel;	/* cancel every hold at once */
+static atomic_int go;
+static double deadline;
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static unsigned int
+rnd(struct client *c, unsigned int n)
+{
+	c->rng ^= c->rng << 13;
+	c->rng ^= c->rng >> 17;
+	c->rng ^= c->rng << 5;
+	return c->rng % n;
+}
+
+/* Notes a failed call; returns NULL so callers can pass it on. */
+static PGresult *
+client_fail(struct client *c, struct db *db)
+{
+	c->errors++;
+	snprintf(c->error, sizeof c->error, "%s", db_error(db));
+	return NULL;
+}
+
+/* One terminal: connect, wait for the start, call until the deadline. */
+static void *
+client_run(void *arg)
+{
+	struct client *c = arg;
+	char *cause = NULL;
+	struct db *db = db_open(c->dsn, &cause);
+	char st[24], list[32], oid[24];
+	const char *params[2] = { st, list };
+	const char *cparams[1] = { oid };
+	PGresult *res;
+
+	if (db == NULL) {
+		snprintf(c->error, sizeof c->error, "%s", cause);
+		c->errors++;
+		free(cause);
+		return NULL;
+	}
+	if (contended && !cancel) {
+		const char *p[1] = { "0.01" };
+
+		res = db_exec(db, DB_SAFE, "SELECT set_config('marquee.hold_minutes', $1, false)", 1, p);
+		if (res == NULL)
+			client_fail(c, db);
+		PQclear(res);
+	}
+	while (!atomic_load(&go))
+		usleep(1000);
+	while (now_s() < deadline) {
+		struct show *s = &shows[contended ? 0 : rnd(c, (unsigned)nshows)];
+		int i = s->first + (int)rnd(c, (unsigned)s->n);
+
+		snprintf(st, sizeof st, "%lld", s->id);
+		if (rnd(c, 2) == 0 && i + 1 < s->first + s->n && rows[i] == rows[i + 1])
+			snprintf(list, sizeof list, "{%s,%s}", labels[i], labels[i + 1]);
+		else
+			snprintf(list, sizeof list, "{%s}", labels[i]);
+		res = db_exec(db, DB_ONCE, "SELECT selection_status, order_id "
+		              "FROM api.select_seat(NULL, $1, $2::text[], 'bench')", 2, params);
+		c->calls++;
+		if (res == NULL) {
+			client_fail(c, db);
+			if (!db_connected(db))
+				break;
+			continue;
+		}
+		if (strcmp(db_value(res, 0, "selection_status"), "held") == 0) {
+			c->holds++;
+			snprintf(oid, sizeof oid, "%s", db_value(res, 0, "order_id"));
+			PQclear(res);
+			if (cancel) {
+				res = db_exec(db, DB_ONCE, "SELECT cancellation_status FROM api.cancel(NULL, $1)",
+				              1, cparams);
+				if (res == NULL)
+					client_fail(c, db);
+				else
+					c->cancels++;
+				PQclear(res);
+			}
+		} else {
+			c->conflicts++;
+			PQclear(res);
+		}
+	}
+	db_close(db);
+	return NULL;
+}
+
+/* Reads the showtimes open for sale (one, if showtime != 0) and their
+ * seats. Returns 0 or -1. */
+static int
+load(const char *dsn, long long showtime)
+{
+	char *cause = NULL;
+	struct db *db = db_open(dsn, &cause);
+	char st[24];
+	const char *params[1] = { st };
+	PGresult *res = NULL;
+	int rc = -1, n;
+
+	if (db == NULL) {
+		fprintf(stderr, "seatbench: %s\n", cause);
+		free(cause);
+		return -1;
+	}
+	snprintf(st, sizeof st, "%lld", showtime);
+	res = db_exec(db, DB_SAFE,
+	    "SELECT st.showtime_id, s.label, s.row_no FROM core.showtime st "
+	    "  JOIN core.showtime_seat ss USING (showtime_id) JOIN core.seat s USING (seat_id) "
+	    " WHERE NOT st.cancelled AND st.starts_at > now() + interval '30 minutes' "
+	    "   AND ($1::bigint = 0 OR st.showtime_id = $1) "
+	    " ORDER BY st.showtime_id, s.row_no, s.col_no", 1, params);
+	if (res == NULL || (n = PQntuples(res)) == 0) {
+		fprintf(stderr, "seatbench: no showtimes: %s\n", db_error(db));
+		goto out;
+	}
+	labels = xcalloc((size_t)n, sizeof *labels);
+	rows = xcalloc((size_t)n, sizeof *rows);
+	shows = xcalloc((size_t)n, sizeof *shows);
+	for (int i = 0; i < n; i++) {
+		long long id = db_int(res, i, "showtime_id");
+
+		if (nshows == 0 || shows[nshows - 1].id != id) {
+			shows[nshows].id = id;
+			shows[nshows].first = i;
+			nshows++;
+		}
+		shows[nshows - 1].n++;
+		snprintf(labels[i], sizeof labels[i], "%s", db_value(res, i, "label"));
+		rows[i] = (int)db_int(res, i, "row_no");
+	}
+	rc = 0;
+out:
+	PQclear(res);
+	db_close(db);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	int nclients = 8, seconds = 10, opt, rc = 1;
+	long long showtime = 0;
+	const char *mode = "spread", *owner = getenv("MARQUEE_OWNER_DSN"), *term = getenv("MARQUEE_TERM_DSN");
+	struct client *cl = NULL;
+	long calls = 0, holds = 0, conflicts = 0, cancels = 0, errors = 0;
+	double started, secs;
+
+	while ((opt = getopt(argc, argv, "m:c:d:t:")) != -1) {
+		switch (opt) {
+		case 'm': mode = optarg; break;
+		case 'c': nclients = atoi(optarg); break;
+		case 'd': seconds = atoi(optarg); break;
+		case 't': showtime = atoll(optarg); break;
+		default:
+			fprintf(stderr, "usage: seatbench -m contended|cancel|spread [-c N] [-d SECONDS] [-t SHOWTIME]\n");
+			return 2;
+		}
+	}
+	cancel = strcmp(mode, "cancel") == 0;
+	contended = cancel || strcmp(mode, "contended") == 0;
+	if (owner == NULL || term == NULL || (contended && showtime == 0) || nclients < 1) {
+		fprintf(stderr, "seatbench: set MARQUEE_OWNER_DSN and MARQUEE_TERM_DSN; contended needs -t\n");
+		return 2;
+	}
+	if (load(owner, contended ? showtime : 0) != 0)
+		goto out;
+	cl = xcalloc((size_t)nclients, sizeof *cl);
+	for (int i = 0; i < nclients; i++) {
+		cl[i].dsn = term;
+		cl[i].rng = (unsigned int)time(NULL) * 2654435761u + (unsigned int)i * 40503u + 1;
+		if (pthread_create(&cl[i].thread, NULL, client_run, &cl[i]) != 0)
+			fatal("cannot start a thread");
+	}
+	usleep(300 * 1000);	/* let every client connect before the clock starts */
+	started = now_s();
+	deadline = started + seconds;
+	atomic_store(&go, 1);
+	for (int i = 0; i < nclients; i++)
+		pthread_join(cl[i].thread, NULL);
+	secs = now_s() - started;
+	for (int i = 0; i < nclients; i++) {
+		calls += cl[i].calls;
+		holds += cl[i].holds;
+		conflicts += cl[i].conflicts;
+		cancels += cl[i].cancels;
+		errors += cl[i].errors;
+		if (cl[i].errors != 0)
+			fprintf(stderr, "seatbench: client %d: %ld errors, last: %s\n", i, cl[i].errors, cl[i].error);
+	}
+	printf("mode=%s clients=%d showtimes=%d secs=%.2f calls=%ld rate=%.1f holds=%ld holds/s=%.1f "
+	       "conflicts=%ld cancels=%ld errors=%ld\n", mode, nclients, nshows, secs, calls, calls / secs,
+	       holds, holds / secs, conflicts, cancels, errors);
+	rc = errors == 0 ? 0 : 1;
+out:
+	free(cl);
+	free(labels);
+	free(rows);
+	free(shows);
+	return rc;
+}

@@ -1,0 +1,216 @@
+/* print-cups.c - sending tickets to a CUPS queue, and saying in plain words
+ * why a queue cannot print (paused, offline, out of paper, missing).
+ *
+ * Jobs follow CUPS's own lp (systemv/lp.c): cupsCreateJob, cupsStartDocument,
+ * cupsWriteRequestData, cupsFinishDocument, and cupsCancelJob2 on any
+ * failure, so a half-sent job never prints. The server is CUPS's default
+ * (CUPS_SERVER, client.conf, or the local scheduler). */
+#include "print.h"
+#include "util.h"
+
+#include <cups/cups.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+char *
+print_cups_default(void)
+{
+	cups_dest_t *dest = cupsGetNamedDest(CUPS_HTTP_DEFAULT, NULL, NULL);
+	char *name;
+
+	if (dest == NULL)
+		return NULL;
+	name = xstrdup(dest->name);
+	cupsFreeDests(1, dest);
+	return name;
+}
+
+/* A printer-state-reasons keyword in a cashier's words, or NULL for one
+ * that does not stop printing. */
+static const char *
+reason_words(const char *reason)
+{
+	static const struct {
+		const char	*prefix;
+		const char	*words;
+	} table[] = {
+		{ "media-empty", "is out of paper (load tickets)" },
+		{ "media-needed", "is out of paper (load tickets)" },
+		{ "media-jam", "has a paper jam (open it and clear the jam)" },
+		{ "cover-open", "has its cover open (close it)" },
+		{ "door-open", "has a door open (close it)" },
+		{ "offline", "is offline (switched off, unplugged or out of reach)" },
+		{ "shutdown", "is offline (switched off, unplugged or out of reach)" },
+		{ "connecting-to-device", "cannot be reached (switched off or unplugged?)" },
+		{ "marker-supply-empty", "is out of ink or ribbon" },
+		{ "toner-empty", "is out of toner" },
+		{ "paused", "is paused (resume it in the printer settings)" },
+		{ "stopped", "is paused (resume it in the printer settings)" },
+	};
+
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (strncmp(reason, table[i].prefix, strlen(table[i].prefix)) == 0)
+			return table[i].words;
+	return NULL;
+}
+
+char *
+print_cups_problem(const char *queue)
+{
+	static const char *const want[] = {
+		"printer-state", "printer-state-reasons", "printer-is-accepting-jobs",
+		"printer-state-message",
+	};
+	char uri[HTTP_MAX_URI], *name = NULL, *problem = NULL;
+	ipp_t *req, *resp = NULL;
+	ipp_attribute_t *attr;
+	ipp_pstate_t state;
+	const char *words = NULL;
+
+	if (queue == NULL || *queue == '\0') {
+		if ((name = print_cups_default()) == NULL) {
+			return xstrdup("no printer is set up for tickets (set printer_queue in kiosk.conf)");
+		}
+	} else
+		name = xstrdup(queue);
+
+	req = ippNewRequest(IPP_OP_GET_PRINTER_ATTRIBUTES);
+	httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof uri, "ipp", NULL, "localhost", ippPort(),
+	                 "/printers/%s", name);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, uri);
+	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+	              (int)(sizeof want / sizeof want[0]), NULL, want);
+	resp = cupsDoRequest(CUPS_HTTP_DEFAULT, req, "/");
+	if (resp == NULL || cupsLastError() > IPP_STATUS_OK_CONFLICTING) {
+		if (cupsLastError() == IPP_STATUS_ERROR_NOT_FOUND)
+			problem = xasprintf("there is no printer called '%s' (check printer_queue in "
+			                    "kiosk.conf)", name);
+		else if (cupsLastError() == IPP_STATUS_ERROR_SERVICE_UNAVAILABLE)
+			problem = xasprintf("the print service (CUPS at %s) is not running or cannot be "
+			                    "reached, so printer '%s' cannot print", cupsServer(), name);
+		else
+			problem = xasprintf("printer '%s' cannot be asked for its state: %s", name,
+			                    cupsLastErrorString());
+		goto out;
+	}
+
+	attr = ippFindAttribute(resp, "printer-state-reasons", IPP_TAG_KEYWORD);
+	for (int i = 0; attr != NULL && i < ippGetCount(attr) && words == NULL; i++) {
+		const char *r = ippGetString(attr, i, NULL);
+		size_t len = strlen(r);
+
+		/* "-warning" reasons (paper low) do not stop a job. */
+		if (len > 8 && strcmp(r + len - 8, "-warning") == 0)
+			continue;
+		words = reason_words(r);
+	}
+	state = (ipp_pstate_t)ippGetInteger(ippFindAttribute(resp, "printer-state", IPP_TAG_ENUM), 0);
+	if (words == NULL && state == IPP_PSTATE_STOPPED)
+		words = "is paused (resume it in the printer settings)";
+	if (words == NULL && (attr = ippFindAttribute(resp, "printer-is-accepting-jobs",
+	                                              IPP_TAG_BOOLEAN)) != NULL && !ippGetBoolean(attr, 0))
+		words = "is not taking jobs (it was set to reject them)";
+	if (words != NULL)
+		problem = xasprintf("printer '%s' %s", name, words);
+out:
+	ippDelete(resp);
+	free(name);
+	return problem;
+}
+
+int
+print_cups_submit(const char *queue, const char *title, const char *format,
+                  const struct obuf *data, char **cause)
+{
+	char *name = NULL;
+	int job = 0;
+
+	if (queue == NULL || *queue == '\0') {
+		if ((name = print_cups_default()) == NULL) {
+			*cause = xstrdup("no printer is set up for tickets (set printer_queue in kiosk.conf)");
+			return -1;
+		}
+	} else
+		name = xstrdup(queue);
+
+	job = cupsCreateJob(CUPS_HTTP_DEFAULT, name, title, 0, NULL);
+	if (job <= 0) {
+		*cause = xasprintf("printer '%s' did not take the job: %s", name, cupsLastErrorString());
+		job = 0;
+		goto fail;
+	}
+	if (cupsStartDocument(CUPS_HTTP_DEFAULT, name, job, title, format, 1) != HTTP_STATUS_CONTINUE) {
+		*cause = xasprintf("printer '%s': cannot start the job: %s", name, cupsLastErrorString());
+		goto fail;
+	}
+	if (cupsWriteRequestData(CUPS_HTTP_DEFAULT, (const char *)data->data, data->len) !=
+	    HTTP_STATUS_CONTINUE) {
+		*cause = xasprintf("printer '%s': sending the job failed: %s", name, cupsLastErrorString());
+		goto fail;
+	}
+	if (cupsFinishDocument(CUPS_HTTP_DEFAULT, name) > IPP_STATUS_OK_CONFLICTING) {
+		*cause = xasprintf("printer '%s': the job failed: %s", name, cupsLastErrorString());
+		goto fail;
+	}
+	free(name);
+	return job;
+fail:
+	if (job > 0)
+		cupsCancelJob2(CUPS_HTTP_DEFAULT, name, job, 0);
+	free(name);
+	return -1;
+}
+
+/* The state of job on the server, or 0 when it cannot be asked. */
+static ipp_jstate_t
+job_state(int job)
+{
+	static const char *const want[] = { "job-state" };
+	char uri[HTTP_MAX_URI];
+	ipp_t *req, *resp;
+	ipp_jstate_t state = (ipp_jstate_t)0;
+
+	req = ippNewRequest(IPP_OP_GET_JOB_ATTRIBUTES);
+	httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof uri, "ipp", NULL, "localhost", ippPort(),
+	                 "/jobs/%d", job);
+	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "job-uri", NULL, uri);
+	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes", 1, NULL, want);
+	resp = cupsDoRequest(CUPS_HTTP_DEFAULT, req, "/");
+	if (resp != NULL && cupsLastError() <= IPP_STATUS_OK_CONFLICTING)
+		state = (ipp_jstate_t)ippGetInteger(ippFindAttribute(resp, "job-state", IPP_TAG_ENUM), 0);
+	ippDelete(resp);
+	return state;
+}
+
+int
+print_cups_wait(const char *queue, int job, int seconds, char **cause)
+{
+	const struct timespec tick = { 0, 100 * 1000 * 1000 };
+	ipp_jstate_t state = (ipp_jstate_t)0;
+	char *problem, *name;
+
+	for (int i = 0; i < seconds * 10; i++) {
+		state = job_state(job);
+		if (state == IPP_JSTATE_COMPLETED)
+			return 0;
+		if (state == IPP_JSTATE_STOPPED || state == IPP_JSTATE_CANCELED ||
+		    state == IPP_JSTATE_ABORTED)
+			break;
+		nanosleep(&tick, NULL);
+	}
+	name = queue != NULL && *queue != '\0' ? xstrdup(queue) : print_cups_default();
+	cupsCancelJob2(CUPS_HTTP_DEFAULT, name, job, 0);
+	if ((problem = print_cups_problem(queue)) != NULL)
+		*cause = xasprintf("%s; the job was cancelled", problem);
+	else if (state == IPP_JSTATE_STOPPED || state == IPP_JSTATE_CANCELED ||
+	         state == IPP_JSTATE_ABORTED)
+		*cause = xasprintf("printer '%s' stopped the job", name != NULL ? name : "");
+	else
+		*cause = xasprintf("printer '%s' did not take the job within %d seconds (is it "
+		                   "switched on and connected?); the job was cancelled",
+		                   name != NULL ? name : "", seconds);
+	free(problem);
+	free(name);
+	return -1;
+}

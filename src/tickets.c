@@ -1,0 +1,363 @@
+/* tickets.c - from a booking code to printed tickets: load the booking
+ * through api.order_tickets/order_payments, sign each ticket's payload,
+ * render it with a printer driver, and print it through CUPS with the claim
+ * the database keeps (api.print_claim / print_release / reprint). */
+#include "tickets.h"
+#include "ids.h"
+#include "ticket.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One booking as loaded: the results own every string. */
+struct booking {
+	PGresult	*tickets;
+	PGresult	*payments;
+	int		 n;
+	char		 code[BOOKCODE_LEN + 2];	/* "ABCD-EFGHJ" */
+	char		 canonical[BOOKCODE_LEN + 1];
+};
+
+static void
+booking_free(struct booking *b)
+{
+	PQclear(b->tickets);
+	PQclear(b->payments);
+	memset(b, 0, sizeof *b);
+}
+
+/* Loads the live tickets and payments of code. Returns 0, or -1 with
+ * *cause set (an unknown code, a booking with no tickets, the database). */
+static int
+booking_load(struct db *db, const char *code, struct booking *b, char **cause)
+{
+	const char *params[1];
+
+	memset(b, 0, sizeof *b);
+	if (bookcode_parse(code, b->canonical, NULL) != 0) {
+		*cause = xasprintf("'%s' is not a booking code (9 letters and digits, like ABCD-EFGHJ)", code);
+		return -1;
+	}
+	bookcode_pretty(b->canonical, b->code);
+	params[0] = b->canonical;
+	b->tickets = db_exec(db, DB_SAFE,
+	    "SELECT *, extract(epoch FROM starts_at)::bigint AS starts_epoch "
+	    "FROM api.order_tickets($1)", 1, params);
+	if (b->tickets == NULL)
+		goto db_fail;
+	b->payments = db_exec(db, DB_SAFE, "SELECT * FROM api.order_payments($1)", 1, params);
+	if (b->payments == NULL)
+		goto db_fail;
+	b->n = PQntuples(b->tickets);
+	if (b->n == 0) {
+		*cause = xasprintf("booking %s has no tickets (unknown, cancelled or refunded)", b->code);
+		booking_free(b);
+		return -1;
+	}
+	return 0;
+db_fail:
+	*cause = xasprintf("cannot read booking %s: %s", b->code, db_error(db));
+	booking_free(b);
+	return -1;
+}
+
+static char *
+price_text(const char *currency, long long cents)
+{
+	char buf[32];
+
+	return xasprintf("%s %s", currency, money_format(buf, sizeof buf, cents));
+}
+
+/* Renders the tickets of b, each payload signed with sk. */
+static int
+render_tickets(struct booking *b, const unsigned char *sk, enum print_driver driver,
+               struct obuf *out, char **cause)
+{
+	struct print_ticket *t = xcalloc((size_t)b->n, sizeof *t);
+	char (*payloads)[TICKET_TEXT_MAX] = xcalloc((size_t)b->n, TICKET_TEXT_MAX);
+	char **prices = xcalloc((size_t)b->n, sizeof *prices);
+	int rc = -1;
+
+	for (int i = 0; i < b->n; i++) {
+		const PGresult *r = b->tickets;
+		struct ticket_payload p;
+
+		if (strcmp(db_value(r, i, "status"), "success") != 0) {
+			*cause = xasprintf("booking %s is not paid (%s): no tickets to print", b->code,
+			                   db_value(r, i, "status"));
+			goto out;
+		}
+		memset(&p, 0, sizeof p);
+		p.order_id = db_int(r, i, "order_id");
+		p.ticket_id = db_int(r, i, "ticket_id");
+		p.showtime_id = db_int(r, i, "showtime_id");
+		p.starts_min = (uint32_t)(db_int(r, i, "starts_epoch") / 60);
+		p.issue = (uint16_t)db_int(r, i, "issue");
+		strlcpy_m(p.seat, db_value(r, i, "seat"), sizeof p.seat);
+		if (ticket_encode(&p, sk, payloads[i]) != 0) {
+			*cause = xasprintf("ticket %lld cannot be signed (seat '%s')",
+			                   (long long)p.ticket_id, db_value(r, i, "seat"));
+			goto out;
+		}
+		prices[i] = price_text(db_value(r, i, "currency"), db_int(r, i, "price_cents"));
+		t[i].cinema = db_value(r, i, "cinema");
+		t[i].address = db_value(r, i, "address");
+		t[i].film = db_value(r, i, "film");
+		t[i].rating = db_value(r, i, "rating");
+		t[i].auditorium = db_value(r, i, "auditorium");
+		t[i].date = db_value(r, i, "show_date");
+		t[i].time = db_value(r, i, "show_time");
+		t[i].seat = db_value(r, i, "seat");
+		t[i].type = db_value(r, i, "ticket_type");
+		t[i].price = prices[i];
+		t[i].code = b->code;
+		t[i].payload = payloads[i];
+		t[i].issue = p.issue;
+		t[i].index = i + 1;
+		t[i].count = b->n;
+	}
+	rc = print_tickets(driver, t, (size_t)b->n, out, cause);
+out:
+	for (int i = 0; i < b->n; i++)
+		free(prices[i]);
+	free(prices);
+	sodium_memzero(payloads, (size_t)b->n * TICKET_TEXT_MAX);
+	free(payloads);
+	free(t);
+	return rc;
+}
+
+/* Renders the receipt of b. */
+static int
+render_receipt(struct booking *b, enum print_driver driver, struct obuf *out, char **cause)
+{
+	const PGresult *r = b->tickets, *p = b->payments;
+	int np = PQntuples(p), rc;
+	struct print_receipt rec;
+	struct print_receipt_line *lines = xcalloc((size_t)b->n, sizeof *lines);
+	struct print_receipt_payment *pays = xcalloc((size_t)np + 1, sizeof *pays);
+	char **strs = xcalloc((size_t)(b->n + 3 * np + 1), sizeof *strs);
+	int ns = 0;
+
+	memset(&rec, 0, sizeof rec);
+	rec.cinema = db_value(r, 0, "cinema");
+	rec.address = db_value(r, 0, "address");
+	rec.code = b->code;
+	rec.film = db_value(r, 0, "film");
+	rec.auditorium = db_value(r, 0, "auditorium");
+	rec.date = db_value(r, 0, "show_date");
+	rec.time = db_value(r, 0, "show_time");
+	rec.terminal = db_value(r, 0, "terminal");
+	rec.total = strs[ns++] = price_text(db_value(r, 0, "currency"), db_int(r, 0, "total_cents"));
+	for (int i = 0; i < b->n; i++) {
+		lines[i].seat = db_value(r, i, "seat");
+		lines[i].type = db_value(r, i, "ticket_type");
+		lines[i].price = strs[ns++] = price_text(db_value(r, i, "currency"),
+		                                         db_int(r, i, "price_cents"));
+	}
+	for (int i = 0; i < np; i++) {
+		if (strcmp(db_value(p, i, "method"), "card") == 0)
+			pays[i].method = strs[ns++] = xasprintf("Card %s ****%s", db_value(p, i, "card_brand"),
+			                                        db_value(p, i, "card_last4"));
+		else
+			pays[i].method = "Cash";
+		pays[i].amount = strs[ns++] = price_text(db_value(p, i, "currency"),
+		                                         db_int(p, i, "amount_cents"));
+		pays[i].when = db_value(p, i, "paid_local");
+		pays[i].note = "";
+		if (db_int(p, i, "refunded_cents") > 0) {
+			char buf[32];
+
+			pays[i].note = strs[ns++] = xasprintf("refunded %s %s", db_value(p, i, "currency"),
+			    money_format(buf, sizeof buf, db_int(p, i, "refunded_cents")));
+		} else if (db_int(p, i, "tendered_cents") > db_int(p, i, "amount_cents")) {
+			char t[32], c[32];
+
+			pays[i].note = strs[ns++] = xasprintf("tendered %s, change %s",
+			    money_format(t, sizeof t, db_int(p, i, "tendered_cents")),
+			    money_format(c, sizeof c, db_int(p, i, "tendered_cents") - db_int(p, i, "amount_cents")));
+		}
+	}
+	rec.lines = lines;
+	rec.nlines = (size_t)b->n;
+	rec.payments = pays;
+	rec.npayments = (size_t)np;
+	rc = print_receipt(driver, &rec, out, cause);
+	for (int i = 0; i < ns; i++)
+		free(strs[i]);
+	free(strs);
+	free(pays);
+	free(lines);
+	return rc;
+}
+
+int
+tickets_render(struct app *app, struct db *db, const char *code, enum print_driver driver,
+               int receipt, struct obuf *out, char **cause)
+{
+	unsigned char sk[crypto_sign_SECRETKEYBYTES];
+	struct booking b;
+	int rc = -1;
+
+	if (!receipt && ticket_key_secret(app->cfg.signing_key, sk, cause) != 0)
+		return -1;
+	if (booking_load(db, code, &b, cause) != 0)
+		goto out;
+	rc = receipt ? render_receipt(&b, driver, out, cause) : render_tickets(&b, sk, driver, out, cause);
+	booking_free(&b);
+out:
+	sodium_memzero(sk, sizeof sk);
+	return rc;
+}
+
+/* MIME type CUPS gets for a driver's bytes: PostScript goes through the
+ * queue's filters, the printer languages go to the device as they are. */
+static const char *
+driver_format(enum print_driver driver)
+{
+	return driver == DRIVER_PS ? "application/postscript" : "application/vnd.cups-raw";
+}
+
+/* How long a print waits for the printer to take the job: $MARQUEE_PRINT_WAIT
+ * seconds if set (tests), else kiosk.conf's print_wait (0 = do not wait). A
+ * job still waiting then is cancelled and the tickets can be printed again. */
+static int
+print_wait_seconds(const struct app *app)
+{
+	const char *env = getenv("MARQUEE_PRINT_WAIT");
+
+	if (env != NULL && *env != '\0')
+		return atoi(env) < 0 ? 0 : atoi(env);
+	return app->cfg.print_wait;
+}
+
+static const char kept[] = "The booking is paid and kept: print again when the printer is ready.";
+
+int
+tickets_print_to(struct app *app, struct db *db, const char *code, const char *queue,
+                 enum print_driver driver, char **cause)
+{
+	struct obuf out = { 0 };
+	char canonical[BOOKCODE_LEN + 1], rid[37], *problem, *title = NULL, *why = NULL;
+	const char *params[3];
+	PGresult *res;
+	int job = -1;
+
+	if (bookcode_parse(code, canonical, NULL) != 0) {
+		*cause = xasprintf("'%s' is not a booking code (9 letters and digits, like ABCD-EFGHJ)", code);
+		return -1;
+	}
+	/* Ask the printer first: a paused or missing one claims nothing. */
+	if ((problem = print_cups_problem(queue)) != NULL) {
+		*cause = xasprintf("%s. %s", problem, kept);
+		free(problem);
+		return -1;
+	}
+	db_request_id(rid);
+	params[0] = canonical;
+	params[1] = app->cfg.terminal;
+	params[2] = rid;
+	res = db_exec(db, DB_SAFE, "SELECT * FROM api.print_claim($1, $2, $3)", 3, params);
+	if (res == NULL) {
+		*cause = xasprintf("cannot claim the tickets for printing: %s", db_error(db));
+		return -1;
+	}
+	if (strcmp(db_value(res, 0, "print_status"), "ok") != 0) {
+		*cause = xasprintf("booking %s: %s", code, db_value(res, 0, "message"));
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+
+	if (tickets_render(app, db, canonical, driver, 0, &out, &why) == 0) {
+		title = xasprintf("Tickets %s", canonical);
+		job = print_cups_submit(queue, title, driver_format(driver), &out, &why);
+		if (job > 0 && print_wait_seconds(app) > 0 &&
+		    print_cups_wait(queue, job, print_wait_seconds(app), &why) != 0)
+			job = -1;
+	}
+	if (job < 0) {
+		params[2] = why;
+		res = db_exec(db, DB_SAFE, "SELECT api.print_release($1, $2, $3)", 3, params);
+		PQclear(res);
+		*cause = xasprintf("%s. %s", why, kept);
+	}
+	free(why);
+	free(title);
+	obuf_free(&out);
+	return job;
+}
+
+int
+tickets_print(struct app *app, struct db *db, const char *code, char **cause)
+{
+	return tickets_print_to(app, db, code, app->cfg.printer_queue, app->cfg.printer_driver, cause);
+}
+
+int
+tickets_print_receipt(struct app *app, struct db *db, const char *code, char **cause)
+{
+	const char *queue = app->cfg.receipt_queue;
+	enum print_driver driver = DRIVER_ESCPOS;
+	struct obuf out = { 0 };
+	char *problem, *title;
+	int job = -1;
+
+	if (*queue == '\0') {
+		queue = app->cfg.printer_queue;
+		driver = app->cfg.printer_driver;
+	}
+	if ((problem = print_cups_problem(queue)) != NULL) {
+		*cause = problem;
+		return -1;
+	}
+	if (tickets_render(app, db, code, driver, 1, &out, cause) == 0) {
+		title = xasprintf("Receipt %s", code);
+		job = print_cups_submit(queue, title, driver_format(driver), &out, cause);
+		if (job > 0 && print_wait_seconds(app) > 0 &&
+		    print_cups_wait(queue, job, print_wait_seconds(app), cause) != 0)
+			job = -1;
+		free(title);
+	}
+	obuf_free(&out);
+	return job;
+}
+
+int
+tickets_reprint(struct app *app, struct db *db, const char *code, const char *last4,
+                long long user_id, long long staff_id, char **cause)
+{
+	char canonical[BOOKCODE_LEN + 1], rid[37], user[24], staff[24];
+	const char *params[6];
+	PGresult *res;
+	int issue = -1;
+
+	if (bookcode_parse(code, canonical, NULL) != 0) {
+		*cause = xasprintf("'%s' is not a booking code (9 letters and digits, like ABCD-EFGHJ)", code);
+		return -1;
+	}
+	snprintf(user, sizeof user, "%lld", user_id);
+	snprintf(staff, sizeof staff, "%lld", staff_id);
+	db_request_id(rid);
+	params[0] = canonical;
+	params[1] = last4;
+	params[2] = user_id > 0 ? user : NULL;
+	params[3] = app->cfg.terminal;
+	params[4] = staff_id > 0 ? staff : NULL;
+	params[5] = rid;
+	res = db_exec(db, DB_SAFE, "SELECT * FROM api.reprint($1, $2, $3::bigint, $4, $5::bigint, $6)",
+	              6, params);
+	if (res == NULL) {
+		*cause = xasprintf("cannot reprint: %s", db_error(db));
+		return -1;
+	}
+	if (strcmp(db_value(res, 0, "reprint_status"), "reprinted") == 0)
+		issue = (int)db_int(res, 0, "issue");
+	else
+		*cause = xasprintf("booking %s cannot be reprinted: %s", code, db_value(res, 0, "message"));
+	PQclear(res);
+	return issue;
+}

@@ -1,0 +1,39 @@
+/* tickets.h - a paid booking's tickets and receipt: loaded from the database,
+ * signed, rendered for a printer, sent to CUPS, reprinted. What the screens
+ * and `marquee ticket` call. */
+#ifndef MARQUEE_TICKETS_H
+#define MARQUEE_TICKETS_H
+
+#include "app.h"
+#include "print.h"
+
+/* Prints the tickets of booking code on the terminal's ticket printer
+ * (kiosk.conf printer_queue and printer_driver). The current issue can be
+ * printed once; after that a reprint (tickets_reprint) is needed. When the
+ * printer cannot print (paused, offline, out of paper, missing), nothing is
+ * claimed and the booking stays paid: call it again once the printer is
+ * ready. Returns the CUPS job id, or -1 with *cause set to one line a
+ * cashier can read (caller frees). */
+int  tickets_print(struct app *app, struct db *db, const char *code, char **cause);
+/* The same on a given queue ("" = CUPS default) and driver. */
+int  tickets_print_to(struct app *app, struct db *db, const char *code, const char *queue,
+                      enum print_driver driver, char **cause);
+/* Prints the booking's receipt on the receipt printer (receipt_queue with
+ * ESC/POS), or on the ticket printer when no receipt printer is set. Returns
+ * the job id, or -1 with *cause set. */
+int  tickets_print_receipt(struct app *app, struct db *db, const char *code, char **cause);
+
+/* Makes a new issue of the booking's tickets (api.reprint), so earlier copies
+ * stop opening the door. Proof: the card's last four digits (kiosk), the
+ * owning account's user id, or a cashier's/manager's staff id (0 = none).
+ * Returns the new issue number, or -1 with *cause set. Does not print. */
+int  tickets_reprint(struct app *app, struct db *db, const char *code, const char *last4,
+                     long long user_id, long long staff_id, char **cause);
+
+/* Renders the booking's tickets (or its receipt) in the driver's language
+ * into out, without printing or claiming anything. Returns 0, or -1 with
+ * *cause set. */
+int  tickets_render(struct app *app, struct db *db, const char *code, enum print_driver driver,
+                    int receipt, struct obuf *out, char **cause);
+
+#endif

@@ -1,0 +1,208 @@
+#!/bin/bash
+# 40-print.sh - tickets through a real CUPS: a private cupsd with a cups-pdf
+# queue; a booking paid through the api is printed with `marquee ticket
+# print`, the PDF turned into PNG, the QR read back with zbarimg, and the
+# door (`marquee scan`) lets it in once and refuses it the second time.
+# Then a paused printer, a missing printer and reprints: clear messages,
+# nothing lost, the booking prints once the printer is back.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib/tickets.sh
+. tests/lib/cups.sh
+
+var=$MARQUEE_TEST_VAR/print
+rm -rf "$var"; mkdir -p "$var"
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+ok() { echo "ok: $*"; }
+export MARQUEE_DSN=$MARQUEE_TERM_DSN	# the terminal role: api functions only
+# Ports: a private cupsd on $MARQUEE_TEST_CUPS_PORT (default 63511); the
+# queue name carries the port, so two checkouts testing at once do not share
+# a cups-pdf settings file.
+port=${MARQUEE_TEST_CUPS_PORT:-63511}
+Q=marquee-pdf-$port
+
+trap 'cups_stop' EXIT
+[ -f "$MARQUEE_TEST_VAR/ticket.key" ] || ./marquee keys init >/dev/null || { echo "keys init failed"; exit 1; }
+cups_start $port || exit 1
+cups_pdf_queue $Q || { echo "cannot add the cups-pdf queue"; exit 1; }
+
+pdf_count() { find "$CUPS_DIR/pdf" -name '*.pdf' | wc -l; }
+# wait_pdf N: waits until there are N PDFs, the queue is idle and the
+# newest PDF is whole; prints its name.
+wait_pdf() {
+	local i newest
+	for i in $(seq 1 300); do
+		if [ "$(pdf_count)" -ge "$1" ] && [ -z "$(lpstat -o $Q 2>/dev/null)" ]; then
+			newest=$(ls -t "$CUPS_DIR"/pdf/*.pdf | head -1)
+			if pdfinfo "$newest" >/dev/null 2>&1; then
+				echo "$newest"
+				return 0
+			fi
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+# qr_of PDF PREFIX: each page as PNG (PREFIX-N.png), and its QR text, a line each.
+qr_of() {
+	pdftoppm -r 200 -png "$1" "$2" || return 1
+	for png in "$2"-*.png; do zbarimg -q --raw "$png" 2>/dev/null; done
+}
+
+st=$(soon_showtime)
+[ -n "$st" ] || { echo "no showtime"; exit 1; }
+
+# ---- a paid booking printed, read back, admitted once
+code=$(paid_booking "$st" '{A5,A6}' 4242)
+[ -n "$code" ] || { echo "could not make a paid booking"; exit 1; }
+if out=$(./marquee ticket print "$code" --queue $Q 2>&1); then ok "printed: $out"; else fail "print: $out"; fi
+pdf=$(wait_pdf 1) || { fail "no PDF from cups-pdf"; cat "$CUPS_DIR/log/error_log"; exit 1; }
+pages=$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')
+size=$(pdfinfo "$pdf" | awk '/^Page size:/ {print $3 "x" $5}')
+[ "$pages" = 2 ] && ok "2 tickets, 2 pages" || fail "PDF has $pages pages, not 2"
+[ "$size" = 396x144 ] && ok "ticket-sized pages (5.5 x 2 in)" || fail "page size $size"
+qr_of "$pdf" "$var/ticket" >"$var/payloads" || fail "pdftoppm"
+cp "$var/ticket-1.png" "$MARQUEE_TEST_VAR/ticket.png" 2>/dev/null
+[ "$(grep -c '^MQ1' "$var/payloads")" = 2 ] && ok "both QR codes read back" || fail "QR read back: $(cat "$var/payloads")"
+pdftotext "$pdf" - | grep -q "ADMIT ONE" && pdftotext "$pdf" - | grep -q "$(echo "$code" | cut -c1-4)-" &&
+	ok "ticket text has ADMIT ONE and the booking code" || fail "ticket text"
+
+first=$(./marquee scan <"$var/payloads")
+echo "$first" | sed 's/^/  door: /'
+[ "$(echo "$first" | grep -c '^valid')" = 2 ] && ok "door lets both in" || fail "first scan: $first"
+second=$(./marquee scan <"$var/payloads")
+[ "$(echo "$second" | grep -c '^already admitted')" = 2 ] && ok "second scan refused: already admitted" ||
+	fail "second scan: $second"
+offline=$(./marquee scan --offline <"$var/payloads")
+[ "$(echo "$offline" | grep -c '^valid')" = 2 ] && ok "offline scan checks the signature" || fail "offline: $offline"
+p1=$(head -1 "$var/payloads")
+[ "${p1:40:1}" = A ] && r=B || r=A
+tampered=${p1:0:40}$r${p1:41}
+echo "$tampered" | ./marquee scan | grep -q '^forged' && ok "a tampered QR is forged" || fail "tampered accepted"
+
+# ---- printing the same issue twice needs a reprint
+if out=$(./marquee ticket print "$code" --queue $Q 2>&1); then fail "second print allowed: $out"
+else echo "$out" | grep -q "already printed" && ok "second print refused: $out" || fail "second print: $out"; fi
+
+# ---- a paused printer: a clear message, nothing claimed, prints once resumed
+code2=$(paid_booking "$st" '{B5}' 1111)
+before=$(pdf_count)
+cupsdisable $Q
+if out=$(./marquee ticket print "$code2" --queue $Q 2>&1); then fail "printed on a paused printer"
+else
+	echo "$out" | grep -q "paused" && echo "$out" | grep -q "paid and kept" &&
+		ok "paused: $out" || fail "paused message: $out"
+fi
+[ "$(echo "$out" | wc -l)" = 1 ] || fail "message is not one line"
+[ -z "$(lpstat -o $Q)" ] && ok "no job left in the paused queue" || fail "a job waits: $(lpstat -o $Q)"
+status=$(owner_sql -c "SELECT status FROM core.orders WHERE booking_code = '$code2'")
+[ "$status" = success ] && ok "booking still paid" || fail "booking is $status"
+printed=$(owner_sql -c "SELECT count(*) FROM core.ticket t JOIN core.orders o USING (order_id)
+                        WHERE o.booking_code = '$code2' AND t.printed_at IS NOT NULL")
+[ "$printed" = 0 ] && ok "nothing marked printed" || fail "$printed tickets marked printed"
+cupsenable $Q
+if out=$(./marquee ticket print "$code2" --queue $Q 2>&1); then ok "printed after resume"; else fail "after resume: $out"; fi
+pdf2=$(wait_pdf $((before + 1))) || fail "no PDF after resume"
+qr_of "$pdf2" "$var/resumed" >"$var/payloads2"
+./marquee scan <"$var/payloads2" | grep -q '^valid' && ok "resumed ticket admits" || fail "resumed scan"
+
+# ---- a missing printer and a stopped print service
+code3=$(paid_booking "$st" '{C5,C6}' 2222)
+if out=$(./marquee ticket print "$code3" --queue no-such-printer 2>&1); then fail "printed to a missing queue"
+else echo "$out" | grep -q "no printer called 'no-such-printer'" && ok "missing: $out" || fail "missing: $out"; fi
+if out=$(CUPS_SERVER=127.0.0.1:1 ./marquee ticket print "$code3" --queue $Q 2>&1); then fail "printed without CUPS"
+else echo "$out" | grep -q "not running" && ok "no CUPS: $out" || fail "no CUPS: $out"; fi
+before=$(pdf_count)
+./marquee ticket print "$code3" --queue $Q >/dev/null 2>&1 && ok "prints once the queue is right" || fail "print code3"
+pdf3=$(wait_pdf $((before + 1))) || fail "no PDF for code3"
+qr_of "$pdf3" "$var/old" >"$var/old-payloads"
+
+# ---- an offline printer (nothing answers on its socket): the job is
+# cancelled after MARQUEE_PRINT_WAIT seconds, the claim given back, and the
+# tickets print once the printer answers
+OFF=marquee-off-$port
+offport=$((port + 2))
+cups_raw_queue $OFF $offport || fail "cannot add the offline queue"
+code4=$(paid_booking "$st" '{D1,D2}' 3333)
+if out=$(MARQUEE_PRINT_WAIT=3 ./marquee ticket print "$code4" --queue $OFF --driver escpos 2>&1); then
+	fail "printed to an offline printer: $out"
+else
+	echo "$out" | grep -q "switched on and connected" && echo "$out" | grep -q "paid and kept" &&
+		ok "offline: $out" || fail "offline message: $out"
+fi
+[ -z "$(lpstat -o $OFF)" ] && ok "the stuck job was cancelled" || fail "a job waits: $(lpstat -o $OFF)"
+rm -f "$var/off.bin" "$var/off.bin.ready"
+build/tests/tools/rawsink $offport "$var/off.bin" 1 30 &
+sink=$!
+for i in $(seq 1 50); do [ -f "$var/off.bin.ready" ] && break; sleep 0.1; done
+if out=$(./marquee ticket print "$code4" --queue $OFF --driver escpos 2>&1); then ok "printer back: $out"
+else fail "printer back: $out"; fi
+wait $sink || fail "the printer got nothing"
+for n in 1 2; do
+	build/tests/tools/escpos-raster "$var/off.bin" $n >"$var/off$n.pbm" &&
+		zbarimg -q --raw "$var/off$n.pbm" 2>/dev/null
+done >"$var/off-payloads"
+./marquee scan <"$var/off-payloads" | grep -c '^valid' | grep -q 2 && ok "thermal tickets admit" ||
+	fail "thermal tickets: $(./marquee scan <"$var/off-payloads")"
+
+# ---- reprint: proof needed, earlier copies stop working, counted and logged
+if out=$(./marquee ticket reprint "$code3" --last4 9999 --queue $Q 2>&1); then fail "reprint with wrong digits"
+else echo "$out" | grep -q "not the last four digits" && ok "wrong card digits refused" || fail "wrong digits: $out"; fi
+before=$(pdf_count)
+if out=$(./marquee ticket reprint "$code3" --last4 2222 --queue $Q 2>&1); then ok "reprint: $(echo "$out" | head -1)"
+else fail "reprint: $out"; fi
+pdf4=$(wait_pdf $((before + 1))) || fail "no PDF for the reprint"
+qr_of "$pdf4" "$var/new" >"$var/new-payloads"
+pdftotext "$pdf4" - | grep -q REPRINT && ok "reprint says REPRINT" || fail "no REPRINT mark"
+./marquee scan <"$var/old-payloads" | grep -c '^reissued' | grep -q 2 && ok "old copies: reissued" ||
+	fail "old copies: $(./marquee scan <"$var/old-payloads")"
+./marquee scan <"$var/new-payloads" | grep -c '^valid' | grep -q 2 && ok "new copies admit" || fail "new copies"
+n=$(owner_sql -c "SELECT count(*) FROM core.reprint_log r JOIN core.orders o USING (order_id)
+                  WHERE o.booking_code = '$code3' AND r.proof = 'card'")
+[ "$n" = 1 ] && ok "reprint logged once" || fail "reprint_log has $n rows"
+# the cashier's way (staff id) needs no card
+staff=$(owner_sql -c "SELECT user_id FROM core.app_user WHERE role IN ('cashier','manager') AND active LIMIT 1")
+if [ -n "$staff" ]; then
+	./marquee ticket reprint "$code3" --staff "$staff" --no-print >/dev/null && ok "staff reprint" || fail "staff reprint"
+fi
+
+# ---- eight door scanners read the same new ticket at once: one lets it in
+code5=$(paid_booking "$st" '{D8}' 5555)
+./marquee ticket render "$code5" --driver fgl -o "$var/race.fgl" || fail "render for the race"
+grep -o '{MQ1[A-Z2-7]*}' "$var/race.fgl" | tr -d '{}' >"$var/race-payload"
+for i in 1 2 3 4 5 6 7 8; do ./marquee scan <"$var/race-payload" >"$var/race.$i" & done
+wait_for=$(jobs -p | grep -v "^${CUPS_PID}$")
+wait $wait_for
+valid=$(cat "$var"/race.? | grep -c '^valid')
+again=$(cat "$var"/race.? | grep -c '^already admitted')
+[ "$valid" = 1 ] && [ "$again" = 7 ] && ok "8 scanners at once: 1 valid, 7 already admitted" ||
+	fail "race: $valid valid, $again already admitted"
+
+# ---- a customer's own account may reprint; someone else's may not
+uid=$(owner_sql -c "SELECT user_id FROM core.app_user WHERE role = 'customer' AND active LIMIT 1")
+if [ -n "$uid" ]; then
+	code6=$(psql -X -Atq "$MARQUEE_TERM_DSN" -v st="$st" -v uid="$uid" <<'SQL'
+SELECT order_id AS oid, booking_code AS code, total_cents AS total
+  FROM api.select_seat(:uid, :st, '{D7}', 'check') \gset
+SELECT :'code' FROM api.payment(:uid, :oid, jsonb_build_object('method', 'cash', 'amount_cents', :total))
+ WHERE payment_status = 'success';
+SQL
+)
+	./marquee ticket reprint "$code6" --user 1 --no-print >/dev/null 2>&1 && fail "reprint by another account"
+	./marquee ticket reprint "$code6" --user "$uid" --no-print >/dev/null && ok "reprint by the owner's account" ||
+		fail "owner reprint"
+fi
+
+# ---- the terminal role may run the ticket functions and nothing in core
+for f in order_tickets order_payments print_claim print_release reprint admit; do
+	g=$(owner_sql -c "SELECT bool_and(has_function_privilege('marquee_terminal', p.oid, 'EXECUTE'))
+	                  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+	                  WHERE n.nspname = 'api' AND p.proname = '$f'")
+	[ "$g" = t ] || fail "marquee_terminal cannot execute api.$f"
+done
+psql -X -Atq "$MARQUEE_TERM_DSN" -c "SELECT count(*) FROM core.reprint_log" >/dev/null 2>&1 &&
+	fail "terminal reads core.reprint_log" || ok "terminal role: api yes, core no"
+
+[ "$fails" = 0 ] && echo "40-print: all good" || echo "40-print: $fails failed"
+[ "$fails" = 0 ]

@@ -1,0 +1,52 @@
+# tickets.sh - helpers the ticket check scripts source: a hall and a show
+# that starts soon (so the door admits it today), and paid bookings in it.
+# Needs PGHOST etc. (tests/run.sh exports them) and runs as the owner.
+
+# psql as the database owner, quiet, one value per line.
+owner_sql() {
+	psql -X -v ON_ERROR_STOP=1 -Atq "$@"
+}
+
+# Prints the id of a show of the test hall starting in 30 minutes (made once).
+soon_showtime() {
+	owner_sql <<'SQL'
+INSERT INTO core.location (name, address, timezone) VALUES ('Marquee Test Hall', '1 Check Road', 'UTC')
+ON CONFLICT DO NOTHING;
+INSERT INTO core.auditorium (location_id, name, rows, cols)
+SELECT location_id, 'Check', 4, 8 FROM core.location WHERE name = 'Marquee Test Hall'
+ON CONFLICT DO NOTHING;
+INSERT INTO core.seat (auditorium_id, label, row_no, col_no)
+SELECT a.auditorium_id, chr(64 + r) || c, r, c
+  FROM core.auditorium a CROSS JOIN generate_series(1, 4) r CROSS JOIN generate_series(1, 8) c
+ WHERE a.name = 'Check'
+ON CONFLICT DO NOTHING;
+INSERT INTO core.showtime (movie_id, auditorium_id, starts_at, ends_at, price_plan_id)
+SELECT (SELECT movie_id FROM core.movie WHERE title = 'The Cartographer'),
+       a.auditorium_id, date_trunc('minute', now()) + interval '30 minutes',
+       date_trunc('minute', now()) + interval '200 minutes',
+       (SELECT price_plan_id FROM core.price_plan WHERE name = 'Standard')
+  FROM core.auditorium a
+ WHERE a.name = 'Check'
+   AND NOT EXISTS (SELECT 1 FROM core.showtime s WHERE s.auditorium_id = a.auditorium_id
+                      AND s.starts_at > now());
+SELECT s.showtime_id FROM core.showtime s JOIN core.auditorium a USING (auditorium_id)
+ WHERE a.name = 'Check' AND s.starts_at > now() ORDER BY s.starts_at LIMIT 1;
+SQL
+}
+
+# paid_booking SHOWTIME SEATS LAST4: holds the seats (a Postgres array text,
+# e.g. '{A1,A2}') and pays by card ending LAST4 through the api as the
+# terminal role; prints the booking code.
+paid_booking() {
+	psql -X -v ON_ERROR_STOP=1 -Atq "$MARQUEE_TERM_DSN" \
+		-v st="$1" -v seats="$2" -v last4="$3" <<'SQL'
+SELECT order_id AS oid, booking_code AS code, total_cents AS total
+  FROM api.select_seat(NULL, :st, :'seats', 'check') \gset
+SELECT payment_status FROM api.payment(NULL, :oid,
+       jsonb_build_object('method', 'card', 'amount_cents', :total, 'last4', :'last4',
+                          'brand', 'VISA', 'auth_code', 'A1B2C3')) \gset
+\if :{?payment_status}
+\endif
+SELECT :'code' WHERE :'payment_status' = 'success';
+SQL
+}

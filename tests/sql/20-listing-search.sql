@@ -1,0 +1,103 @@
+-- 20-listing-search.sql - api.listing and api.search: what is on, how many
+-- seats are left, and finding films by any text a person may type (rows or
+-- none, never an error) with day, cinema and time-of-day filters.
+BEGIN;
+\set day 403
+\ir fixture.psql
+SELECT plan(48);
+
+-- listing
+SELECT ok((SELECT count(*) FROM api.listing()) > 0, 'the default listing (next 14 days) has showtimes');
+SELECT is((SELECT count(*)::int FROM api.listing() WHERE showtime_id IN (:st, :past)), 0,
+          'it leaves out showtimes far ahead and long gone');
+SELECT ok((SELECT bool_and(starts_at >= now() - interval '20 minutes' AND starts_at < now() + interval '14 days')
+             FROM api.listing()), 'every listed showtime is in the window');
+SELECT results_eq(format($q$SELECT title, location, auditorium, seats_total, seats_available
+                             FROM api.listing(%L::timestamptz, 1) WHERE showtime_id = %s$q$,
+                         (SELECT starts_at - interval '1 hour' FROM core.showtime WHERE showtime_id = :st), :st),
+    $$VALUES ('The Lighthouse Keeper''s Daughter', 'Marquee Riverside', 'Grand', 478, 478)$$,
+    'a listing from a given time shows the showtime with its film, cinema, hall and seats');
+SELECT api.select_seat(NULL, :st, '{F5,F6}', 'tap') \g /dev/null
+SELECT api.select_seat(NULL, :st, '{F7}', 'tap') \gset h_
+SELECT api.payment(NULL, (:'h_select_seat'::api.select_seat_result).order_id,
+                   '{"method":"cash","amount_cents":1250}') \g /dev/null
+SELECT is((SELECT seats_available FROM api.listing(now() + make_interval(days => :day - 1), 2)
+            WHERE showtime_id = :st), 475, 'held and sold seats are not available');
+SELECT is((SELECT count(*)::int FROM api.listing(now() + make_interval(days => :day - 1), 2,
+                                                  (SELECT location_id FROM core.location WHERE name = 'Marquee Uptown'))
+            WHERE showtime_id = :st), 0, 'the cinema filter leaves out the other cinema');
+SELECT is((SELECT count(*)::int FROM api.listing(now() + make_interval(days => :day - 1), 2,
+                                                  (SELECT location_id FROM core.location WHERE name = 'Marquee Uptown'))
+            WHERE showtime_id = :small), 1, 'and keeps its own');
+UPDATE core.showtime SET cancelled = true WHERE showtime_id = :small;
+SELECT is((SELECT count(*)::int FROM api.listing(now() + make_interval(days => :day - 1), 2)
+            WHERE showtime_id = :small), 0, 'a cancelled showtime is not listed');
+UPDATE core.showtime SET cancelled = false WHERE showtime_id = :small;
+SELECT is((SELECT price_cents FROM api.listing(now() + make_interval(days => :day - 1), 2)
+            WHERE showtime_id = :st), 1250::bigint, 'the listing carries the adult price');
+
+-- search: ranking
+SELECT is((SELECT title FROM api.search('orbital') LIMIT 1), 'Orbital Decay', 'a title word finds the film first');
+SELECT is((SELECT title FROM api.search('ORBI') LIMIT 1), 'Orbital Decay', 'a prefix finds it (search as you type)');
+SELECT is((SELECT title FROM api.search('engineer') LIMIT 1), 'Orbital Decay', 'a stemmed synopsis word finds it');
+SELECT is((SELECT title FROM api.search('ital Dec') LIMIT 1), 'Orbital Decay', 'a piece of the title finds it');
+SELECT is((SELECT title FROM api.search('keeper''s daughter') LIMIT 1), 'The Lighthouse Keeper''s Daughter',
+          'an apostrophe in the query is just text');
+SELECT is((SELECT count(*)::int FROM api.search('zzyzx-no-such-film')), 0, 'nonsense finds nothing');
+SELECT is((SELECT count(*)::int FROM api.search('')), 12, 'an empty query lists every film');
+SELECT is((SELECT count(*)::int FROM api.search(NULL)), 12, 'a NULL query lists every film');
+SELECT ok((SELECT bool_and(a.rank >= b.rank) FROM
+             (SELECT rank, row_number() OVER () AS n FROM api.search('the')) a
+             JOIN (SELECT rank, row_number() OVER () AS n FROM api.search('the')) b ON b.n = a.n + 1),
+          'results come ranked, best first');
+
+-- search: filters
+SELECT set_eq(format('SELECT title FROM api.search(%L, %L::date)', '', (current_date + :day)),
+              $$VALUES ('The Lighthouse Keeper''s Daughter'), ('Sixteen Bars')$$,
+              'the day filter keeps only films shown that day');
+SELECT set_eq(format('SELECT title FROM api.search(%L, %L::date, %s)', '', (current_date + :day),
+                     (SELECT location_id FROM core.location WHERE name = 'Marquee Uptown')),
+              $$VALUES ('Sixteen Bars')$$, 'day and cinema filters together');
+SELECT set_eq(format('SELECT title FROM api.search(%L, %L::date, NULL, %L)', '', (current_date + :day), 'Morning'),
+              $$VALUES ('The Lighthouse Keeper''s Daughter'), ('Sixteen Bars')$$,
+              'a 03:00 show is a morning show (any case)');
+SELECT is((SELECT count(*)::int FROM api.search('', current_date + :day, NULL, 'evening')), 0,
+          'no evening shows that day');
+SELECT is((SELECT count(*)::int FROM api.search('', current_date + :day, NULL, 'teatime')), 0,
+          'an unknown time of day matches nothing, without an error');
+SELECT is((SELECT title FROM api.search('sixteen', current_date + :day)), 'Sixteen Bars',
+          'text and day filter together');
+SELECT is((SELECT showtimes FROM api.search('', current_date + :day) WHERE title = 'Sixteen Bars'), 1,
+          'the count of showtimes follows the filters');
+SELECT is((SELECT count(*)::int FROM api.search('', current_date + 900)), 0, 'a day with no shows: no films');
+
+-- search: any text, however odd, returns rows or none and never an error.
+SELECT lives_ok(format('SELECT * FROM api.search(%L)', q), 'search survives: ' || d)
+  FROM (VALUES
+    ('''', 'a lone quote'),
+    ('''''''', 'three quotes'),
+    ('"unclosed', 'an unclosed double quote'),
+    ('\', 'a backslash'),
+    ('\\x00 \n \''', 'backslash escapes'),
+    ('''; DROP TABLE core.orders; --', 'SQL injection'),
+    ('1 OR 1=1', 'a boolean trick'),
+    ('& | ! <-> ( ) :* :A', 'tsquery operators'),
+    ('!!!', 'only an operator'),
+    ('(((', 'unbalanced brackets'),
+    ('-', 'a lone minus'),
+    ('or', 'a lone OR'),
+    ('the a of', 'only stop words'),
+    ('🎬 Película 映画 кино', 'emoji and non-Latin scripts'),
+    ('%_%', 'LIKE wildcards'),
+    (repeat('orbital ', 5000), 'a 40 000 character query'),
+    (repeat('x', 100000), 'one 100 000 character word'),
+    (E'tab\there\nnewline', 'control characters'),
+    ('   ', 'only spaces')) AS t(q, d);
+SELECT is((SELECT count(*)::int FROM api.search('''; DROP TABLE core.orders; --')), 0,
+          'the injection text finds no film ...');
+SELECT ok((SELECT count(*) FROM core.orders) > 0, '... and the orders table is still there');
+SELECT is((SELECT title FROM api.search(repeat('orbital ', 5000)) LIMIT 1), 'Orbital Decay',
+          'a very long query still finds its film');
+
+SELECT * FROM finish();
+ROLLBACK;

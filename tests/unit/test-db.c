@@ -1,0 +1,351 @@
+/* test-db.c - the db module against the real test cluster (tests/run.sh
+ * exports MARQUEE_OWNER_DSN and MARQUEE_TERM_DSN): parameters, SQLSTATE, a
+ * killed connection reset and a safe call retried, LISTEN/NOTIFY, and the
+ * database's ids and booking codes agreeing with the C ones. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "auth.h"
+#include "db.h"
+#include "ids.h"
+#include "util.h"
+
+static const char *
+dsn(const char *name)
+{
+	const char *v = getenv(name);
+
+	if (v == NULL || *v == '\0')
+		fail_msg("%s is not set: run this through `make check`", name);
+	return v;
+}
+
+static struct db *
+open_owner(void)
+{
+	char *cause = NULL;
+	struct db *db = db_open(dsn("MARQUEE_OWNER_DSN"), &cause);
+
+	if (db == NULL)
+		fail_msg("%s", cause);
+	return db;
+}
+
+static void
+test_open_refused(void **state)
+{
+	char *cause = NULL;
+	struct db *db = db_open("host=/nonexistent port=1 connect_timeout=2", &cause);
+
+	(void)state;
+	assert_null(db);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "cannot connect to the database"));
+	free(cause);
+}
+
+static void
+test_params_and_errors(void **state)
+{
+	struct db *db = open_owner();
+	const char *nasty = "O'Brien \\ \"; DROP TABLE core.orders; --";
+	const char *p[2] = { "41", nasty };
+	PGresult *res;
+
+	(void)state;
+	res = db_exec(db, DB_SAFE, "SELECT $1::int + 1 AS n, $2::text AS s, NULL::text AS z", 2, p);
+	assert_non_null(res);
+	assert_int_equal(db_int(res, 0, "n"), 42);
+	assert_string_equal(db_value(res, 0, "s"), nasty);
+	assert_true(db_isnull(res, 0, "z"));
+	assert_true(db_isnull(res, 0, "nonexistent"));
+	assert_string_equal(db_value(res, 5, "n"), "");
+	PQclear(res);
+
+	res = db_exec(db, DB_SAFE, "SELECT 1 / 0", 0, NULL);
+	assert_null(res);
+	assert_string_equal(db->sqlstate, "22012");
+	assert_non_null(strstr(db_error(db), "division by zero"));
+	assert_true(db_connected(db));
+
+	/* The next good call clears the error. */
+	res = db_exec(db, DB_SAFE, "SELECT count(*) AS n FROM core.orders", 0, NULL);
+	assert_non_null(res);
+	assert_string_equal(db->sqlstate, "");
+	PQclear(res);
+	db_close(db);
+}
+
+/* Kills db's backend from another connection. */
+static void
+kill_backend(struct db *db)
+{
+	struct db *other = open_owner();
+	char pid[16];
+	const char *p[1] = { pid };
+	PGresult *res;
+
+	snprintf(pid, sizeof pid, "%d", PQbackendPID(db->conn));
+	res = db_exec(other, DB_ONCE, "SELECT pg_terminate_backend($1::int, 5000)", 1, p);
+	assert_non_null(res);
+	assert_string_equal(PQgetvalue(res, 0, 0), "t");
+	PQclear(res);
+	db_close(other);
+}
+
+static void
+test_reset_and_retry(void **state)
+{
+	struct db *db = open_owner();
+	int before = PQbackendPID(db->conn);
+	PGresult *res;
+
+	(void)state;
+	assert_int_equal(db_set_hold_minutes(db, 3), 0);
+
+	/* A safe call is sent again on a fresh connection. */
+	kill_backend(db);
+	res = db_exec(db, DB_SAFE, "SELECT pg_backend_pid() AS pid, "
+	                           "current_setting('marquee.hold_minutes') AS hold", 0, NULL);
+	assert_non_null(res);
+	assert_int_not_equal(db_int(res, 0, "pid"), before);
+	assert_string_equal(db_value(res, 0, "hold"), "3");	/* session settings come back */
+	assert_int_equal(db->resets, 1);
+	PQclear(res);
+
+	/* A call that is not safe to repeat is not sent twice: it fails, and
+	 * the connection is up again for the next one. */
+	kill_backend(db);
+	res = db_exec(db, DB_ONCE, "SELECT 1", 0, NULL);
+	assert_null(res);
+	assert_true(db_connected(db));
+	assert_int_equal(db->resets, 2);
+	res = db_exec(db, DB_ONCE, "SELECT 1", 0, NULL);
+	assert_non_null(res);
+	PQclear(res);
+	db_close(db);
+}
+
+/* Queries are prepared once per connection and reused; a statement the
+ * server no longer accepts (its function now returns another type) is sent
+ * afresh; MARQUEE_NO_PREPARE turns preparing off. */
+static void
+test_prepared(void **state)
+{
+	static const char *const redefine =
+	    "DROP FUNCTION pg_temp.shape(); CREATE FUNCTION pg_temp.shape() "
+	    "RETURNS TABLE (a text, b text) LANGUAGE sql AS $$SELECT 'x', 'y'$$";
+	struct db *db = open_owner();
+	const char *p[1] = { "7" };
+	PGresult *res;
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		res = db_exec(db, DB_SAFE, "SELECT $1::int * 6 AS n", 1, p);
+		assert_non_null(res);
+		assert_int_equal(db_int(res, 0, "n"), 42);
+		PQclear(res);
+	}
+	assert_int_equal(db->nstmts, 1);
+	res = db_exec(db, DB_ONCE, "CREATE FUNCTION pg_temp.shape() RETURNS TABLE (a int) "
+	                           "LANGUAGE sql AS $$SELECT 1$$", 0, NULL);
+	assert_non_null(res);
+	PQclear(res);
+	assert_int_equal(db->nstmts, 1);	/* not a query: never prepared */
+	res = db_exec(db, DB_SAFE, "SELECT * FROM pg_temp.shape()", 0, NULL);
+	assert_non_null(res);
+	assert_string_equal(db_value(res, 0, "a"), "1");
+	PQclear(res);
+	assert_int_equal(db->nstmts, 2);
+	assert_int_equal(db_script(db, redefine), 0);
+	res = db_exec(db, DB_SAFE, "SELECT * FROM pg_temp.shape()", 0, NULL);
+	if (res == NULL)
+		fail_msg("the changed function was not sent afresh: %s", db_error(db));
+	assert_string_equal(db_value(res, 0, "b"), "y");
+	PQclear(res);
+	db_close(db);
+
+	setenv("MARQUEE_NO_PREPARE", "1", 1);
+	db = open_owner();
+	res = db_exec(db, DB_SAFE, "SELECT $1::int * 6 AS n", 1, p);
+	assert_non_null(res);
+	assert_int_equal(db_int(res, 0, "n"), 42);
+	PQclear(res);
+	assert_int_equal(db->nstmts, 0);
+	db_close(db);
+	unsetenv("MARQUEE_NO_PREPARE");
+}
+
+struct heard {
+	int	count;
+	char	payload[32];
+};
+
+static void
+on_notify(const char *channel, const char *payload, void *arg)
+{
+	struct heard *h = arg;
+
+	assert_string_equal(channel, "seat_change");
+	h->count++;
+	strlcpy_m(h->payload, payload, sizeof h->payload);
+}
+
+static void
+test_listen(void **state)
+{
+	struct db *db = open_owner(), *other = open_owner();
+	struct heard h = { 0, "" };
+	struct pollfd pfd;
+	PGresult *res;
+
+	(void)state;
+	assert_int_equal(db_listen(db, "seat_change", true), 0);
+	res = db_exec(other, DB_ONCE, "SELECT pg_notify('seat_change', '42')", 0, NULL);
+	assert_non_null(res);
+	PQclear(res);
+	pfd.fd = db_socket(db);
+	pfd.events = POLLIN;
+	assert_true(poll(&pfd, 1, 5000) == 1);
+	assert_int_equal(db_notifications(db, on_notify, &h), 1);
+	assert_int_equal(h.count, 1);
+	assert_string_equal(h.payload, "42");
+
+	/* Unlistened: nothing more arrives. */
+	assert_int_equal(db_listen(db, "seat_change", false), 0);
+	res = db_exec(other, DB_ONCE, "SELECT pg_notify('seat_change', '43')", 0, NULL);
+	PQclear(res);
+	assert_int_equal(poll(&pfd, 1, 300), 0);
+	assert_int_equal(db_notifications(db, on_notify, &h), 0);
+	db_close(other);
+	db_close(db);
+}
+
+/* The database's booking codes and order ids are the same arithmetic as C's. */
+static void
+test_ids_agree(void **state)
+{
+	struct db *db = open_owner();
+	struct timeval tv;
+	struct snowflake s;
+	PGresult *res;
+
+	(void)state;
+	res = db_exec(db, DB_SAFE,
+	              "SELECT v, core.crockford(v, 8) AS code FROM ("
+	              " SELECT (random() * 1099511627775)::bigint AS v FROM generate_series(1, 500)"
+	              " UNION ALL SELECT 0 UNION ALL SELECT 1099511627775) x", 0, NULL);
+	assert_non_null(res);
+	for (int i = 0; i < PQntuples(res); i++) {
+		char code[BOOKCODE_LEN + 1];
+		uint64_t v = strtoull(db_value(res, i, "v"), NULL, 10), back;
+
+		assert_int_equal(bookcode_encode(v, code), 0);
+		assert_string_equal(code, db_value(res, i, "code"));
+		assert_int_equal(bookcode_parse(db_value(res, i, "code"), code, &back), 0);
+		assert_true(back == v);
+	}
+	PQclear(res);
+
+	/* What the database parses, C parses, and the other way round. */
+	{
+		const char *inputs[] = { "zzzz-zzzz f", "ZZZZZZZZA", "oooo-oili n", "0000", "'; --",
+		                         "00000010*", "00000010~" };
+		for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+			const char *p[1] = { inputs[i] };
+			char code[BOOKCODE_LEN + 1];
+			int ok = bookcode_parse(inputs[i], code, NULL) == 0;
+
+			res = db_exec(db, DB_SAFE, "SELECT core.parse_booking_code($1) AS c", 1, p);
+			assert_non_null(res);
+			assert_int_equal(!db_isnull(res, 0, "c"), ok);
+			if (ok)
+				assert_string_equal(db_value(res, 0, "c"), code);
+			PQclear(res);
+		}
+	}
+
+	res = db_exec(db, DB_ONCE, "SELECT core.next_order_id() AS a, core.next_order_id() AS b", 0, NULL);
+	assert_non_null(res);
+	gettimeofday(&tv, NULL);
+	assert_int_equal(snowflake_split(db_int(res, 0, "a"), &s), 0);
+	assert_true(llabs((long long)s.ms - ((long long)tv.tv_sec * 1000 + tv.tv_usec / 1000)) < 5000);
+	assert_int_equal(s.node, 1);
+	assert_true(db_int(res, 0, "b") > db_int(res, 0, "a"));
+	PQclear(res);
+	db_close(db);
+}
+
+/* The terminal role may run api functions and nothing else. */
+static void
+test_terminal_role(void **state)
+{
+	char *cause = NULL;
+	struct db *db = db_open(dsn("MARQUEE_TERM_DSN"), &cause);
+	PGresult *res;
+
+	(void)state;
+	if (db == NULL)
+		fail_msg("%s", cause);
+	res = db_exec(db, DB_SAFE, "SELECT count(*) AS n FROM api.listing()", 0, NULL);
+	assert_non_null(res);
+	assert_true(db_int(res, 0, "n") > 0);
+	PQclear(res);
+	res = db_exec(db, DB_SAFE, "SELECT * FROM core.orders", 0, NULL);
+	assert_null(res);
+	assert_string_equal(db->sqlstate, "42501");	/* insufficient_privilege */
+	res = db_exec(db, DB_SAFE, "SELECT core.next_order_id()", 0, NULL);
+	assert_null(res);
+	assert_string_equal(db->sqlstate, "42501");
+	res = db_exec(db, DB_ONCE, "CREATE TABLE public.x (i int)", 0, NULL);
+	assert_null(res);
+	assert_string_equal(db->sqlstate, "42501");
+	db_close(db);
+}
+
+static void
+test_request_id_and_passwords(void **state)
+{
+	char a[37], b[37], hash[crypto_pwhash_STRBYTES];
+
+	(void)state;
+	assert_int_equal(auth_init(), 0);
+	db_request_id(a);
+	db_request_id(b);
+	assert_int_equal(strlen(a), 36);
+	assert_true(a[14] == '4');
+	assert_true(strchr("89ab", a[19]) != NULL);
+	assert_string_not_equal(a, b);
+
+	assert_int_equal(auth_hash("cashier1", hash), 0);
+	assert_true(strncmp(hash, "$argon2id$", 10) == 0);
+	assert_true(auth_verify(hash, "cashier1"));
+	assert_false(auth_verify(hash, "cashier2"));
+	assert_false(auth_verify(hash, ""));
+	assert_false(auth_verify("plain-text", "plain-text"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_refused),
+		cmocka_unit_test(test_params_and_errors),
+		cmocka_unit_test(test_reset_and_retry),
+		cmocka_unit_test(test_prepared),
+		cmocka_unit_test(test_listen),
+		cmocka_unit_test(test_ids_agree),
+		cmocka_unit_test(test_terminal_role),
+		cmocka_unit_test(test_request_id_and_passwords),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

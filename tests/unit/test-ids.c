@@ -1,0 +1,152 @@
+/* test-ids.c - snowflake ids, booking codes, money formatting and parsing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "ids.h"
+#include "util.h"
+
+static void
+test_snowflake_roundtrip(void **state)
+{
+	struct snowflake s;
+	int64_t id;
+
+	(void)state;
+	id = snowflake_make(SNOWFLAKE_EPOCH_MS + 123456789, 1, 42);
+	assert_true(id > 0);
+	assert_int_equal(snowflake_split(id, &s), 0);
+	assert_int_equal(s.ms, SNOWFLAKE_EPOCH_MS + 123456789);
+	assert_int_equal(s.node, 1);
+	assert_int_equal(s.seq, 42);
+	/* Layout: time in the top bits, then node, then sequence. */
+	assert_int_equal(id, (123456789LL << 22) | (1 << 12) | 42);
+	/* Later ids sort later, whatever the node and sequence. */
+	assert_true(snowflake_make(SNOWFLAKE_EPOCH_MS + 2, 0, 0) >
+	            snowflake_make(SNOWFLAKE_EPOCH_MS + 1, 1023, 4095));
+	assert_int_equal(snowflake_make(SNOWFLAKE_EPOCH_MS - 1, 0, 0), -1);
+	assert_int_equal(snowflake_make(SNOWFLAKE_EPOCH_MS, 1024, 0), -1);
+	assert_int_equal(snowflake_make(SNOWFLAKE_EPOCH_MS, 0, 4096), -1);
+	assert_int_equal(snowflake_make(SNOWFLAKE_EPOCH_MS + (1LL << 41), 0, 0), -1);
+	assert_int_equal(snowflake_split(-5, &s), -1);
+}
+
+static void
+test_bookcode_known(void **state)
+{
+	char code[BOOKCODE_LEN + 1], pretty[BOOKCODE_LEN + 2];
+	uint64_t v = 0;
+
+	(void)state;
+	assert_int_equal(bookcode_encode(0, code), 0);
+	assert_string_equal(code, "000000000");
+	/* 32 = "10" in base32; 32 % 37 = 32 -> '*' check symbol. */
+	assert_int_equal(bookcode_encode(32, code), 0);
+	assert_string_equal(code, "00000010*");
+	assert_int_equal(bookcode_encode((1ULL << 40) - 1, code), 0);
+	assert_string_equal(code, "ZZZZZZZZF"); /* (2^40-1) % 37 = 15 -> 'F' */
+	assert_int_equal(bookcode_encode(1ULL << 40, code), -1);
+	assert_int_equal(bookcode_parse("zzzz-zzzz f", code, &v), 0);
+	assert_int_equal(v, (1ULL << 40) - 1);
+	bookcode_pretty(code, pretty);
+	assert_string_equal(pretty, "ZZZZ-ZZZZF");
+}
+
+static void
+test_bookcode_roundtrip_and_typos(void **state)
+{
+	char code[BOOKCODE_LEN + 1], back[BOOKCODE_LEN + 1], typo[BOOKCODE_LEN + 1];
+	uint64_t v, got;
+	const char sym[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+	int caught = 0, tried = 0;
+
+	(void)state;
+	v = 0x9e3779b97fULL;
+	for (int i = 0; i < 2000; i++) {
+		v = (v * 6364136223846793005ULL + 1442695040888963407ULL) & ((1ULL << 40) - 1);
+		assert_int_equal(bookcode_encode(v, code), 0);
+		assert_int_equal(bookcode_parse(code, back, &got), 0);
+		assert_string_equal(code, back);
+		assert_true(got == v);
+		/* Any single wrong symbol is caught by the mod-37 check. */
+		memcpy(typo, code, sizeof typo);
+		typo[i % 8] = sym[(strchr(sym, code[i % 8]) - sym + 1 + i % 31) % 32];
+		tried++;
+		if (bookcode_parse(typo, back, NULL) != 0)
+			caught++;
+		/* Two neighbours swapped (when they differ) is caught too. */
+		memcpy(typo, code, sizeof typo);
+		if (typo[i % 7] != typo[i % 7 + 1]) {
+			char c = typo[i % 7];
+			typo[i % 7] = typo[i % 7 + 1];
+			typo[i % 7 + 1] = c;
+			tried++;
+			if (bookcode_parse(typo, back, NULL) != 0)
+				caught++;
+		}
+	}
+	assert_int_equal(caught, tried);
+}
+
+static void
+test_bookcode_bad_input(void **state)
+{
+	char code[BOOKCODE_LEN + 1];
+
+	(void)state;
+	assert_int_equal(bookcode_parse("", code, NULL), -1);
+	assert_int_equal(bookcode_parse("0000000", code, NULL), -1);
+	assert_int_equal(bookcode_parse("0000000000", code, NULL), -1);
+	assert_int_equal(bookcode_parse("00000000U", code, NULL), -1);	/* wrong check */
+	assert_int_equal(bookcode_parse("0000U0000", code, NULL), -1);	/* U only as check */
+	assert_int_equal(bookcode_parse("'; drop--", code, NULL), -1);
+	assert_int_equal(bookcode_parse("0000\xc3\xa9" "000", code, NULL), -1);
+	/* I, L read as 1 and O as 0; case and dashes do not matter. */
+	assert_int_equal(bookcode_encode(1ULL + (1ULL << 5) + (1ULL << 10), code), 0);
+	assert_string_equal(code, "00000111N");	/* 1057 % 37 = 21 -> N */
+	assert_int_equal(bookcode_parse("oooo-oili n", code, NULL), 0);
+	assert_string_equal(code, "00000111N");
+}
+
+static void
+test_money(void **state)
+{
+	char buf[32];
+	long long c;
+
+	(void)state;
+	assert_string_equal(money_format(buf, sizeof buf, 0), "0.00");
+	assert_string_equal(money_format(buf, sizeof buf, 1250), "12.50");
+	assert_string_equal(money_format(buf, sizeof buf, -5), "-0.05");
+	assert_string_equal(money_format(buf, sizeof buf, INT64_MIN), "-92233720368547758.08");
+	assert_int_equal(money_parse("12", &c), 0);
+	assert_int_equal(c, 1200);
+	assert_int_equal(money_parse(" 12.5 ", &c), 0);
+	assert_int_equal(c, 1250);
+	assert_int_equal(money_parse("$0.07", &c), 0);
+	assert_int_equal(c, 7);
+	assert_int_equal(money_parse(".5", &c), 0);
+	assert_int_equal(c, 50);
+	assert_int_equal(money_parse("", &c), -1);
+	assert_int_equal(money_parse("-3", &c), -1);
+	assert_int_equal(money_parse("1.234", &c), -1);
+	assert_int_equal(money_parse("1e3", &c), -1);
+	assert_int_equal(money_parse("99999999999999999999", &c), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_snowflake_roundtrip),
+		cmocka_unit_test(test_bookcode_known),
+		cmocka_unit_test(test_bookcode_roundtrip_and_typos),
+		cmocka_unit_test(test_bookcode_bad_input),
+		cmocka_unit_test(test_money),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,555 @@
+/* screen-admin.c - the manager's admin menu: the day's takings, prices, a
+ * new showtime, cancelling a showtime (with refunds), a new film. Every
+ * change is an api.admin_* call that checks the manager in the database. */
+#include "ui.h"
+#include "util.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum admin_tab { TAB_TAKINGS, TAB_PRICES, TAB_SCHEDULE, TAB_CANCEL, TAB_FILM, TAB_COUNT };
+
+static const char *const tab_names[TAB_COUNT] = {
+	"F2 Takings", "F3 Prices", "F4 Schedule", "F5 Cancel show", "F6 New film",
+};
+
+#define FIELD_LEN 200
+
+/* The fields of the schedule and film forms. */
+enum { F_DATE, F_TIME, F_PLAN, F_SCHED_COUNT };
+enum { F_TITLE, F_MINUTES, F_RATING, F_GENRE, F_SYNOPSIS, F_FILM_COUNT };
+
+struct admin {
+	enum admin_tab	 tab;
+	PGresult	*res;		/* rows of the current tab */
+	PGresult	*films;		/* schedule: films and halls to pick from */
+	PGresult	*halls;
+	int		 cur, top;
+	int		 day;		/* takings: days from today */
+	char		 input[16];	/* prices: the new amount being typed */
+	int		 film, hall;	/* schedule: picked indexes */
+	int		 focus;
+	char		 sched[F_SCHED_COUNT][FIELD_LEN];
+	char		 form[F_FILM_COUNT][FIELD_LEN];
+	long long	 confirm;	/* cancel: showtime waiting for "y" */
+};
+
+static void
+admin_clear(struct admin *a)
+{
+	PQclear(a->res);
+	a->res = NULL;
+	a->cur = a->top = 0;
+	a->input[0] = '\0';
+	a->confirm = 0;
+}
+
+/* Loads the rows of the current tab. */
+static void
+admin_load(struct ui *ui, struct admin *a)
+{
+	char staff[24], day[16];
+	const char *params[2] = { staff, day };
+	PGresult *res = NULL;
+
+	snprintf(staff, sizeof staff, "%lld", ui->staff_id);
+	snprintf(day, sizeof day, "%d", a->day);
+	admin_clear(a);
+	switch (a->tab) {
+	case TAB_TAKINGS:
+		res = db_exec(ui->db, DB_SAFE,
+		              "SELECT to_char(day, 'Dy DD Mon') AS day, location, title, tickets, cash_cents,"
+		              " card_cents, refunded_cents, net_cents"
+		              " FROM api.sales_report($1::bigint, current_date + $2::int, current_date + $2::int)",
+		              2, params);
+		break;
+	case TAB_PRICES:
+		res = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.admin_prices($1::bigint)", 1, params);
+		break;
+	case TAB_CANCEL:
+		res = db_exec(ui->db, DB_SAFE,
+		              "SELECT showtime_id, title, location, auditorium, seats_total, seats_available,"
+		              " to_char(starts_at, 'Dy DD Mon HH24:MI') AS starts FROM api.listing()", 0, NULL);
+		break;
+	case TAB_SCHEDULE:
+		if (a->films == NULL)
+			a->films = db_exec(ui->db, DB_SAFE,
+			                   "SELECT movie_id, title, runtime_min FROM api.search('') ORDER BY title",
+			                   0, NULL);
+		if (a->halls == NULL)
+			a->halls = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.admin_halls($1::bigint)", 1, params);
+		return;
+	default:
+		return;
+	}
+	if (res == NULL)
+		ui_say(ui, UI_ERR, "Database: %.150s", db_error(ui->db));
+	a->res = res;
+}
+
+static void
+admin_enter(struct ui *ui)
+{
+	struct admin *a = xcalloc(1, sizeof *a);
+	time_t t = time(NULL) + 86400;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(a->sched[F_DATE], FIELD_LEN, "%Y-%m-%d", &tm);
+	strlcpy_m(a->sched[F_TIME], "18:00", FIELD_LEN);
+	strlcpy_m(a->sched[F_PLAN], "Standard", FIELD_LEN);
+	strlcpy_m(a->form[F_RATING], "PG", FIELD_LEN);
+	ui->data = a;
+	admin_load(ui, a);
+}
+
+static void
+admin_leave(struct ui *ui)
+{
+	struct admin *a = ui->data;
+
+	PQclear(a->res);
+	PQclear(a->films);
+	PQclear(a->halls);
+	free(a);
+	ui->data = NULL;
+}
+
+/* Runs one api.admin_* call (a fresh request id as the last parameter) and
+ * says its answer. Returns true when the database said ok. */
+static bool
+admin_call(struct ui *ui, const char *sql, int nparams, const char **params)
+{
+	char rid[37];
+	PGresult *res;
+	bool ok;
+
+	db_request_id(rid);
+	params[nparams] = rid;
+	res = db_exec(ui->db, DB_SAFE, sql, nparams + 1, params);
+	if (res == NULL) {
+		ui_say(ui, UI_ERR, "Not saved: %.150s", db_error(ui->db));
+		return false;
+	}
+	ok = strcmp(db_value(res, 0, "admin_status"), "ok") == 0;
+	ui_say(ui, ok ? UI_OK : UI_ERR, "%s%.160s", ok ? "" : "Not saved: ", db_value(res, 0, "message"));
+	PQclear(res);
+	return ok;
+}
+
+static void
+admin_save_price(struct ui *ui, struct admin *a)
+{
+	char staff[24], cents[24];
+	const char *params[5] = { staff, NULL, NULL, cents, NULL };
+	long long c;
+
+	if (a->res == NULL || a->cur >= PQntuples(a->res))
+		return;
+	if (money_parse(a->input, &c) != 0) {
+		ui_say(ui, UI_ERR, "Type a price such as 12.50.");
+		return;
+	}
+	snprintf(staff, sizeof staff, "%lld", ui->staff_id);
+	snprintf(cents, sizeof cents, "%lld", c);
+	params[1] = db_value(a->res, a->cur, "price_plan");
+	params[2] = db_value(a->res, a->cur, "type_code");
+	if (admin_call(ui, "SELECT * FROM api.admin_price_set($1::bigint, $2, $3, $4::bigint, $5::uuid)", 4,
+	               params)) {
+		int keep = a->cur;
+		admin_load(ui, a);
+		a->cur = keep;
+	}
+}
+
+static void
+admin_save_showtime(struct ui *ui, struct admin *a)
+{
+	char staff[24], when[64];
+	const char *params[6] = { staff, NULL, NULL, when, a->sched[F_PLAN], NULL };
+
+	if (a->films == NULL || a->halls == NULL || PQntuples(a->films) == 0 || PQntuples(a->halls) == 0) {
+		ui_say(ui, UI_ERR, "There are no films or halls to schedule.");
+		return;
+	}
+	if (strlen(a->sched[F_DATE]) != 10 || strlen(a->sched[F_TIME]) != 5 || a->sched[F_DATE][4] != '-' ||
+	    a->sched[F_TIME][2] != ':') {
+		ui_say(ui, UI_ERR, "Date as YYYY-MM-DD and time as HH:MM, please.");
+		return;
+	}
+	snprintf(staff, sizeof staff, "%lld", ui->staff_id);
+	snprintf(when, sizeof when, "%.10s %.5s", a->sched[F_DATE], a->sched[F_TIME]);
+	params[1] = db_value(a->films, a->film, "movie_id");
+	params[2] = db_value(a->halls, a->hall, "auditorium_id");
+	/* A malformed date is refused by the database's cast: say so plainly. */
+	if (!admin_call(ui, "SELECT * FROM api.admin_showtime_add($1::bigint, $2::bigint, $3::bigint,"
+	                    " $4::timestamptz, $5, 20, $6::uuid)", 5, params) &&
+	    strncmp(ui->db->sqlstate, "2200", 4) == 0)
+		ui_say(ui, UI_ERR, "Not saved: %s is not a date and time.", when);
+}
+
+static void
+admin_cancel_show(struct ui *ui, struct admin *a)
+{
+	char staff[24], show[24];
+	const char *params[3] = { staff, show, NULL };
+
+	snprintf(staff, sizeof staff, "%lld", ui->staff_id);
+	snprintf(show, sizeof show, "%lld", a->confirm);
+	a->confirm = 0;
+	if (admin_call(ui, "SELECT * FROM api.admin_showtime_cancel($1::bigint, $2::bigint, $3::uuid)", 2, params)) {
+		char msg[200];
+		int keep = a->cur;
+
+		strlcpy_m(msg, ui->status, sizeof msg);
+		admin_load(ui, a);
+		a->cur = keep;
+		ui_say(ui, UI_OK, "%s", msg);
+	}
+}
+
+static void
+admin_save_film(struct ui *ui, struct admin *a)
+{
+	char staff[24];
+	const char *params[8] = { staff, a->form[F_TITLE], a->form[F_SYNOPSIS], a->form[F_MINUTES],
+	                          a->form[F_RATING], a->form[F_GENRE], NULL, NULL };
+
+	if (strspn(a->form[F_MINUTES], "0123456789") != strlen(a->form[F_MINUTES]) ||
+	    a->form[F_MINUTES][0] == '\0' || strlen(a->form[F_MINUTES]) > 3) {
+		ui_say(ui, UI_ERR, "Running time is a number of minutes.");
+		a->focus = F_MINUTES;
+		return;
+	}
+	snprintf(staff, sizeof staff, "%lld", ui->staff_id);
+	if (admin_call(ui, "SELECT * FROM api.admin_movie_save($1::bigint, NULL, $2, $3, $4::int, $5, $6, $7::uuid)",
+	               6, params)) {
+		for (int i = 0; i < F_FILM_COUNT; i++)
+			a->form[i][0] = '\0';
+		strlcpy_m(a->form[F_RATING], "PG", FIELD_LEN);
+		a->focus = F_TITLE;
+		PQclear(a->films);
+		a->films = NULL;	/* the schedule tab lists the new film */
+	}
+}
+
+/* Edits a text field with one key. Returns true when the key was for it. */
+static bool
+admin_field_key(char *buf, size_t size, int key)
+{
+	size_t len = strlen(buf);
+
+	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+		if (len > 0)
+			buf[len - 1] = '\0';
+		return true;
+	}
+	if (key == 21) {	/* Ctrl-U */
+		buf[0] = '\0';
+		return true;
+	}
+	if (key >= 32 && key < 127) {
+		if (len + 1 < size) {
+			buf[len] = (char)key;
+			buf[len + 1] = '\0';
+		}
+		return true;
+	}
+	return false;
+}
+
+static int
+admin_list_key(struct admin *a, int key)
+{
+	int n = a->res != NULL ? PQntuples(a->res) : 0;
+
+	if (key == KEY_DOWN && a->cur + 1 < n)
+		a->cur++;
+	else if (key == KEY_UP && a->cur > 0)
+		a->cur--;
+	else if (key == KEY_NPAGE)
+		a->cur = a->cur + 10 < n ? a->cur + 10 : (n > 0 ? n - 1 : 0);
+	else if (key == KEY_PPAGE)
+		a->cur = a->cur > 10 ? a->cur - 10 : 0;
+	else
+		return 0;
+	a->input[0] = '\0';
+	a->confirm = 0;
+	return UI_REDRAW;
+}
+
+static int
+admin_key(struct ui *ui, int key)
+{
+	struct admin *a = ui->data;
+	bool enter = key == '\r' || key == '\n' || key == KEY_ENTER || key == KEY_F(12);
+	int f;
+
+	if (key >= KEY_F(2) && key <= KEY_F(6)) {
+		a->tab = (enum admin_tab)(key - KEY_F(2));
+		a->focus = 0;
+		ui_say(ui, 0, "%s", "");
+		admin_load(ui, a);
+		return UI_REDRAW;
+	}
+	if (key == 27 || key == KEY_F(10)) {
+		ui_say(ui, 0, "%s", "");
+		ui_goto(ui, &screen_listing);
+		return UI_REDRAW;
+	}
+	switch (a->tab) {
+	case TAB_TAKINGS:
+		if (key == KEY_LEFT || key == '-')
+			a->day--;
+		else if (key == KEY_RIGHT || key == '+')
+			a->day = a->day < 14 ? a->day + 1 : 14;
+		else if (key != KEY_F(7) && (f = admin_list_key(a, key)) != 0)
+			return f;
+		else if (key != KEY_F(7))
+			return UI_HANDLED;
+		admin_load(ui, a);
+		return UI_REDRAW;
+	case TAB_PRICES:
+		if ((f = admin_list_key(a, key)) != 0)
+			return f;
+		if (enter) {
+			if (a->input[0] == '\0')
+				ui_say(ui, UI_ERR, "Type the new price first, then Enter.");
+			else
+				admin_save_price(ui, a);
+			return UI_REDRAW;
+		}
+		if ((key >= '0' && key <= '9') || key == '.' || key == KEY_BACKSPACE || key == 127 || key == 8)
+			admin_field_key(a->input, sizeof a->input, key);
+		return UI_REDRAW;
+	case TAB_CANCEL:
+		if ((f = admin_list_key(a, key)) != 0)
+			return f;
+		if (a->res != NULL && a->cur < PQntuples(a->res) && (key == KEY_DC || key == 'x' || enter)) {
+			a->confirm = db_int(a->res, a->cur, "showtime_id");
+			ui_say(ui, UI_ERR, "Cancel %.24s %s, refunding all? y = yes",
+			       db_value(a->res, a->cur, "title"), db_value(a->res, a->cur, "starts"));
+		} else if (a->confirm != 0 && (key == 'y' || key == 'Y'))
+			admin_cancel_show(ui, a);
+		else if (a->confirm != 0) {
+			a->confirm = 0;
+			ui_say(ui, 0, "Nothing was cancelled.");
+		}
+		return UI_REDRAW;
+	case TAB_SCHEDULE: {
+		int nf = a->films != NULL ? PQntuples(a->films) : 0, nh = a->halls != NULL ? PQntuples(a->halls) : 0;
+
+		if (key == KEY_UP && nf > 0)
+			a->film = (a->film + nf - 1) % nf;
+		else if (key == KEY_DOWN && nf > 0)
+			a->film = (a->film + 1) % nf;
+		else if (key == KEY_LEFT && nh > 0)
+			a->hall = (a->hall + nh - 1) % nh;
+		else if (key == KEY_RIGHT && nh > 0)
+			a->hall = (a->hall + 1) % nh;
+		else if (key == '\t')
+			a->focus = (a->focus + 1) % F_SCHED_COUNT;
+		else if (key == KEY_BTAB)
+			a->focus = (a->focus + F_SCHED_COUNT - 1) % F_SCHED_COUNT;
+		else if (enter)
+			admin_save_showtime(ui, a);
+		else if (a->focus == F_PLAN && key == ' ')
+			strlcpy_m(a->sched[F_PLAN], strcmp(a->sched[F_PLAN], "Standard") == 0 ? "Matinee" : "Standard",
+			          FIELD_LEN);
+		else if (a->focus != F_PLAN)
+			admin_field_key(a->sched[a->focus], 11, key);
+		return UI_REDRAW;
+	}
+	case TAB_FILM:
+		if (key == '\t' || key == KEY_DOWN)
+			a->focus = (a->focus + 1) % F_FILM_COUNT;
+		else if (key == KEY_BTAB || key == KEY_UP)
+			a->focus = (a->focus + F_FILM_COUNT - 1) % F_FILM_COUNT;
+		else if (enter)
+			admin_save_film(ui, a);
+		else
+			admin_field_key(a->form[a->focus], FIELD_LEN, key);
+		return UI_REDRAW;
+	default:
+		return UI_HANDLED;
+	}
+}
+
+/* Draws the rows of a list tab with a cursor; fn draws one row. */
+static void
+admin_draw_list(struct admin *a, int y0, void (*fn)(struct admin *, int row, int y))
+{
+	int n = a->res != NULL ? PQntuples(a->res) : 0, rows = LINES - y0 - 3;
+
+	if (a->cur < a->top)
+		a->top = a->cur;
+	if (rows > 0 && a->cur >= a->top + rows)
+		a->top = a->cur - rows + 1;
+	for (int i = 0; i < rows && a->top + i < n; i++) {
+		int r = a->top + i;
+
+		if (r == a->cur && a->tab != TAB_TAKINGS)
+			attron(A_REVERSE);
+		mvhline(y0 + i, 0, ' ', COLS);
+		fn(a, r, y0 + i);
+		if (r == a->cur && a->tab != TAB_TAKINGS)
+			attroff(A_REVERSE);
+	}
+}
+
+static void
+money_cell(char *buf, size_t len, const PGresult *res, int r, const char *col)
+{
+	money_format(buf, len, db_int(res, r, col));
+}
+
+static void
+draw_takings_row(struct admin *a, int r, int y)
+{
+	char cash[24], card[24], back[24], net[24];
+
+	money_cell(cash, sizeof cash, a->res, r, "cash_cents");
+	money_cell(card, sizeof card, a->res, r, "card_cents");
+	money_cell(back, sizeof back, a->res, r, "refunded_cents");
+	money_cell(net, sizeof net, a->res, r, "net_cents");
+	mvprintw(y, 1, "%-9.9s %-20.20s %4s %9s %9s %9s %9s",
+	         db_value(a->res, r, "location") + (strncmp(db_value(a->res, r, "location"), "Marquee ", 8) == 0 ? 8 : 0),
+	         db_value(a->res, r, "title"), db_value(a->res, r, "tickets"), cash, card, back, net);
+}
+
+static void
+draw_price_row(struct admin *a, int r, int y)
+{
+	char price[24];
+
+	money_cell(price, sizeof price, a->res, r, "amount_cents");
+	mvprintw(y, 1, "%-12.12s %-20.20s %10s %s", db_value(a->res, r, "price_plan"),
+	         db_value(a->res, r, "type_name"), price, db_value(a->res, r, "currency"));
+	if (r == a->cur)
+		printw("   new price: %s_", a->input);
+}
+
+static void
+draw_show_row(struct admin *a, int r, int y)
+{
+	int total = atoi(db_value(a->res, r, "seats_total")), left = atoi(db_value(a->res, r, "seats_available"));
+
+	mvprintw(y, 1, "%-16.16s %-30.30s %-10.10s %-9.9s %4d sold", db_value(a->res, r, "starts"),
+	         db_value(a->res, r, "title"),
+	         db_value(a->res, r, "location") + (strncmp(db_value(a->res, r, "location"), "Marquee ", 8) == 0 ? 8 : 0),
+	         db_value(a->res, r, "auditorium"), total - left);
+}
+
+static void
+admin_draw(struct ui *ui)
+{
+	struct admin *a = ui->data;
+	int x = 1;
+
+	ui_draw_header(ui, "manager");
+	for (int t = 0; t < TAB_COUNT; t++) {
+		if (t == (int)a->tab)
+			attron(A_REVERSE | A_BOLD);
+		mvprintw(2, x, " %s ", tab_names[t]);
+		if (t == (int)a->tab)
+			attroff(A_REVERSE | A_BOLD);
+		x += (int)strlen(tab_names[t]) + 3;
+	}
+	attron(A_BOLD);
+	switch (a->tab) {
+	case TAB_TAKINGS: {
+		long long tickets = 0, cash = 0, card = 0, back = 0, net = 0;
+		char m[5][24];
+		time_t t = time(NULL) + (time_t)a->day * 86400;
+		struct tm tm;
+		char day[32];
+
+		localtime_r(&t, &tm);
+		strftime(day, sizeof day, "%a %d %b %Y", &tm);
+		mvprintw(4, 1, "Takings of %s   (Left/Right: another day)", day);
+		mvprintw(5, 1, "%-9s %-20s %4s %9s %9s %9s %9s", "Cinema", "Film", "Tkts", "Cash", "Card",
+		         "Refunds", "Net");
+		attroff(A_BOLD);
+		admin_draw_list(a, 6, draw_takings_row);
+		for (int r = 0; a->res != NULL && r < PQntuples(a->res); r++) {
+			tickets += db_int(a->res, r, "tickets");
+			cash += db_int(a->res, r, "cash_cents");
+			card += db_int(a->res, r, "card_cents");
+			back += db_int(a->res, r, "refunded_cents");
+			net += db_int(a->res, r, "net_cents");
+		}
+		money_format(m[0], sizeof m[0], cash);
+		money_format(m[1], sizeof m[1], card);
+		money_format(m[2], sizeof m[2], back);
+		money_format(m[3], sizeof m[3], net);
+		attron(A_BOLD);
+		mvprintw(LINES - 3, 1, "%-9s %-20s %4lld %9s %9s %9s %9s", "TOTAL", "", tickets, m[0], m[1],
+		         m[2], m[3]);
+		attroff(A_BOLD);
+		if (a->res != NULL && PQntuples(a->res) == 0)
+			mvprintw(7, 2, "No sales or refunds on this day.");
+		ui_draw_footer(ui, "Left/Right day  F3 prices  F4 schedule  F5 cancel show  F6 new film  Esc back");
+		return;
+	}
+	case TAB_PRICES:
+		mvprintw(4, 1, "%-12s %-20s %10s", "Plan", "Ticket", "Price");
+		attroff(A_BOLD);
+		admin_draw_list(a, 5, draw_price_row);
+		ui_draw_footer(ui, "Up/Down ticket  type the new price  Enter save  Esc back");
+		return;
+	case TAB_CANCEL:
+		mvprintw(4, 1, "%-16s %-30s %-10s %-9s", "When", "Film", "Cinema", "Hall");
+		attroff(A_BOLD);
+		admin_draw_list(a, 5, draw_show_row);
+		ui_draw_footer(ui, "Up/Down showtime  Del/Enter cancel it (asks first)  Esc back");
+		return;
+	case TAB_SCHEDULE: {
+		int nf = a->films != NULL ? PQntuples(a->films) : 0, nh = a->halls != NULL ? PQntuples(a->halls) : 0;
+		char hall[80] = "", film[160] = "";
+
+		mvprintw(4, 1, "Schedule a showtime");
+		attroff(A_BOLD);
+		if (nf > 0)
+			snprintf(film, sizeof film, "%s (%s min)", db_value(a->films, a->film, "title"),
+			         db_value(a->films, a->film, "runtime_min"));
+		if (nh > 0)
+			snprintf(hall, sizeof hall, "%s, %s (%s seats)", db_value(a->halls, a->hall, "location"),
+			         db_value(a->halls, a->hall, "auditorium"), db_value(a->halls, a->hall, "seats"));
+		mvprintw(6, 2, "Film   (Up/Down)     %.*s", COLS - 25, film);
+		mvprintw(8, 2, "Hall   (Left/Right)  %.*s", COLS - 25, hall);
+		ui_draw_text_box(10, 2, 12, "Date (YYYY-MM-DD)", a->sched[F_DATE], a->focus == F_DATE, false);
+		ui_draw_text_box(12, 2, 12, "Time (HH:MM)     ", a->sched[F_TIME], a->focus == F_TIME, false);
+		ui_draw_text_box(14, 2, 12, "Prices (Space)   ", a->sched[F_PLAN], a->focus == F_PLAN, false);
+		mvprintw(16, 2, "The hall is booked for the running time plus 20 minutes to clean.");
+		ui_draw_footer(ui, "Up/Down film  Left/Right hall  Tab field  Enter schedule  Esc back");
+		return;
+	}
+	case TAB_FILM: {
+		static const char *const labels[F_FILM_COUNT] = {
+			"Title            ", "Minutes          ", "Rating           ", "Genre            ",
+			"Synopsis         ",
+		};
+
+		mvprintw(4, 1, "Add a film");
+		attroff(A_BOLD);
+		for (int i = 0; i < F_FILM_COUNT; i++)
+			ui_draw_text_box(6 + 2 * i, 2, COLS - 28 > 10 ? COLS - 28 : 10, labels[i], a->form[i],
+			                 a->focus == i, false);
+		ui_draw_footer(ui, "Tab/Down next field  Enter add the film  Esc back");
+		return;
+	}
+	default:
+		attroff(A_BOLD);
+		return;
+	}
+}
+
+const struct screen screen_admin = {
+	.name = "admin",
+	.enter = admin_enter,
+	.leave = admin_leave,
+	.key = admin_key,
+	.draw = admin_draw,
+};
