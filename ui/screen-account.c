@@ -141,7 +141,7 @@ account_collect(struct ui *ui, struct account *a)
 	if (tickets_print(ui->app, ui->db, code, &cause) >= 0)
 		ui_say(ui, UI_OK, "Your tickets are printing. Enjoy the show!");
 	else {
-		ui_say(ui, UI_ERR, "No print: %s. Show %s at the counter.", cause, pretty);
+		ui_say(ui, UI_ERR, "%s not printed: %s", pretty, cause);
 		free(cause);
 	}
 }

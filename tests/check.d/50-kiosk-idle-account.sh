@@ -25,7 +25,7 @@ wait_for k "Your bookings, Alice Customer"
 wait_for k "$pretty"
 read -r x y <<<"$(where k "$pretty")"
 click k "$x" "$y"                           # touch it: collect (print) the tickets
-wait_for k "Your tickets are printing|No print: .*Show $pretty at the counter"
+wait_for k "Your tickets are printing|$pretty not printed: "
 keys k F5;  wait_for k "Choose a film"
 open_show k
 keys k Enter; wait_for k "SCREEN"

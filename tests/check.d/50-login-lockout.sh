@@ -8,21 +8,26 @@
 [ -x build/asan/marquee ] && export MARQUEE_E2E_BIN=${MARQUEE_E2E_BIN:-build/asan/marquee} ASAN_OPTIONS=detect_leaks=1
 
 conf=$(counter_conf)
+# a staff account of this test's own (other stages sign in as the demo staff),
+# with the demo cashier's password hash: its password is cashier1
+q "INSERT INTO core.app_user (username, full_name, role, pw_hash)
+   SELECT 'locktest', 'Lock Test', 'manager', pw_hash FROM core.app_user WHERE username = 'cashier'
+   ON CONFLICT (username) DO NOTHING" >/dev/null
 start c "$conf"
 wait_for c "Staff sign-in"
-lit c manager; keys c Enter
+lit c locktest; keys c Enter
 lit c wrong1;  keys c Enter; wait_for c "2 of 3 tries left"
 lit c wrong2;  keys c Enter; wait_for c "1 of 3 tries left"
 lit c wrong3;  keys c Enter; wait_for c "Too many wrong passwords"
-lit c manager1; keys c Enter
+lit c cashier1; keys c Enter
 wait_for c "Locked for [0-9]+ more minute"
 absent c "Welcome"
-n=$(q "SELECT count(*) FROM core.rate_event WHERE bucket = 'login:staff:manager' AND NOT ok")
+n=$(q "SELECT count(*) FROM core.rate_event WHERE bucket = 'login:staff:locktest' AND NOT ok")
 [ "$n" = 3 ] || fail "$n failures recorded, want 3"
 # another terminal is locked out too
 start d "$conf"
 wait_for d "Staff sign-in"
-lit d manager; keys d Enter; lit d manager1; keys d Enter
+lit d locktest; keys d Enter; lit d cashier1; keys d Enter
 wait_for d "Locked for [0-9]+ more minute"
 absent d "Welcome"
 # and a cashier is not
@@ -32,5 +37,5 @@ wait_for d "Welcome, Casey"
 # log out (F10), quit from the sign-in screen (F10): the program ends cleanly
 keys d F10; wait_for d "Staff sign-in"
 keys d F10; wait_for d "MARQUEE-EXITED rc=0"
-echo "manager locked after 3 wrong passwords at both terminals; cashier unaffected"
+echo "locktest locked after 3 wrong passwords at both terminals; cashier unaffected"
 echo ok
