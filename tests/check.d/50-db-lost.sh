@@ -9,7 +9,7 @@
 restore() { q "ALTER ROLE marquee_term LOGIN" >/dev/null; e2e_cleanup; }
 trap restore EXIT
 conf=$(counter_conf)
-pick_show 7
+pick_show 13   # 7 is 55-admin's
 start c "$conf"
 login c
 open_show c
