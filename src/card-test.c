@@ -10,6 +10,8 @@
  *   4000 0000 0000 0069  declined (expired card)
  *   4000 0000 0000 0119  timeout: no answer, nothing charged
  *   4000 0000 0000 0259  outcome unknown: charged, but the answer is lost
+ *   4000 0000 0000 0267  outcome unknown, and the terminal cannot answer the
+ *                        next two status questions either (then: approved)
  */
 #include "card.h"
 #include "util.h"
@@ -24,6 +26,7 @@
 #include <unistd.h>
 
 struct card_test {
+	char	*dir;
 	char	*journal;
 	char	 card[24];
 	int	 timeout_ms;
@@ -48,7 +51,7 @@ card_test_open(const char *arg, char **cause)
 		return NULL;
 	}
 	t->journal = xasprintf("%s/journal", d);
-	free(d);
+	t->dir = d;
 	t->timeout_ms = ms != NULL ? atoi(ms) : 1500;
 	strlcpy_m(t->card, "4242424242424242", sizeof t->card);
 	return t;
@@ -60,7 +63,15 @@ card_test_close(void *state)
 	struct card_test *t = state;
 
 	free(t->journal);
+	free(t->dir);
 	free(t);
+}
+
+/* The busy counter of a key: how many more status questions go unanswered. */
+static char *
+card_test_busy_path(struct card_test *t, const char *key)
+{
+	return xasprintf("%s/%.40s.busy", t->dir, key);
 }
 
 static void
@@ -170,7 +181,17 @@ card_test_charge(void *state, const char *key, long long cents, const char *curr
 		snprintf(res->message, sizeof res->message, "The card terminal is out of order.");
 		return 0;
 	}
-	if (strcmp(t->card, "4000000000000259") == 0) {
+	if (strcmp(t->card, "4000000000000267") == 0) {
+		char *path = card_test_busy_path(t, key);
+		FILE *f = fopen(path, "w");
+
+		if (f != NULL) {
+			fputs("2\n", f);
+			fclose(f);
+		}
+		free(path);
+	}
+	if (strcmp(t->card, "4000000000000259") == 0 || strcmp(t->card, "4000000000000267") == 0) {
 		res->outcome = CARD_UNKNOWN;	/* charged; the answer is lost on the way */
 		snprintf(res->message, sizeof res->message, "No answer from the card terminal.");
 		return 0;
@@ -187,8 +208,26 @@ static int
 card_test_status(void *state, const char *key, struct card_result *res)
 {
 	struct card_test *t = state;
+	char *path = card_test_busy_path(t, key);
+	FILE *f = fopen(path, "r+");
+	int busy = 0;
 
 	memset(res, 0, sizeof *res);
+	if (f != NULL) {
+		if (fscanf(f, "%d", &busy) != 1)
+			busy = 0;
+		if (busy > 0) {
+			rewind(f);
+			fprintf(f, "%d\n", busy - 1);
+		}
+		fclose(f);
+	}
+	free(path);
+	if (busy > 0) {
+		res->outcome = CARD_UNKNOWN;
+		snprintf(res->message, sizeof res->message, "The card terminal is busy.");
+		return -1;
+	}
 	if (!card_test_lookup(t, key, res)) {
 		res->outcome = CARD_NOT_FOUND;
 		snprintf(res->message, sizeof res->message, "The card was not charged.");

@@ -51,7 +51,7 @@ notify_send(const struct config *cfg, const PGresult *res, int row, char **cause
 static int
 notify_pass(struct app *app, struct db *db, int *sent)
 {
-	PGresult *res = db_exec(db, DB_ONCE, "SELECT * FROM api.outbox_claim(50)", 0, NULL);
+	PGresult *res = db_exec(db, DB_ONCE, "SELECT * FROM notifier.outbox_claim(50)", 0, NULL);
 	int failed = 0;
 
 	if (res == NULL) {
@@ -70,7 +70,7 @@ notify_pass(struct app *app, struct db *db, int *sent)
 			        db_value(res, i, "recipient"), cause);
 		} else
 			(*sent)++;
-		done = db_exec(db, DB_SAFE, "SELECT api.outbox_done($1::bigint, $2)", 2, params);
+		done = db_exec(db, DB_SAFE, "SELECT notifier.outbox_done($1::bigint, $2)", 2, params);
 		if (done == NULL)
 			fprintf(stderr, "marquee: notify: %s\n", db_error(db));
 		PQclear(done);

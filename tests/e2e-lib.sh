@@ -24,7 +24,7 @@ start() {
 	local name=$1 conf=$2; shift 2
 	local envs="MARQUEE_DSN='$MARQUEE_TERM_DSN' MARQUEE_CONFIG='$conf' MARQUEE_CARD_TEST_DIR='$MARQUEE_CARD_TEST_DIR' TERM=${E2E_TERM:-xterm-256color}"
 	for e in "$@"; do envs="$envs $e"; done
-	tm new-session -d -s "$name" -x 80 -y 24 "env $envs ./marquee 2>>'$E2E_DIR/$name.err'; echo MARQUEE-EXITED rc=\$?; sleep 600"
+	tm new-session -d -s "$name" -x 80 -y 24 "env $envs ${MARQUEE_E2E_BIN:-./marquee} 2>>'$E2E_DIR/$name.err'; echo MARQUEE-EXITED rc=\$?; sleep 600"
 }
 # NAME is a session (one terminal) or a pane ("two:0.1")
 screen() { tm capture-pane -p -t "$1"; }
@@ -43,6 +43,25 @@ fail() {
 	exit 1
 }
 
+# click NAME X Y: a mouse click at column X, line Y (0-based), encoded as the
+# terminal would: SGR (1006) for xterm-256color, X10 for linux.
+click() {
+	if [ "${E2E_TERM:-xterm-256color}" = linux ]; then
+		local x y
+		x=$(printf "\\$(printf %o $((33 + $2)))")
+		y=$(printf "\\$(printf %o $((33 + $3)))")
+		tm send-keys -t "$1" -l "$(printf '\033[M ')$x$y"
+		tm send-keys -t "$1" -l "$(printf '\033[M#')$x$y"
+	else
+		tm send-keys -t "$1" -l "$(printf '\033[<0;%d;%dM' $(($2 + 1)) $(($3 + 1)))"
+		tm send-keys -t "$1" -l "$(printf '\033[<0;%d;%dm' $(($2 + 1)) $(($3 + 1)))"
+	fi
+}
+# where NAME TEXT: "X Y" of the first place TEXT is on the screen
+where() {
+	screen "$1" | awk -v t="$2" '{ i = index($0, t); if (i) { print i - 1, NR - 1; exit } }'
+}
+
 # wait_for NAME REGEX [SECONDS]: polls the screen until it matches
 wait_for() {
 	local name=$1 re=$2 limit=${3:-5} end
@@ -56,8 +75,9 @@ wait_for() {
 # gone NAME REGEX: the screen does not show it now
 absent() { screen "$1" | grep -Eq -- "$2" && fail "$1: unexpected /$2/"; return 0; }
 
-# pick_show N: sets SHOW (showtime id) and TITLE to the N-th film of tomorrow,
-# a showtime no other stage uses (each stage passes its own N).
+# pick_show N: sets SHOW (showtime id) and TITLE to the N-th showtime of
+# tomorrow, one no other stage uses: each stage passes its own N (taken:
+# 0-6, 8-13 by 50-*, 7 by 55-admin; grep "pick_show" before adding one).
 pick_show() {
 	local row
 	row=$(q "SELECT showtime_id || '|' || title FROM api.listing_filtered('', NULL, NULL, current_date + 1)

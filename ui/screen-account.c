@@ -4,6 +4,7 @@
 #include "ui.h"
 #include "auth.h"
 #include "ids.h"
+#include "tickets.h"
 #include "util.h"
 
 #include <curses.h>
@@ -16,6 +17,7 @@ struct account {
 	int		 focus;		/* 0 e-mail, 1 password */
 	bool		 registering;
 	PGresult	*bookings;
+	int		 cur;		/* booking under the cursor */
 	char		 rid[37];
 };
 
@@ -121,10 +123,55 @@ account_register(struct ui *ui, struct account *a)
 	PQclear(res);
 }
 
+/* Prints the tickets of the booking under the cursor (collect at the kiosk). */
+static void
+account_collect(struct ui *ui, struct account *a)
+{
+	char *cause = NULL, pretty[BOOKCODE_LEN + 2];
+	const char *code;
+
+	if (a->bookings == NULL || a->cur >= PQntuples(a->bookings))
+		return;
+	if (strcmp(db_value(a->bookings, a->cur, "status"), "success") != 0) {
+		ui_say(ui, UI_ERR, "That booking was refunded; there are no tickets to print.");
+		return;
+	}
+	code = db_value(a->bookings, a->cur, "booking_code");
+	bookcode_pretty(code, pretty);
+	if (tickets_print(ui->app, ui->db, code, &cause) >= 0)
+		ui_say(ui, UI_OK, "Your tickets are printing. Enjoy the show!");
+	else {
+		ui_say(ui, UI_ERR, "%s not printed: %s", pretty, cause);
+		free(cause);
+	}
+}
+
 static int
 account_key(struct ui *ui, int key)
 {
 	struct account *a = ui->data;
+
+	if (ui->customer_id != 0) {
+		int n = a->bookings != NULL ? PQntuples(a->bookings) : 0;
+
+		if (key == KEY_UP && a->cur > 0) {
+			a->cur--;
+			return UI_REDRAW;
+		}
+		if (key == KEY_DOWN && a->cur + 1 < n) {
+			a->cur++;
+			return UI_REDRAW;
+		}
+		if (key == KEY_F(6) || key == '\r' || key == '\n' || key == KEY_ENTER) {
+			account_collect(ui, a);
+			return UI_REDRAW;
+		}
+		if (key >= 1300 && key < 1300 + n) {
+			a->cur = key - 1300;
+			account_collect(ui, a);
+			return UI_REDRAW;
+		}
+	}
 	char *buf = a->focus == 0 ? a->email : a->pass;
 	size_t size = a->focus == 0 ? sizeof a->email : sizeof a->pass, len = strlen(buf);
 
@@ -157,10 +204,6 @@ account_key(struct ui *ui, int key)
 	case '\r':
 	case '\n':
 	case KEY_ENTER:
-		if (ui->customer_id != 0) {
-			ui_goto(ui, &screen_listing);
-			return UI_REDRAW;
-		}
 		if (a->focus == 0) {
 			a->focus = 1;
 			return UI_REDRAW;
@@ -213,13 +256,21 @@ account_draw(struct ui *ui)
 		char pretty[BOOKCODE_LEN + 2];
 
 		bookcode_pretty(db_value(a->bookings, i, "booking_code"), pretty);
-		mvprintw(y + 2 + i, x, "%-10s  %-16s  %-28.28s %-9s %s", pretty, db_value(a->bookings, i, "starts"),
-		         db_value(a->bookings, i, "title"), db_value(a->bookings, i, "status"),
+		if (i == a->cur)
+			attron(A_REVERSE);
+		mvprintw(y + 2 + i, x, "%-10s  %-16s  %-24.24s %-8s %.*s", pretty, db_value(a->bookings, i, "starts"),
+		         db_value(a->bookings, i, "title"), strcmp(db_value(a->bookings, i, "status"), "success") == 0 ?
+		         "paid" : db_value(a->bookings, i, "status"), COLS - x - 66 > 4 ? COLS - x - 66 : 4,
 		         db_value(a->bookings, i, "seats"));
+		if (i == a->cur)
+			attroff(A_REVERSE);
+		if (ui->nbuttons < UI_MAX_BUTTONS)
+			ui->buttons[ui->nbuttons++] = (struct ui_button){ y + 2 + i, x, 1, COLS - x, 1300 + i };
 	}
 	ui_draw_button(ui, LINES - 4, x, 20, 1, "Buy tickets", KEY_F(5), true);
-	ui_draw_button(ui, LINES - 4, x + 22, 14, 1, "Sign out", KEY_F(10), false);
-	ui_draw_footer(ui, "F5 buy tickets  F10 sign out  Esc back");
+	ui_draw_button(ui, LINES - 4, x + 22, 18, 1, "Print tickets", KEY_F(6), false);
+	ui_draw_button(ui, LINES - 4, x + 42, 14, 1, "Sign out", KEY_F(10), false);
+	ui_draw_footer(ui, "Touch a booking to print (collect) its tickets  F5 buy  F6 print  F10 sign out  Esc back");
 }
 
 const struct screen screen_account = {

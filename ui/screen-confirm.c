@@ -1,8 +1,8 @@
 /* screen-confirm.c - the sale is paid: the booking code big on screen, change
  * due, print the tickets, offer an e-mailed receipt. */
-#include "tickets.h"
 #include "ui.h"
 #include "ids.h"
+#include "tickets.h"
 #include "util.h"
 
 #include <curses.h>
@@ -42,7 +42,7 @@ confirm_print(struct ui *ui)
 {
 	char *cause = NULL;
 
-	if (tickets_print(ui->app, ui->db, ui->sale.booking_code, &cause) == 0)
+	if (tickets_print(ui->app, ui->db, ui->sale.booking_code, &cause) >= 0)
 		ui_say(ui, UI_OK, "Tickets sent to the printer.");
 	else {
 		ui_say(ui, UI_ERR, "Tickets not printed: %s. Reprint later from booking %s.", cause,
@@ -91,6 +91,8 @@ confirm_key(struct ui *ui, int key)
 			c->typing = false;
 		else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len > 0)
 			c->email[len - 1] = '\0';
+		else if (key == 21)	/* Ctrl-U */
+			c->email[0] = '\0';
 		else if (key > 32 && key < 127 && len + 1 < sizeof c->email) {
 			c->email[len] = (char)key;
 			c->email[len + 1] = '\0';
@@ -173,7 +175,8 @@ confirm_draw(struct ui *ui)
 	ui_draw_button(ui, LINES - 4, 22, 18, 1, "F7 E-mail receipt", KEY_F(7), false);
 	ui_draw_button(ui, LINES - 4, COLS - 20, 18, 1, ui->kiosk ? "Done" : "Enter Next sale", '\r', true);
 	ui_draw_footer(ui, c->typing ? "Type the e-mail address, Enter sends, Esc cancels" :
-	                               "F6 print  F7 e-mail receipt  Enter next sale");
+	               ui->kiosk ? "Touch Print tickets, E-mail receipt, or Done. Enjoy the show!" :
+	                           "F6 print  F7 e-mail receipt  Enter next sale");
 }
 
 const struct screen screen_confirm = {

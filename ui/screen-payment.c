@@ -4,8 +4,10 @@
  * connection, and an approved card charge is never made twice: an unknown
  * outcome is settled by asking the terminal about the same key. */
 #include "ui.h"
+#include "drawer.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,7 @@ struct payment {
 	char		 card[24];	/* test terminal: the card presented */
 	char		 record[640];	/* payment_info approved but not yet recorded */
 	bool		 card_charged;	/* record holds an approved card charge */
+	bool		 unknown;	/* the last charge's outcome is not known yet */
 	char		 note[256];
 };
 
@@ -95,6 +98,14 @@ payment_record(struct ui *ui, struct payment *p)
 		snprintf(s->paid_how, sizeof s->paid_how, "%s",
 		         p->method == PAY_CASH ? "cash" : p->method == PAY_CARD ? "card" : "cash + card");
 		ui_say(ui, UI_OK, "Paid. %s", p->note);
+		if (p->method != PAY_CARD && !ui->kiosk) {
+			char *cause = NULL;
+
+			if (drawer_open(ui->app->cfg.receipt_queue, &cause) != 0) {
+				ui_say(ui, UI_ERR, "Paid. The drawer did not open: %s", cause);
+				free(cause);
+			}
+		}
 		ui_goto(ui, &screen_confirm);
 	} else {
 		ui_say(ui, UI_ERR, "Not paid: %s", db_value(res, 0, "message"));
@@ -109,12 +120,27 @@ payment_record(struct ui *ui, struct payment *p)
 	PQclear(res);
 }
 
+/* Copies what a card terminal said into a JSON string body: only letters,
+ * digits and - _ . / survive, so no answer can change the payment_info. */
+static const char *
+json_safe(char *buf, size_t len, const char *text)
+{
+	size_t k = 0;
+
+	for (const char *q = text; *q != '\0' && k + 1 < len; q++)
+		if (isalnum((unsigned char)*q) || strchr("-_./", *q) != NULL)
+			buf[k++] = *q;
+	buf[k] = '\0';
+	return buf;
+}
+
 /* Charges the card part and, when approved, records the payment. */
 static void
 payment_card(struct ui *ui, struct payment *p, long long card_cents, long long cash_cents)
 {
 	struct sale *s = &ui->sale;
 	struct card_result r;
+	bool asked = p->unknown;
 
 	if (ui->card.driver == NULL) {
 		p->phase = PHASE_INPUT;
@@ -123,16 +149,23 @@ payment_card(struct ui *ui, struct payment *p, long long card_cents, long long c
 	}
 	if (s->card_key[0] == '\0')
 		db_request_id(s->card_key);	/* one idempotency key per attempt */
-	if (p->phase == PHASE_UNKNOWN)
-		(void)card_resolve(&ui->card, s->card_key, 2, &r);
+	if (p->unknown)
+		(void)card_resolve(&ui->card, s->card_key, 2, &r);	/* ask; never charge again */
 	else {
 		card_present(&ui->card, p->card);
 		(void)card_pay(&ui->card, s->card_key, card_cents, s->cart.currency, 2, &r);
 	}
+	p->unknown = r.outcome == CARD_UNKNOWN;
 	switch (r.outcome) {
-	case CARD_APPROVED:
+	case CARD_APPROVED: {
+		char l4[8], brand[24], ref[56], auth[24];
+
 		p->card_charged = true;
-		if (r.asked_status)
+		json_safe(l4, sizeof l4, r.last4);
+		json_safe(brand, sizeof brand, r.brand);
+		json_safe(ref, sizeof ref, r.terminal_ref);
+		json_safe(auth, sizeof auth, r.auth_code);
+		if (r.asked_status || asked)
 			snprintf(p->note, sizeof p->note, "Card %s: answer lost, confirmed by asking the terminal.", r.last4);
 		else
 			snprintf(p->note, sizeof p->note, "%s.", r.message);
@@ -141,14 +174,15 @@ payment_card(struct ui *ui, struct payment *p, long long card_cents, long long c
 			         "{\"method\":\"split\",\"parts\":[{\"method\":\"cash\",\"amount_cents\":%lld,"
 			         "\"tendered_cents\":%lld},{\"method\":\"card\",\"amount_cents\":%lld,"
 			         "\"last4\":\"%s\",\"brand\":\"%s\",\"terminal_ref\":\"%s\",\"auth_code\":\"%s\"}]}",
-			         cash_cents, s->tendered_cents, card_cents, r.last4, r.brand, r.terminal_ref, r.auth_code);
+			         cash_cents, s->tendered_cents, card_cents, l4, brand, ref, auth);
 		else
 			snprintf(p->record, sizeof p->record,
 			         "{\"method\":\"card\",\"amount_cents\":%lld,\"last4\":\"%s\",\"brand\":\"%s\","
 			         "\"terminal_ref\":\"%s\",\"auth_code\":\"%s\"}",
-			         card_cents, r.last4, r.brand, r.terminal_ref, r.auth_code);
+			         card_cents, l4, brand, ref, auth);
 		payment_record(ui, p);
 		break;
+	}
 	case CARD_DECLINED:
 		p->phase = PHASE_INPUT;
 		s->card_key[0] = '\0';
@@ -182,7 +216,7 @@ payment_run(struct ui *ui, struct payment *p)
 		payment_record(ui, p);
 		return;
 	}
-	if (p->phase != PHASE_UNKNOWN) {
+	if (!p->unknown) {
 		/* Payment in progress: the database gives the hold a little more time. */
 		snprintf(oid, sizeof oid, "%lld", s->order_id);
 		if (s->start_rid[0] == '\0')
@@ -265,6 +299,11 @@ payment_key(struct ui *ui, int key)
 
 	if (p->phase == PHASE_PAYING)
 		return UI_HANDLED;
+	if (p->record[0] != '\0' && key != '\r' && key != '\n' && key != KEY_ENTER && key != KEY_F(12)) {
+		/* A payment waits to be recorded exactly as it was: nothing may change it. */
+		ui_say(ui, UI_ERR, "This payment is waiting for the database: press Enter to finish it.");
+		return UI_REDRAW;
+	}
 	if (p->phase == PHASE_EXPIRED || s->expired) {
 		if (key == '\r' || key == '\n' || key == KEY_ENTER || key == KEY_F(12)) {
 			s->order_id = 0;
@@ -296,14 +335,16 @@ payment_key(struct ui *ui, int key)
 			p->focus = !p->focus;
 		break;
 	case KEY_F(5):
-		if (p->phase == PHASE_UNKNOWN)
+		if (p->unknown) {
 			p->phase = PHASE_PAYING;	/* ask the terminal again, in tick */
+			ui_say(ui, 0, "Asking the card terminal what happened...");
+		}
 		break;
 	case '\r':
 	case '\n':
 	case KEY_ENTER:
 	case KEY_F(12):
-		if (p->phase == PHASE_UNKNOWN) {
+		if (p->unknown) {
 			ui_say(ui, UI_ERR, "The last card charge is unresolved: F5 asks the terminal about it.");
 			break;
 		}
@@ -313,7 +354,7 @@ payment_key(struct ui *ui, int key)
 		break;
 	case 27:
 	case KEY_F(11):
-		if (p->record[0] != '\0' || p->phase == PHASE_UNKNOWN) {
+		if (p->record[0] != '\0' || p->unknown) {
 			ui_say(ui, UI_ERR, "A card payment is in flight: finish it first (Enter / F5).");
 			break;
 		}

@@ -361,7 +361,7 @@ seatmap_draw(struct seatmap *m)
 {
 	struct hall *h = &m->hall;
 	int free = 0, held = 0, sold = 0, y, x;
-	int top_y = 5, bottom = LINES - 5;
+	int top_y = 5, bottom = LINES - 4;
 
 	m->cw = h->cols * 3 + 6 <= COLS ? 3 : 2;
 	m->vcols = (COLS - 6) / m->cw;
@@ -437,9 +437,9 @@ seatmap_draw(struct seatmap *m)
 		}
 	}
 	if (m->top > 0)
-		mvprintw(m->gy, m->gx - 3, "^^");
+		mvprintw(m->gy, m->gx + m->vcols * m->cw + 4, "^^");
 	if (m->top + m->vrows < h->rows)
-		mvprintw(m->gy + m->vrows - 1, m->gx - 3, "vv");
+		mvprintw(m->gy + m->vrows - 1, m->gx + m->vcols * m->cw + 4, "vv");
 	/* counts: also what the tests read */
 	mvprintw(3, 1, "free %d  held %d  sold %d", free, held, sold);
 	if (m->cur >= 0) {
@@ -485,7 +485,7 @@ seatmap_draw_all(struct ui *ui)
 		ui_draw_button(ui, y, COLS - 11, 10, 1, "Continue", '\r', s->nseats > 0);
 		ui_draw_footer(ui, "Touch seats, or + / - for the best seats together. Continue when ready.");
 	} else
-		ui_draw_footer(ui, "1-9 best N  Arrows move  Space pick  0 clear  Enter/F12 hold  F3 best  F5 reload  Esc back");
+		ui_draw_footer(ui, "1-9 best N  arrows  Space pick  0 clear  Enter/F12 hold  F3 best  F5 reload  Esc back");
 }
 
 const struct screen screen_seatmap = {

@@ -244,10 +244,11 @@ tickets_draw(struct ui *ui)
 		ui_draw_footer(ui, "Touch a seat, then its ticket type. Pay when ready.");
 		return;
 	}
-	len = (size_t)snprintf(keys, sizeof keys, "Up/Down seat  Left/Right or letter: type  ");
+	len = (size_t)snprintf(keys, sizeof keys, "Up/Down seat  ");
 	for (int i = 0; i < c->ntypes && i < 8; i++)
-		len += (size_t)snprintf(keys + len, sizeof keys - len, "F%d all %s  ", i + 2, c->types[i].code);
-	snprintf(keys + len, sizeof keys - len, "Enter pay  Esc seats");
+		len += (size_t)snprintf(keys + len, sizeof keys - len, "%c", type_key(c, i));
+	snprintf(keys + len, sizeof keys - len, " type  Left/Right cycle  F2-F%d all one type  Enter pay  Esc seats",
+	         c->ntypes + 1 < 9 ? c->ntypes + 1 : 9);
 	ui_draw_footer(ui, keys);
 }
 

@@ -1,6 +1,6 @@
-/* ui.c - curses set-up, the one event loop (keys, mouse, seat_change
- * notifications, timers), the sale shared by the screens, and terminal
- * restore on every exit. */
+/* ui.c - curses set-up, the one event loop (keys, mouse and touch,
+ * seat_change notifications, timers, reconnecting, idle time-outs) and
+ * terminal restore on every exit. Screens: ui/screen-*.c. */
 #include "ui.h"
 #include "auth.h"
 #include "util.h"
@@ -78,219 +78,6 @@ ui_listen(struct ui *ui, bool on)
 		ui->listening = on;
 		ui->listen_resets = ui->db->resets;
 	}
-}
-
-/* ------------------------------------------------------------------ sale */
-
-void
-ui_sale_abandon(struct ui *ui)
-{
-	struct sale *s = &ui->sale;
-
-	if (s->order_id != 0 && !s->expired && s->paid_how[0] == '\0') {
-		char id[24], uid[24], rid[37];
-		const char *params[3] = { NULL, id, rid };
-		PGresult *res;
-
-		snprintf(id, sizeof id, "%lld", s->order_id);
-		if (ui->customer_id != 0) {
-			snprintf(uid, sizeof uid, "%lld", ui->customer_id);
-			params[0] = uid;
-		}
-		db_request_id(rid);
-		res = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.cancel($1, $2, $3)", 3, params);
-		PQclear(res);
-	}
-	s->order_id = 0;
-	s->booking_code[0] = '\0';
-	s->expired = false;
-	s->paid_how[0] = '\0';
-	s->pay_rid[0] = s->start_rid[0] = s->card_key[0] = s->hold_rid[0] = '\0';
-	cart_clear(&s->cart);
-}
-
-int
-ui_sale_seconds_left(const struct ui *ui)
-{
-	double left;
-
-	if (ui->sale.order_id == 0 || ui->sale.expired)
-		return 0;
-	left = ui->sale.expire_at - ui_now();
-	return left > 0 ? (int)(left + 0.999) : 0;
-}
-
-int
-ui_sale_refresh(struct ui *ui)
-{
-	struct sale *s = &ui->sale;
-	char id[24];
-	const char *params[1] = { id };
-	PGresult *res;
-
-	snprintf(id, sizeof id, "%lld", s->order_id);
-	res = db_exec(ui->db, DB_SAFE,
-	              "SELECT status, total_cents, paid_cents, booking_code, currency,"
-	              " extract(epoch FROM held_until - now()) AS left FROM api.order_status($1::bigint)",
-	              1, params);
-	if (res == NULL) {
-		ui_say(ui, UI_ERR, "Database: %.150s", db_error(ui->db));
-		return -1;
-	}
-	if (PQntuples(res) == 1) {
-		s->cart.total_cents = db_int(res, 0, "total_cents");
-		s->cart.paid_cents = db_int(res, 0, "paid_cents");
-		strlcpy_m(s->cart.currency, db_value(res, 0, "currency"), sizeof s->cart.currency);
-		s->expire_at = ui_now() + atof(db_value(res, 0, "left"));
-	}
-	PQclear(res);
-	res = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.order_lines($1::bigint)", 1, params);
-	if (res == NULL) {
-		ui_say(ui, UI_ERR, "Database: %.150s", db_error(ui->db));
-		return -1;
-	}
-	s->cart.n = 0;
-	for (int i = 0; i < PQntuples(res); i++)
-		(void)cart_add(&s->cart, db_value(res, i, "seat"), db_value(res, i, "type_code"),
-		               db_int(res, i, "price_cents"));
-	PQclear(res);
-	return 0;
-}
-
-int
-ui_sale_hold(struct ui *ui)
-{
-	struct sale *s = &ui->sale;
-	char uid[24], st[24], arr[UI_MAX_SEATS * 8 + 4];
-	const char *params[5] = { NULL, st, arr, ui->app->cfg.terminal, s->hold_rid };
-	size_t len = 0;
-	PGresult *res;
-	int rc = -1;
-
-	if (s->nseats == 0) {
-		ui_say(ui, UI_ERR, "Choose seats first: a number key picks the best seats for that many.");
-		return -1;
-	}
-	if (ui->customer_id != 0) {
-		snprintf(uid, sizeof uid, "%lld", ui->customer_id);
-		params[0] = uid;
-	}
-	snprintf(st, sizeof st, "%lld", s->showtime_id);
-	arr[len++] = '{';
-	for (int i = 0; i < s->nseats; i++)
-		len += (size_t)snprintf(arr + len, sizeof arr - len, "%s%s", i > 0 ? "," : "", s->seats[i]);
-	snprintf(arr + len, sizeof arr - len, "}");
-	if (s->hold_rid[0] == '\0')
-		db_request_id(s->hold_rid);
-	res = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.select_seat($1, $2, $3, $4, $5)", 5, params);
-	if (res == NULL) {
-		ui_say(ui, UI_ERR, "Database connection lost; press Enter again to retry (%s).",
-		       db_error(ui->db));
-		return -1;
-	}
-	if (strcmp(db_value(res, 0, "selection_status"), "held") == 0) {
-		s->order_id = db_int(res, 0, "order_id");
-		strlcpy_m(s->booking_code, db_value(res, 0, "booking_code"), sizeof s->booking_code);
-		s->expired = false;
-		s->paid_how[0] = '\0';
-		s->pay_rid[0] = s->start_rid[0] = s->card_key[0] = '\0';
-		rc = ui_sale_refresh(ui);
-		ui_say(ui, 0, "%d seat(s) held.", s->nseats);
-	} else
-		ui_say(ui, UI_ERR, "Not held: %s.", db_value(res, 0, "message"));
-	s->hold_rid[0] = '\0';	/* an answer came: the next hold is a new action */
-	PQclear(res);
-	return rc;
-}
-
-/* --------------------------------------------------------------- drawing */
-
-void
-ui_draw_header(struct ui *ui, const char *title)
-{
-	char right[128];
-
-	attron(COLOR_PAIR(PAIR_HEADER) | A_BOLD);
-	mvhline(0, 0, ' ', COLS);
-	mvprintw(0, 1, "MARQUEE  %s", title);
-	if (ui->kiosk)
-		snprintf(right, sizeof right, "%s%s", ui->customer_id != 0 ? ui->customer_name : "",
-		         ui->customer_id != 0 ? "  " : "");
-	else
-		snprintf(right, sizeof right, "%s  %s", ui->staff_id != 0 ? ui->staff_name : "",
-		         ui->app->cfg.terminal);
-	mvprintw(0, COLS - (int)strlen(right) - 1 > 0 ? COLS - (int)strlen(right) - 1 : 0, "%s", right);
-	attroff(COLOR_PAIR(PAIR_HEADER) | A_BOLD);
-	if (!db_connected(ui->db)) {
-		attron(COLOR_PAIR(PAIR_BANNER) | A_BOLD);
-		mvhline(1, 0, ' ', COLS);
-		mvprintw(1, 1, "DATABASE CONNECTION LOST - retrying. Nothing is lost: finish the step again when it is back.");
-		attroff(COLOR_PAIR(PAIR_BANNER) | A_BOLD);
-	}
-}
-
-void
-ui_draw_footer(struct ui *ui, const char *keys)
-{
-	int attr = ui->status_attr == UI_ERR ? COLOR_PAIR(PAIR_ERR) | A_BOLD :
-	           ui->status_attr == UI_OK ? COLOR_PAIR(PAIR_OK) | A_BOLD : A_NORMAL;
-
-	attron(attr);
-	mvprintw(LINES - 2, 1, "%.*s", COLS - 2, ui->status);
-	attroff(attr);
-	attron(COLOR_PAIR(PAIR_HEADER));
-	mvhline(LINES - 1, 0, ' ', COLS);
-	mvprintw(LINES - 1, 1, "%.*s", COLS - 2, keys);
-	attroff(COLOR_PAIR(PAIR_HEADER));
-}
-
-void
-ui_draw_button(struct ui *ui, int y, int x, int w, int h, const char *label, int key, bool hot)
-{
-	int attr = hot ? COLOR_PAIR(PAIR_MINE) | A_BOLD : COLOR_PAIR(PAIR_BUTTON);
-	int len = (int)strlen(label);
-
-	if (y < 0 || x < 0 || y >= LINES || x >= COLS)
-		return;
-	attron(attr);
-	for (int r = 0; r < h && y + r < LINES; r++)
-		mvhline(y + r, x, ' ', w);
-	mvprintw(y + h / 2, x + (w > len ? (w - len) / 2 : 0), "%.*s", w, label);
-	attroff(attr);
-	if (ui->nbuttons < UI_MAX_BUTTONS)
-		ui->buttons[ui->nbuttons++] = (struct ui_button){ y, x, h, w, key };
-}
-
-void
-ui_draw_countdown(struct ui *ui, int y, int x)
-{
-	int left = ui_sale_seconds_left(ui);
-	int attr = left <= 60 ? COLOR_PAIR(PAIR_ERR) | A_BOLD : COLOR_PAIR(PAIR_OK) | A_BOLD;
-
-	if (ui->sale.order_id == 0)
-		return;
-	attron(attr);
-	if (ui->sale.expired || left == 0)
-		mvprintw(y, x, "HOLD EXPIRED");
-	else
-		mvprintw(y, x, "Seats held %d:%02d", left / 60, left % 60);
-	attroff(attr);
-}
-
-void
-ui_draw_text_box(int y, int x, int w, const char *label, const char *value, bool focus, bool secret)
-{
-	int len = (int)strlen(value), lw = (int)strlen(label);
-
-	mvprintw(y, x, "%s", label);
-	attron(focus ? A_REVERSE | A_BOLD : A_UNDERLINE);
-	mvhline(y, x + lw + 1, ' ', w);
-	if (secret)
-		for (int i = 0; i < len && i < w; i++)
-			mvaddch(y, x + lw + 1 + i, '*');
-	else
-		mvprintw(y, x + lw + 1, "%.*s", w, len > w ? value + len - w : value);
-	attroff(focus ? A_REVERSE | A_BOLD : A_UNDERLINE);
 }
 
 /* ------------------------------------------------------------------ loop */
@@ -466,11 +253,16 @@ ui_main(struct app *app)
 		}
 		flags = 0;
 		pfd[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
-		sock = ui.listening ? db_socket(ui.db) : -1;
+		/* The database socket too: notifications, and a dropped connection
+		 * (the server's goodbye makes it readable) shows the banner at once. */
+		sock = db_socket(ui.db);
 		if (sock >= 0)
 			pfd[nfd++] = (struct pollfd){ .fd = sock, .events = POLLIN };
 		(void)poll(pfd, (nfds_t)nfd, 250);
-		if (nfd == 2 && (pfd[1].revents & (POLLIN | POLLERR | POLLHUP))) {
+		/* Also when listening and the socket was quiet: a notification that
+		 * arrived during a query already sits in libpq's buffer. */
+		if ((nfd == 2 && (pfd[1].revents & (POLLIN | POLLERR | POLLHUP))) ||
+		    (ui.listening && db_connected(ui.db))) {
 			if (db_notifications(ui.db, ui_on_notify, &ui) != 0)
 				flags |= UI_REDRAW;
 		}

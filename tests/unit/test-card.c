@@ -155,6 +155,28 @@ test_unknown_resolved_once(void **state)
 }
 
 static void
+test_unknown_busy_then_resolved(void **state)
+{
+	struct card_terminal t;
+	struct card_result r;
+	int before = charges();
+
+	(void)state;
+	open_term(&t);
+	card_present(&t, "4000000000000267");
+	/* the answer is lost and two status questions go unanswered: still unknown */
+	assert_int_equal(card_pay(&t, "key-busy", 1800, "USD", 2, &r), 0);
+	assert_int_equal(r.outcome, CARD_UNKNOWN);
+	assert_int_equal(charges(), before + 1);
+	/* asked again later: approved, and still one charge */
+	assert_int_equal(card_resolve(&t, "key-busy", 2, &r), 0);
+	assert_int_equal(r.outcome, CARD_APPROVED);
+	assert_string_equal(r.last4, "0267");
+	assert_int_equal(charges(), before + 1);
+	card_close(&t);
+}
+
+static void
 test_reverse(void **state)
 {
 	struct card_terminal t;
@@ -197,6 +219,7 @@ main(void)
 		cmocka_unit_test(test_decline),
 		cmocka_unit_test(test_timeout_not_charged),
 		cmocka_unit_test(test_unknown_resolved_once),
+		cmocka_unit_test(test_unknown_busy_then_resolved),
 		cmocka_unit_test(test_reverse),
 		cmocka_unit_test(test_luhn_and_open),
 	};

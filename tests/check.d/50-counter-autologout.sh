@@ -1,0 +1,23 @@
+#!/bin/bash
+# 50-counter-autologout.sh - a counter left alone mid-sale logs the cashier
+# out after logout_minutes (1, the shortest allowed) and releases the hold.
+. "$(dirname "$0")/../e2e-lib.sh"
+
+conf=$(counter_conf)
+sed -i 's/^hold_minutes = .*/&\nlogout_minutes = 1/' "$conf"
+pick_show 12
+start c "$conf"
+login c
+open_show c
+keys c Enter; wait_for c "SCREEN"
+keys c 2;     wait_for c "Best 2 together"
+keys c Enter; wait_for c "Seats held"
+oid=$(q "SELECT max(order_id) FROM core.orders WHERE showtime_id = $SHOW AND terminal = 'e2e-counter'")
+t0=$(date +%s)
+wait_for c "Logged out after 1 minute" 70
+t1=$(date +%s)
+[ $((t1 - t0)) -ge 55 ] || fail "logged out after $((t1 - t0)) s"
+wait_for c "Staff sign-in"
+[ "$(q "SELECT status FROM core.orders WHERE order_id = $oid")" = cancelled ] || fail "the hold was not released"
+echo "counter logged out after $((t1 - t0)) s idle; order $oid cancelled"
+echo ok

@@ -1,0 +1,36 @@
+#!/bin/bash
+# 50-db-lost.sh - the database goes away in the middle of a sale (the
+# terminal's session is killed and its role may not log in for a while): a
+# banner says so at once, paying is refused with a clear word rather than lost,
+# the terminal reconnects by itself when the database is back, and the same
+# sale is then paid - once.
+. "$(dirname "$0")/../e2e-lib.sh"
+
+restore() { q "ALTER ROLE marquee_term LOGIN" >/dev/null; e2e_cleanup; }
+trap restore EXIT
+conf=$(counter_conf)
+pick_show 13   # 7 is 55-admin's
+start c "$conf"
+login c
+open_show c
+keys c Enter; wait_for c "SCREEN"
+keys c 2;     wait_for c "Best 2 together"
+keys c Enter; wait_for c "Seats held"
+keys c Enter; wait_for c "Amount due"
+oid=$(q "SELECT max(order_id) FROM core.orders WHERE showtime_id = $SHOW AND terminal = 'e2e-counter'")
+q "ALTER ROLE marquee_term NOLOGIN" >/dev/null
+n=$(q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = 'marquee_term'")
+[ "$n" -ge 1 ] || fail "no terminal session to end"
+wait_for c "DATABASE CONNECTION LOST" 3
+keys c Enter
+wait_for c "Database connection lost - press Enter"
+[ "$(q "SELECT count(*) FROM core.payment WHERE order_id = $oid")" = 0 ] || fail "paid while the database was away?"
+q "ALTER ROLE marquee_term LOGIN" >/dev/null
+wait_for c "The database is back" 5
+absent c "DATABASE CONNECTION LOST"
+keys c Enter
+wait_for c "PAID - cash"
+[ "$(q "SELECT count(*) FROM core.payment WHERE order_id = $oid")" = 1 ] || fail "order $oid not paid exactly once"
+[ "$(q "SELECT status FROM core.orders WHERE order_id = $oid")" = success ] || fail "order $oid not a success"
+echo "connection lost mid-sale: banner shown, reconnected, the same order paid once"
+echo ok

@@ -1,0 +1,98 @@
+/* ui-draw.c - drawing helpers every screen uses: header with the
+ * lost-connection banner, footer, buttons (which double as mouse targets),
+ * the hold countdown and text fields. Called only from draw functions. */
+#include "ui.h"
+#include "util.h"
+
+#include <curses.h>
+#include <string.h>
+
+void
+ui_draw_header(struct ui *ui, const char *title)
+{
+	char right[128];
+
+	attron(COLOR_PAIR(PAIR_HEADER) | A_BOLD);
+	mvhline(0, 0, ' ', COLS);
+	mvprintw(0, 1, "MARQUEE  %s", title);
+	if (ui->kiosk)
+		snprintf(right, sizeof right, "%s%s", ui->customer_id != 0 ? ui->customer_name : "",
+		         ui->customer_id != 0 ? "  " : "");
+	else
+		snprintf(right, sizeof right, "%s  %s", ui->staff_id != 0 ? ui->staff_name : "",
+		         ui->app->cfg.terminal);
+	mvprintw(0, COLS - (int)strlen(right) - 1 > 0 ? COLS - (int)strlen(right) - 1 : 0, "%s", right);
+	attroff(COLOR_PAIR(PAIR_HEADER) | A_BOLD);
+	if (!db_connected(ui->db)) {
+		attron(COLOR_PAIR(PAIR_BANNER) | A_BOLD);
+		mvhline(1, 0, ' ', COLS);
+		mvprintw(1, 1, "DATABASE CONNECTION LOST - retrying. Nothing is lost: finish the step again when it is back.");
+		attroff(COLOR_PAIR(PAIR_BANNER) | A_BOLD);
+	}
+}
+
+void
+ui_draw_footer(struct ui *ui, const char *keys)
+{
+	int attr = ui->status_attr == UI_ERR ? COLOR_PAIR(PAIR_ERR) | A_BOLD :
+	           ui->status_attr == UI_OK ? COLOR_PAIR(PAIR_OK) | A_BOLD : A_NORMAL;
+
+	attron(attr);
+	mvprintw(LINES - 2, 1, "%.*s", COLS - 2, ui->status);
+	attroff(attr);
+	attron(COLOR_PAIR(PAIR_HEADER));
+	mvhline(LINES - 1, 0, ' ', COLS);
+	mvprintw(LINES - 1, 1, "%.*s", COLS - 2, keys);
+	attroff(COLOR_PAIR(PAIR_HEADER));
+}
+
+void
+ui_draw_button(struct ui *ui, int y, int x, int w, int h, const char *label, int key, bool hot)
+{
+	int attr = hot ? COLOR_PAIR(PAIR_MINE) | A_BOLD : COLOR_PAIR(PAIR_BUTTON);
+	int len = (int)strlen(label);
+
+	if (y < 0 || x < 0 || y >= LINES || x >= COLS)
+		return;
+	attron(attr);
+	for (int r = 0; r < h && y + r < LINES; r++)
+		mvhline(y + r, x, ' ', w);
+	/* Short buttons and big targets centre their label; wide ones read left to right. */
+	mvprintw(y + h / 2, x + (w <= 20 || h > 1 ? (w > len ? (w - len) / 2 : 0) : 1), "%.*s", w, label);
+	attroff(attr);
+	if (ui->nbuttons < UI_MAX_BUTTONS)
+		ui->buttons[ui->nbuttons++] = (struct ui_button){ y, x, h, w, key };
+}
+
+void
+ui_draw_countdown(struct ui *ui, int y, int x)
+{
+	int left = ui_sale_seconds_left(ui);
+	int attr = left <= 60 ? COLOR_PAIR(PAIR_ERR) | A_BOLD : COLOR_PAIR(PAIR_OK) | A_BOLD;
+
+	if (ui->sale.order_id == 0)
+		return;
+	attron(attr);
+	if (ui->sale.expired || left == 0)
+		mvprintw(y, x, "HOLD EXPIRED");
+	else
+		mvprintw(y, x, "Seats held %d:%02d", left / 60, left % 60);
+	attroff(attr);
+}
+
+void
+ui_draw_text_box(int y, int x, int w, const char *label, const char *value, bool focus, bool secret)
+{
+	int len = (int)strlen(value), lw = (int)strlen(label);
+
+	mvprintw(y, x, "%s", label);
+	attron(focus ? A_REVERSE | A_BOLD : A_UNDERLINE);
+	mvhline(y, x + lw + 1, ' ', w);
+	if (secret)
+		for (int i = 0; i < len && i < w; i++)
+			mvaddch(y, x + lw + 1 + i, '*');
+	else
+		mvprintw(y, x + lw + 1, "%.*s", w, len > w ? value + len - w : value);
+	attroff(focus ? A_REVERSE | A_BOLD : A_UNDERLINE);
+}
+
