@@ -249,6 +249,20 @@ CREATE TYPE api.select_seat_result AS (
     message      text
 );
 
+-- The staff member selling at this terminal (SET marquee.staff_id after
+-- sign-in), if that is an active cashier or manager; else NULL.
+CREATE FUNCTION core.session_staff() RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v text := current_setting('marquee.staff_id', true);
+BEGIN
+    IF v IS NULL OR v !~ '^[0-9]{1,18}$' THEN
+        RETURN NULL;
+    END IF;
+    RETURN (SELECT u.user_id FROM core.app_user u
+             WHERE u.user_id = v::bigint AND u.role IN ('cashier', 'manager') AND u.active);
+END $$;
+
 -- Holds all the given seats of a showtime for a new order, or none of them.
 CREATE FUNCTION api.select_seat(user_id bigint, showtime_id bigint, seats text[],
                                 terminal text, request_id uuid DEFAULT NULL)
@@ -370,9 +384,9 @@ BEGIN
     END LOOP;
 
     INSERT INTO core.orders (order_id, booking_code, user_id, showtime_id, status, terminal,
-                             currency, total_cents, held_until)
+                             staff_id, currency, total_cents, held_until)
     VALUES (oid, code, select_seat.user_id, st.showtime_id, 'initiated',
-            coalesce(select_seat.terminal, ''), cur, res.total_cents, until);
+            coalesce(select_seat.terminal, ''), core.session_staff(), cur, res.total_cents, until);
     INSERT INTO core.ticket (order_id, showtime_id, seat_id, type_code, price_cents, state)
     SELECT oid, st.showtime_id, x.seat_id, 'adult', x.price, 'held'
       FROM unnest(ids, prices) AS x(seat_id, price);

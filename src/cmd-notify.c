@@ -47,12 +47,21 @@ notify_send(const struct config *cfg, const PGresult *res, int row, char **cause
 	return 0;
 }
 
-/* One pass over the outbox. Returns how many failed, or -1 on a database error. */
+/* One pass: expire the holds that ran out, then deliver the outbox. Returns
+ * how many messages failed, or -1 on a database error. */
 static int
-notify_pass(struct app *app, struct db *db, int *sent)
+notify_pass(struct app *app, struct db *db, int *sent, int *expired)
 {
-	PGresult *res = db_exec(db, DB_ONCE, "SELECT * FROM notifier.outbox_claim(50)", 0, NULL);
+	PGresult *res = db_exec(db, DB_SAFE, "SELECT notifier.expire_holds() AS n", 0, NULL);
 	int failed = 0;
+
+	if (res == NULL) {
+		fprintf(stderr, "marquee: notify: expiring holds: %s\n", db_error(db));
+		return -1;
+	}
+	*expired += atoi(db_value(res, 0, "n"));
+	PQclear(res);
+	res = db_exec(db, DB_ONCE, "SELECT * FROM notifier.outbox_claim(50)", 0, NULL);
 
 	if (res == NULL) {
 		fprintf(stderr, "marquee: notify: %s\n", db_error(db));
@@ -85,7 +94,7 @@ cmd_notify(struct app *app, int argc, char **argv)
 {
 	struct db *db;
 	bool once = false;
-	int sent = 0, failed = 0, rc;
+	int sent = 0, failed = 0, expired = 0, rc;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--once") == 0)
@@ -103,7 +112,7 @@ cmd_notify(struct app *app, int argc, char **argv)
 	if ((db = app_connect(app)) == NULL)
 		return 1;
 	for (;;) {
-		rc = notify_pass(app, db, &sent);
+		rc = notify_pass(app, db, &sent, &expired);
 		if (rc > 0)
 			failed += rc;
 		if (once)
@@ -111,6 +120,6 @@ cmd_notify(struct app *app, int argc, char **argv)
 		sleep(rc < 0 ? 5 : 2);
 	}
 	db_close(db);
-	printf("%d sent, %d failed\n", sent, failed);
+	printf("%d sent, %d failed, %d expired holds closed\n", sent, failed, expired);
 	return rc < 0 || failed > 0 ? 1 : 0;
 }

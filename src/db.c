@@ -38,26 +38,31 @@ db_clear_error(struct db *db)
 	db->sqlstate[0] = '\0';
 }
 
-/* Session settings, run on every new connection. */
+/* Applies one session setting. Returns 0 or -1. */
 static int
-db_session_setup(struct db *db)
+db_apply_setting(struct db *db, const struct db_setting *s)
 {
-	char minutes[16];
-	const char *params[1] = { minutes };
+	const char *params[2] = { s->name, s->value };
 	PGresult *res;
 	int ok;
 
-	PQsetNoticeProcessor(db->conn, db_notice, NULL);
-	if (db->hold_minutes <= 0)
-		return 0;
-	snprintf(minutes, sizeof minutes, "%d", db->hold_minutes);
-	res = PQexecParams(db->conn, "SELECT set_config('marquee.hold_minutes', $1, false)",
-	                   1, NULL, params, NULL, NULL, 0);
+	res = PQexecParams(db->conn, "SELECT set_config($1, $2, false)", 2, NULL, params, NULL, NULL, 0);
 	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
 	if (!ok)
 		db_fail(db, PQresultErrorField(res, PG_DIAG_SQLSTATE), PQerrorMessage(db->conn));
 	PQclear(res);
 	return ok ? 0 : -1;
+}
+
+/* Session settings, run on every new connection. */
+static int
+db_session_setup(struct db *db)
+{
+	PQsetNoticeProcessor(db->conn, db_notice, NULL);
+	for (int i = 0; i < db->nsettings; i++)
+		if (db_apply_setting(db, &db->settings[i]) != 0)
+			return -1;
+	return 0;
 }
 
 struct db *
@@ -253,10 +258,33 @@ db_script(struct db *db, const char *sql)
 }
 
 int
+db_set(struct db *db, const char *name, const char *value)
+{
+	struct db_setting *s = NULL;
+
+	for (int i = 0; i < db->nsettings; i++)
+		if (strcmp(db->settings[i].name, name) == 0)
+			s = &db->settings[i];
+	if (s == NULL) {
+		if (db->nsettings == (int)(sizeof db->settings / sizeof db->settings[0]))
+			fatal("db_set: too many session settings");
+		s = &db->settings[db->nsettings++];
+		strlcpy_m(s->name, name, sizeof s->name);
+	}
+	strlcpy_m(s->value, value, sizeof s->value);
+	db_clear_error(db);
+	if (!db_connected(db))
+		return db_reconnect(db);	/* applies it */
+	return db_apply_setting(db, s);
+}
+
+int
 db_set_hold_minutes(struct db *db, int minutes)
 {
-	db->hold_minutes = minutes;
-	return db_session_setup(db);
+	char v[16];
+
+	snprintf(v, sizeof v, "%d", minutes);
+	return db_set(db, "marquee.hold_minutes", v);
 }
 
 const char *

@@ -17,7 +17,11 @@ struct db {
 	char	*conninfo;
 	char	 sqlstate[6];	/* SQLSTATE of the last failure, "" if none */
 	char	*error;		/* message of the last failure, NULL if none */
-	int	 hold_minutes;	/* session setting, applied again after a reset */
+	struct db_setting {	/* session settings (SET), applied again after a reset */
+		char	name[40];
+		char	value[40];
+	}	 settings[8];
+	int	 nsettings;
 	int	 resets;	/* how many times the connection was re-established */
 	struct db_stmt *stmts;	/* prepared so far on this connection */
 	int	 nstmts;
@@ -41,6 +45,9 @@ PGresult  *db_exec(struct db *db, enum db_retry retry, const char *sql, int npar
                    const char *const *params);
 /* Runs a script of statements without parameters (migrations). Returns 0 or -1. */
 int        db_script(struct db *db, const char *sql);
+/* Sets a session setting (set_config) now and after every reset; value ""
+ * clears it. Returns 0, or -1 (db->error says why). */
+int        db_set(struct db *db, const char *name, const char *value);
 /* Sets marquee.hold_minutes for this session (kept across resets). */
 int        db_set_hold_minutes(struct db *db, int minutes);
 /* The last failure, for a person to read. */

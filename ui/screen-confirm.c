@@ -14,6 +14,7 @@ struct confirm {
 	char	email[80];
 	char	rid[37];	/* request id of the receipt e-mail */
 	double	entered;
+	int	printing;	/* 1: asked, "Printing..." not yet drawn; 2: drawn, print now */
 };
 
 static void
@@ -103,7 +104,10 @@ confirm_key(struct ui *ui, int key)
 	switch (key) {
 	case KEY_F(6):
 	case 'p':
-		confirm_print(ui);
+		/* Printing may wait for the printer (print_wait): say so first;
+		 * the print itself runs from the tick once this is on screen. */
+		ui_say(ui, 0, "Printing the tickets of %s...", ui->sale.booking_code);
+		c->printing = 1;
 		break;
 	case KEY_F(7):
 	case 'e':
@@ -128,6 +132,15 @@ confirm_tick(struct ui *ui)
 {
 	struct confirm *c = ui->data;
 
+	if (c->printing == 1) {
+		c->printing = 2;
+		return UI_REDRAW;
+	}
+	if (c->printing == 2) {
+		c->printing = 0;
+		confirm_print(ui);
+		return UI_REDRAW;
+	}
 	/* A kiosk goes home by itself a while after the sale. */
 	if (ui->kiosk && !c->typing && ui_now() - c->entered > 60 && ui_now() - ui->last_input > 30)
 		ui_goto(ui, &screen_attract);

@@ -156,6 +156,15 @@ ui_housekeeping(struct ui *ui)
 			ui_say(ui, UI_OK, "The database is back.");
 		flags |= UI_REDRAW;
 	}
+	/* Who is selling: the database records it with every hold. */
+	if (ui->staff_id != ui->staff_applied && db_connected(ui->db)) {
+		char id[24] = "";
+
+		if (ui->staff_id > 0)
+			snprintf(id, sizeof id, "%lld", ui->staff_id);
+		if (db_set(ui->db, "marquee.staff_id", id) == 0)
+			ui->staff_applied = ui->staff_id;
+	}
 	if (ui->listening && db_connected(ui->db) && ui->listen_resets != ui->db->resets) {
 		ui->listening = false;
 		ui_listen(ui, true);
@@ -196,12 +205,9 @@ ui_main(struct app *app)
 	/* A test may ask for a hold shorter than a minute (MARQUEE_HOLD_SECONDS). */
 	if ((env = getenv("MARQUEE_HOLD_SECONDS")) != NULL && atoi(env) > 0) {
 		char v[32];
-		const char *p[1] = { v };
-		PGresult *res;
 
 		snprintf(v, sizeof v, "%.4f", atoi(env) / 60.0);
-		res = db_exec(ui.db, DB_SAFE, "SELECT set_config('marquee.hold_minutes', $1, false)", 1, p);
-		PQclear(res);
+		(void)db_set(ui.db, "marquee.hold_minutes", v);
 	} else if (app->cfg.hold_minutes > 0)
 		(void)db_set_hold_minutes(ui.db, app->cfg.hold_minutes);
 	if (card_open(&ui.card, app->cfg.card_driver, NULL, &cause) != 0) {

@@ -72,6 +72,7 @@ struct ui {
 	bool			 kiosk;
 	/* who is signed in */
 	long long		 staff_id;
+	long long		 staff_applied;	/* staff_id the database session knows */
 	char			 staff_name[64];
 	char			 staff_role[16];
 	long long		 customer_id;	/* kiosk: a signed-in customer, or 0 */

@@ -49,4 +49,18 @@ grep -q "Seats: $seat adult" "$dir/mail.txt" || fail "receipt body: $(cat "$dir/
 MARQUEE_DSN=$NOTIFY_DSN ./marquee --config "$dir/good.conf" notify --once >"$dir/out3" 2>&1 || fail "second run failed"
 [ "$(grep -c "^Subject: Your receipt: booking $code" "$dir/mail.txt")" = 1 ] || fail "a message was sent twice"
 echo "outbox delivered: $(cat "$dir/out2")"
+
+# each run also closes holds that ran out: a part-paid one gets its money back
+seat2=$(q "SELECT seat FROM api.seat_map($show) WHERE status = 'available' AND kind = 'standard' ORDER BY row_no DESC, col_no LIMIT 1")
+oid2=$(psql "$MARQUEE_TERM_DSN" -XAtq -c "SET marquee.hold_minutes = '0.01'" \
+	-c "SELECT order_id FROM api.select_seat(NULL, $show, '{$seat2}', 'notify-test')")
+[ "$(t "SELECT payment_status FROM api.payment(NULL, $oid2, '{\"method\":\"cash\",\"amount_cents\":100,\"partial\":true}')")" = partial ] ||
+	fail "cannot part-pay the short hold"
+sleep 1
+MARQUEE_DSN=$NOTIFY_DSN ./marquee --config "$dir/good.conf" notify --once >"$dir/out4" 2>&1 || fail "third run failed: $(cat "$dir/out4")"
+[ "$(q "SELECT status FROM core.orders WHERE order_id = $oid2")" = expired ] || fail "the lapsed hold was not closed"
+[ "$(q "SELECT sum(amount_cents) FROM core.refund WHERE order_id = $oid2")" = 100 ] || fail "its part payment was not given back"
+[ "$(t "SELECT status FROM api.seat_map($show) WHERE seat = '$seat2'")" = available ] || fail "its seat is not free"
+grep -q "[1-9][0-9]* expired holds closed" "$dir/out4" || fail "no count of closed holds: $(cat "$dir/out4")"
+echo "housekeeping: $(cat "$dir/out4")"
 echo ok

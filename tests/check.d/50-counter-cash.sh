@@ -29,6 +29,8 @@ row=$(q "SELECT o.status, o.total_cents, p.tendered_cents, p.method, (SELECT cou
 IFS='|' read -r status total tendered method sold <<<"$row"
 [ "$status" = success ] || fail "order $code is '$status', not success"
 [ "$method" = cash ] && [ "$tendered" = 5000 ] && [ "$sold" = 2 ] || fail "payment row: $row"
+[ "$(q "SELECT u.username FROM core.orders o JOIN core.app_user u ON u.user_id = o.staff_id WHERE o.booking_code = '$code'")" = cashier ] ||
+	fail "order $code does not record the cashier who sold it"
 change=$(( tendered - total ))
 want=$(printf 'CHANGE DUE \\$%d.%02d' $((change / 100)) $((change % 100)))
 screen c | grep -q "$want" || fail "screen does not show $want"
