@@ -17,7 +17,7 @@ OPT     ?= -O2 -g
 WARN    ?= -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
            -Wpointer-arith -Wcast-qual -Wvla
 WERROR  ?= -Werror
-PKGS     = libpq ncursesw panelw menuw formw libsodium libqrencode
+PKGS     = libpq ncursesw libsodium libqrencode
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(shell cups-config --cflags 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(shell cups-config --libs 2>/dev/null)
 # The upstream version: debian/changelog's first line less the Debian revision
