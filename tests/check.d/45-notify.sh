@@ -43,11 +43,11 @@ MARQUEE_DSN=$NOTIFY_DSN ./marquee --config "$dir/good.conf" notify --once >"$dir
 [ "$(q "SELECT sent_at IS NOT NULL FROM core.outbox WHERE outbox_id = $id")" = t ] || fail "not marked sent"
 grep -q "^To: pat@example.com" "$dir/mail.txt" || fail "no To: header"
 code=$(q "SELECT booking_code FROM core.orders WHERE order_id = $oid")
-grep -q "^Subject: Your receipt: booking $code" "$dir/mail.txt" || fail "no subject"
+grep -qF "Subject: Your receipt: booking $code" "$dir/mail.txt" || fail "no subject"
 grep -q "Seats: $seat adult" "$dir/mail.txt" || fail "receipt body: $(cat "$dir/mail.txt")"
 # nothing is sent twice
 MARQUEE_DSN=$NOTIFY_DSN ./marquee --config "$dir/good.conf" notify --once >"$dir/out3" 2>&1 || fail "second run failed"
-[ "$(grep -c "^Subject: Your receipt: booking $code" "$dir/mail.txt")" = 1 ] || fail "a message was sent twice"
+[ "$(grep -cF "Subject: Your receipt: booking $code" "$dir/mail.txt")" = 1 ] || fail "a message was sent twice"
 echo "outbox delivered: $(cat "$dir/out2")"
 
 # each run also closes holds that ran out: a part-paid one gets its money back

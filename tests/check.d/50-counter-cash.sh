@@ -22,7 +22,7 @@ keys c Enter;  wait_for c "Seats held"
 keys c Enter;  wait_for c "Amount due"
 lit c 50;      keys c Enter
 wait_for c "CHANGE DUE"
-code=$(screen c | sed -n 's/.*Booking  \([0-9A-Z]\{4\}-[0-9A-Z]\{5\}\).*/\1/p' | tr -d -)
+code=$(screen c | sed -n 's/.*Booking  \([0-9A-Z]\{4\}-[0-9A-Z*~$=]\{5\}\).*/\1/p' | tr -d -)
 [ -n "$code" ] || fail "no booking code on screen"
 row=$(q "SELECT o.status, o.total_cents, p.tendered_cents, p.method, (SELECT count(*) FROM core.ticket t WHERE t.order_id = o.order_id AND t.state = 'sold')
          FROM core.orders o JOIN core.payment p USING (order_id) WHERE o.booking_code = '$code'")
