@@ -2,7 +2,7 @@
 -- api: staff and customer sign-in (the Argon2id check runs in the terminal
 -- with libsodium; the lock-out window lives here, shared by every terminal),
 -- ticket types and repricing of a held order, listing with filters, a
--- customer's bookings, receipts by e-mail and the outbox for `marquee notify`.
+-- customer's bookings and receipts by e-mail (sent by `marquee notify`, 040).
 
 INSERT INTO core.setting (name, value, description) VALUES
   ('login_max_failures', '3', 'failed sign-ins in the window before an account is locked'),
@@ -377,27 +377,6 @@ BEGIN
     PERFORM core.remember(request_id, 'email_receipt', to_jsonb(r));
     RETURN r;
 END $$;
-
--- Claims up to n unsent outbox messages for delivery (rows another sender
--- holds are skipped) and counts the attempt.
-CREATE FUNCTION api.outbox_claim(n int DEFAULT 20)
-RETURNS TABLE (outbox_id bigint, kind text, recipient text, subject text, body text, attempts int)
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
-    UPDATE core.outbox o SET attempts = o.attempts + 1
-     WHERE o.outbox_id IN (SELECT x.outbox_id FROM core.outbox x
-                            WHERE x.sent_at IS NULL AND x.attempts < 10
-                            ORDER BY x.outbox_id LIMIT greatest(n, 1) FOR UPDATE SKIP LOCKED)
-    RETURNING o.outbox_id, o.kind, o.recipient, o.subject, o.body, o.attempts
-$$;
-
--- Records the outcome of one delivery: error NULL means sent.
-CREATE FUNCTION api.outbox_done(outbox_id bigint, error text DEFAULT NULL)
-RETURNS void
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
-    UPDATE core.outbox o
-       SET sent_at = CASE WHEN $2 IS NULL THEN now() END, last_error = left($2, 500)
-     WHERE o.outbox_id = $1 AND o.sent_at IS NULL
-$$;
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA api FROM PUBLIC;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA api TO marquee_terminal;

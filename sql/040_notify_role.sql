@@ -1,8 +1,8 @@
 -- 040_notify_role.sql - the notification outbox holds customers' addresses
 -- and bookings: only the notifier reads it, never a terminal. Its two
--- functions move from schema api (every function there is open to every
--- terminal) to schema notifier, which only marquee_notify may use; `marquee
--- notify` logs in as marquee_notify.
+-- functions live in schema notifier, not api (every function there is open
+-- to every terminal); only marquee_notify may use it, and `marquee notify`
+-- logs in as marquee_notify.
 
 DO $$
 BEGIN
@@ -13,9 +13,6 @@ END $$;
 
 CREATE SCHEMA notifier;
 REVOKE ALL ON SCHEMA notifier FROM PUBLIC;
-
-DROP FUNCTION api.outbox_claim(int);
-DROP FUNCTION api.outbox_done(bigint, text);
 
 -- Claims up to n unsent outbox messages for delivery (rows another sender
 -- holds are skipped) and counts the attempt.

@@ -56,37 +56,16 @@ account_load(struct ui *ui, struct account *a)
 static void
 account_sign_in(struct ui *ui, struct account *a)
 {
-	const char *params[2] = { a->email, ui->app->cfg.terminal };
-	const char *fin[2] = { a->email, NULL };
-	PGresult *res;
-	bool ok;
+	PGresult *who = ui_sign_in(ui, false, a->email, a->pass);
 
-	res = db_exec(ui->db, DB_ONCE, "SELECT * FROM api.customer_login_begin($1, $2)", 2, params);
-	if (res == NULL) {
-		ui_say(ui, UI_ERR, "Cannot sign in: %.150s", db_error(ui->db));
+	if (who == NULL)
 		return;
-	}
-	if (strcmp(db_value(res, 0, "login_status"), "locked") == 0) {
-		ui_say(ui, UI_ERR, "%s", db_value(res, 0, "message"));
-		PQclear(res);
-		return;
-	}
-	ok = auth_verify(db_value(res, 0, "pw_hash"), a->pass) && !db_isnull(res, 0, "user_id");
-	if (ok) {
-		ui->customer_id = db_int(res, 0, "user_id");
-		strlcpy_m(ui->customer_name, db_value(res, 0, "full_name")[0] != '\0' ?
-		          db_value(res, 0, "full_name") : a->email, sizeof ui->customer_name);
-	}
-	PQclear(res);
-	fin[1] = ok ? "true" : "false";
-	res = db_exec(ui->db, DB_ONCE, "SELECT api.customer_login_finish($1, $2::boolean) AS said", 2, fin);
-	if (res != NULL && !ok)
-		ui_say(ui, UI_ERR, "%s", db_value(res, 0, "said"));
-	else if (ok) {
-		ui_say(ui, UI_OK, "Signed in. Your bookings are below; buy as usual.");
-		account_load(ui, a);
-	}
-	PQclear(res);
+	ui->customer_id = db_int(who, 0, "user_id");
+	strlcpy_m(ui->customer_name, db_value(who, 0, "full_name")[0] != '\0' ?
+	          db_value(who, 0, "full_name") : a->email, sizeof ui->customer_name);
+	PQclear(who);
+	ui_say(ui, UI_OK, "Signed in. Your bookings are below; buy as usual.");
+	account_load(ui, a);
 }
 
 static void

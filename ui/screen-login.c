@@ -35,45 +35,19 @@ login_leave(struct ui *ui)
 static void
 login_submit(struct ui *ui, struct login *l)
 {
-	const char *params[2] = { l->user, ui->app->cfg.terminal };
-	const char *fin[2] = { l->user, NULL };
-	PGresult *res;
-	bool ok;
+	PGresult *who = ui_sign_in(ui, true, l->user, l->pass);
 
-	res = db_exec(ui->db, DB_ONCE, "SELECT * FROM api.staff_login_begin($1, $2)", 2, params);
-	if (res == NULL) {
-		ui_say(ui, UI_ERR, "Cannot sign in: %.150s", db_error(ui->db));
-		return;
-	}
-	if (strcmp(db_value(res, 0, "login_status"), "locked") == 0) {
-		ui_say(ui, UI_ERR, "%s", db_value(res, 0, "message"));
-		PQclear(res);
-		sodium_memzero(l->pass, sizeof l->pass);
-		return;
-	}
-	ok = auth_verify(db_value(res, 0, "pw_hash"), l->pass) && !db_isnull(res, 0, "user_id");
 	sodium_memzero(l->pass, sizeof l->pass);
-	if (ok) {
-		ui->staff_id = db_int(res, 0, "user_id");
-		strlcpy_m(ui->staff_name, db_value(res, 0, "full_name"), sizeof ui->staff_name);
-		strlcpy_m(ui->staff_role, db_value(res, 0, "role"), sizeof ui->staff_role);
-	}
-	PQclear(res);
-	fin[1] = ok ? "true" : "false";
-	res = db_exec(ui->db, DB_ONCE, "SELECT api.staff_login_finish($1, $2::boolean) AS said", 2, fin);
-	if (res == NULL) {
-		ui->staff_id = 0;
-		ui_say(ui, UI_ERR, "Cannot sign in: %.150s", db_error(ui->db));
+	if (who == NULL) {
+		l->focus = 1;
 		return;
 	}
-	if (ok) {
-		ui_say(ui, UI_OK, "Welcome, %s.", ui->staff_name);
-		ui_goto(ui, &screen_listing);
-	} else {
-		ui_say(ui, UI_ERR, "%s", db_value(res, 0, "said"));
-		l->focus = 1;
-	}
-	PQclear(res);
+	ui->staff_id = db_int(who, 0, "user_id");
+	strlcpy_m(ui->staff_name, db_value(who, 0, "full_name"), sizeof ui->staff_name);
+	strlcpy_m(ui->staff_role, db_value(who, 0, "role"), sizeof ui->staff_role);
+	PQclear(who);
+	ui_say(ui, UI_OK, "Welcome, %s.", ui->staff_name);
+	ui_goto(ui, &screen_listing);
 }
 
 static void

@@ -131,6 +131,11 @@ int    ui_sale_seconds_left(const struct ui *ui);
 /* Turns LISTEN seat_change on or off. */
 void   ui_listen(struct ui *ui, bool on);
 
+/* Checks a staff member's (staff) or customer's password. Returns the
+ * database's row for them (user_id, full_name, role; caller PQclear()s), or
+ * NULL with the reason said (wrong password, tries left, locked). */
+PGresult *ui_sign_in(struct ui *ui, bool staff, const char *name, const char *pass);
+
 /* Drawing helpers (draw paths only). */
 void   ui_draw_header(struct ui *ui, const char *title);
 void   ui_draw_footer(struct ui *ui, const char *keys);
