@@ -87,6 +87,19 @@ pick_show() {
 	[ -n "$SHOW" ] || fail "no showtime tomorrow"
 }
 
+# hold_two NAME: with the showtime found (open_show), opens its seat map,
+# takes the best two seats together and holds them (the ticket screen).
+hold_two() {
+	keys "$1" Enter; wait_for "$1" "SCREEN"
+	keys "$1" 2;     wait_for "$1" "Best 2 together"
+	keys "$1" Enter; wait_for "$1" "Seats held"
+}
+# to_payment NAME: hold_two, then on to the payment screen.
+to_payment() {
+	hold_two "$1"
+	keys "$1" Enter; wait_for "$1" "Amount due"
+}
+
 # login NAME: signs the cashier in at a counter terminal
 login() {
 	wait_for "$1" "Staff sign-in"

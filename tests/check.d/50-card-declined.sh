@@ -8,10 +8,7 @@ pick_show 2
 start c "$conf"
 login c
 open_show c
-keys c Enter; wait_for c "SCREEN"
-keys c 2;     wait_for c "Best 2 together"
-keys c Enter; wait_for c "Seats held"
-keys c Enter; wait_for c "Amount due"
+to_payment c
 keys c F3;    wait_for c "Method       CARD"
 keys c C-u; lit c 4000000000000002; keys c Enter
 wait_for c "Declined: insufficient funds"

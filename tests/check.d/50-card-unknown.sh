@@ -9,10 +9,7 @@ pick_show 3
 start c "$conf"
 login c
 open_show c
-keys c Enter; wait_for c "SCREEN"
-keys c 2;     wait_for c "Best 2 together"
-keys c Enter; wait_for c "Seats held"
-keys c Enter; wait_for c "Amount due"
+to_payment c
 keys c F3;    wait_for c "Method       CARD"
 keys c C-u; lit c 4000000000000259; keys c Enter
 wait_for c "PAID - card"
@@ -30,10 +27,7 @@ echo "unknown outcome resolved by status: 1 charge, 1 payment (ref $ref)"
 # The screen says so, refuses to charge again or to leave; F5 asks again.
 keys c Enter; wait_for c "Type to search"
 open_show c
-keys c Enter; wait_for c "SCREEN"
-keys c 2;     wait_for c "Best 2 together"
-keys c Enter; wait_for c "Seats held"
-keys c Enter; wait_for c "Amount due"
+to_payment c
 keys c F3;    wait_for c "Method       CARD"
 keys c C-u; lit c 4000000000000267; keys c Enter
 wait_for c "OUTCOME UNKNOWN"

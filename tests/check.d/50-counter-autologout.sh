@@ -9,9 +9,7 @@ pick_show 12
 start c "$conf"
 login c
 open_show c
-keys c Enter; wait_for c "SCREEN"
-keys c 2;     wait_for c "Best 2 together"
-keys c Enter; wait_for c "Seats held"
+hold_two c
 oid=$(q "SELECT max(order_id) FROM core.orders WHERE showtime_id = $SHOW AND terminal = 'e2e-counter'")
 t0=$(date +%s)
 wait_for c "Logged out after 1 minute" 70

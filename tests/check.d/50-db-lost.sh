@@ -13,10 +13,7 @@ pick_show 13   # 7 is 55-admin's
 start c "$conf"
 login c
 open_show c
-keys c Enter; wait_for c "SCREEN"
-keys c 2;     wait_for c "Best 2 together"
-keys c Enter; wait_for c "Seats held"
-keys c Enter; wait_for c "Amount due"
+to_payment c
 oid=$(q "SELECT max(order_id) FROM core.orders WHERE showtime_id = $SHOW AND terminal = 'e2e-counter'")
 q "ALTER ROLE marquee_term NOLOGIN" >/dev/null
 n=$(q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = 'marquee_term'")
