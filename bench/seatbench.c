@@ -16,10 +16,15 @@
  *              as a select_seat call), so the hall never fills.
  *   spread     each call on a random showtime on sale; holds are kept (8
  *              minutes); the demo's ~45 000 seats do not run out in a run.
+ * Two more connections run as a terminal with a seat map open does, so their
+ * cost is in the measurement: one calls api.seat_relay every 50 ms (it
+ * NOTIFYs the changed showtimes), one LISTENs seat_change and counts what
+ * it hears.
  * Prints one line of key=value pairs. */
 #include "db.h"
 #include "util.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -50,6 +55,7 @@ static bool contended;	/* one showtime */
 static bool cancel;	/* cancel every hold at once */
 static atomic_int go;
 static double deadline;
+static long relayed, heard;	/* showtimes announced by the relay, notifications heard */
 
 static double
 now_s(void)
@@ -146,6 +152,72 @@ client_run(void *arg)
 	return NULL;
 }
 
+/* The seat relay: api.seat_relay every 50 ms until a second after the
+ * deadline (so the last changes are announced too). */
+static void *
+relay_run(void *arg)
+{
+	struct client *c = arg;
+	char *cause = NULL;
+	struct db *db = db_open(c->dsn, &cause);
+
+	if (db == NULL) {
+		snprintf(c->error, sizeof c->error, "%s", cause);
+		c->errors++;
+		free(cause);
+		return NULL;
+	}
+	while (!atomic_load(&go))
+		usleep(1000);
+	while (now_s() < deadline + 1.0) {
+		PGresult *res = db_exec(db, DB_ONCE, "SELECT api.seat_relay() AS n", 0, NULL);
+
+		if (res == NULL)
+			client_fail(c, db);
+		else if (db_int(res, 0, "n") > 0)
+			relayed += db_int(res, 0, "n");
+		PQclear(res);
+		usleep(50 * 1000);
+	}
+	db_close(db);
+	return NULL;
+}
+
+static void
+on_notify(const char *channel, const char *payload, void *arg)
+{
+	(void)channel;
+	(void)payload;
+	(*(long *)arg)++;
+}
+
+/* A seat map: LISTEN seat_change and count what arrives. */
+static void *
+listen_run(void *arg)
+{
+	struct client *c = arg;
+	char *cause = NULL;
+	struct db *db = db_open(c->dsn, &cause);
+
+	if (db == NULL || db_listen(db, "seat_change", true) != 0) {
+		snprintf(c->error, sizeof c->error, "%s", db ? db_error(db) : cause);
+		c->errors++;
+		free(cause);
+		db_close(db);
+		return NULL;
+	}
+	while (!atomic_load(&go))
+		usleep(1000);
+	while (now_s() < deadline + 1.5) {
+		struct pollfd pfd = { .fd = db_socket(db), .events = POLLIN };
+
+		if (poll(&pfd, 1, 100) > 0)
+			(void)db_notifications(db, on_notify, &heard);
+	}
+	db_close(db);
+	return NULL;
+}
+
 /* Reads the showtimes open for sale (one, if showtime != 0) and their
  * seats. Returns 0 or -1. */
 static int
@@ -202,7 +274,7 @@ main(int argc, char **argv)
 	int nclients = 8, seconds = 10, opt, rc = 1;
 	long long showtime = 0;
 	const char *mode = "spread", *owner = getenv("MARQUEE_OWNER_DSN"), *term = getenv("MARQUEE_TERM_DSN");
-	struct client *cl = NULL;
+	struct client *cl = NULL, aux[2];
 	long calls = 0, holds = 0, conflicts = 0, cancels = 0, errors = 0;
 	double started, secs;
 
@@ -226,6 +298,11 @@ main(int argc, char **argv)
 	if (load(owner, contended ? showtime : 0) != 0)
 		goto out;
 	cl = xcalloc((size_t)nclients, sizeof *cl);
+	memset(aux, 0, sizeof aux);
+	aux[0].dsn = aux[1].dsn = term;
+	if (pthread_create(&aux[0].thread, NULL, relay_run, &aux[0]) != 0 ||
+	    pthread_create(&aux[1].thread, NULL, listen_run, &aux[1]) != 0)
+		fatal("cannot start a thread");
 	for (int i = 0; i < nclients; i++) {
 		cl[i].dsn = term;
 		cl[i].rng = (unsigned int)time(NULL) * 2654435761u + (unsigned int)i * 40503u + 1;
@@ -239,6 +316,13 @@ main(int argc, char **argv)
 	for (int i = 0; i < nclients; i++)
 		pthread_join(cl[i].thread, NULL);
 	secs = now_s() - started;
+	for (int i = 0; i < 2; i++) {
+		pthread_join(aux[i].thread, NULL);
+		if (aux[i].errors != 0) {
+			fprintf(stderr, "seatbench: %s: %s\n", i == 0 ? "relay" : "listener", aux[i].error);
+			errors += aux[i].errors;
+		}
+	}
 	for (int i = 0; i < nclients; i++) {
 		calls += cl[i].calls;
 		holds += cl[i].holds;
@@ -249,8 +333,8 @@ main(int argc, char **argv)
 			fprintf(stderr, "seatbench: client %d: %ld errors, last: %s\n", i, cl[i].errors, cl[i].error);
 	}
 	printf("mode=%s clients=%d showtimes=%d secs=%.2f calls=%ld rate=%.1f holds=%ld holds/s=%.1f "
-	       "conflicts=%ld cancels=%ld errors=%ld\n", mode, nclients, nshows, secs, calls, calls / secs,
-	       holds, holds / secs, conflicts, cancels, errors);
+	       "conflicts=%ld cancels=%ld relayed=%ld heard=%ld errors=%ld\n", mode, nclients, nshows, secs,
+	       calls, calls / secs, holds, holds / secs, conflicts, cancels, relayed, heard, errors);
 	rc = errors == 0 ? 0 : 1;
 out:
 	free(cl);

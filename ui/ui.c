@@ -74,10 +74,36 @@ ui_listen(struct ui *ui, bool on)
 {
 	if (on == ui->listening)
 		return;
+	if (!on && ui->relaying) {
+		PQclear(db_exec(ui->db, DB_ONCE, "SELECT api.seat_relay_stop()", 0, NULL));
+		ui->relaying = false;
+	}
 	if (db_listen(ui->db, "seat_change", on) == 0 || !on) {
 		ui->listening = on;
 		ui->listen_resets = ui->db->resets;
+		ui->next_relay = 0;
 	}
+}
+
+/* Seat changes are logged by the database and announced (NOTIFY) by one
+ * relay: the first terminal with a seat map open that asks. It empties the
+ * log every 50 ms; the others ask once a second whether they should take
+ * over. Returns the seconds until the next call is due. */
+static double
+ui_relay(struct ui *ui)
+{
+	double now = ui_now();
+	PGresult *res;
+
+	if (!ui->listening || !db_connected(ui->db))
+		return 0.25;
+	if (now >= ui->next_relay) {
+		res = db_exec(ui->db, DB_ONCE, "SELECT api.seat_relay() AS n", 0, NULL);
+		ui->relaying = res != NULL && db_int(res, 0, "n") >= 0;
+		PQclear(res);
+		ui->next_relay = now + (ui->relaying ? 0.05 : 1.0);
+	}
+	return ui->next_relay - now;
 }
 
 /* ------------------------------------------------------------------ loop */
@@ -167,6 +193,7 @@ ui_housekeeping(struct ui *ui)
 	}
 	if (ui->listening && db_connected(ui->db) && ui->listen_resets != ui->db->resets) {
 		ui->listening = false;
+		ui->relaying = false;	/* a new session relays nothing */
 		ui_listen(ui, true);
 	}
 	if (ui->kiosk && ui->screen != &screen_attract && idle > cfg->idle_seconds) {
@@ -237,7 +264,7 @@ ui_main(struct app *app)
 	ui_switch(&ui, ui_home(&ui));
 	while (!(flags & UI_QUIT)) {
 		struct pollfd pfd[2];
-		int nfd = 1, key, sock;
+		int nfd = 1, key, sock, wait_ms;
 
 		if (ui.next != NULL) {
 			const struct screen *next = ui.next;
@@ -264,7 +291,8 @@ ui_main(struct app *app)
 		sock = db_socket(ui.db);
 		if (sock >= 0)
 			pfd[nfd++] = (struct pollfd){ .fd = sock, .events = POLLIN };
-		(void)poll(pfd, (nfds_t)nfd, 250);
+		wait_ms = (int)(ui_relay(&ui) * 1000);
+		(void)poll(pfd, (nfds_t)nfd, wait_ms < 1 ? 1 : wait_ms > 250 ? 250 : wait_ms);
 		/* Also when listening and the socket was quiet: a notification that
 		 * arrived during a query already sits in libpq's buffer. */
 		if ((nfd == 2 && (pfd[1].revents & (POLLIN | POLLERR | POLLHUP))) ||

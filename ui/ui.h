@@ -89,6 +89,8 @@ struct ui {
 	/* database */
 	bool			 listening;	/* LISTEN seat_change is on */
 	int			 listen_resets;	/* db->resets when LISTEN was sent */
+	bool			 relaying;	/* this terminal relays seat changes */
+	double			 next_relay;	/* when to call api.seat_relay again */
 	double			 next_reconnect;
 	double			 hold_minutes;	/* asked of the database; 0 = configured */
 };

@@ -230,6 +230,113 @@ test_listen(void **state)
 	db_close(db);
 }
 
+static struct db *
+open_term(void)
+{
+	char *cause = NULL;
+	struct db *db = db_open(dsn("MARQUEE_TERM_DSN"), &cause);
+
+	if (db == NULL)
+		fail_msg("%s", cause);
+	return db;
+}
+
+/* One api call answering one value, as text (the caller frees it). */
+static char *
+call1(struct db *db, const char *sql, int n, const char *const *params)
+{
+	PGresult *res = db_exec(db, DB_ONCE, sql, n, params);
+	char *v;
+
+	if (res == NULL)
+		fail_msg("%s: %s", sql, db_error(db));
+	v = xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return v;
+}
+
+static void
+on_match(const char *channel, const char *payload, void *arg)
+{
+	struct heard *h = arg;	/* payload: the one wanted */
+
+	if (strcmp(channel, "seat_change") == 0 && strcmp(payload, h->payload) == 0)
+		h->count++;
+}
+
+/* Waits up to 5 s for a seat_change about showtime want; returns 1 if heard. */
+static int
+hear(struct db *db, const char *want)
+{
+	struct pollfd pfd = { .fd = db_socket(db), .events = POLLIN };
+	struct heard h = { 0, "" };
+
+	strlcpy_m(h.payload, want, sizeof h.payload);
+	for (int i = 0; i < 50 && h.count == 0; i++) {
+		(void)db_notifications(db, on_match, &h);
+		if (h.count == 0)
+			(void)poll(&pfd, 1, 100);
+	}
+	return h.count > 0;
+}
+
+/* A hold made on one terminal reaches another terminal's seat map through
+ * the relay: the first session to call api.seat_relay relays, the others
+ * get -1 until it stops. */
+static void
+test_relay(void **state)
+{
+	struct db *a = open_term(), *b = open_term(), *owner = open_owner();
+	char *st, *seat, *oid, *v;
+	const char *p[2];
+
+	(void)state;
+	/* Whoever relayed before (a test run before this one) is gone. */
+	st = call1(owner, "SELECT showtime_id FROM core.showtime WHERE NOT cancelled "
+	           "AND starts_at > now() + interval '2 days' ORDER BY showtime_id DESC LIMIT 1", 0, NULL);
+	p[0] = st;
+	seat = call1(owner, "SELECT seat FROM api.seat_map($1) WHERE status = 'available' "
+	             "ORDER BY seat DESC LIMIT 1", 1, p);
+	assert_int_equal(db_listen(a, "seat_change", true), 0);
+	v = call1(a, "SELECT api.seat_relay()", 0, NULL);
+	assert_true(atoi(v) >= 0);	/* a relays */
+	free(v);
+	v = call1(b, "SELECT api.seat_relay()", 0, NULL);
+	assert_string_equal(v, "-1");	/* b does not */
+	free(v);
+
+	/* b holds a seat; a hears of it once a relays. */
+	p[1] = seat;
+	oid = call1(b, "SELECT order_id FROM api.select_seat(NULL, $1, ARRAY[$2], 'test-db')", 2, p);
+	v = call1(a, "SELECT api.seat_relay()", 0, NULL);
+	assert_true(atoi(v) >= 1);
+	free(v);
+	assert_int_equal(hear(a, st), 1);
+
+	/* a stops; b takes over and announces b's release of the seat. */
+	v = call1(a, "SELECT api.seat_relay_stop()", 0, NULL);
+	assert_string_equal(v, "t");
+	free(v);
+	v = call1(b, "SELECT api.seat_relay()", 0, NULL);
+	assert_true(atoi(v) >= 0);
+	free(v);
+	p[0] = oid;
+	v = call1(b, "SELECT cancellation_status FROM api.cancel(NULL, $1)", 1, p);
+	assert_string_equal(v, "cancelled");
+	free(v);
+	v = call1(b, "SELECT api.seat_relay()", 0, NULL);
+	assert_true(atoi(v) >= 1);
+	free(v);
+	assert_int_equal(hear(a, st), 1);
+
+	free(oid);
+	free(seat);
+	free(st);
+	db_close(owner);
+	db_close(b);
+	db_close(a);
+}
+
 /* The database's booking codes and order ids are the same arithmetic as C's. */
 static void
 test_ids_agree(void **state)
@@ -343,6 +450,7 @@ main(void)
 		cmocka_unit_test(test_reset_and_retry),
 		cmocka_unit_test(test_prepared),
 		cmocka_unit_test(test_listen),
+		cmocka_unit_test(test_relay),
 		cmocka_unit_test(test_ids_agree),
 		cmocka_unit_test(test_terminal_role),
 		cmocka_unit_test(test_request_id_and_passwords),

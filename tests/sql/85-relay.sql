@@ -1,0 +1,39 @@
+-- 85-relay.sql - seat changes are logged in core.seat_change by the
+-- changing transaction and announced by the relay: one NOTIFY seat_change
+-- per changed showtime (the NOTIFYs themselves are heard in test-db.c's
+-- test_relay, across sessions).
+BEGIN;
+\set day 410
+\ir fixture.psql
+SELECT plan(12);
+
+-- Other files run side by side and log changes too: count ours only.
+SELECT order_id AS o1 FROM api.select_seat(NULL, :st, '{D1,D2}', 'tap') \gset
+SELECT is((SELECT count(*) FROM core.seat_change WHERE showtime_id = :st), 1::bigint,
+          'a hold of two seats logs its showtime once');
+SELECT api.select_seat(NULL, :small, '{B3}', 'tap') \g /dev/null
+SELECT is((SELECT count(*) FROM core.seat_change WHERE showtime_id = :small), 1::bigint,
+          'a hold on another showtime logs that one');
+SELECT is((SELECT selection_status FROM api.select_seat(NULL, :st, '{D2}', 'tap')), 'unavailable',
+          'a refused hold ...');
+SELECT is((SELECT count(*) FROM core.seat_change WHERE showtime_id = :st), 1::bigint,
+          '... changes no seat and logs nothing');
+
+SELECT cmp_ok(core.relay_seat_changes(), '>=', 2, 'the relay announces at least our two showtimes');
+SELECT is((SELECT count(*) FROM core.seat_change WHERE showtime_id IN (:st, :small)), 0::bigint,
+          'and empties the log of them');
+
+SELECT api.payment(NULL, :o1, '{"method":"cash","amount_cents":2500}') \g /dev/null
+SELECT is((SELECT count(*) FROM core.seat_change WHERE showtime_id = :st), 1::bigint,
+          'a payment (held -> sold) logs the showtime');
+SELECT api.cancel(NULL, :o1) \g /dev/null
+SELECT is((SELECT count(*) FROM core.seat_change WHERE showtime_id = :st), 2::bigint,
+          'so does a refund (sold -> available)');
+
+SELECT cmp_ok(api.seat_relay(), '>=', 1, 'the first session to ask becomes the relay');
+SELECT is(api.seat_relay(), 0, 'and, with nothing changed, announces nothing');
+SELECT ok(api.seat_relay_stop(), 'it stops relaying when asked');
+SELECT ok(NOT api.seat_relay_stop(), 'and stopping twice is harmless');
+
+SELECT * FROM finish();
+ROLLBACK;
