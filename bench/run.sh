@@ -52,7 +52,7 @@ reset() {
 	psql -q >/dev/null <<SQL
 UPDATE core.orders SET status = 'expired', closed_at = now() WHERE status IN ('initiated', 'pending');
 UPDATE core.ticket SET state = 'released' WHERE state = 'held';
-UPDATE core.showtime_seat SET state = 'available', order_id = NULL, held_until = NULL WHERE state <> 'available';
+UPDATE core.showtime_seat SET state = 'available', order_id = NULL, held_until = NULL WHERE state = 'held';
 VACUUM ANALYZE;
 CHECKPOINT;
 SQL
