@@ -182,6 +182,7 @@ relay_run(void *arg)
 		PQclear(res);
 		usleep(50 * 1000);
 	}
+	PQclear(db_exec(db, DB_ONCE, "SELECT api.seat_relay_stop()", 0, NULL));
 	db_close(db);
 	return NULL;
 }

@@ -5,7 +5,7 @@
 BEGIN;
 \set day 410
 \ir fixture.psql
-SELECT plan(12);
+SELECT plan(16);
 
 -- Other files run side by side and log changes too: count ours only.
 SELECT order_id AS o1 FROM api.select_seat(NULL, :st, '{D1,D2}', 'tap') \gset
@@ -34,6 +34,15 @@ SELECT cmp_ok(api.seat_relay(), '>=', 1, 'the first session to ask becomes the r
 SELECT is(api.seat_relay(), 0, 'and, with nothing changed, announces nothing');
 SELECT ok(api.seat_relay_stop(), 'it stops relaying when asked');
 SELECT ok(NOT api.seat_relay_stop(), 'and stopping twice is harmless');
+
+-- The relay holds a lease of 2 s that each call renews: a terminal that
+-- stops calling (its network cut, say) is replaced once the lease runs out.
+UPDATE core.seat_relay_lease SET holder = 0, until = clock_timestamp() + interval '1 hour';
+SELECT is(api.seat_relay(), -1, 'while another session holds the lease, this one does not relay');
+SELECT ok(NOT api.seat_relay_stop(), 'nor can it stop the other');
+UPDATE core.seat_relay_lease SET until = clock_timestamp() - interval '1 second';
+SELECT cmp_ok(api.seat_relay(), '>=', 0, 'once the lease has run out, the next to ask relays');
+SELECT is((SELECT holder FROM core.seat_relay_lease), pg_backend_pid(), 'and holds the lease');
 
 SELECT * FROM finish();
 ROLLBACK;
