@@ -87,8 +87,9 @@ ui_listen(struct ui *ui, bool on)
 
 /* Seat changes are logged by the database and announced (NOTIFY) by one
  * relay: the first terminal with a seat map open that asks. It empties the
- * log every 50 ms; the others ask once a second whether they should take
- * over. Returns the seconds until the next call is due. */
+ * log every 50 ms, each call renewing its lease of 2 s; the others ask once
+ * a second and take over when it stops or falls silent. Returns the seconds
+ * until the next call is due. */
 static double
 ui_relay(struct ui *ui)
 {
