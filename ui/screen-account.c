@@ -232,13 +232,13 @@ account_draw(struct ui *ui)
 	if (a->bookings == NULL || PQntuples(a->bookings) == 0)
 		mvprintw(y + 2, x, "No bookings yet.");
 	for (int i = 0; a->bookings != NULL && i < PQntuples(a->bookings) && y + 2 + i < LINES - 5; i++) {
-		char pretty[BOOKCODE_LEN + 2];
+		char pretty[BOOKCODE_LEN + 2], ft[128];
 
 		bookcode_pretty(db_value(a->bookings, i, "booking_code"), pretty);
 		if (i == a->cur)
 			attron(A_REVERSE);
-		mvprintw(y + 2 + i, x, "%-10s  %-16s  %-24.24s %-8s %.*s", pretty, db_value(a->bookings, i, "starts"),
-		         db_value(a->bookings, i, "title"), strcmp(db_value(a->bookings, i, "status"), "success") == 0 ?
+		mvprintw(y + 2 + i, x, "%-10s  %-16s  %s %-8s %.*s", pretty, db_value(a->bookings, i, "starts"),
+		         UI_FIT(ft, db_value(a->bookings, i, "title"), 24), strcmp(db_value(a->bookings, i, "status"), "success") == 0 ?
 		         "paid" : db_value(a->bookings, i, "status"), COLS - x - 66 > 4 ? COLS - x - 66 : 4,
 		         db_value(a->bookings, i, "seats"));
 		if (i == a->cur)

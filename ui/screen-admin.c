@@ -328,9 +328,11 @@ admin_key(struct ui *ui, int key)
 		if ((f = admin_list_key(a, key)) != 0)
 			return f;
 		if (a->res != NULL && a->cur < PQntuples(a->res) && (key == KEY_DC || key == 'x' || enter)) {
+			char ft[128];
+
 			a->confirm = db_int(a->res, a->cur, "showtime_id");
-			ui_say(ui, UI_ERR, "Cancel %.24s %s, refunding all? y = yes",
-			       db_value(a->res, a->cur, "title"), db_value(a->res, a->cur, "starts"));
+			ui_say(ui, UI_ERR, "Cancel %s %s, refunding all? y = yes",
+			       UI_FIT(ft, db_value(a->res, a->cur, "title"), 24), db_value(a->res, a->cur, "starts"));
 		} else if (a->confirm != 0 && (key == 'y' || key == 'Y'))
 			admin_cancel_show(ui, a);
 		else if (a->confirm != 0) {
@@ -408,25 +410,28 @@ money_cell(char *buf, size_t len, const PGresult *res, int r, const char *col)
 static void
 draw_takings_row(struct admin *a, int r, int y)
 {
+	char fl[64], ft[128];
 	char cash[24], card[24], back[24], net[24];
 
 	money_cell(cash, sizeof cash, a->res, r, "cash_cents");
 	money_cell(card, sizeof card, a->res, r, "card_cents");
 	money_cell(back, sizeof back, a->res, r, "refunded_cents");
 	money_cell(net, sizeof net, a->res, r, "net_cents");
-	mvprintw(y, 1, "%-9.9s %-20.20s %4s %9s %9s %9s %9s",
-	         db_value(a->res, r, "location") + (strncmp(db_value(a->res, r, "location"), "Marquee ", 8) == 0 ? 8 : 0),
-	         db_value(a->res, r, "title"), db_value(a->res, r, "tickets"), cash, card, back, net);
+	mvprintw(y, 1, "%s %s %4s %9s %9s %9s %9s",
+	         UI_FIT(fl, db_value(a->res, r, "location") +
+	                (strncmp(db_value(a->res, r, "location"), "Marquee ", 8) == 0 ? 8 : 0), 9),
+	         UI_FIT(ft, db_value(a->res, r, "title"), 20), db_value(a->res, r, "tickets"), cash, card, back, net);
 }
 
 static void
 draw_price_row(struct admin *a, int r, int y)
 {
+	char fp[64], ft[128];
 	char price[24];
 
 	money_cell(price, sizeof price, a->res, r, "amount_cents");
-	mvprintw(y, 1, "%-12.12s %-20.20s %10s %s", db_value(a->res, r, "price_plan"),
-	         db_value(a->res, r, "type_name"), price, db_value(a->res, r, "currency"));
+	mvprintw(y, 1, "%s %s %10s %s", UI_FIT(fp, db_value(a->res, r, "price_plan"), 12),
+	         UI_FIT(ft, db_value(a->res, r, "type_name"), 20), price, db_value(a->res, r, "currency"));
 	if (r == a->cur)
 		printw("   new price: %s_", a->input);
 }
@@ -434,17 +439,20 @@ draw_price_row(struct admin *a, int r, int y)
 static void
 draw_show_row(struct admin *a, int r, int y)
 {
+	char ft[160], fl[64], fh[64];
 	int total = atoi(db_value(a->res, r, "seats_total")), left = atoi(db_value(a->res, r, "seats_available"));
 
-	mvprintw(y, 1, "%-16.16s %-30.30s %-10.10s %-9.9s %4d sold", db_value(a->res, r, "starts"),
-	         db_value(a->res, r, "title"),
-	         db_value(a->res, r, "location") + (strncmp(db_value(a->res, r, "location"), "Marquee ", 8) == 0 ? 8 : 0),
-	         db_value(a->res, r, "auditorium"), total - left);
+	mvprintw(y, 1, "%-16.16s %s %s %s %4d sold", db_value(a->res, r, "starts"),
+	         UI_FIT(ft, db_value(a->res, r, "title"), 30),
+	         UI_FIT(fl, db_value(a->res, r, "location") +
+	                (strncmp(db_value(a->res, r, "location"), "Marquee ", 8) == 0 ? 8 : 0), 10),
+	         UI_FIT(fh, db_value(a->res, r, "auditorium"), 9), total - left);
 }
 
 static void
 admin_draw(struct ui *ui)
 {
+	char fit[1024];
 	struct admin *a = ui->data;
 	int x = 1;
 
@@ -517,8 +525,8 @@ admin_draw(struct ui *ui)
 		if (nh > 0)
 			snprintf(hall, sizeof hall, "%s, %s (%s seats)", db_value(a->halls, a->hall, "location"),
 			         db_value(a->halls, a->hall, "auditorium"), db_value(a->halls, a->hall, "seats"));
-		mvprintw(6, 2, "Film   (Up/Down)     %.*s", COLS - 25, film);
-		mvprintw(8, 2, "Hall   (Left/Right)  %.*s", COLS - 25, hall);
+		mvprintw(6, 2, "Film   (Up/Down)     %s", UI_FIT(fit, film, COLS - 25));
+		mvprintw(8, 2, "Hall   (Left/Right)  %s", UI_FIT(fit, hall, COLS - 25));
 		ui_draw_text_box(10, 2, 12, "Date (YYYY-MM-DD)", a->sched[F_DATE], a->focus == F_DATE, false);
 		ui_draw_text_box(12, 2, 12, "Time (HH:MM)     ", a->sched[F_TIME], a->focus == F_TIME, false);
 		ui_draw_text_box(14, 2, 12, "Prices (Space)   ", a->sched[F_PLAN], a->focus == F_PLAN, false);

@@ -91,9 +91,12 @@ attract_draw(struct ui *ui)
 	attron(A_BOLD);
 	mvprintw(y, (COLS - 11) / 2, "Now showing");
 	attroff(A_BOLD);
-	for (int i = 0; i < n && y + 2 + i < LINES - 6; i++)
-		mvprintw(y + 2 + i, (COLS - 50) / 2, "%-38.38s next %s", db_value(a->res, i, "title"),
+	for (int i = 0; i < n && y + 2 + i < LINES - 6; i++) {
+		char ft[256];
+
+		mvprintw(y + 2 + i, (COLS - 50) / 2, "%s next %s", UI_FIT(ft, db_value(a->res, i, "title"), 38),
 		         db_value(a->res, i, "next"));
+	}
 	ui_draw_button(ui, LINES - 5, 4, COLS - 8, 3, "TOUCH HERE TO BUY TICKETS", '\r', true);
 	ui_draw_footer(ui, "Touch the screen or press any key to start.  F6 sign in to see your bookings.");
 	/* the whole screen is a target */

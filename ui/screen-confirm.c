@@ -150,6 +150,7 @@ confirm_tick(struct ui *ui)
 static void
 confirm_draw(struct ui *ui)
 {
+	char ft[1024];
 	struct confirm *c = ui->data;
 	struct sale *s = &ui->sale;
 	char pretty[BOOKCODE_LEN + 2], money[32];
@@ -171,7 +172,8 @@ confirm_draw(struct ui *ui)
 	attron(A_BOLD);
 	mvprintw(y, (COLS - 20) / 2, "Booking  %s", pretty);
 	attroff(A_BOLD);
-	mvprintw(y + 2, 2, "%.*s  %s  %s", COLS / 2, s->title, s->when, s->hall);
+	textfit(ft, sizeof ft, s->title, COLS / 2, 0);
+	mvprintw(y + 2, 2, "%s  %s  %s", ft, s->when, s->hall);
 	mvprintw(y + 3, 2, "Seats:");
 	for (int i = 0; i < s->cart.n; i++)
 		printw(" %s(%s)", s->cart.line[i].seat, s->cart.line[i].type);

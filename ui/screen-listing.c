@@ -232,7 +232,7 @@ listing_draw_row(struct ui *ui, struct listing *l, int r, int y)
 	int hot = r == lm.cur;
 	const char *tag = left == 0 ? "SOLD OUT" : left * 10 <= total ? "NEARLY FULL" : "";
 	int tagattr = left == 0 ? COLOR_PAIR(PAIR_SOLD) | A_BOLD : COLOR_PAIR(PAIR_HELD) | A_BOLD;
-	char price[24], loc[64];
+	char price[24], loc[64], ft[512], fl[128];
 
 	cart_money(price, sizeof price, db_int(l->res, r, "price_cents"), db_value(l->res, r, "currency"));
 	snprintf(loc, sizeof loc, "%s %s", db_value(l->res, r, "location") + (strncmp(db_value(l->res, r, "location"), "Marquee ", 8) == 0 ? 8 : 0),
@@ -241,9 +241,9 @@ listing_draw_row(struct ui *ui, struct listing *l, int r, int y)
 		if (hot)
 			attron(A_REVERSE);
 		mvhline(y, 0, ' ', COLS);
-		mvprintw(y, 1, "%-16.16s %-*.*s %-20.20s %4d/%-4d ", db_value(l->res, r, "starts"),
-		         COLS - 62 > 10 ? COLS - 62 : 10, COLS - 62 > 10 ? COLS - 62 : 10,
-		         db_value(l->res, r, "title"), loc, left, total);
+		mvprintw(y, 1, "%-16.16s %s %s %4d/%-4d ", db_value(l->res, r, "starts"),
+		         UI_FIT(ft, db_value(l->res, r, "title"), COLS - 62 > 10 ? COLS - 62 : 10),
+		         UI_FIT(fl, loc, 20), left, total);
 		if (hot)
 			attroff(A_REVERSE);
 		attron(tagattr);

@@ -394,6 +394,7 @@ payment_tick(struct ui *ui)
 static void
 payment_draw(struct ui *ui)
 {
+	char ft[1024];
 	struct payment *p = ui->data;
 	struct sale *s = &ui->sale;
 	long long due = cart_due(&s->cart), tendered = 0, change = 0, card = 0;
@@ -403,7 +404,8 @@ payment_draw(struct ui *ui)
 
 	ui_draw_header(ui, "payment");
 	attron(A_BOLD);
-	mvprintw(2, 1, "%.*s", COLS / 2, s->title);
+	textfit(ft, sizeof ft, s->title, COLS / 2, 0);
+	mvprintw(2, 1, "%s", ft);
 	attroff(A_BOLD);
 	printw("  %s", s->when);
 	ui_draw_countdown(ui, 3, 1);

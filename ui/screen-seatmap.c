@@ -454,13 +454,15 @@ seatmap_draw(struct seatmap *m)
 static void
 seatmap_draw_all(struct ui *ui)
 {
+	char ft[1024];
 	struct seatmap *m = ui->data;
 	struct sale *s = &ui->sale;
 	int y = LINES - 4;
 
 	ui_draw_header(ui, "seats");
 	attron(A_BOLD);
-	mvprintw(2, 1, "%.*s", COLS / 2, s->title);
+	textfit(ft, sizeof ft, s->title, COLS / 2, 0);
+	mvprintw(2, 1, "%s", ft);
 	attroff(A_BOLD);
 	printw("  %s  %s", s->when, s->hall);
 	move(4, 1);

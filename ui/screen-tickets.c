@@ -191,6 +191,7 @@ tickets_tick(struct ui *ui)
 static void
 tickets_draw(struct ui *ui)
 {
+	char ft[1024];
 	struct tickets *t = ui->data;
 	struct sale *s = &ui->sale;
 	struct cart *c = &s->cart;
@@ -200,7 +201,8 @@ tickets_draw(struct ui *ui)
 
 	ui_draw_header(ui, "tickets");
 	attron(A_BOLD);
-	mvprintw(2, 1, "%.*s", COLS / 2, s->title);
+	textfit(ft, sizeof ft, s->title, COLS / 2, 0);
+	mvprintw(2, 1, "%s", ft);
 	attroff(A_BOLD);
 	printw("  %s  %s", s->when, s->hall);
 	ui_draw_countdown(ui, 3, 1);

@@ -36,9 +36,11 @@ ui_draw_footer(struct ui *ui, const char *keys)
 {
 	int attr = ui->status_attr == UI_ERR ? COLOR_PAIR(PAIR_ERR) | A_BOLD :
 	           ui->status_attr == UI_OK ? COLOR_PAIR(PAIR_OK) | A_BOLD : A_NORMAL;
+	char fit[1024];
 
 	attron(attr);
-	mvprintw(LINES - 2, 1, "%.*s", COLS - 2, ui->status);
+	textfit(fit, sizeof fit, ui->status, COLS - 2, 0);	/* it may quote a title */
+	mvprintw(LINES - 2, 1, "%s", fit);
 	attroff(attr);
 	attron(COLOR_PAIR(PAIR_HEADER));
 	mvhline(LINES - 1, 0, ' ', COLS);

@@ -7,6 +7,11 @@
 #include "bestseat.h"
 #include "card.h"
 #include "cart.h"
+#include "textfit.h"
+
+/* Text a person typed (a title, a hall), fitted to cols screen columns and
+ * padded, in the caller's char array buf: never a character cut in two. */
+#define UI_FIT(buf, s, cols) ((void)textfit((buf), sizeof (buf), (s), (cols), 1), (buf))
 
 #include <stdbool.h>
 
