@@ -85,3 +85,18 @@ textfit(char *out, size_t outsz, const char *s, int cols, int pad)
 	out[o] = '\0';
 	return used;
 }
+
+int
+utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned int cp;
+	int len;
+
+	while (*p != '\0') {
+		if ((len = utf8_decode(p, &cp)) == 0)
+			return 0;
+		p += len;
+	}
+	return 1;
+}

@@ -13,4 +13,8 @@
  * columns used. */
 int textfit(char *out, size_t outsz, const char *s, int cols, int pad);
 
+/* Whether s is all whole, valid UTF-8 characters (a character still being
+ * typed, one byte at a time, is not). */
+int utf8_valid(const char *s);
+
 #endif

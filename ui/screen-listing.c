@@ -187,6 +187,8 @@ listing_key(struct ui *ui, int key)
 	case 8:
 		if (len == 0)
 			return UI_HANDLED;
+		while (len > 1 && ((unsigned char)lm.query[len - 1] & 0xc0) == 0x80)
+			len--;	/* a whole UTF-8 character */
 		lm.query[len - 1] = '\0';
 		break;
 	case 21:	/* Ctrl-U */
@@ -200,10 +202,14 @@ listing_key(struct ui *ui, int key)
 			listing_open(ui, l);
 			return UI_REDRAW;
 		}
-		if (key < 32 || key >= 127 || len + 1 >= sizeof lm.query)
+		/* Printable ASCII, and the bytes of UTF-8 characters as curses
+		 * hands them over one by one ("é" is two keys). */
+		if (key < 32 || key == 127 || key > 0xff || len + 1 >= sizeof lm.query)
 			return UI_HANDLED;
 		lm.query[len] = (char)key;
 		lm.query[len + 1] = '\0';
+		if (!utf8_valid(lm.query))
+			return UI_REDRAW;	/* the rest of the character is coming */
 		break;
 	}
 	lm.cur = 0;

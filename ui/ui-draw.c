@@ -93,8 +93,16 @@ ui_draw_text_box(int y, int x, int w, const char *label, const char *value, bool
 	if (secret)
 		for (int i = 0; i < len && i < w; i++)
 			mvaddch(y, x + lw + 1 + i, '*');
-	else
-		mvprintw(y, x + lw + 1, "%.*s", w, len > w ? value + len - w : value);
+	else {
+		/* the end of what was typed, from a whole character on */
+		const char *tail = len > w ? value + len - w : value;
+		char fit[512];
+
+		while (((unsigned char)*tail & 0xc0) == 0x80)
+			tail++;
+		textfit(fit, sizeof fit, tail, w, 0);
+		mvprintw(y, x + lw + 1, "%s", fit);
+	}
 	attroff(focus ? A_REVERSE | A_BOLD : A_UNDERLINE);
 }
 

@@ -95,6 +95,20 @@ test_small_buffer(void **state)
 	assert_string_equal(out, "");
 }
 
+static void
+test_valid(void **state)
+{
+	(void)state;
+	assert_true(utf8_valid(""));
+	assert_true(utf8_valid("Am\xc3\xa9lie"));
+	assert_true(utf8_valid("\xe5\x8d\x83\xf0\x9f\x8e\xac"));
+	assert_false(utf8_valid("Am\xc3"));		/* é half typed */
+	assert_false(utf8_valid("\xe5\x8d"));
+	assert_false(utf8_valid("\xe9l"));		/* Latin-1 é */
+	assert_false(utf8_valid("\xc0\xaf"));		/* overlong */
+	assert_false(utf8_valid("\xed\xa0\x80"));	/* surrogate */
+}
+
 int
 main(void)
 {
@@ -104,6 +118,7 @@ main(void)
 		cmocka_unit_test(test_wide),
 		cmocka_unit_test(test_bad_bytes),
 		cmocka_unit_test(test_small_buffer),
+		cmocka_unit_test(test_valid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
