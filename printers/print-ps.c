@@ -5,6 +5,7 @@
  * libqrencode, so no font or image support is needed in the printer. The
  * output is deterministic: the same tickets give the same bytes. */
 #include "print.h"
+#include "textfit.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -15,6 +16,13 @@
 static const char ps_prolog[] =
 	"%%BeginProlog\n"
 	"/F { selectfont } bind def\n"
+	"% /Name /Base L1: Base with ISO Latin-1 encoding, for accented titles\n"
+	"% (but 45 stays a hyphen, as in StandardEncoding, not a minus sign)\n"
+	"/L1 { findfont dup length dict begin { 1 index /FID ne { def } { pop pop } ifelse } forall\n"
+	"  /Encoding ISOLatin1Encoding dup length array copy dup 45 /hyphen put def\n"
+	"  currentdict end definefont pop } bind def\n"
+	"/Helvetica-L1 /Helvetica L1 /Helvetica-Bold-L1 /Helvetica-Bold L1\n"
+	"/Courier-L1 /Courier L1 /Courier-Bold-L1 /Courier-Bold L1\n"
 	"% (text) maxw fitshow: shows text, squeezed sideways to maxw if wider\n"
 	"/fitshow { exch dup stringwidth pop 3 -1 roll 2 copy gt\n"
 	"  { exch div gsave currentpoint translate 1 scale 0 0 moveto show grestore }\n"
@@ -42,27 +50,44 @@ font_dots(enum layout_font f)
 	return 30;
 }
 
-/* Writes s as a PostScript string literal. */
+/* Writes UTF-8 s (at most 200 characters) as a PostScript string literal
+ * for the Latin-1 fonts of the prolog: "Amélie" prints as itself. A
+ * character outside Latin-1 prints as '?', a control character as a space. */
 static void
 ps_string(struct obuf *out, const char *s)
 {
-	char *a = print_ascii(s, 200, NULL);
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	int n = 0;
 
 	obuf_byte(out, '(');
-	for (const char *p = a; *p != '\0'; p++) {
-		if (*p == '(' || *p == ')' || *p == '\\')
+	while (*p != '\0' && n++ < 200) {
+		unsigned int cp;
+		int len = utf8_decode(p, &cp);
+
+		if (len == 0) {		/* not UTF-8: one '?' for the byte */
+			cp = '?';
+			len = 1;
+		}
+		p += len;
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+			cp = ' ';
+		else if (cp > 0xff)
+			cp = '?';
+		if (cp == '(' || cp == ')' || cp == '\\')
 			obuf_byte(out, '\\');
-		obuf_byte(out, *p);
+		if (cp < 0x80)
+			obuf_byte(out, (char)cp);
+		else
+			obuf_printf(out, "\\%03o", cp);
 	}
 	obuf_byte(out, ')');
-	free(a);
 }
 
 /* Text with its top left at x,y (layout dots, y down), at most maxw wide. */
 static void
 ps_text(struct obuf *out, int x, int y, int size, int bold, const char *s, int maxw)
 {
-	obuf_printf(out, "/%s %d F %d %d moveto ", bold ? "Helvetica-Bold" : "Helvetica", size,
+	obuf_printf(out, "/%s %d F %d %d moveto ", bold ? "Helvetica-Bold-L1" : "Helvetica-L1", size,
 	            x, LAYOUT_H - y - size * 3 / 4);
 	ps_string(out, s);
 	obuf_printf(out, " %d fitshow\n", maxw);
@@ -132,7 +157,7 @@ ps_item(struct obuf *out, const struct layout_item *it, char **cause)
 		            it->w, it->h);
 		ps_text(out, it->x + 14, it->y + (it->h - size) / 2, size, it->bold, it->text,
 		        it->w * 2 / 3);
-		obuf_printf(out, "/Helvetica-Bold %d F ", size * 4 / 5);
+		obuf_printf(out, "/Helvetica-Bold-L1 %d F ", size * 4 / 5);
 		ps_string(out, it->label);
 		obuf_printf(out, " %d %d rshow 0 setgray\n", it->x + it->w - 14,
 		            LAYOUT_H - it->y - it->h / 2 - size * 3 / 10);
@@ -185,7 +210,7 @@ print_ps_tickets(const struct print_ticket *t, size_t n, struct obuf *out, char 
 		{
 			char *s = xasprintf("%d of %d%s", t[i].index, t[i].count,
 			                    t[i].issue > 0 ? "  REPRINT" : "");
-			obuf_printf(out, "/Helvetica 16 F ");
+			obuf_printf(out, "/Helvetica-L1 16 F ");
 			ps_string(out, s);
 			obuf_printf(out, " %d %d rshow\n", 780, LAYOUT_H - 370);
 			free(s);
@@ -211,7 +236,7 @@ print_ps_receipt(const struct print_receipt *r, struct obuf *out, char **cause)
 		int size = lines[i].font == FONT_LARGE ? 12 : lines[i].font == FONT_SMALL ? 7 : 8;
 
 		obuf_printf(out, "/%s %d F ", lines[i].font == FONT_LARGE || lines[i].bold ?
-		            "Courier-Bold" : "Courier", size);
+		            "Courier-Bold-L1" : "Courier-L1", size);
 		ps_string(out, lines[i].text);
 		if (lines[i].align == ALIGN_CENTER)
 			obuf_printf(out, " dup stringwidth pop 227 exch sub 2 div %d moveto show\n", y);

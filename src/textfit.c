@@ -6,9 +6,7 @@
 #include <string.h>
 #include <wchar.h>
 
-/* Decodes one UTF-8 character at s; returns its length in bytes (1-4) and
- * sets *cp, or returns 0 for a byte that does not start a valid one. */
-static int
+int
 utf8_decode(const unsigned char *s, unsigned int *cp)
 {
 	int len, i;

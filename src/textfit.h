@@ -13,6 +13,10 @@
  * columns used. */
 int textfit(char *out, size_t outsz, const char *s, int cols, int pad);
 
+/* Decodes the UTF-8 character at s: returns its length in bytes (1-4) and
+ * sets *cp, or 0 when s does not start a valid character. */
+int utf8_decode(const unsigned char *s, unsigned int *cp);
+
 /* Whether s is all whole, valid UTF-8 characters (a character still being
  * typed, one byte at a time, is not). */
 int utf8_valid(const char *s);
