@@ -300,6 +300,19 @@ test_relay(void **state)
 	seat = call1(owner, "SELECT seat FROM api.seat_map($1) WHERE status = 'available' "
 	             "ORDER BY seat DESC LIMIT 1", 1, p);
 	assert_int_equal(db_listen(a, "seat_change", true), 0);
+
+	/* With no relay running, a hold and its release NOTIFY by themselves. */
+	p[1] = seat;
+	oid = call1(b, "SELECT order_id FROM api.select_seat(NULL, $1, ARRAY[$2], 'test-db')", 2, p);
+	assert_int_equal(hear(a, st), 1);
+	p[0] = oid;
+	v = call1(b, "SELECT cancellation_status FROM api.cancel(NULL, $1)", 1, p);
+	assert_string_equal(v, "cancelled");
+	free(v);
+	free(oid);
+	assert_int_equal(hear(a, st), 1);
+	p[0] = st;
+
 	v = call1(a, "SELECT api.seat_relay()", 0, NULL);
 	assert_true(atoi(v) >= 0);	/* a relays */
 	free(v);
@@ -308,7 +321,6 @@ test_relay(void **state)
 	free(v);
 
 	/* b holds a seat; a hears of it once a relays. */
-	p[1] = seat;
 	oid = call1(b, "SELECT order_id FROM api.select_seat(NULL, $1, ARRAY[$2], 'test-db')", 2, p);
 	v = call1(a, "SELECT api.seat_relay()", 0, NULL);
 	assert_true(atoi(v) >= 1);
