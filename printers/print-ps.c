@@ -69,7 +69,7 @@ ps_string(struct obuf *out, const char *s)
 			len = 1;
 		}
 		p += len;
-		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+		if (utf8_is_control(cp))
 			cp = ' ';
 		else if (cp > 0xff)
 			cp = '?';

@@ -41,6 +41,12 @@ utf8_decode(const unsigned char *s, unsigned int *cp)
 }
 
 int
+utf8_is_control(unsigned int cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0);
+}
+
+int
 textfit(char *out, size_t outsz, const char *s, int cols, int pad)
 {
 	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
@@ -51,28 +57,23 @@ textfit(char *out, size_t outsz, const char *s, int cols, int pad)
 		return 0;
 	while (*p != '\0') {
 		unsigned int cp;
-		int len = utf8_decode(p, &cp), w;
+		int len = utf8_decode(p, &cp), n = len, w;	/* bytes read, written */
 		const unsigned char *bytes = p;
 
-		if (len == 0 || cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
+		if (len == 0 || utf8_is_control(cp)) {
 			/* not text: one '?' for the byte (or the control character) */
 			len = len == 0 ? 1 : len;
 			bytes = (const unsigned char *)"?";
-			w = 1;
-			if (used + w > cols || o + 1 >= outsz)
-				break;
-			out[o++] = (char)bytes[0];
-			used += w;
-			p += len;
-			continue;
+			n = w = 1;
+		} else {
+			w = cp < 0x80 ? 1 : wcwidth((wchar_t)cp);
+			if (w < 0)
+				w = 1;	/* the locale cannot tell */
 		}
-		w = cp < 0x80 ? 1 : wcwidth((wchar_t)cp);
-		if (w < 0)
-			w = 1;
-		if (used + w > cols || o + (size_t)len >= outsz)
+		if (used + w > cols || o + (size_t)n >= outsz)
 			break;
-		memcpy(out + o, bytes, (size_t)len);
-		o += (size_t)len;
+		memcpy(out + o, bytes, (size_t)n);
+		o += (size_t)n;
 		used += w;
 		p += len;
 	}

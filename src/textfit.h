@@ -17,6 +17,9 @@ int textfit(char *out, size_t outsz, const char *s, int cols, int pad);
  * sets *cp, or 0 when s does not start a valid character. */
 int utf8_decode(const unsigned char *s, unsigned int *cp);
 
+/* Whether code point cp is a control character (C0, DEL or C1). */
+int utf8_is_control(unsigned int cp);
+
 /* Whether s is all whole, valid UTF-8 characters (a character still being
  * typed, one byte at a time, is not). */
 int utf8_valid(const char *s);
