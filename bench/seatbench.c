@@ -87,24 +87,34 @@ client_fail(struct client *c, struct db *db)
 	return NULL;
 }
 
-/* One terminal: connect, wait for the start, call until the deadline. */
-static void *
-client_run(void *arg)
+/* Connects a thread's terminal; on failure notes why and returns NULL. */
+static struct db *
+client_open(struct client *c)
 {
-	struct client *c = arg;
 	char *cause = NULL;
 	struct db *db = db_open(c->dsn, &cause);
-	char st[24], list[32], oid[24];
-	const char *params[2] = { st, list };
-	const char *cparams[1] = { oid };
-	PGresult *res;
 
 	if (db == NULL) {
 		snprintf(c->error, sizeof c->error, "%s", cause);
 		c->errors++;
 		free(cause);
-		return NULL;
 	}
+	return db;
+}
+
+/* One terminal: connect, wait for the start, call until the deadline. */
+static void *
+client_run(void *arg)
+{
+	struct client *c = arg;
+	struct db *db = client_open(c);
+	char st[24], list[32], oid[24];
+	const char *params[2] = { st, list };
+	const char *cparams[1] = { oid };
+	PGresult *res;
+
+	if (db == NULL)
+		return NULL;
 	if (!cancel) {
 		const char *p[1] = { "0.01" };
 
@@ -161,15 +171,10 @@ static void *
 relay_run(void *arg)
 {
 	struct client *c = arg;
-	char *cause = NULL;
-	struct db *db = db_open(c->dsn, &cause);
+	struct db *db = client_open(c);
 
-	if (db == NULL) {
-		snprintf(c->error, sizeof c->error, "%s", cause);
-		c->errors++;
-		free(cause);
+	if (db == NULL)
 		return NULL;
-	}
 	while (!atomic_load(&go))
 		usleep(1000);
 	while (now_s() < deadline + 1.0) {
@@ -200,13 +205,12 @@ static void *
 listen_run(void *arg)
 {
 	struct client *c = arg;
-	char *cause = NULL;
-	struct db *db = db_open(c->dsn, &cause);
+	struct db *db = client_open(c);
 
-	if (db == NULL || db_listen(db, "seat_change", true) != 0) {
-		snprintf(c->error, sizeof c->error, "%s", db ? db_error(db) : cause);
-		c->errors++;
-		free(cause);
+	if (db == NULL)
+		return NULL;
+	if (db_listen(db, "seat_change", true) != 0) {
+		client_fail(c, db);
 		db_close(db);
 		return NULL;
 	}

@@ -30,15 +30,28 @@ dsn(const char *name)
 	return v;
 }
 
+/* A connection as the role in $env (MARQUEE_OWNER_DSN, MARQUEE_TERM_DSN). */
 static struct db *
-open_owner(void)
+open_as(const char *env)
 {
 	char *cause = NULL;
-	struct db *db = db_open(dsn("MARQUEE_OWNER_DSN"), &cause);
+	struct db *db = db_open(dsn(env), &cause);
 
 	if (db == NULL)
 		fail_msg("%s", cause);
 	return db;
+}
+
+static struct db *
+open_owner(void)
+{
+	return open_as("MARQUEE_OWNER_DSN");
+}
+
+static struct db *
+open_term(void)
+{
+	return open_as("MARQUEE_TERM_DSN");
 }
 
 static void
@@ -231,17 +244,6 @@ test_listen(void **state)
 	db_close(db);
 }
 
-static struct db *
-open_term(void)
-{
-	char *cause = NULL;
-	struct db *db = db_open(dsn("MARQUEE_TERM_DSN"), &cause);
-
-	if (db == NULL)
-		fail_msg("%s", cause);
-	return db;
-}
-
 /* One api call answering one value, as text (the caller frees it). */
 static char *
 call1(struct db *db, const char *sql, int n, const char *const *params)
@@ -423,13 +425,10 @@ test_ids_agree(void **state)
 static void
 test_terminal_role(void **state)
 {
-	char *cause = NULL;
-	struct db *db = db_open(dsn("MARQUEE_TERM_DSN"), &cause);
+	struct db *db = open_term();
 	PGresult *res;
 
 	(void)state;
-	if (db == NULL)
-		fail_msg("%s", cause);
 	res = db_exec(db, DB_SAFE, "SELECT count(*) AS n FROM api.listing()", 0, NULL);
 	assert_non_null(res);
 	assert_true(db_int(res, 0, "n") > 0);
