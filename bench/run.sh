@@ -70,7 +70,7 @@ verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t) ? "met" : "MISSED" }
 echo "bench: PostgreSQL $(psql -Atc 'SHOW server_version'), $(nproc) CPUs, $clients clients, ${secs} s per run"
 # A few seconds of sales first, not measured: the past orders above.
 build/bench/seatbench -m spread -c $clients -d 3 >/dev/null
-reset
+psql -qc CHECKPOINT
 n1=$(pgbench_tps -N bench_pgbench)
 echo "  pgbench -N (before)         $n1 tps"
 reset
