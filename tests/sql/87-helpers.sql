@@ -1,0 +1,75 @@
+-- 87-helpers.sql - the hold's helpers (064): the snowflake, the hold length
+-- and the booking code are plain SQL that PostgreSQL inlines, and give what
+-- the longer forms gave; a seat whose holds ran out many times is taken by
+-- releasing just its live ticket.
+BEGIN;
+\set day 413
+\ir fixture.psql
+SELECT plan(14);
+
+-- Inlined: the plan holds the helper's expression, not a call to it (a
+-- sql function that is not inlined is planned again on every call).
+CREATE FUNCTION pg_temp.plan_of(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    line text;
+    out text := '';
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (VERBOSE) ' || q LOOP
+        out := out || line || E'\n';
+    END LOOP;
+    RETURN out;
+END $$;
+SELECT unalike(pg_temp.plan_of('SELECT core.hold_interval(5)'),
+              '%hold_interval%', 'core.hold_interval is inlined');
+SELECT unalike(pg_temp.plan_of('SELECT core.snowflake(5)'),
+              '%snowflake%', 'core.snowflake is inlined');
+SELECT unalike(pg_temp.plan_of('SELECT core.crockford8(42)'),
+              '%crockford8%', 'core.crockford8 is inlined');
+
+SELECT is((SELECT count(*)::int FROM (SELECT (random() * 1099511627775)::bigint AS v
+                                        FROM generate_series(1, 500)
+                                      UNION ALL VALUES (0::bigint), (1), (31), (32), (1099511627775)) x
+            WHERE core.crockford8(v) <> core.crockford(v, 8)), 0,
+          'crockford8 gives what crockford(v, 8) gives');
+SELECT is((SELECT count(*)::int FROM (SELECT core.new_booking_code() AS c FROM generate_series(1, 300)) x
+            WHERE core.parse_booking_code(c) IS DISTINCT FROM c), 0,
+          'new booking codes carry a valid check symbol');
+SELECT is(((core.snowflake(5) >> 12) & 1023)::int, 5, 'the node goes into the snowflake');
+SELECT ok(core.snowflake(5) < core.snowflake(5), 'snowflakes made one after another increase');
+
+SET LOCAL marquee.hold_minutes = '600';
+SELECT is(core.hold_interval(8), interval '8 minutes', 'a terminal cannot ask for more than the setting');
+SET LOCAL marquee.hold_minutes = '0.5';
+SELECT is(core.hold_interval(8), interval '30 seconds', 'a terminal may ask for less');
+SET LOCAL marquee.hold_minutes = '0';
+SELECT is(core.hold_interval(8), interval '0.6 seconds', 'never less than 0.01 minutes');
+SET LOCAL marquee.hold_minutes = 'nonsense';
+SELECT is(core.hold_interval(3), interval '3 minutes', 'a nonsense request is the setting');
+RESET marquee.hold_minutes;
+
+-- F7 held and run out five times over, then taken: only the last hold's
+-- ticket was still live, and it is released; the new hold gets the seat.
+SELECT set_config('tap.st', :'st', true) \g /dev/null
+DO $$
+DECLARE
+    st bigint := current_setting('tap.st')::bigint;
+    o bigint;
+BEGIN
+    FOR i IN 1..5 LOOP
+        SELECT order_id INTO o FROM api.select_seat(NULL, st, '{F7}', 'tap');
+        UPDATE core.showtime_seat SET held_until = statement_timestamp() - interval '1 second'
+         WHERE showtime_id = st AND order_id = o;
+    END LOOP;
+END $$;
+SELECT order_id AS taker FROM api.select_seat(NULL, :st, '{F7}', 'tap') \gset
+SELECT is((SELECT count(*)::int FROM core.ticket t JOIN core.seat s USING (seat_id)
+            WHERE t.showtime_id = :st AND s.label = 'F7' AND t.state = 'released'), 5,
+          'the five run-out holds'' tickets are released');
+SELECT is((SELECT array_agg(t.order_id) FROM core.ticket t JOIN core.seat s USING (seat_id)
+            WHERE t.showtime_id = :st AND s.label = 'F7' AND t.state IN ('held', 'sold')),
+          ARRAY[:taker::bigint], 'the one live ticket is the new hold''s');
+SELECT is((SELECT ss.order_id FROM core.showtime_seat ss JOIN core.seat s USING (seat_id)
+            WHERE ss.showtime_id = :st AND s.label = 'F7'), :taker::bigint, 'and so is the seat');
+
+SELECT * FROM finish();
+ROLLBACK;
