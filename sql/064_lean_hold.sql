@@ -5,10 +5,10 @@
 --   core helpers again, now plain SQL functions that PostgreSQL inlines
 --   where they are called, so calling them costs no more than writing them
 --   out (060 had copied them into select_seat for speed).
--- * The tickets of expired holds on the wanted seats are released by one
---   statement that probes the live-ticket index on all three of its keys.
---   It used to read every past ticket of the seat, one seat at a time, so
---   a hold grew slower as a seat's history grew.
+-- * The tickets of expired holds on the wanted seats are released by a
+--   probe of the live-ticket index on all three of its keys. It read every
+--   past ticket of the seat, so a hold grew slower as a seat's history
+--   grew.
 -- * The seat-change trigger logs for the relay in one statement (it was
 --   two: is a relay running, then log).
 
@@ -102,6 +102,7 @@ DECLARE
     prices bigint[];
     nfree int;
     expired bigint[];
+    sid bigint;
     busy text[];
     oid bigint;
     until timestamptz;
@@ -225,14 +226,15 @@ BEGIN
 
     -- Tickets of expired holds on these seats are released; their orders
     -- are left alone (their rows are not ours to lock) and read as expired.
-    -- The live-seat index is probed on all three of its keys, so a seat's
-    -- past tickets are not read.
-    IF expired IS NOT NULL THEN
+    -- One seat at a time, probing the live-seat index on all three of its
+    -- keys, so a seat's past tickets are not read. (With the seats as a
+    -- list the generic plan reads every live ticket of the showtime.)
+    FOREACH sid IN ARRAY coalesce(expired, '{}') LOOP
         UPDATE core.ticket t SET state = 'released'
-         WHERE t.showtime_id = st.showtime_id AND t.seat_id = ANY (expired)
+         WHERE t.showtime_id = st.showtime_id AND t.seat_id = sid
            AND (CASE WHEN t.state IN ('held', 'sold') THEN 0 ELSE t.ticket_id END) = 0
            AND t.state = 'held';
-    END IF;
+    END LOOP;
 
     oid := core.snowflake(st.node);
     until := statement_timestamp() + core.hold_interval(st.hold_max);

@@ -5,7 +5,7 @@
 BEGIN;
 \set day 413
 \ir fixture.psql
-SELECT plan(14);
+SELECT plan(15);
 
 -- Inlined: the plan holds the helper's expression, not a call to it (a
 -- sql function that is not inlined is planned again on every call).
@@ -70,6 +70,16 @@ SELECT is((SELECT array_agg(t.order_id) FROM core.ticket t JOIN core.seat s USIN
           ARRAY[:taker::bigint], 'the one live ticket is the new hold''s');
 SELECT is((SELECT ss.order_id FROM core.showtime_seat ss JOIN core.seat s USING (seat_id)
             WHERE ss.showtime_id = :st AND s.label = 'F7'), :taker::bigint, 'and so is the seat');
+
+-- Taking over an expired hold reads that seat's live ticket, not every
+-- live ticket of the showtime (a generic plan for the seats as a list did).
+SELECT count(api.select_seat(NULL, :st, ARRAY['H' || n], 'tap')) FROM generate_series(1, 30) n \g /dev/null
+UPDATE core.showtime_seat ss SET held_until = statement_timestamp() - interval '1 second'
+  FROM core.seat s WHERE s.seat_id = ss.seat_id AND ss.showtime_id = :st AND s.label = 'H1';
+SELECT idx_tup_fetch AS before FROM pg_stat_xact_user_tables WHERE relid = 'core.ticket'::regclass \gset
+SELECT api.select_seat(NULL, :st, '{H1}', 'tap') \g /dev/null
+SELECT cmp_ok((SELECT idx_tup_fetch FROM pg_stat_xact_user_tables WHERE relid = 'core.ticket'::regclass)
+              - :before, '<=', 2::bigint, 'taking H1 over reads H1''s live ticket only (of 30 live ones)');
 
 SELECT * FROM finish();
 ROLLBACK;
