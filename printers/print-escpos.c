@@ -6,7 +6,11 @@
  * from libqrencode, which every ESC/POS printer prints, unlike the native
  * QR commands that only some models know. Each ticket ends with a cut.
  *
- * Commands used: ESC @ (reset), ESC a n (align), ESC E n (bold), ESC M n
+ * Text is sent in code page 850 (ESC t 2, which Epson's printers and the
+ * common clones all have), so the accented letters of Western European
+ * titles and names print as themselves; characters outside it print as '?'.
+ *
+ * Commands used: ESC @ (reset), ESC t n (code page), ESC a n (align), ESC E n (bold), ESC M n
  * (font), GS ! n (size), GS B n (reverse), ESC d n (feed n lines),
  * GS v 0 m xL xH yL yH d... (raster image), GS V 66 n (feed and cut). */
 #include "print.h"
@@ -35,11 +39,27 @@ esc_size(struct obuf *out, int mult)
 	esc(out, GS, '!', ((mult - 1) << 4) | (mult - 1));
 }
 
+/* Reset, and code page 850 for the text. */
+static void
+esc_init(struct obuf *out)
+{
+	obuf_byte(out, ESC);
+	obuf_byte(out, '@');
+	esc(out, ESC, 't', 2);
+}
+
+/* s in code page 850, at most max characters, as a new string. */
+static char *
+esc_text(const char *s, size_t max)
+{
+	return print_bytes(s, max, NULL, print_cp850);
+}
+
 /* One line of text, at most the line's width at the given multiplier. */
 static void
 esc_line(struct obuf *out, const char *s, int mult)
 {
-	char *a = print_ascii(s, (size_t)(LINE_CHARS / mult), NULL);
+	char *a = esc_text(s, (size_t)(LINE_CHARS / mult));
 
 	esc_size(out, mult);
 	obuf_add(out, a, strlen(a));
@@ -52,8 +72,10 @@ esc_line(struct obuf *out, const char *s, int mult)
 static int
 fit_mult(const char *s, int want)
 {
-	int len = (int)strlen(s != NULL ? s : "");
+	char *a = esc_text(s, strlen(s != NULL ? s : ""));
+	int len = (int)strlen(a);
 
+	free(a);
 	while (want > 1 && len * want > LINE_CHARS)
 		want--;
 	return want;
@@ -173,8 +195,7 @@ esc_ticket(struct obuf *out, const struct print_ticket *t, char **cause)
 int
 print_escpos_tickets(const struct print_ticket *t, size_t n, struct obuf *out, char **cause)
 {
-	obuf_byte(out, ESC);
-	obuf_byte(out, '@');
+	esc_init(out);
 	for (size_t i = 0; i < n; i++)
 		if (esc_ticket(out, &t[i], cause) != 0)
 			return -1;
@@ -188,8 +209,7 @@ print_escpos_receipt(const struct print_receipt *r, struct obuf *out, char **cau
 	struct receipt_line *lines = receipt_lines(r, LINE_CHARS, &n);
 
 	(void)cause;
-	obuf_byte(out, ESC);
-	obuf_byte(out, '@');
+	esc_init(out);
 	for (size_t i = 0; i < n; i++) {
 		esc(out, ESC, 'a', lines[i].align == ALIGN_CENTER ? 1 : 0);
 		esc(out, ESC, 'E', lines[i].bold ? 1 : 0);

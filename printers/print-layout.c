@@ -13,6 +13,7 @@
  *
  * The stub right of the perforation is the usher's part. */
 #include "print.h"
+#include "textfit.h"
 #include "util.h"
 
 #include <errno.h>
@@ -65,28 +66,55 @@ obuf_free(struct obuf *b)
 	memset(b, 0, sizeof *b);
 }
 
+/* Code page 850's byte for each of U+00A0 .. U+00FF, the letters and signs
+ * of Latin-1 (made from Python's cp850 codec). */
+const unsigned char print_cp850[96] = {
+	0xff, 0xad, 0xbd, 0x9c, 0xcf, 0xbe, 0xdd, 0xf5, 0xf9, 0xb8, 0xa6, 0xae,
+	0xaa, 0xf0, 0xa9, 0xee, 0xf8, 0xf1, 0xfd, 0xfc, 0xef, 0xe6, 0xf4, 0xfa,
+	0xf7, 0xfb, 0xa7, 0xaf, 0xac, 0xab, 0xf3, 0xa8, 0xb7, 0xb5, 0xb6, 0xc7,
+	0x8e, 0x8f, 0x92, 0x80, 0xd4, 0x90, 0xd2, 0xd3, 0xde, 0xd6, 0xd7, 0xd8,
+	0xd1, 0xa5, 0xe3, 0xe0, 0xe2, 0xe5, 0x99, 0x9e, 0x9d, 0xeb, 0xe9, 0xea,
+	0x9a, 0xed, 0xe8, 0xe1, 0x85, 0xa0, 0x83, 0xc6, 0x84, 0x86, 0x91, 0x87,
+	0x8a, 0x82, 0x88, 0x89, 0x8d, 0xa1, 0x8c, 0x8b, 0xd0, 0xa4, 0x95, 0xa2,
+	0x93, 0xe4, 0x94, 0xf6, 0x9b, 0x97, 0xa3, 0x96, 0x81, 0xec, 0xe7, 0x98,
+};
+
 char *
-print_ascii(const char *s, size_t max, const char *drop)
+print_bytes(const char *s, size_t max, const char *drop, const unsigned char *page)
 {
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
 	size_t n = 0;
 	char *out = xmalloc(max + 1);
 
-	for (; s != NULL && *s != '\0' && n < max; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (*p != '\0' && n < max) {
+		unsigned int cp;
+		int len = utf8_decode(p, &cp);
+		unsigned char c;
 
-		if (c >= 0x80) {
-			/* One '?' per UTF-8 character, not per byte. */
-			while ((unsigned char)s[1] >= 0x80 && ((unsigned char)s[1] & 0xc0) == 0x80)
-				s++;
+		if (len == 0) {		/* not UTF-8 */
 			c = '?';
-		} else if (c < 0x20 || c == 0x7f)
+			len = 1;
+		} else if (utf8_is_control(cp))
 			c = ' ';
-		if (drop != NULL && strchr(drop, c) != NULL)
+		else if (cp < 0x80)
+			c = (unsigned char)cp;
+		else if (page != NULL && cp >= 0xa0 && cp <= 0xff)
+			c = page[cp - 0xa0];
+		else
+			c = '?';
+		if (drop != NULL && c < 0x80 && strchr(drop, c) != NULL)
 			c = ' ';
 		out[n++] = (char)c;
+		p += len;
 	}
 	out[n] = '\0';
 	return out;
+}
+
+char *
+print_ascii(const char *s, size_t max, const char *drop)
+{
+	return print_bytes(s, max, drop, NULL);
 }
 
 QRcode *

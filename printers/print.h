@@ -139,8 +139,15 @@ int print_fgl_receipt(const struct print_receipt *r, struct obuf *out, char **ca
  * symbol (QRcode_free it), or NULL with *cause set. */
 QRcode *print_qr(const char *text, char **cause);
 
-/* Printable ASCII of s (others become '?', characters in drop become ' '),
- * at most max bytes, into a new string. */
+/* The UTF-8 text s as one byte a character for a printer, at most max
+ * characters, into a new string: ASCII as it is; U+00A0 .. U+00FF through
+ * page (a code page's bytes for them, such as print_cp850), or '?' when
+ * page is NULL; any other character, and bytes that are not UTF-8, '?';
+ * control characters, and ASCII characters in drop, ' '. */
+char *print_bytes(const char *s, size_t max, const char *drop, const unsigned char *page);
+extern const unsigned char print_cp850[96];
+
+/* print_bytes for an ASCII-only printer. */
 char *print_ascii(const char *s, size_t max, const char *drop);
 
 /* CUPS (print-cups.c). */

@@ -290,6 +290,10 @@ test_drivers(void **state)
 	obuf_free(&out);
 	assert_int_equal(print_tickets(DRIVER_ESCPOS, &t, 1, &out, &cause), 0);
 	assert_true(out.data[0] == 0x1b && out.data[1] == '@');
+	/* Code page 850: the reset is followed by ESC t 2, é is 0x82 there,
+	 * and a character outside it is '?'. */
+	assert_memory_equal(out.data + 2, "\x1bt\x02", 3);
+	assert_non_null(memmem(out.data, out.len, "Caf\x82 ? (Director's Cut)", 23));
 	assert_true(out.data[out.len - 4] == 0x1d && out.data[out.len - 3] == 'V');
 	assert_non_null(memmem(out.data, out.len, "\x1dv0", 3));
 	obuf_free(&out);
