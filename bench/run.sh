@@ -15,6 +15,9 @@
 #
 # Every select_seat run has a seat relay and a listening seat map running
 # beside it (see bench/seatbench.c), as a box office with maps open has.
+# What a spread call and a pgbench -N transaction write is counted too, in
+# WAL records and index entries (pg_waldump over round 1's runs): a measure
+# of work that does not drift with the machine.
 #
 # Each run lasts $MARQUEE_BENCH_SECONDS (default 8). Prints the rates and
 # the ratios against the targets (spread >= 1.0x pgbench -N, contended >=
@@ -29,12 +32,14 @@ secs=${MARQUEE_BENCH_SECONDS:-8}
 rounds=${MARQUEE_BENCH_ROUNDS:-3}
 clients=8
 
+pgbin=/usr/lib/postgresql/15/bin
 export MARQUEE_PGPORT=$port MARQUEE_DB=marquee_bench
 scripts/pg.sh stop "$dir" 2>/dev/null || true
 rm -rf "$dir"
 mkdir -p "$dir"
 scripts/pg.sh start "$dir" >/dev/null
 eval "$(scripts/pg.sh env "$dir")"
+pgdata=$(psql -Atc "SHOW data_directory")
 trap 'scripts/pg.sh stop "$dir"' EXIT
 export MARQUEE_SQLDIR=$top/sql MARQUEE_CONFIG=$top/tests/test.conf
 MARQUEE_DSN=$MARQUEE_OWNER_DSN ./marquee db migrate >/dev/null
@@ -80,24 +85,39 @@ psql -qc CHECKPOINT
 # within a round -- pgbench -N, spread and contended run back to back, in
 # an order that turns each round, as the run after another runs slower --
 # and the verdict is the median round's.
-run() {	# run MODE: one measured run after a reset; its rate into $got
+run() {	# run MODE: one measured run after a reset; its rate into $got,
+	# its calls or transactions into $units, the WAL it wrote into $wal
+	local out from
 	reset
+	from=$(psql -Atc "SELECT pg_current_wal_insert_lsn()")
 	case $1 in
-	pgbench) got=$(pgbench_tps -N bench_pgbench) ;;
+	pgbench) out=$(pgbench -n -c $clients -j $clients -T "$secs" -N bench_pgbench 2>/dev/null)
+		 got=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' <<<"$out")
+		 units=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' <<<"$out") ;;
 	spread) last_spr=$(build/bench/seatbench -m spread -c $clients -d "$secs")
-		got=$(field rate "$last_spr") ;;
+		got=$(field rate "$last_spr") units=$(field calls "$last_spr") ;;
 	contended) last_con=$(build/bench/seatbench -m contended -t "$grand" -c $clients -d "$secs")
-		   got=$(field rate "$last_con") ;;
+		   got=$(field rate "$last_con") units=$(field calls "$last_con") ;;
 	esac
+	wal=$("$pgbin/pg_waldump" -p "$pgdata/pg_wal" -s "$from" -e "$(psql -Atc "SELECT pg_current_wal_insert_lsn()")" \
+		--stats=record 2>/dev/null | awk '$1 == "Total" { t = $2 } $1 == "Btree/INSERT_LEAF" { l = $2 }
+		                               END { print t + 0, l + 0 }')
 }
+per() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
 order=(pgbench spread contended)
 rs_all=() rc_all=() pg_all=()
+declare -A work=()
 for ((r = 0; r < rounds; r++)); do
 	declare -A rate=()
 	for ((i = 0; i < 3; i++)); do
 		m=${order[(i + r) % 3]}
 		run "$m"
 		rate[$m]=$got
+		# What one call writes, counted once: WAL records and index entries.
+		if [ $r -eq 0 ] && [ "$m" != contended ]; then
+			read -r rec leaf <<<"$wal"
+			work[$m]="$(per "$rec" "$units") WAL records ($(per "$leaf" "$units") index entries)"
+		fi
 	done
 	rs_all+=("$(ratio "${rate[spread]}" "${rate[pgbench]}")")
 	rc_all+=("$(ratio "${rate[contended]}" "${rate[pgbench]}")")
@@ -106,6 +126,7 @@ for ((r = 0; r < rounds; r++)); do
 	     "select_seat spread ${rate[spread]} calls/s (${rs_all[r]}x), contended ${rate[contended]} calls/s (${rc_all[r]}x)"
 	unset rate
 done
+echo "  written per call (round 1): select_seat spread ${work[spread]}, pgbench -N ${work[pgbench]}"
 echo "  last spread run:    $last_spr"
 echo "  last contended run: $last_con"
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
