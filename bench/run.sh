@@ -100,7 +100,7 @@ run() {	# run MODE: one measured run after a reset; its rate into $got,
 		   got=$(field rate "$last_con") units=$(field calls "$last_con") ;;
 	esac
 	wal=$("$pgbin/pg_waldump" -p "$pgdata/pg_wal" -s "$from" -e "$(psql -Atc "SELECT pg_current_wal_insert_lsn()")" \
-		--stats=record 2>/dev/null | awk '$1 == "Total" { t = $2 } $1 == "Btree/INSERT_LEAF" { l = $2 }
+		--stats=record 2>/dev/null | awk '$1 == "Total" { t = $2 } $1 == "Btree/INSERT_LEAF" || $1 == "Btree/INSERT_POST" { l += $2 }
 		                               END { print t + 0, l + 0 }')
 }
 per() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
