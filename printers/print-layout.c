@@ -79,6 +79,13 @@ const unsigned char print_cp850[96] = {
 	0x93, 0xe4, 0x94, 0xf6, 0x9b, 0x97, 0xa3, 0x96, 0x81, 0xec, 0xe7, 0x98,
 };
 
+/* Latin-1's own bytes for U+00A0 .. U+00FF. */
+#define ROW16(b)	(b), (b) + 1, (b) + 2, (b) + 3, (b) + 4, (b) + 5, (b) + 6, (b) + 7, \
+			(b) + 8, (b) + 9, (b) + 10, (b) + 11, (b) + 12, (b) + 13, (b) + 14, (b) + 15
+const unsigned char print_latin1[96] = {
+	ROW16(0xa0), ROW16(0xb0), ROW16(0xc0), ROW16(0xd0), ROW16(0xe0), ROW16(0xf0),
+};
+
 char *
 print_bytes(const char *s, size_t max, const char *drop, const unsigned char *page)
 {

@@ -5,7 +5,6 @@
  * libqrencode, so no font or image support is needed in the printer. The
  * output is deterministic: the same tickets give the same bytes. */
 #include "print.h"
-#include "textfit.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -56,31 +55,19 @@ font_dots(enum layout_font f)
 static void
 ps_string(struct obuf *out, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
-	int n = 0;
+	char *a = print_bytes(s, 200, NULL, print_latin1);
 
 	obuf_byte(out, '(');
-	while (*p != '\0' && n++ < 200) {
-		unsigned int cp;
-		int len = utf8_decode(p, &cp);
-
-		if (len == 0) {		/* not UTF-8: one '?' for the byte */
-			cp = '?';
-			len = 1;
-		}
-		p += len;
-		if (utf8_is_control(cp))
-			cp = ' ';
-		else if (cp > 0xff)
-			cp = '?';
-		if (cp == '(' || cp == ')' || cp == '\\')
+	for (const unsigned char *p = (const unsigned char *)a; *p != '\0'; p++) {
+		if (*p == '(' || *p == ')' || *p == '\\')
 			obuf_byte(out, '\\');
-		if (cp < 0x80)
-			obuf_byte(out, (char)cp);
+		if (*p < 0x80)
+			obuf_byte(out, (char)*p);
 		else
-			obuf_printf(out, "\\%03o", cp);
+			obuf_printf(out, "\\%03o", *p);
 	}
 	obuf_byte(out, ')');
+	free(a);
 }
 
 /* Text with its top left at x,y (layout dots, y down), at most maxw wide. */

@@ -141,11 +141,12 @@ QRcode *print_qr(const char *text, char **cause);
 
 /* The UTF-8 text s as one byte a character for a printer, at most max
  * characters, into a new string: ASCII as it is; U+00A0 .. U+00FF through
- * page (a code page's bytes for them, such as print_cp850), or '?' when
+ * page (a code page's bytes for them: print_cp850, print_latin1), or '?' when
  * page is NULL; any other character, and bytes that are not UTF-8, '?';
  * control characters, and ASCII characters in drop, ' '. */
 char *print_bytes(const char *s, size_t max, const char *drop, const unsigned char *page);
 extern const unsigned char print_cp850[96];
+extern const unsigned char print_latin1[96];
 
 /* print_bytes for an ASCII-only printer. */
 char *print_ascii(const char *s, size_t max, const char *drop);
