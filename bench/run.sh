@@ -65,13 +65,18 @@ VACUUM ANALYZE;
 CHECKPOINT;
 SQL
 }
-pgbench_tps() {	# pgbench_tps ARGS...: prints the tps of one pgbench run
-	pgbench -n -c $clients -j $clients -T "$secs" "$@" 2>/dev/null |
-		sed -n 's/^tps = \([0-9.]*\) .*/\1/p'
+pgbench_run() {	# pgbench_run ARGS...: one pgbench run; its tps into $got,
+	# its transactions into $units
+	local out
+	out=$(pgbench -n -c $clients -j $clients -T "$secs" "$@" 2>/dev/null)
+	got=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' <<<"$out")
+	units=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' <<<"$out")
 }
+seats() { build/bench/seatbench -c $clients -d "$secs" "$@"; }	# prints its line
 field() {	# field NAME LINE: the value of NAME=... in a seatbench line
 	sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<" $2"
 }
+seat_rate() { got=$(field rate "$1") units=$(field calls "$1"); }	# seat_rate LINE
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t) ? "met" : "MISSED" }'; }
 
@@ -87,17 +92,13 @@ psql -qc CHECKPOINT
 # and the verdict is the median round's.
 run() {	# run MODE: one measured run after a reset; its rate into $got,
 	# its calls or transactions into $units, the WAL it wrote into $wal
-	local out from
+	local from
 	reset
 	from=$(psql -Atc "SELECT pg_current_wal_insert_lsn()")
 	case $1 in
-	pgbench) out=$(pgbench -n -c $clients -j $clients -T "$secs" -N bench_pgbench 2>/dev/null)
-		 got=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' <<<"$out")
-		 units=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' <<<"$out") ;;
-	spread) last_spr=$(build/bench/seatbench -m spread -c $clients -d "$secs")
-		got=$(field rate "$last_spr") units=$(field calls "$last_spr") ;;
-	contended) last_con=$(build/bench/seatbench -m contended -t "$grand" -c $clients -d "$secs")
-		   got=$(field rate "$last_con") units=$(field calls "$last_con") ;;
+	pgbench) pgbench_run -N bench_pgbench ;;
+	spread) last_spr=$(seats -m spread); seat_rate "$last_spr" ;;
+	contended) last_con=$(seats -m contended -t "$grand"); seat_rate "$last_con" ;;
 	esac
 	wal=$("$pgbin/pg_waldump" -p "$pgdata/pg_wal" -s "$from" -e "$(psql -Atc "SELECT pg_current_wal_insert_lsn()")" \
 		--stats=record 2>/dev/null | awk '$1 == "Total" { t = $2 } $1 == "Btree/INSERT_LEAF" || $1 == "Btree/INSERT_POST" { l += $2 }
@@ -138,14 +139,14 @@ base=$(median "${pg_all[@]}")
 # and contended and spread with the hold_commit setting 'durable' (not the
 # default; see docs/operations.md): every hold waits for the disk.
 reset
-can=$(build/bench/seatbench -m cancel -t "$grand" -c $clients -d "$secs")
+can=$(seats -m cancel -t "$grand")
 echo "  select_seat + cancel        $(field rate "$can") calls/s  ($can)"
 psql -qc "UPDATE core.setting SET value = 'durable' WHERE name = 'hold_commit'"
 reset
-fcon=$(build/bench/seatbench -m contended -t "$grand" -c $clients -d "$secs")
+fcon=$(seats -m contended -t "$grand")
 echo "  select_seat contended, durable $(field rate "$fcon") calls/s  ($fcon)"
 reset
-fspr=$(build/bench/seatbench -m spread -c $clients -d "$secs")
+fspr=$(seats -m spread)
 echo "  select_seat spread, durable    $(field rate "$fspr") calls/s  ($fspr)"
 psql -qc "UPDATE core.setting SET value = 'fast' WHERE name = 'hold_commit'"
 
@@ -166,8 +167,10 @@ SELECT s.label, CASE WHEN ss.state = 'sold' THEN 'sold'
   FROM core.showtime_seat ss JOIN core.seat s USING (seat_id)
  WHERE ss.showtime_id = $grand ORDER BY s.row_no, s.col_no;
 SQL
-sm=$(pgbench_tps -M extended -f "$dir/seat_map.sql")
-pl=$(pgbench_tps -M extended -f "$dir/plain.sql")
+pgbench_run -M extended -f "$dir/seat_map.sql"
+sm=$got
+pgbench_run -M extended -f "$dir/plain.sql"
+pl=$got
 echo "  api.seat_map ($nseats seats)     $sm calls/s"
 echo "  plain SELECT, same rows     $pl calls/s"
 
