@@ -25,6 +25,7 @@
  * it hears.
  * Prints one line of key=value pairs. */
 #include "db.h"
+#include "ids.h"
 #include "util.h"
 
 #include <poll.h>
@@ -193,11 +194,18 @@ relay_run(void *arg)
 }
 
 static void
+count_id(int64_t id, void *arg)
+{
+	(void)id;
+	(*(long *)arg)++;
+}
+
+/* Counts the showtimes a seat_change names (the relay sends them in batches). */
+static void
 on_notify(const char *channel, const char *payload, void *arg)
 {
 	(void)channel;
-	(void)payload;
-	(*(long *)arg)++;
+	(void)ids_each(payload, count_id, arg);
 }
 
 /* A seat map: LISTEN seat_change and count what arrives. */

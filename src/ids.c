@@ -89,3 +89,26 @@ bookcode_pretty(const char *code, char out[BOOKCODE_LEN + 2])
 	memcpy(out + 5, code + 4, 5);
 	out[10] = '\0';
 }
+
+int
+ids_each(const char *list, void (*fn)(int64_t id, void *arg), void *arg)
+{
+	const char *p = list;
+	int n = 0;
+
+	while (p != NULL && *p != '\0') {
+		size_t len = strcspn(p, " ");
+		int64_t id = 0;
+		size_t i;
+
+		for (i = 0; i < len && i < 18 && p[i] >= '0' && p[i] <= '9'; i++)
+			id = id * 10 + (p[i] - '0');
+		if (len > 0 && i == len && id > 0) {
+			fn(id, arg);
+			n++;
+		}
+		p += len;
+		p += strspn(p, " ");
+	}
+	return n;
+}

@@ -3,6 +3,7 @@
  * terminal restore on every exit. Screens: ui/screen-*.c. */
 #include "ui.h"
 #include "auth.h"
+#include "ids.h"
 #include "util.h"
 
 #include <curses.h>
@@ -136,13 +137,21 @@ ui_colors(void)
 }
 
 static void
+ui_on_showtime(int64_t id, void *arg)
+{
+	struct ui *ui = arg;
+
+	(void)ui->screen->notify(ui, id);
+}
+
+/* seat_change: the payload lists the changed showtimes (ids_each). */
+static void
 ui_on_notify(const char *channel, const char *payload, void *arg)
 {
 	struct ui *ui = arg;
-	long long id = strtoll(payload, NULL, 10);
 
 	if (strcmp(channel, "seat_change") == 0 && ui->screen->notify != NULL)
-		(void)ui->screen->notify(ui, id);
+		(void)ids_each(payload, ui_on_showtime, ui);
 }
 
 /* A click or touch: a button's key, or KEY_MOUSE with the place kept. */

@@ -4,7 +4,7 @@
 BEGIN;
 \set day 402
 \ir fixture.psql
-SELECT plan(26);
+SELECT plan(29);
 
 -- The exclusion constraint.
 SELECT throws_ok(format($q$
@@ -33,8 +33,14 @@ SELECT is((SELECT seats_total FROM core.showtime WHERE showtime_id = :st), 478,
 DELETE FROM core.showtime WHERE showtime_id > :past;
 UPDATE core.showtime SET cancelled = false WHERE showtime_id = :st;
 
--- The unique live-ticket index: the last line of defence.
-SELECT is((SELECT selection_status FROM api.select_seat(NULL, :st, '{D4}', 'tap')), 'held', 'D4 held');
+-- The unique live-ticket index: the last line of defence. A hold writes
+-- its tickets when they are first needed (ticket types, or payment).
+SELECT selection_status AS d4_status, order_id AS d4 FROM api.select_seat(NULL, :st, '{D4}', 'tap') \gset
+SELECT is(:'d4_status'::text, 'held', 'D4 held');
+SELECT is((SELECT count(*)::int FROM core.ticket WHERE showtime_id = :st), 0, 'with no ticket yet');
+SELECT is((SELECT types_status FROM api.set_ticket_types(:d4, '{}')), 'repriced', 'choosing ticket types ...');
+SELECT is((SELECT string_agg(type_code || ' ' || state, ',') FROM core.ticket WHERE order_id = :d4),
+          'adult held', '... writes its held adult ticket');
 SELECT throws_ok(format($q$
     INSERT INTO core.ticket (order_id, showtime_id, seat_id, type_code, price_cents, state)
     SELECT order_id, showtime_id, seat_id, 'adult', 1, 'held' FROM core.ticket

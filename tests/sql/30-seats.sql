@@ -3,7 +3,7 @@
 BEGIN;
 \set day 404
 \ir fixture.psql
-SELECT plan(63);
+SELECT plan(65);
 
 CREATE FUNCTION pg_temp.sel(st bigint, seats text[], usr bigint DEFAULT NULL) RETURNS text
 LANGUAGE sql AS $$ SELECT selection_status FROM api.select_seat(usr, st, seats, 'tap') $$;
@@ -45,9 +45,14 @@ SELECT is(:'h_currency'::text, 'USD', 'in the price plan''s currency');
 SELECT results_eq(format('SELECT status, user_id, terminal, total_cents, booking_code FROM core.orders WHERE order_id = %s', :h_order_id),
     format($$VALUES ('initiated', %s::bigint, 'counter-3', 2500::bigint, %L)$$, :cust, :'h_booking_code'),
     'the order is initiated, for the customer, from the terminal');
-SELECT results_eq(format($q$SELECT s.label, t.state, t.price_cents FROM core.ticket t JOIN core.seat s USING (seat_id)
-                             WHERE t.order_id = %s ORDER BY 1$q$, :h_order_id),
-    $$VALUES ('C7', 'held', 1250::bigint), ('C8', 'held', 1250::bigint)$$, 'it has one held ticket per seat');
+SELECT results_eq(format($q$SELECT s.label, o.p FROM core.orders, unnest(hold_seats, hold_prices) o(seat_id, p)
+                             JOIN core.seat s USING (seat_id) WHERE order_id = %s ORDER BY 1$q$, :h_order_id),
+    $$VALUES ('C7', 1250::bigint), ('C8', 1250::bigint)$$, 'it records its seats and their prices');
+SELECT results_eq(format('SELECT seat, type_code, price_cents, state FROM api.order_lines(%s)', :h_order_id),
+    $$VALUES ('C7', 'adult', 1250::bigint, 'held'), ('C8', 'adult', 1250::bigint, 'held')$$,
+    'its lines are one held adult ticket per seat');
+SELECT is((SELECT count(*)::int FROM core.ticket WHERE order_id = :h_order_id), 0,
+          'written only when first needed');
 SELECT is((SELECT count(*)::int FROM core.showtime_seat WHERE order_id = :h_order_id AND state = 'held'
              AND held_until = :'h_expire_at'::timestamptz), 2, 'both seat rows are held by it until expire_at');
 SELECT is(pg_temp.state(:st, 'C7') || pg_temp.state(:st, 'C8') || pg_temp.state(:st, 'C9'),
@@ -62,7 +67,8 @@ SELECT alike((SELECT message FROM api.select_seat(NULL, :st, '{C6,C7,C8}', 'tap'
             'the answer names the taken seats');
 SELECT is(pg_temp.state(:st, 'C6'), 'available', 'and the free seat was not held');
 SELECT is(pg_temp.orders(:st), 2, 'and no order was made');
-SELECT is((SELECT count(*)::int FROM core.ticket WHERE showtime_id = :st), 3, 'and no ticket');
+SELECT is((SELECT count(*)::int FROM core.showtime_seat WHERE showtime_id = :st AND state <> 'available'), 3,
+          'and no seat row changed');
 SELECT is(pg_temp.sel(:st, '{C7}'), 'unavailable', 'a held seat cannot be held again');
 SELECT is(pg_temp.sel(:st, '{c6}'), 'held', 'the free seat alone can be held');
 

@@ -30,6 +30,8 @@ SELECT * FROM api.select_seat(NULL, :st, '{B1}', 'tap') \gset a_
 SELECT ok(:'a_expire_at'::timestamptz BETWEEN statement_timestamp() + interval '1.9 s' AND statement_timestamp() + interval '2.4 s',
           'hold_minutes 0.04 makes a 2.4 second hold');
 SELECT order_id AS c FROM api.select_seat(NULL, :st, '{B2}', 'tap') \gset
+-- B1's and B2's customers chose ticket types, which wrote their tickets.
+SELECT api.set_ticket_types(o, '{}') FROM unnest(ARRAY[:a_order_id, :c]::bigint[]) o \g /dev/null
 SELECT order_id AS d FROM api.select_seat(:cust, :st, '{B3}', 'tap') \gset
 SELECT order_id AS e FROM api.select_seat(NULL, :st, '{B5}', 'tap') \gset
 SELECT order_id AS g FROM api.select_seat(NULL, :st, '{B6}', 'tap') \gset

@@ -7,6 +7,7 @@ SELECT plan(20);
 
 CREATE FUNCTION pg_temp.n(st bigint) RETURNS text LANGUAGE sql AS $$
     SELECT (SELECT count(*) FROM core.orders WHERE showtime_id = st) || ' orders, '
+        || (SELECT count(*) FROM core.showtime_seat WHERE showtime_id = st AND state <> 'available') || ' seats taken, '
         || (SELECT count(*) FROM core.ticket WHERE showtime_id = st) || ' tickets, '
         || (SELECT count(*) FROM core.payment p JOIN core.orders o USING (order_id) WHERE o.showtime_id = st) || ' payments, '
         || (SELECT count(*) FROM core.refund r JOIN core.orders o USING (order_id) WHERE o.showtime_id = st) || ' refunds'
@@ -15,12 +16,12 @@ $$;
 -- select_seat
 SELECT row_to_json(r)::text AS first FROM api.select_seat(NULL, :st, '{K1,K2}', 'tap', '11111111-1111-4111-8111-111111111111') r \gset
 SELECT (:'first'::json->>'order_id')::bigint AS o1 \gset
-SELECT is(pg_temp.n(:st), '1 orders, 2 tickets, 0 payments, 0 refunds', 'the first select_seat holds two seats');
+SELECT is(pg_temp.n(:st), '1 orders, 2 seats taken, 0 tickets, 0 payments, 0 refunds', 'the first select_seat holds two seats');
 SELECT is((SELECT row_to_json(r)::text FROM api.select_seat(NULL, :st, '{K1,K2}', 'tap', '11111111-1111-4111-8111-111111111111') r),
           :'first', 'repeating its request_id returns the very same answer');
 SELECT is((SELECT row_to_json(r)::text FROM api.select_seat(NULL, :st, '{K7}', 'tap', '11111111-1111-4111-8111-111111111111') r),
           :'first', 'even with other arguments');
-SELECT is(pg_temp.n(:st), '1 orders, 2 tickets, 0 payments, 0 refunds', 'and holds nothing more');
+SELECT is(pg_temp.n(:st), '1 orders, 2 seats taken, 0 tickets, 0 payments, 0 refunds', 'and holds nothing more');
 SELECT is((SELECT status FROM api.seat_map(:st) WHERE seat = 'K7'), 'available', 'K7 was not held');
 
 SELECT is((SELECT selection_status FROM api.select_seat(NULL, :st, '{K2,K3}', 'tap', '22222222-2222-4222-8222-222222222222')),
@@ -40,7 +41,7 @@ SELECT is((SELECT payment_status FROM api.payment(NULL, :o2, '{"method":"cash","
           'success', 'a payment with a new request_id succeeds');
 SELECT is((SELECT payment_status FROM api.payment(NULL, :o2, '{"method":"cash","amount_cents":1250}', '44444444-4444-4444-8444-444444444444')),
           'success', 'repeated (the answer was lost), it says success again, not already_paid');
-SELECT is(pg_temp.n(:st), '2 orders, 3 tickets, 1 payments, 0 refunds', 'and takes the money once');
+SELECT is(pg_temp.n(:st), '2 orders, 1 seats taken, 1 tickets, 1 payments, 0 refunds', 'and takes the money once');
 
 -- payment_start
 SELECT order_id AS o3 FROM api.select_seat(NULL, :st, '{K9}', 'tap') \gset
@@ -54,7 +55,7 @@ SELECT is((SELECT cancellation_status || ' ' || refunded_cents FROM api.cancel(N
           'cancelled 1250', 'a cancel refunds');
 SELECT is((SELECT cancellation_status || ' ' || refunded_cents FROM api.cancel(NULL, :o2, '66666666-6666-4666-8666-666666666666')),
           'cancelled 1250', 'repeated, it gives the same answer, not already_refunded');
-SELECT is(pg_temp.n(:st), '3 orders, 4 tickets, 1 payments, 1 refunds', 'and refunds once');
+SELECT is(pg_temp.n(:st), '3 orders, 1 seats taken, 1 tickets, 1 payments, 1 refunds', 'and refunds once');
 
 -- misuse
 SELECT throws_ok($$SELECT api.cancel(NULL, 1, '11111111-1111-4111-8111-111111111111')$$, '22023', NULL,

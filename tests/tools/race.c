@@ -13,9 +13,10 @@
  *   1. no seat is in two live orders (held and unexpired, or sold);
  *   2. every order answered "paid" is sold to that order (or refunded, if
  *      the client cancelled it afterwards), and no other order is sold;
- *   3. every "held" answer's seats and total match the order's tickets, and
- *      every order of the showtime was answered "held" to some client;
- *   4. seat_map agrees with the tickets;
+ *   3. every "held" answer's seats and total are what the order holds,
+ *      and every order of the showtime was answered "held" to some client;
+ *   4. every taken seat row is its order's, and seat_map agrees with the
+ *      live orders;
  *   plus money adds up, cancelled orders hold nothing, repeated request_ids
  *   got identical answers. Exits 1 on any violation. */
 #include "db.h"
@@ -346,28 +347,37 @@ arr_add(char **buf, size_t *len, size_t *cap, const char *s, bool first)
 	*len += (size_t)snprintf(*buf + *len, *cap - *len, "%s\"%s\"", first ? "" : ",", s);
 }
 
+/* The seats live orders claim: an unexpired open order the seats its hold
+ * took, a paid one its sold tickets (a second query of the WITH that
+ * check() puts before every invariant). */
+#define CLAIMS ", claims AS (SELECT o.order_id, x.seat_id, 'held' AS state FROM core.orders o, unnest(o.hold_seats) x(seat_id) " \
+	"  WHERE o.showtime_id = $1 AND o.status IN ('initiated', 'pending') AND o.held_until > statement_timestamp() " \
+	" UNION ALL SELECT t.order_id, t.seat_id, 'sold' FROM core.ticket t JOIN core.orders o USING (order_id) " \
+	"  WHERE t.showtime_id = $1 AND o.status = 'success' AND t.state = 'sold') "
+
 /* The invariants, each a query counting violations over the answers. */
 static const struct check {
 	const char *name;
 	const char *sql;
 } checks[] = {
 	{ "no seat in two live orders (held-unexpired or sold)",
-	  "SELECT count(*) FROM (SELECT t.seat_id FROM core.ticket t JOIN core.orders o USING (order_id) "
-	  " WHERE t.showtime_id = $1 AND ((o.status = 'success' AND t.state = 'sold') OR "
-	  "  (o.status IN ('initiated', 'pending') AND t.state = 'held' AND o.held_until > statement_timestamp())) "
-	  " GROUP BY t.seat_id HAVING count(*) > 1) x" },
+	  CLAIMS "SELECT count(*) FROM (SELECT seat_id FROM claims GROUP BY 1 HAVING count(*) > 1) x" },
+	{ "every live order's seat row points at it",
+	  CLAIMS "SELECT count(*) FROM claims c LEFT JOIN core.showtime_seat ss ON ss.showtime_id = $1 AND ss.seat_id = c.seat_id "
+	  " WHERE ss.order_id IS DISTINCT FROM c.order_id OR ss.state IS DISTINCT FROM c.state" },
 	{ "every live ticket's seat row points at its order",
 	  "SELECT count(*) FROM core.ticket t JOIN core.showtime_seat ss USING (showtime_id, seat_id) "
 	  " WHERE t.showtime_id = $1 AND t.state IN ('held', 'sold') AND ss.state <> 'available' "
 	  "   AND ss.order_id <> t.order_id" },
-	{ "every taken seat row has its order's live ticket",
+	{ "every taken seat row is its order's: held by its hold, sold with its ticket",
 	  "SELECT count(*) FROM core.showtime_seat ss WHERE ss.showtime_id = $1 AND ss.state <> 'available' "
-	  "   AND NOT EXISTS (SELECT 1 FROM core.ticket t WHERE t.showtime_id = ss.showtime_id "
-	  "        AND t.seat_id = ss.seat_id AND t.order_id = ss.order_id AND t.state = ss.state)" },
-	{ "every 'held' answer's seats and total match the order's tickets",
+	  "   AND NOT EXISTS (SELECT 1 FROM core.orders o WHERE o.order_id = ss.order_id AND ss.seat_id = ANY (o.hold_seats) "
+	  "        AND (ss.state = 'held' OR EXISTS (SELECT 1 FROM core.ticket t WHERE t.showtime_id = ss.showtime_id "
+	  "             AND t.seat_id = ss.seat_id AND t.order_id = ss.order_id AND t.state = 'sold')))" },
+	{ "every 'held' answer's seats and total are what its order holds",
 	  "SELECT count(*) FROM ans a LEFT JOIN LATERAL (SELECT string_agg(s.label, ',' ORDER BY s.label) AS l, "
-	  "       sum(t.price_cents) AS total FROM core.ticket t JOIN core.seat s USING (seat_id) "
-	  "       WHERE t.order_id = a.order_id AND t.showtime_id = $1) d ON true "
+	  "       sum(x.price) AS total FROM core.orders o, unnest(o.hold_seats, o.hold_prices) x(seat_id, price) "
+	  "       JOIN core.seat s USING (seat_id) WHERE o.order_id = a.order_id AND o.showtime_id = $1) d ON true "
 	  " WHERE d.l IS DISTINCT FROM (SELECT string_agg(x, ',' ORDER BY x) FROM unnest(string_to_array(a.seats, ',')) x) "
 	  "    OR d.total IS DISTINCT FROM a.total" },
 	{ "every order of the showtime was answered 'held' exactly once",
@@ -383,6 +393,7 @@ static const struct check {
 	  "   AND NOT EXISTS (SELECT 1 FROM core.ticket t WHERE t.order_id = o.order_id AND t.state <> 'sold') "
 	  "   AND (SELECT count(*) FROM core.showtime_seat ss WHERE ss.order_id = o.order_id AND ss.state = 'sold') "
 	  "       = (SELECT count(*) FROM core.ticket t WHERE t.order_id = o.order_id) END "
+	  " AND (SELECT array_agg(t.seat_id ORDER BY t.seat_id) FROM core.ticket t WHERE t.order_id = o.order_id) = o.hold_seats "
 	  " AND (SELECT sum(amount_cents) FROM core.payment p WHERE p.order_id = o.order_id) = o.total_cents)" },
 	{ "no order is sold or paid for without a 'paid' answer",
 	  "SELECT count(*) FROM core.orders o JOIN ans a USING (order_id) "
@@ -394,16 +405,11 @@ static const struct check {
 	  "   AND (o.status NOT IN ('cancelled', 'refunded') "
 	  "    OR EXISTS (SELECT 1 FROM core.ticket t WHERE t.order_id = o.order_id AND t.state IN ('held', 'sold')) "
 	  "    OR EXISTS (SELECT 1 FROM core.showtime_seat ss WHERE ss.showtime_id = $1 AND ss.order_id = o.order_id))" },
-	{ "seat_map agrees with the tickets",
-	  "SELECT count(*) FROM api.seat_map($1) m JOIN core.seat s ON s.label = m.seat "
+	{ "seat_map agrees with the live orders",
+	  CLAIMS "SELECT count(*) FROM api.seat_map($1) m JOIN core.seat s ON s.label = m.seat "
 	  "  AND s.auditorium_id = (SELECT auditorium_id FROM core.showtime WHERE showtime_id = $1) "
-	  " WHERE m.status <> CASE "
-	  "   WHEN EXISTS (SELECT 1 FROM core.ticket t JOIN core.orders o USING (order_id) WHERE t.showtime_id = $1 "
-	  "        AND t.seat_id = s.seat_id AND t.state = 'sold' AND o.status = 'success') THEN 'sold' "
-	  "   WHEN EXISTS (SELECT 1 FROM core.ticket t JOIN core.orders o USING (order_id) WHERE t.showtime_id = $1 "
-	  "        AND t.seat_id = s.seat_id AND t.state = 'held' AND o.status IN ('initiated', 'pending') "
-	  "        AND o.held_until > statement_timestamp()) THEN 'pending' "
-	  "   ELSE 'available' END" },
+	  " WHERE m.status <> coalesce((SELECT CASE c.state WHEN 'sold' THEN 'sold' ELSE 'pending' END "
+	  "                              FROM claims c WHERE c.seat_id = s.seat_id LIMIT 1), 'available')" },
 };
 
 /* Checks every invariant against the recorded answers. Returns how many

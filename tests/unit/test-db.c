@@ -259,12 +259,20 @@ call1(struct db *db, const char *sql, int n, const char *const *params)
 }
 
 static void
+match_id(int64_t id, void *arg)
+{
+	struct heard *h = arg;
+
+	if (id == strtoll(h->payload, NULL, 10))
+		h->count++;
+}
+
+/* A seat_change whose list of showtimes names the one wanted (h->payload). */
+static void
 on_match(const char *channel, const char *payload, void *arg)
 {
-	struct heard *h = arg;	/* payload: the one wanted */
-
-	if (strcmp(channel, "seat_change") == 0 && strcmp(payload, h->payload) == 0)
-		h->count++;
+	if (strcmp(channel, "seat_change") == 0)
+		(void)ids_each(payload, match_id, arg);
 }
 
 /* Waits up to 5 s for a seat_change about showtime want; returns 1 if heard. */

@@ -138,6 +138,46 @@ test_money(void **state)
 	assert_int_equal(money_parse("99999999999999999999", &c), -1);
 }
 
+struct seen {
+	int	n;
+	int64_t	ids[8];
+};
+
+static void
+see(int64_t id, void *arg)
+{
+	struct seen *s = arg;
+
+	if (s->n < 8)
+		s->ids[s->n] = id;
+	s->n++;
+}
+
+/* seat_change payloads: a lone id, the relay's space-separated batches, and
+ * junk that must be skipped, never misread. */
+static void
+test_ids_each(void **state)
+{
+	struct seen s = { 0 };
+
+	(void)state;
+	assert_int_equal(ids_each("42", see, &s), 1);
+	assert_int_equal(s.ids[0], 42);
+	s.n = 0;
+	assert_int_equal(ids_each("7 1234567890123 9", see, &s), 3);
+	assert_int_equal(s.ids[0], 7);
+	assert_int_equal(s.ids[1], 1234567890123LL);
+	assert_int_equal(s.ids[2], 9);
+	s.n = 0;
+	assert_int_equal(ids_each("  5  x 6y -3 0 1234567890123456789 8 ", see, &s), 2);
+	assert_int_equal(s.ids[0], 5);
+	assert_int_equal(s.ids[1], 8);
+	s.n = 0;
+	assert_int_equal(ids_each("", see, &s), 0);
+	assert_int_equal(ids_each(NULL, see, &s), 0);
+	assert_int_equal(s.n, 0);
+}
+
 int
 main(void)
 {
@@ -147,6 +187,7 @@ main(void)
 		cmocka_unit_test(test_bookcode_roundtrip_and_typos),
 		cmocka_unit_test(test_bookcode_bad_input),
 		cmocka_unit_test(test_money),
+		cmocka_unit_test(test_ids_each),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
