@@ -374,6 +374,96 @@ test_relay(void **state)
 	db_close(a);
 }
 
+struct batch {
+	int64_t	want[2];
+	int	named;		/* of want, named by the payload at hand */
+	int	together;	/* NOTIFYs that named both */
+};
+
+static void
+batch_id(int64_t id, void *arg)
+{
+	struct batch *b = arg;
+
+	if (id == b->want[0] || id == b->want[1])
+		b->named++;
+}
+
+static void
+on_batch(const char *channel, const char *payload, void *arg)
+{
+	struct batch *b = arg;
+
+	if (strcmp(channel, "seat_change") != 0)
+		return;
+	b->named = 0;
+	(void)ids_each(payload, batch_id, b);
+	if (b->named == 2)
+		b->together++;
+}
+
+/* The relay announces every showtime changed since its last call in one
+ * NOTIFY: holds on two showtimes reach a listening map as one payload that
+ * names both. */
+static void
+test_relay_batch(void **state)
+{
+	struct db *a = open_term(), *b = open_term(), *owner = open_owner();
+	struct pollfd pfd = { .fd = db_socket(a), .events = POLLIN };
+	struct batch got = { { 0, 0 }, 0, 0 };
+	char *st[2], *seat[2], *oid[2], *v;
+	const char *p[2];
+
+	(void)state;
+	PQclear(db_exec(owner, DB_ONCE, "UPDATE core.seat_relay_lease SET until = '-infinity'", 0, NULL));
+	for (int i = 0; i < 2; i++) {
+		st[i] = call1(owner, i == 0 ?
+		              "SELECT showtime_id FROM core.showtime WHERE NOT cancelled "
+		              "AND starts_at > now() + interval '2 days' ORDER BY showtime_id DESC LIMIT 1" :
+		              "SELECT showtime_id FROM core.showtime WHERE NOT cancelled "
+		              "AND starts_at > now() + interval '2 days' ORDER BY showtime_id DESC LIMIT 1 OFFSET 1",
+		              0, NULL);
+		got.want[i] = strtoll(st[i], NULL, 10);
+		p[0] = st[i];
+		seat[i] = call1(owner, "SELECT seat FROM api.seat_map($1) WHERE status = 'available' "
+		                "ORDER BY seat LIMIT 1", 1, p);
+	}
+	assert_int_equal(db_listen(a, "seat_change", true), 0);
+	v = call1(a, "SELECT api.seat_relay()", 0, NULL);
+	assert_true(atoi(v) >= 0);	/* a relays */
+	free(v);
+	for (int i = 0; i < 2; i++) {
+		p[0] = st[i];
+		p[1] = seat[i];
+		oid[i] = call1(b, "SELECT order_id FROM api.select_seat(NULL, $1, ARRAY[$2], 'test-db')", 2, p);
+	}
+	v = call1(a, "SELECT api.seat_relay()", 0, NULL);
+	assert_true(atoi(v) >= 2);
+	free(v);
+	for (int i = 0; i < 50 && got.together == 0; i++) {
+		(void)db_notifications(a, on_batch, &got);
+		if (got.together == 0)
+			(void)poll(&pfd, 1, 100);
+	}
+	assert_int_equal(got.together, 1);
+
+	for (int i = 0; i < 2; i++) {
+		p[0] = oid[i];
+		v = call1(b, "SELECT cancellation_status FROM api.cancel(NULL, $1)", 1, p);
+		assert_string_equal(v, "cancelled");
+		free(v);
+		free(oid[i]);
+		free(seat[i]);
+		free(st[i]);
+	}
+	v = call1(a, "SELECT api.seat_relay_stop()", 0, NULL);
+	assert_string_equal(v, "t");
+	free(v);
+	db_close(owner);
+	db_close(b);
+	db_close(a);
+}
+
 /* The database's booking codes and order ids are the same arithmetic as C's. */
 static void
 test_ids_agree(void **state)
@@ -485,6 +575,7 @@ main(void)
 		cmocka_unit_test(test_prepared),
 		cmocka_unit_test(test_listen),
 		cmocka_unit_test(test_relay),
+		cmocka_unit_test(test_relay_batch),
 		cmocka_unit_test(test_ids_agree),
 		cmocka_unit_test(test_terminal_role),
 		cmocka_unit_test(test_request_id_and_passwords),

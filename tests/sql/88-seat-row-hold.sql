@@ -1,0 +1,83 @@
+-- 88-seat-row-hold.sql - a hold is written on the seat rows and the order
+-- alone (065): the order records its seats and prices, and its tickets are
+-- written by the first call that needs them (ticket types, or payment as
+-- it sells), once; an order that never needs them never has any.
+BEGIN;
+\set day 414
+\ir fixture.psql
+SELECT plan(24);
+
+CREATE FUNCTION pg_temp.tickets(o bigint) RETURNS text LANGUAGE sql AS $$
+    SELECT coalesce(string_agg(s.label || ' ' || t.type_code || ' ' || t.state || ' ' || t.price_cents, ', '
+                               ORDER BY s.label), '')
+      FROM core.ticket t JOIN core.seat s USING (seat_id) WHERE t.order_id = o
+$$;
+CREATE FUNCTION pg_temp.seat(st bigint, lbl text) RETURNS text LANGUAGE sql AS $$
+    SELECT ss.state || coalesce(' ' || ss.order_id, '') FROM core.showtime_seat ss JOIN core.seat s USING (seat_id)
+     WHERE ss.showtime_id = st AND s.label = lbl
+$$;
+
+-- What a hold records: its seats in seat order (the order they were locked
+-- in, whatever order they were asked in) and their prices.
+SELECT * FROM api.select_seat(NULL, :st, '{J11,J10}', 'tap') \gset h_
+SELECT is((SELECT array_agg(s.label ORDER BY x.i) FROM core.orders o,
+                  unnest(o.hold_seats) WITH ORDINALITY x(seat_id, i) JOIN core.seat s USING (seat_id)
+            WHERE o.order_id = :h_order_id), ARRAY['J10', 'J11'], 'the order records its seats in seat order');
+SELECT is((SELECT hold_prices FROM core.orders WHERE order_id = :h_order_id), ARRAY[1550, 1550]::bigint[],
+          'and their prices (premium: the adult price and the surcharge)');
+SELECT is((SELECT sum(p) FROM core.orders, unnest(hold_prices) p WHERE order_id = :h_order_id),
+          :h_total_cents::numeric, 'which add up to the total answered');
+SELECT is(pg_temp.tickets(:h_order_id), '', 'it has no ticket');
+SELECT is(pg_temp.seat(:st, 'J10'), 'held ' || :h_order_id, 'the seat rows carry it');
+SELECT results_eq(format('SELECT seat, type_code, price_cents, state FROM api.order_lines(%s)', :h_order_id),
+    $$VALUES ('J10', 'adult', 1550::bigint, 'held'), ('J11', 'adult', 1550::bigint, 'held')$$,
+    'order_lines shows its held seats as adult lines');
+SELECT results_eq(format('SELECT seat, ticket_id, ticket_state, status FROM api.order_tickets(%L)', :'h_booking_code'),
+    $$VALUES ('J10', NULL::bigint, 'held', 'initiated'), ('J11', NULL, 'held', 'initiated')$$,
+    'so does order_tickets, with no ticket ids yet');
+
+-- Ticket types write the tickets, once.
+SELECT is((SELECT types_status FROM api.set_ticket_types(:h_order_id, '{"J11":"child"}')), 'repriced',
+          'choosing a child ticket for J11 ...');
+SELECT is(pg_temp.tickets(:h_order_id), 'J10 adult held 1550, J11 child held 1150',
+          '... writes both tickets, J11 as a child');
+SELECT is((SELECT types_status FROM api.set_ticket_types(:h_order_id, '{"J11":"adult","J10":"child"}')), 'repriced',
+          'choosing again ...');
+SELECT is(pg_temp.tickets(:h_order_id), 'J10 child held 1150, J11 adult held 1550',
+          '... changes those tickets and writes no more');
+SELECT is((SELECT payment_status FROM api.payment(NULL, :h_order_id, '{"method":"cash","amount_cents":2700}')),
+          'success', 'the order is paid at its new total');
+SELECT is(pg_temp.tickets(:h_order_id), 'J10 child sold 1150, J11 adult sold 1550', 'its tickets are sold');
+
+-- Paying without ticket types: payment writes the tickets as it sells.
+SELECT order_id AS p FROM api.select_seat(:cust, :st, '{K4,K5}', 'tap') \gset
+SELECT is((SELECT payment_status FROM api.payment(:cust, :p, '{"method":"cash","amount_cents":1000,"partial":true}')),
+          'partial', 'a part payment ...');
+SELECT is(pg_temp.tickets(:p), '', '... writes no ticket');
+SELECT is((SELECT payment_status FROM api.payment(:cust, :p, '{"method":"cash","amount_cents":1500}')),
+          'success', 'paying the rest sells the order');
+SELECT is(pg_temp.tickets(:p), 'K4 adult sold 1250, K5 adult sold 1250', 'with an adult ticket per seat at its held price');
+SELECT is(pg_temp.seat(:st, 'K4') || ', ' || pg_temp.seat(:st, 'K5'), 'sold ' || :p || ', sold ' || :p,
+          'and its seat rows sold to it');
+
+-- An order that never needs tickets never has any.
+SELECT order_id AS c FROM api.select_seat(NULL, :st, '{L1}', 'tap') \gset
+SELECT is((SELECT cancellation_status FROM api.cancel(NULL, :c)), 'cancelled', 'a cancelled hold ...');
+SELECT is(pg_temp.tickets(:c) || '/' || pg_temp.seat(:st, 'L1'), '/available', '... leaves no ticket and a free seat');
+
+-- A hold that ran out and was taken over: the taker has the seat, the old
+-- order has no lines and cannot be paid.
+SET LOCAL marquee.hold_minutes = '0.01';
+SELECT order_id AS old FROM api.select_seat(NULL, :st, '{M2}', 'tap') \gset
+RESET marquee.hold_minutes;
+SELECT pg_sleep(0.7) \g /dev/null
+SELECT order_id AS taker FROM api.select_seat(NULL, :st, '{M2}', 'tap') \gset
+SELECT is(pg_temp.seat(:st, 'M2'), 'held ' || :taker, 'the seat of a hold that ran out is taken over');
+SELECT is((SELECT count(*)::int FROM api.order_lines(:old)), 0, 'the old order has no lines left');
+SELECT is((SELECT payment_status FROM api.payment(NULL, :old, '{"method":"cash","amount_cents":1250}')), 'expired',
+          'paying it fails: expired');
+SELECT is(pg_temp.tickets(:old) || '/' || pg_temp.seat(:st, 'M2'), '/held ' || :taker,
+          'and writes no ticket: the seat is still the taker''s');
+
+SELECT * FROM finish();
+ROLLBACK;
