@@ -66,15 +66,21 @@ END $$;
 
 -- Writes the tickets of a held order that has none yet: one adult ticket
 -- per seat it still holds, at the held price. Call with the order row
--- locked (every caller has it FOR UPDATE).
+-- locked (every caller has it FOR UPDATE). The seat rows are share-locked
+-- (in seat order, as everywhere) and read again under the lock: a
+-- select_seat taking over a seat whose hold has just run out either goes
+-- first, and the seat is not written, or waits, and then releases the
+-- ticket written here as it does any expired hold's.
 CREATE FUNCTION core.write_hold_tickets(p_order core.orders) RETURNS void
 LANGUAGE sql VOLATILE AS $$
     INSERT INTO core.ticket (order_id, showtime_id, seat_id, type_code, price_cents, state)
     SELECT p_order.order_id, p_order.showtime_id, x.seat_id, 'adult', x.price, 'held'
       FROM unnest(p_order.hold_seats, p_order.hold_prices) AS x(seat_id, price)
-      JOIN core.showtime_seat ss ON ss.showtime_id = p_order.showtime_id AND ss.seat_id = x.seat_id
-     WHERE ss.order_id = p_order.order_id AND ss.state = 'held'
-       AND NOT EXISTS (SELECT 1 FROM core.ticket t WHERE t.order_id = p_order.order_id)
+     WHERE NOT EXISTS (SELECT 1 FROM core.ticket t WHERE t.order_id = p_order.order_id)
+       AND x.seat_id IN (SELECT ss.seat_id FROM core.showtime_seat ss
+                          WHERE ss.showtime_id = p_order.showtime_id AND ss.seat_id = ANY (p_order.hold_seats)
+                            AND ss.order_id = p_order.order_id AND ss.state = 'held'
+                          ORDER BY ss.seat_id FOR SHARE)
 $$;
 
 -- The live lines of an order: its held or sold tickets, or, before they are
@@ -143,7 +149,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
      ORDER BY s.row_no, s.col_no
 $$;
 
--- set_ticket_types: writes the tickets before it changes their types.
+-- set_ticket_types: writes the tickets before it changes their types, and
+-- answers expired if a seat of the order has gone.
 CREATE OR REPLACE FUNCTION api.set_ticket_types(order_id bigint, types jsonb, request_id uuid DEFAULT NULL)
 RETURNS api.set_ticket_types_result
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
@@ -173,7 +180,14 @@ BEGIN
         res.types_status := 'unknown_seat'; res.message := 'types must map seats to ticket types';
     END IF;
     IF res.types_status IS NULL THEN
+        -- Its tickets, written now if they were not; a seat taken over the
+        -- moment its hold ran out has none (write_hold_tickets).
         PERFORM core.write_hold_tickets(o);
+        IF (SELECT count(*) FROM core.ticket t WHERE t.order_id = o.order_id AND t.state = 'held')
+           <> cardinality(o.hold_seats) THEN
+            RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = 'expired',
+                                  DETAIL = 'the hold on these seats has expired';
+        END IF;
         FOR k, v IN SELECT key, value FROM jsonb_each_text(types) LOOP
             SELECT t.ticket_id INTO tid
               FROM core.ticket t JOIN core.seat s USING (seat_id)

@@ -464,6 +464,77 @@ test_relay_batch(void **state)
 	db_close(a);
 }
 
+/* An order's tickets are written (set_ticket_types) just as another
+ * terminal takes over one of its seats, whose hold has run out: the writer
+ * waits for the taker and then leaves that seat out and answers expired, so
+ * the taker's own tickets can be written (a ticket written from the older
+ * snapshot would block them under the unique live-ticket index). */
+static void
+test_tickets_takeover(void **state)
+{
+	struct db *a = open_term(), *b = open_term(), *owner = open_owner();
+	char *st, *seat, *old, *taker, *v;
+	const char *p[2];
+	PGresult *res;
+
+	(void)state;
+	st = call1(owner, "SELECT showtime_id FROM core.showtime WHERE NOT cancelled "
+	           "AND starts_at > now() + interval '2 days' ORDER BY showtime_id DESC LIMIT 1 OFFSET 2", 0, NULL);
+	p[0] = st;
+	seat = call1(owner, "SELECT seat FROM api.seat_map($1) WHERE status = 'available' "
+	             "ORDER BY seat LIMIT 1 OFFSET 1", 1, p);
+	p[1] = seat;
+	old = call1(a, "SELECT order_id FROM api.select_seat(NULL, $1, ARRAY[$2], 'test-db')", 2, p);
+	/* The seat's hold has run out, the order's not quite: the moment
+	 * between set_ticket_types's check of the order and its write. */
+	p[0] = old;
+	PQclear(db_exec(owner, DB_ONCE, "UPDATE core.showtime_seat SET held_until = now() - interval '1 second' "
+	                "WHERE order_id = $1::bigint", 1, p));
+	/* b takes the seat over, its transaction still open. */
+	res = db_exec(b, DB_ONCE, "BEGIN", 0, NULL);
+	assert_non_null(res);
+	PQclear(res);
+	p[0] = st;
+	taker = call1(b, "SELECT order_id FROM api.select_seat(NULL, $1, ARRAY[$2], 'test-db')", 2, p);
+	/* a writes its order's tickets, and waits for b. */
+	p[0] = old;
+	assert_int_equal(PQsendQueryParams(a->conn, "SELECT types_status FROM api.set_ticket_types($1::bigint, '{}')",
+	                                   1, NULL, p, NULL, NULL, 0), 1);
+	usleep(300 * 1000);
+	assert_int_equal(PQconsumeInput(a->conn), 1);
+	assert_int_equal(PQisBusy(a->conn), 1);
+	res = db_exec(b, DB_ONCE, "COMMIT", 0, NULL);
+	assert_non_null(res);
+	PQclear(res);
+	res = PQgetResult(a->conn);
+	assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+	assert_string_equal(PQgetvalue(res, 0, 0), "expired");
+	PQclear(res);
+	assert_null(PQgetResult(a->conn));
+
+	v = call1(owner, "SELECT count(*) FROM core.ticket WHERE order_id = $1::bigint", 1, p);
+	assert_string_equal(v, "0");	/* a wrote nothing */
+	free(v);
+	p[0] = taker;
+	v = call1(b, "SELECT types_status FROM api.set_ticket_types($1::bigint, '{}')", 1, p);
+	assert_string_equal(v, "repriced");
+	free(v);
+	v = call1(owner, "SELECT count(*) FROM core.ticket WHERE order_id = $1::bigint AND state = 'held'", 1, p);
+	assert_string_equal(v, "1");	/* the taker's ticket is written */
+	free(v);
+	v = call1(b, "SELECT cancellation_status FROM api.cancel(NULL, $1)", 1, p);
+	assert_string_equal(v, "cancelled");
+	free(v);
+
+	free(taker);
+	free(old);
+	free(seat);
+	free(st);
+	db_close(owner);
+	db_close(b);
+	db_close(a);
+}
+
 /* The database's booking codes and order ids are the same arithmetic as C's. */
 static void
 test_ids_agree(void **state)
@@ -576,6 +647,7 @@ main(void)
 		cmocka_unit_test(test_listen),
 		cmocka_unit_test(test_relay),
 		cmocka_unit_test(test_relay_batch),
+		cmocka_unit_test(test_tickets_takeover),
 		cmocka_unit_test(test_ids_agree),
 		cmocka_unit_test(test_terminal_role),
 		cmocka_unit_test(test_request_id_and_passwords),
