@@ -258,6 +258,16 @@ call1(struct db *db, const char *sql, int n, const char *const *params)
 	return v;
 }
 
+/* Runs a one-value query and asserts its answer. */
+static void
+expect(struct db *db, const char *want, const char *sql, int n, const char *const *params)
+{
+	char *v = call1(db, sql, n, params);
+
+	assert_string_equal(v, want);
+	free(v);
+}
+
 static void
 match_id(int64_t id, void *arg)
 {
@@ -316,9 +326,7 @@ test_relay(void **state)
 	oid = call1(b, "SELECT order_id FROM api.select_seat(NULL, $1, ARRAY[$2], 'test-db')", 2, p);
 	assert_int_equal(hear(a, st), 1);
 	p[0] = oid;
-	v = call1(b, "SELECT cancellation_status FROM api.cancel(NULL, $1)", 1, p);
-	assert_string_equal(v, "cancelled");
-	free(v);
+	expect(b, "cancelled", "SELECT cancellation_status FROM api.cancel(NULL, $1)", 1, p);
 	free(oid);
 	assert_int_equal(hear(a, st), 1);
 	p[0] = st;
@@ -326,9 +334,7 @@ test_relay(void **state)
 	v = call1(a, "SELECT api.seat_relay()", 0, NULL);
 	assert_true(atoi(v) >= 0);	/* a relays */
 	free(v);
-	v = call1(b, "SELECT api.seat_relay()", 0, NULL);
-	assert_string_equal(v, "-1");	/* b does not */
-	free(v);
+	expect(b, "-1", "SELECT api.seat_relay()", 0, NULL);	/* b does not */
 
 	/* b holds a seat; a hears of it once a relays. */
 	oid = call1(b, "SELECT order_id FROM api.select_seat(NULL, $1, ARRAY[$2], 'test-db')", 2, p);
@@ -338,16 +344,12 @@ test_relay(void **state)
 	assert_int_equal(hear(a, st), 1);
 
 	/* a stops; b takes over and announces b's release of the seat. */
-	v = call1(a, "SELECT api.seat_relay_stop()", 0, NULL);
-	assert_string_equal(v, "t");
-	free(v);
+	expect(a, "t", "SELECT api.seat_relay_stop()", 0, NULL);
 	v = call1(b, "SELECT api.seat_relay()", 0, NULL);
 	assert_true(atoi(v) >= 0);
 	free(v);
 	p[0] = oid;
-	v = call1(b, "SELECT cancellation_status FROM api.cancel(NULL, $1)", 1, p);
-	assert_string_equal(v, "cancelled");
-	free(v);
+	expect(b, "cancelled", "SELECT cancellation_status FROM api.cancel(NULL, $1)", 1, p);
 	v = call1(b, "SELECT api.seat_relay()", 0, NULL);
 	assert_true(atoi(v) >= 1);
 	free(v);
@@ -355,16 +357,12 @@ test_relay(void **state)
 
 	/* b goes silent, its connection still open (a cut cable looks the
 	 * same to the server): a takes over once b's 2 s lease has run out. */
-	v = call1(a, "SELECT api.seat_relay()", 0, NULL);
-	assert_string_equal(v, "-1");
-	free(v);
+	expect(a, "-1", "SELECT api.seat_relay()", 0, NULL);
 	usleep(2200 * 1000);
 	v = call1(a, "SELECT api.seat_relay()", 0, NULL);
 	assert_true(atoi(v) >= 0);
 	free(v);
-	v = call1(a, "SELECT api.seat_relay_stop()", 0, NULL);
-	assert_string_equal(v, "t");
-	free(v);
+	expect(a, "t", "SELECT api.seat_relay_stop()", 0, NULL);
 
 	free(oid);
 	free(seat);
@@ -449,16 +447,12 @@ test_relay_batch(void **state)
 
 	for (int i = 0; i < 2; i++) {
 		p[0] = oid[i];
-		v = call1(b, "SELECT cancellation_status FROM api.cancel(NULL, $1)", 1, p);
-		assert_string_equal(v, "cancelled");
-		free(v);
+		expect(b, "cancelled", "SELECT cancellation_status FROM api.cancel(NULL, $1)", 1, p);
 		free(oid[i]);
 		free(seat[i]);
 		free(st[i]);
 	}
-	v = call1(a, "SELECT api.seat_relay_stop()", 0, NULL);
-	assert_string_equal(v, "t");
-	free(v);
+	expect(a, "t", "SELECT api.seat_relay_stop()", 0, NULL);
 	db_close(owner);
 	db_close(b);
 	db_close(a);
@@ -473,7 +467,7 @@ static void
 test_tickets_takeover(void **state)
 {
 	struct db *a = open_term(), *b = open_term(), *owner = open_owner();
-	char *st, *seat, *old, *taker, *v;
+	char *st, *seat, *old, *taker;
 	const char *p[2];
 	PGresult *res;
 
@@ -512,19 +506,12 @@ test_tickets_takeover(void **state)
 	PQclear(res);
 	assert_null(PQgetResult(a->conn));
 
-	v = call1(owner, "SELECT count(*) FROM core.ticket WHERE order_id = $1::bigint", 1, p);
-	assert_string_equal(v, "0");	/* a wrote nothing */
-	free(v);
+	/* a wrote nothing; the taker's ticket can be written. */
+	expect(owner, "0", "SELECT count(*) FROM core.ticket WHERE order_id = $1::bigint", 1, p);
 	p[0] = taker;
-	v = call1(b, "SELECT types_status FROM api.set_ticket_types($1::bigint, '{}')", 1, p);
-	assert_string_equal(v, "repriced");
-	free(v);
-	v = call1(owner, "SELECT count(*) FROM core.ticket WHERE order_id = $1::bigint AND state = 'held'", 1, p);
-	assert_string_equal(v, "1");	/* the taker's ticket is written */
-	free(v);
-	v = call1(b, "SELECT cancellation_status FROM api.cancel(NULL, $1)", 1, p);
-	assert_string_equal(v, "cancelled");
-	free(v);
+	expect(b, "repriced", "SELECT types_status FROM api.set_ticket_types($1::bigint, '{}')", 1, p);
+	expect(owner, "1", "SELECT count(*) FROM core.ticket WHERE order_id = $1::bigint AND state = 'held'", 1, p);
+	expect(b, "cancelled", "SELECT cancellation_status FROM api.cancel(NULL, $1)", 1, p);
 
 	free(taker);
 	free(old);
