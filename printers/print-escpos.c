@@ -48,37 +48,24 @@ esc_init(struct obuf *out)
 	esc(out, ESC, 't', 2);
 }
 
-/* s in code page 850, at most max characters, as a new string. */
-static char *
-esc_text(const char *s, size_t max)
-{
-	return print_bytes(s, max, NULL, print_cp850);
-}
-
-/* One line of text, at most the line's width at the given multiplier. */
+/* One line of text in code page 850, at the biggest multiplier up to want
+ * that fits all of it on the line, cut to the line's width at 1. */
 static void
-esc_line(struct obuf *out, const char *s, int mult)
+esc_line(struct obuf *out, const char *s, int want)
 {
-	char *a = esc_text(s, (size_t)(LINE_CHARS / mult));
+	char *a = print_bytes(s, strlen(s != NULL ? s : ""), NULL, print_cp850);
+	size_t len = strlen(a);	/* one byte a character */
+	int mult = want;
 
+	while (mult > 1 && len * (size_t)mult > LINE_CHARS)
+		mult--;
+	if (len > (size_t)(LINE_CHARS / mult))
+		a[LINE_CHARS / mult] = '\0';
 	esc_size(out, mult);
 	obuf_add(out, a, strlen(a));
 	obuf_byte(out, '\n');
 	esc_size(out, 1);
 	free(a);
-}
-
-/* The biggest multiplier (up to want) that fits s on one line. */
-static int
-fit_mult(const char *s, int want)
-{
-	char *a = esc_text(s, strlen(s != NULL ? s : ""));
-	int len = (int)strlen(a);
-
-	free(a);
-	while (want > 1 && len * want > LINE_CHARS)
-		want--;
-	return want;
 }
 
 static int
@@ -144,7 +131,7 @@ esc_ticket(struct obuf *out, const struct print_ticket *t, char **cause)
 		case LAYOUT_BAND:
 			s = xasprintf(" %s  *  %s ", it->text, it->label);
 			esc(out, GS, 'B', 1);
-			esc_line(out, s, fit_mult(s, 2));
+			esc_line(out, s, 2);
 			esc(out, GS, 'B', 0);
 			free(s);
 			break;
@@ -155,7 +142,7 @@ esc_ticket(struct obuf *out, const struct print_ticket *t, char **cause)
 				free(s);
 			} else if (it->label == NULL) {
 				esc(out, ESC, 'M', it->font == FONT_SMALL ? 1 : 0);
-				esc_line(out, it->text, fit_mult(it->text, font_mult(it->font)));
+				esc_line(out, it->text, font_mult(it->font));
 				esc(out, ESC, 'M', 0);
 			}
 			break;
@@ -165,7 +152,7 @@ esc_ticket(struct obuf *out, const struct print_ticket *t, char **cause)
 			esc_line(out, it->label, 1);
 			esc(out, ESC, 'M', 0);
 			esc(out, ESC, 'E', it->bold ? 1 : 0);
-			esc_line(out, it->text, fit_mult(it->text, font_mult(it->font)));
+			esc_line(out, it->text, font_mult(it->font));
 			break;
 		case LAYOUT_QR:
 			if (esc_qr(out, it->text, cause) != 0)
@@ -213,7 +200,7 @@ print_escpos_receipt(const struct print_receipt *r, struct obuf *out, char **cau
 	for (size_t i = 0; i < n; i++) {
 		esc(out, ESC, 'a', lines[i].align == ALIGN_CENTER ? 1 : 0);
 		esc(out, ESC, 'E', lines[i].bold ? 1 : 0);
-		esc_line(out, lines[i].text, lines[i].font == FONT_LARGE ? fit_mult(lines[i].text, 2) : 1);
+		esc_line(out, lines[i].text, lines[i].font == FONT_LARGE ? 2 : 1);
 	}
 	esc(out, ESC, 'E', 0);
 	esc(out, ESC, 'd', 4);
