@@ -268,37 +268,66 @@ expect(struct db *db, const char *want, const char *sql, int n, const char *cons
 	free(v);
 }
 
+/* The showtimes a seat_change must name, and how many NOTIFYs named them
+ * all in one payload. */
+struct wanted {
+	int64_t	id[2];
+	int	n;
+	int	named;	/* of id, named by the payload at hand */
+	int	count;
+};
+
 static void
 match_id(int64_t id, void *arg)
 {
-	struct heard *h = arg;
+	struct wanted *w = arg;
 
-	if (id == strtoll(h->payload, NULL, 10))
-		h->count++;
+	for (int i = 0; i < w->n; i++)
+		if (id == w->id[i])
+			w->named++;
 }
 
-/* A seat_change whose list of showtimes names the one wanted (h->payload). */
 static void
 on_match(const char *channel, const char *payload, void *arg)
 {
-	if (strcmp(channel, "seat_change") == 0)
-		(void)ids_each(payload, match_id, arg);
+	struct wanted *w = arg;
+
+	if (strcmp(channel, "seat_change") != 0)
+		return;
+	w->named = 0;
+	(void)ids_each(payload, match_id, w);
+	if (w->named == w->n)
+		w->count++;
 }
 
-/* Waits up to 5 s for a seat_change about showtime want; returns 1 if heard. */
+/* Waits up to 5 s for one seat_change naming showtime want (and also2, if
+ * not NULL); returns 1 if heard. */
 static int
-hear(struct db *db, const char *want)
+hear(struct db *db, const char *want, const char *also2)
 {
 	struct pollfd pfd = { .fd = db_socket(db), .events = POLLIN };
-	struct heard h = { 0, "" };
+	struct wanted w = { { strtoll(want, NULL, 10), also2 != NULL ? strtoll(also2, NULL, 10) : 0 },
+	                    also2 != NULL ? 2 : 1, 0, 0 };
 
-	strlcpy_m(h.payload, want, sizeof h.payload);
-	for (int i = 0; i < 50 && h.count == 0; i++) {
-		(void)db_notifications(db, on_match, &h);
-		if (h.count == 0)
+	for (int i = 0; i < 50 && w.count == 0; i++) {
+		(void)db_notifications(db, on_match, &w);
+		if (w.count == 0)
 			(void)poll(&pfd, 1, 100);
 	}
-	return h.count > 0;
+	return w.count > 0;
+}
+
+/* The nth (from 0) newest showtime more than two days away. */
+static char *
+future_showtime(struct db *owner, int nth)
+{
+	char n[16];
+	const char *p[1] = { n };
+
+	snprintf(n, sizeof n, "%d", nth);
+	return call1(owner, "SELECT showtime_id FROM core.showtime WHERE NOT cancelled "
+	             "AND starts_at > now() + interval '2 days' ORDER BY showtime_id DESC LIMIT 1 OFFSET $1::int",
+	             1, p);
 }
 
 /* A hold made on one terminal reaches another terminal's seat map through
@@ -314,8 +343,7 @@ test_relay(void **state)
 	(void)state;
 	/* A relay of a run before this one may still hold its 2 s lease. */
 	PQclear(db_exec(owner, DB_ONCE, "UPDATE core.seat_relay_lease SET until = '-infinity'", 0, NULL));
-	st = call1(owner, "SELECT showtime_id FROM core.showtime WHERE NOT cancelled "
-	           "AND starts_at > now() + interval '2 days' ORDER BY showtime_id DESC LIMIT 1", 0, NULL);
+	st = future_showtime(owner, 0);
 	p[0] = st;
 	seat = call1(owner, "SELECT seat FROM api.seat_map($1) WHERE status = 'available' "
 	             "ORDER BY seat DESC LIMIT 1", 1, p);
@@ -324,11 +352,11 @@ test_relay(void **state)
 	/* With no relay running, a hold and its release NOTIFY by themselves. */
 	p[1] = seat;
 	oid = call1(b, "SELECT order_id FROM api.select_seat(NULL, $1, ARRAY[$2], 'test-db')", 2, p);
-	assert_int_equal(hear(a, st), 1);
+	assert_int_equal(hear(a, st, NULL), 1);
 	p[0] = oid;
 	expect(b, "cancelled", "SELECT cancellation_status FROM api.cancel(NULL, $1)", 1, p);
 	free(oid);
-	assert_int_equal(hear(a, st), 1);
+	assert_int_equal(hear(a, st, NULL), 1);
 	p[0] = st;
 
 	v = call1(a, "SELECT api.seat_relay()", 0, NULL);
@@ -341,7 +369,7 @@ test_relay(void **state)
 	v = call1(a, "SELECT api.seat_relay()", 0, NULL);
 	assert_true(atoi(v) >= 1);
 	free(v);
-	assert_int_equal(hear(a, st), 1);
+	assert_int_equal(hear(a, st, NULL), 1);
 
 	/* a stops; b takes over and announces b's release of the seat. */
 	expect(a, "t", "SELECT api.seat_relay_stop()", 0, NULL);
@@ -353,7 +381,7 @@ test_relay(void **state)
 	v = call1(b, "SELECT api.seat_relay()", 0, NULL);
 	assert_true(atoi(v) >= 1);
 	free(v);
-	assert_int_equal(hear(a, st), 1);
+	assert_int_equal(hear(a, st, NULL), 1);
 
 	/* b goes silent, its connection still open (a cut cable looks the
 	 * same to the server): a takes over once b's 2 s lease has run out. */
@@ -372,34 +400,6 @@ test_relay(void **state)
 	db_close(a);
 }
 
-struct batch {
-	int64_t	want[2];
-	int	named;		/* of want, named by the payload at hand */
-	int	together;	/* NOTIFYs that named both */
-};
-
-static void
-batch_id(int64_t id, void *arg)
-{
-	struct batch *b = arg;
-
-	if (id == b->want[0] || id == b->want[1])
-		b->named++;
-}
-
-static void
-on_batch(const char *channel, const char *payload, void *arg)
-{
-	struct batch *b = arg;
-
-	if (strcmp(channel, "seat_change") != 0)
-		return;
-	b->named = 0;
-	(void)ids_each(payload, batch_id, b);
-	if (b->named == 2)
-		b->together++;
-}
-
 /* The relay announces every showtime changed since its last call in one
  * NOTIFY: holds on two showtimes reach a listening map as one payload that
  * names both. */
@@ -407,21 +407,13 @@ static void
 test_relay_batch(void **state)
 {
 	struct db *a = open_term(), *b = open_term(), *owner = open_owner();
-	struct pollfd pfd = { .fd = db_socket(a), .events = POLLIN };
-	struct batch got = { { 0, 0 }, 0, 0 };
 	char *st[2], *seat[2], *oid[2], *v;
 	const char *p[2];
 
 	(void)state;
 	PQclear(db_exec(owner, DB_ONCE, "UPDATE core.seat_relay_lease SET until = '-infinity'", 0, NULL));
 	for (int i = 0; i < 2; i++) {
-		st[i] = call1(owner, i == 0 ?
-		              "SELECT showtime_id FROM core.showtime WHERE NOT cancelled "
-		              "AND starts_at > now() + interval '2 days' ORDER BY showtime_id DESC LIMIT 1" :
-		              "SELECT showtime_id FROM core.showtime WHERE NOT cancelled "
-		              "AND starts_at > now() + interval '2 days' ORDER BY showtime_id DESC LIMIT 1 OFFSET 1",
-		              0, NULL);
-		got.want[i] = strtoll(st[i], NULL, 10);
+		st[i] = future_showtime(owner, i);
 		p[0] = st[i];
 		seat[i] = call1(owner, "SELECT seat FROM api.seat_map($1) WHERE status = 'available' "
 		                "ORDER BY seat LIMIT 1", 1, p);
@@ -438,12 +430,7 @@ test_relay_batch(void **state)
 	v = call1(a, "SELECT api.seat_relay()", 0, NULL);
 	assert_true(atoi(v) >= 2);
 	free(v);
-	for (int i = 0; i < 50 && got.together == 0; i++) {
-		(void)db_notifications(a, on_batch, &got);
-		if (got.together == 0)
-			(void)poll(&pfd, 1, 100);
-	}
-	assert_int_equal(got.together, 1);
+	assert_int_equal(hear(a, st[0], st[1]), 1);
 
 	for (int i = 0; i < 2; i++) {
 		p[0] = oid[i];
@@ -472,8 +459,7 @@ test_tickets_takeover(void **state)
 	PGresult *res;
 
 	(void)state;
-	st = call1(owner, "SELECT showtime_id FROM core.showtime WHERE NOT cancelled "
-	           "AND starts_at > now() + interval '2 days' ORDER BY showtime_id DESC LIMIT 1 OFFSET 2", 0, NULL);
+	st = future_showtime(owner, 2);
 	p[0] = st;
 	seat = call1(owner, "SELECT seat FROM api.seat_map($1) WHERE status = 'available' "
 	             "ORDER BY seat LIMIT 1 OFFSET 1", 1, p);
