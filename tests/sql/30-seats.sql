@@ -42,7 +42,7 @@ SELECT ok(:'h_expire_at'::timestamptz BETWEEN statement_timestamp() + interval '
 SELECT is(:'h_total_cents'::bigint, 2500::bigint, 'costing two adult tickets at default prices');
 SELECT is(core.parse_booking_code(:'h_booking_code'), :'h_booking_code'::text, 'with a valid booking code');
 SELECT is(:'h_currency'::text, 'USD', 'in the price plan''s currency');
-SELECT results_eq(format('SELECT status, user_id, terminal, total_cents, booking_code FROM core.orders WHERE order_id = %s', :h_order_id),
+SELECT results_eq(format('SELECT status::text, user_id, terminal, total_cents::bigint, booking_code FROM core.orders WHERE order_id = %s', :h_order_id),
     format($$VALUES ('initiated', %s::bigint, 'counter-3', 2500::bigint, %L)$$, :cust, :'h_booking_code'),
     'the order is initiated, for the customer, from the terminal');
 SELECT results_eq(format($q$SELECT s.label, o.p FROM core.orders, unnest(hold_seats, hold_prices) o(seat_id, p)

@@ -1,5 +1,6 @@
 -- 85-relay.sql - while a relay runs, seat changes are logged in
--- core.seat_change by the changing transaction and announced by the relay:
+-- core.seat_change by the changing transaction (a hold once, other changes
+-- once a seat) and announced by the relay:
 -- one NOTIFY seat_change per changed showtime; with none, a change NOTIFYs
 -- by itself (the NOTIFYs themselves are heard in test-db.c's test_relay,
 -- across sessions).
@@ -32,10 +33,10 @@ SELECT is((SELECT count(*) FROM core.seat_change WHERE showtime_id IN (:st, :sma
           'and empties the log of them');
 
 SELECT api.payment(NULL, :o1, '{"method":"cash","amount_cents":2500}') \g /dev/null
-SELECT is((SELECT count(*) FROM core.seat_change WHERE showtime_id = :st), 1::bigint,
-          'a payment (held -> sold) logs the showtime');
-SELECT api.cancel(NULL, :o1) \g /dev/null
 SELECT is((SELECT count(*) FROM core.seat_change WHERE showtime_id = :st), 2::bigint,
+          'a payment (held -> sold) logs the showtime, once for each of its two seats');
+SELECT api.cancel(NULL, :o1) \g /dev/null
+SELECT is((SELECT count(*) FROM core.seat_change WHERE showtime_id = :st), 4::bigint,
           'so does a refund (sold -> available)');
 
 SELECT cmp_ok(api.seat_relay(), '>=', 1, 'the relay announces them');

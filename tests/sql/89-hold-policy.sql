@@ -1,0 +1,63 @@
+-- 89-hold-policy.sql - what 067 changed under a hold: the settings a hold
+-- reads are kept as one typed row (core.hold_policy) that follows
+-- core.setting; the columns a hold writes are checked by domains; a hold
+-- logs its own seat change, and the seat-change trigger skips it.
+BEGIN;
+\set day 416
+\ir fixture.psql
+SELECT plan(17);
+
+SELECT is((SELECT count(*) FROM core.hold_policy), 1::bigint, 'there is one hold policy row');
+SELECT results_eq('SELECT node, hold_max, fast FROM core.hold_policy',
+    $$SELECT (SELECT value::int FROM core.setting WHERE name = 'node_id'),
+             (SELECT value::int FROM core.setting WHERE name = 'hold_minutes'),
+             (SELECT value = 'fast' FROM core.setting WHERE name = 'hold_commit')$$,
+    'it says what core.setting says');
+
+-- It follows every change of the settings, and a hold follows it.
+UPDATE core.setting SET value = '3' WHERE name = 'hold_minutes';
+SELECT is((SELECT hold_max FROM core.hold_policy), 3, 'a new hold_minutes reaches the policy');
+SELECT * FROM api.select_seat(NULL, :st, '{E1}', 'tap') \gset a_
+SELECT ok(:'a_expire_at'::timestamptz BETWEEN clock_timestamp() + interval '2 minutes'
+                                          AND clock_timestamp() + interval '3 minutes',
+          'and a hold then lasts 3 minutes');
+UPDATE core.setting SET value = 'durable' WHERE name = 'hold_commit';
+SELECT is((SELECT fast FROM core.hold_policy), false, 'hold_commit durable reaches it');
+UPDATE core.setting SET value = 'fast' WHERE name = 'hold_commit';
+SELECT is((SELECT fast FROM core.hold_policy), true, 'and fast again');
+UPDATE core.setting SET value = '42' WHERE name = 'node_id';
+SELECT * FROM api.select_seat(NULL, :st, '{E2}', 'tap') \gset b_
+SELECT is(((:b_order_id::bigint >> 12) & 1023)::int, 42, 'a new node_id is in the next order id');
+DELETE FROM core.setting WHERE name = 'hold_minutes';
+SELECT is((SELECT hold_max FROM core.hold_policy), 8, 'a removed hold_minutes falls back to 8 minutes');
+SELECT throws_ok($$UPDATE core.setting SET value = 'soon' WHERE name = 'node_id'$$, '22P02', NULL,
+                 'a node_id that is not a number is refused when it is set');
+SELECT is((SELECT node FROM core.hold_policy), 42, 'and the policy keeps the last good one');
+
+-- The columns a hold writes are checked by their domains.
+SELECT throws_ok(format($$UPDATE core.orders SET status = 'paid' WHERE order_id = %s$$, :a_order_id), '23514',
+                 NULL, 'an order status outside the list is refused');
+SELECT throws_ok(format($$UPDATE core.orders SET total_cents = -1 WHERE order_id = %s$$, :a_order_id), '23514',
+                 NULL, 'so is a negative total');
+SELECT throws_ok(format($$UPDATE core.showtime_seat SET state = 'reserved' WHERE showtime_id = %s$$, :st), '23514',
+                 NULL, 'and a seat state outside the list');
+SELECT throws_ok(format($$UPDATE core.showtime_seat SET held_until = NULL WHERE showtime_id = %s AND state = 'held'$$, :st),
+                 '23514', NULL, 'a held seat still needs its expiry (the two-column checks stay)');
+
+-- A hold logs its own change (once, in its statement); the trigger logs
+-- every other change, row by row, and skips a hold.
+UPDATE core.seat_relay_lease SET holder = pg_backend_pid(), until = clock_timestamp() + interval '1 hour';
+INSERT INTO core.seat_relay_lease (holder, until)
+SELECT pg_backend_pid(), clock_timestamp() + interval '1 hour' WHERE NOT EXISTS (SELECT 1 FROM core.seat_relay_lease);
+SELECT * FROM api.select_seat(NULL, :small, '{A1,A2}', 'tap') \gset c_
+SELECT is((SELECT count(*) FROM core.seat_change WHERE showtime_id = :small), 1::bigint,
+          'a hold of two seats logs its showtime once');
+UPDATE core.showtime_seat SET held_until = held_until + interval '1 minute' WHERE order_id = :c_order_id;
+SELECT is((SELECT count(*) FROM core.seat_change WHERE showtime_id = :small), 1::bigint,
+          'a seat that stays held logs nothing');
+UPDATE core.showtime_seat SET state = 'available', order_id = NULL, held_until = NULL WHERE order_id = :c_order_id;
+SELECT is((SELECT count(*) FROM core.seat_change WHERE showtime_id = :small), 3::bigint,
+          'two seats released log a row each');
+
+SELECT * FROM finish();
+ROLLBACK;
