@@ -5,7 +5,7 @@
 BEGIN;
 \set day 413
 \ir fixture.psql
-SELECT plan(16);
+SELECT plan(17);
 
 -- Inlined: the plan holds the helper's expression, not a call to it (a
 -- sql function that is not inlined is planned again on every call).
@@ -25,6 +25,8 @@ SELECT unalike(pg_temp.plan_of('SELECT core.snowflake(5)'),
               '%snowflake%', 'core.snowflake is inlined');
 SELECT unalike(pg_temp.plan_of('SELECT core.crockford8(42)'),
               '%crockford8%', 'core.crockford8 is inlined');
+SELECT unalike(pg_temp.plan_of('SELECT core.crockford8(x) FROM generate_series(1, 2) x'),
+              '%crockford%', 'and its table of symbol pairs is a constant in the plan (068)');
 
 SELECT is((SELECT count(*)::int FROM (SELECT (random() * 1099511627775)::bigint AS v
                                         FROM generate_series(1, 500)

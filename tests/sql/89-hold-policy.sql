@@ -1,11 +1,13 @@
--- 89-hold-policy.sql - what 067 changed under a hold: the settings a hold
--- reads are kept as one typed row (core.hold_policy) that follows
+-- 89-hold-policy.sql - what 067 and 068 changed under a hold: the settings
+-- a hold reads are kept as one typed row (core.hold_policy) that follows
 -- core.setting; the columns a hold writes are checked by domains; a hold
--- logs its own seat change, and the seat-change trigger skips it.
+-- logs its own seat change, and the seat-change trigger skips it; one seat
+-- is taken by the statement that writes its order, and anything but a free
+-- seat is left to the lock; a showtime that has orders cannot be deleted.
 BEGIN;
 \set day 416
 \ir fixture.psql
-SELECT plan(17);
+SELECT plan(27);
 
 SELECT is((SELECT count(*) FROM core.hold_policy), 1::bigint, 'there is one hold policy row');
 SELECT results_eq('SELECT node, hold_max, fast FROM core.hold_policy',
@@ -58,6 +60,43 @@ SELECT is((SELECT count(*) FROM core.seat_change WHERE showtime_id = :small), 1:
 UPDATE core.showtime_seat SET state = 'available', order_id = NULL, held_until = NULL WHERE order_id = :c_order_id;
 SELECT is((SELECT count(*) FROM core.seat_change WHERE showtime_id = :small), 3::bigint,
           'two seats released log a row each');
+
+-- One seat: a free one is taken by the writing statement; anything else is
+-- left to the lock, which says why or takes over a hold that ran out.
+RESET marquee.hold_minutes;
+SELECT * FROM api.select_seat(NULL, :st, '{ f3 }', 'tap') \gset d_
+SELECT is(:'d_selection_status'::text, 'held', 'a free single seat is held');
+SELECT is((SELECT hold_seats FROM core.orders WHERE order_id = :d_order_id),
+          ARRAY[(SELECT seat_id FROM core.seat s JOIN core.showtime st USING (auditorium_id)
+                  WHERE st.showtime_id = :st AND s.label = 'F3')],
+          'its order records the seat');
+SELECT is((SELECT total_cents::bigint FROM core.orders WHERE order_id = :d_order_id), :d_total_cents::bigint,
+          'and the total answered');
+SELECT is((SELECT message FROM api.select_seat(NULL, :st, '{F3}', 'tap')), 'already taken: F3',
+          'a held single seat is refused by name');
+SELECT is((SELECT selection_status FROM api.select_seat(NULL, :st, '{Q99}', 'tap')), 'unknown_seat',
+          'a label not in the hall is not a seat');
+SET LOCAL marquee.hold_minutes = '0.01';
+SELECT * FROM api.select_seat(NULL, :st, '{F5}', 'tap') \gset e_
+SELECT api.set_ticket_types(:e_order_id, '{"F5": "child"}') \g /dev/null
+SELECT pg_sleep(0.7);
+RESET marquee.hold_minutes;
+SELECT * FROM api.select_seat(NULL, :st, '{F5}', 'tap') \gset f_
+SELECT is(:'f_selection_status'::text, 'held', 'a single seat whose hold ran out is taken over');
+SELECT is((SELECT string_agg(state, ',') FROM core.ticket WHERE order_id = :e_order_id), 'released',
+          'and the ticket of the hold that ran out is released');
+
+-- A showtime that has orders is not deleted; one that has none is, with
+-- its seat rows.
+SELECT throws_ok(format('DELETE FROM core.showtime WHERE showtime_id = %s', :st), '23503', NULL,
+                 'a showtime with orders cannot be deleted');
+INSERT INTO core.showtime (movie_id, auditorium_id, starts_at, ends_at, price_plan_id)
+SELECT movie_id, auditorium_id, starts_at + interval '8 hours', ends_at + interval '8 hours', price_plan_id
+  FROM core.showtime WHERE showtime_id = :small
+RETURNING showtime_id AS spare \gset
+SELECT lives_ok(format('DELETE FROM core.showtime WHERE showtime_id = %s', :spare),
+                'a showtime without orders can');
+SELECT is((SELECT count(*) FROM core.showtime_seat WHERE showtime_id = :spare), 0::bigint, 'and its seats go with it');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -445,6 +445,26 @@ test_relay_batch(void **state)
 	db_close(a);
 }
 
+/* Sends sql on waiter, checks that it waits (for a lock of holder's open
+ * transaction), commits holder, and returns waiter's answer. */
+static PGresult *
+wait_then_commit(struct db *waiter, const char *sql, int n, const char *const *params, struct db *holder)
+{
+	PGresult *res;
+
+	assert_int_equal(PQsendQueryParams(waiter->conn, sql, n, NULL, params, NULL, NULL, 0), 1);
+	usleep(300 * 1000);
+	assert_int_equal(PQconsumeInput(waiter->conn), 1);
+	assert_int_equal(PQisBusy(waiter->conn), 1);
+	res = db_exec(holder, DB_ONCE, "COMMIT", 0, NULL);
+	assert_non_null(res);
+	PQclear(res);
+	res = PQgetResult(waiter->conn);
+	assert_non_null(res);
+	assert_null(PQgetResult(waiter->conn));
+	return res;
+}
+
 /* An order's tickets are written (set_ticket_types) just as another
  * terminal takes over one of its seats, whose hold has run out: the writer
  * waits for the taker and then leaves that seat out and answers expired, so
@@ -478,19 +498,10 @@ test_tickets_takeover(void **state)
 	taker = call1(b, "SELECT order_id FROM api.select_seat(NULL, $1, ARRAY[$2], 'test-db')", 2, p);
 	/* a writes its order's tickets, and waits for b. */
 	p[0] = old;
-	assert_int_equal(PQsendQueryParams(a->conn, "SELECT types_status FROM api.set_ticket_types($1::bigint, '{}')",
-	                                   1, NULL, p, NULL, NULL, 0), 1);
-	usleep(300 * 1000);
-	assert_int_equal(PQconsumeInput(a->conn), 1);
-	assert_int_equal(PQisBusy(a->conn), 1);
-	res = db_exec(b, DB_ONCE, "COMMIT", 0, NULL);
-	assert_non_null(res);
-	PQclear(res);
-	res = PQgetResult(a->conn);
+	res = wait_then_commit(a, "SELECT types_status FROM api.set_ticket_types($1::bigint, '{}')", 1, p, b);
 	assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
 	assert_string_equal(PQgetvalue(res, 0, 0), "expired");
 	PQclear(res);
-	assert_null(PQgetResult(a->conn));
 
 	/* a wrote nothing; the taker's ticket can be written. */
 	expect(owner, "0", "SELECT count(*) FROM core.ticket WHERE order_id = $1::bigint", 1, p);
@@ -505,6 +516,56 @@ test_tickets_takeover(void **state)
 	free(st);
 	db_close(owner);
 	db_close(b);
+	db_close(a);
+}
+
+/* A showtime that has orders cannot be deleted, even by a delete that
+ * started before its first order was committed: the delete waits for the
+ * hold's seat locks (its seat rows go by cascade), and the guard that runs
+ * after the cascade sees the order (068; orders.showtime_id has no foreign
+ * key). */
+static void
+test_showtime_delete_waits(void **state)
+{
+	struct db *a = open_term(), *owner = open_owner(), *del = open_owner();
+	char *st, *order;
+	const char *p[1];
+	PGresult *res;
+
+	(void)state;
+	/* A new showtime, after the last one in its hall: no orders yet. */
+	st = call1(owner, "INSERT INTO core.showtime (movie_id, auditorium_id, starts_at, ends_at, price_plan_id) "
+	           "SELECT s.movie_id, s.auditorium_id, m.last + interval '1 hour', m.last + interval '3 hours', "
+	           "       s.price_plan_id "
+	           "  FROM core.showtime s, (SELECT max(ends_at) AS last FROM core.showtime x "
+	           "                          WHERE x.auditorium_id = (SELECT auditorium_id FROM core.showtime "
+	           "                                                   ORDER BY showtime_id LIMIT 1)) m "
+	           " WHERE s.showtime_id = (SELECT min(showtime_id) FROM core.showtime) "
+	           "RETURNING showtime_id", 0, NULL);
+	p[0] = st;
+	/* a holds a seat, its transaction still open. */
+	res = db_exec(a, DB_ONCE, "BEGIN", 0, NULL);
+	assert_non_null(res);
+	PQclear(res);
+	order = call1(a, "SELECT order_id FROM api.select_seat(NULL, $1, "
+	              "ARRAY[(SELECT seat FROM api.seat_map($1) WHERE status = 'available' ORDER BY seat LIMIT 1)], "
+	              "'test-db')", 1, p);
+	/* The delete waits for a's seat lock ... */
+	res = wait_then_commit(del, "DELETE FROM core.showtime WHERE showtime_id = $1::bigint", 1, p, a);
+	/* ... and then refuses: the showtime has an order now. */
+	assert_int_equal(PQresultStatus(res), PGRES_FATAL_ERROR);
+	assert_string_equal(PQresultErrorField(res, PG_DIAG_SQLSTATE), "23503");
+	PQclear(res);
+	expect(owner, "1", "SELECT count(*) FROM core.showtime WHERE showtime_id = $1::bigint", 1, p);
+	p[0] = order;
+	expect(owner, "1", "SELECT count(*) FROM core.orders o JOIN core.showtime s USING (showtime_id) "
+	       "WHERE o.order_id = $1::bigint", 1, p);
+	expect(a, "cancelled", "SELECT cancellation_status FROM api.cancel(NULL, $1)", 1, p);
+
+	free(order);
+	free(st);
+	db_close(del);
+	db_close(owner);
 	db_close(a);
 }
 
@@ -621,6 +682,7 @@ main(void)
 		cmocka_unit_test(test_relay),
 		cmocka_unit_test(test_relay_batch),
 		cmocka_unit_test(test_tickets_takeover),
+		cmocka_unit_test(test_showtime_delete_waits),
 		cmocka_unit_test(test_ids_agree),
 		cmocka_unit_test(test_terminal_role),
 		cmocka_unit_test(test_request_id_and_passwords),
