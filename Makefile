@@ -40,7 +40,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c bench/*.c))
 TOOL_BIN := $(TOOL_SRC:%.c=$(B)/%)
 
-.PHONY: all run check bench deb clean deps unit tools asan install
+.PHONY: all run check bench bench-count deb clean deps unit tools asan install
 all: marquee
 
 marquee: $(B)/marquee
@@ -95,6 +95,11 @@ bench:
 	@scripts/deps.sh check
 	@$(MAKE) --no-print-directory marquee tools
 	@bench/run.sh
+
+bench-count:
+	@scripts/deps.sh check
+	@$(MAKE) --no-print-directory marquee tools
+	@bench/count.sh
 
 deb:
 	@scripts/deps.sh deb

@@ -1,8 +1,8 @@
 -- 067_hold_in_three_statements.sql - a hold in three statements, with
 -- less for PostgreSQL to set up in each.
 --
--- Counted with callgrind over a single-user backend (bench/README: "counting
--- instructions"), a spread hold ran 1.36 million instructions, 3.6 times a
+-- Counted with callgrind over a single-user backend (bench/count.sh, `make
+-- bench-count`), a spread hold ran 1.36 million instructions, 3.6 times a
 -- pgbench -N transaction. Most of them set up plans and expressions again
 -- for every call: PostgreSQL keeps a function's plans between calls, not
 -- their executor state. So:
@@ -32,7 +32,8 @@
 --   the seat lock, and one statement writing the order, its seat rows and
 --   the change log. The booking code is drawn in that statement; a code in
 --   use (ON CONFLICT) writes nothing and another is drawn.
--- Callgrind: 1.05 million instructions a spread hold (1.36 before).
+-- Callgrind (bench/count.sh, pairs of seats): 1.09 million instructions a
+-- hold (1.36 before).
 
 -- ---------------------------------------------------------------- domains
 

@@ -1,0 +1,113 @@
+#!/bin/bash
+# count.sh - `make bench-count`: the instructions the server runs for one
+# api.select_seat call and for one pgbench -N transaction, counted by
+# callgrind over single-user backends of one cluster, in one run.
+#
+# The timed benchmark (bench/run.sh) shares a 2-CPU machine with everything
+# else on its host, whose speed swings by a quarter or more within a minute.
+# An instruction count does not drift: it shows a change of 2% that a timed
+# run cannot. It leaves out what a timed run has besides (the round trips,
+# the kernel, the client, the relay and the listening map), so it says how
+# much work a call is, not how fast it goes.
+#
+# The cluster (build/count-var, port $MARQUEE_COUNT_PGPORT, default 54379)
+# gets the demo, a pgbench database and a few seconds of spread holds (past
+# orders, as bench/run.sh does), then stops. Each measurement runs
+# `postgres --single` under callgrind on a copy of it twice, once with the
+# warm-up calls alone and once with $MARQUEE_COUNT_CALLS (default 600) more,
+# and divides the difference by the calls: the session's start and its
+# first plans cancel out.
+#   select_seat, one seat     random free seats of the showtimes on sale
+#   select_seat, two seats    random pairs of neighbours
+#   pgbench -N                the transaction of pgbench's simple-update
+#                             script, in the simple protocol pgbench uses
+set -eu
+cd "$(dirname "$0")/.."
+top=$PWD
+dir=$top/build/count-var
+port=${MARQUEE_COUNT_PGPORT:-54379}
+calls=${MARQUEE_COUNT_CALLS:-600}
+warm=300
+pgbin=/usr/lib/postgresql/15/bin
+command -v valgrind >/dev/null || { echo "count.sh: needs valgrind (apt-get install -y valgrind)" >&2; exit 1; }
+
+export MARQUEE_PGPORT=$port MARQUEE_DB=marquee_bench
+scripts/pg.sh stop "$dir" 2>/dev/null || true
+rm -rf "$dir"
+mkdir -p "$dir/work"
+scripts/pg.sh start "$dir" >/dev/null
+eval "$(scripts/pg.sh env "$dir")"
+pgdata=$(psql -Atc "SHOW data_directory")
+trap 'scripts/pg.sh stop "$dir" 2>/dev/null || true' EXIT
+export MARQUEE_SQLDIR=$top/sql MARQUEE_CONFIG=$top/tests/test.conf
+MARQUEE_DSN=$MARQUEE_OWNER_DSN ./marquee db migrate >/dev/null
+MARQUEE_DSN=$MARQUEE_OWNER_DSN ./marquee db demo >/dev/null
+psql -qc "CREATE DATABASE bench_pgbench" postgres
+pgbench -i -q bench_pgbench >/dev/null 2>&1
+build/bench/seatbench -m spread -c 8 -d 3 >/dev/null
+
+# The calls, drawn now: seats free at the end of the warm-up run, one or
+# two neighbours. A relay lease is left in place, so the holds log their
+# changes as they do with a relay running.
+psql -q >/dev/null <<SQL
+UPDATE core.orders SET status = 'expired', closed_at = now() WHERE status IN ('initiated', 'pending');
+UPDATE core.showtime_seat SET state = 'available', order_id = NULL, held_until = NULL WHERE state = 'held';
+DELETE FROM core.seat_relay_lease;
+INSERT INTO core.seat_relay_lease (holder, until) VALUES (0, now() + interval '1 day');
+VACUUM ANALYZE;
+SQL
+psql -Atc "SELECT st.showtime_id || ' ' || s.label || ' ' || coalesce(lead(s.label) OVER w, '')
+             FROM core.showtime st JOIN core.showtime_seat ss USING (showtime_id) JOIN core.seat s USING (seat_id)
+            WHERE NOT st.cancelled AND st.starts_at > now() + interval '30 minutes'
+           WINDOW w AS (PARTITION BY st.showtime_id, s.row_no ORDER BY s.col_no)
+            ORDER BY md5(st.showtime_id || s.label) LIMIT $((warm + calls))" >"$dir/work/seats"
+scripts/pg.sh stop "$dir"
+chown -R postgres "$dir/work" 2>/dev/null || true
+
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+script() {	# script KIND N: the single-user input for N calls
+	case $1 in
+	one|two)
+		echo "SELECT set_config('marquee.hold_minutes', '0.01', false);"
+		echo "PREPARE s(bigint, text[]) AS SELECT selection_status, order_id FROM api.select_seat(NULL, \$1, \$2, 'count');"
+		head -n "$2" "$dir/work/seats" | awk -v k="$1" '{
+			if (k == "two" && $3 != "") printf "EXECUTE s(%s, %c{%s,%s}%c);\n", $1, 39, $2, $3, 39
+			else printf "EXECUTE s(%s, %c{%s}%c);\n", $1, 39, $2, 39 }' ;;
+	pgbench)
+		awk -v n="$2" 'BEGIN { srand(7); for (i = 0; i < n; i++) {
+			a = int(rand() * 100000) + 1; d = int(rand() * 10001) - 5000; t = int(rand() * 10) + 1
+			print "BEGIN;"
+			print "UPDATE pgbench_accounts SET abalance = abalance + " d " WHERE aid = " a ";"
+			print "SELECT abalance FROM pgbench_accounts WHERE aid = " a ";"
+			print "INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (" t ", 1, " a ", " d ", CURRENT_TIMESTAMP);"
+			print "END;" } }' ;;
+	esac
+}
+run() {	# run KIND N: instructions of a single-user backend running N calls
+	local w=$dir/work/$1-$2 db=marquee_bench
+	[ "$1" = pgbench ] && db=bench_pgbench
+	rm -rf "$w.data"
+	cp -a "$pgdata" "$w.data"
+	script "$1" "$2" >"$w.sql"
+	chown -R postgres "$w.data" "$w.sql" 2>/dev/null || true
+	as_pg valgrind --tool=callgrind --callgrind-out-file=/dev/null "$pgbin/postgres" --single -D "$w.data" "$db" \
+		<"$w.sql" >"$w.log" 2>&1
+	grep -q ERROR "$w.log" && { echo "count.sh: $1: $(grep -m1 ERROR "$w.log")" >&2; exit 1; }
+	rm -rf "$w.data"
+	sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$w.log"
+}
+per_call() {	# per_call KIND: instructions per call, warm-up subtracted
+	local a b
+	a=$(run "$1" "$warm") b=$(run "$1" $((warm + calls)))
+	echo $(((b - a) / calls))
+}
+
+echo "count: PostgreSQL $(/usr/lib/postgresql/15/bin/postgres --version | awk '{ print $3 }'), callgrind, $calls calls after $warm"
+one=$(per_call one)
+two=$(per_call two)
+pgb=$(per_call pgbench)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "  select_seat, one seat    $one instructions a call"
+echo "  select_seat, two seats   $two instructions a call"
+echo "  pgbench -N               $pgb instructions a transaction"
+echo "count: select_seat / pgbench -N = $(ratio "$one" "$pgb")x (one seat), $(ratio "$two" "$pgb")x (two seats) the work"
