@@ -7,7 +7,7 @@
 BEGIN;
 \set day 416
 \ir fixture.psql
-SELECT plan(27);
+SELECT plan(30);
 
 SELECT is((SELECT count(*) FROM core.hold_policy), 1::bigint, 'there is one hold policy row');
 SELECT results_eq('SELECT node, hold_max, fast FROM core.hold_policy',
@@ -35,6 +35,10 @@ SELECT is((SELECT hold_max FROM core.hold_policy), 8, 'a removed hold_minutes fa
 SELECT throws_ok($$UPDATE core.setting SET value = 'soon' WHERE name = 'node_id'$$, '22P02', NULL,
                  'a node_id that is not a number is refused when it is set');
 SELECT is((SELECT node FROM core.hold_policy), 42, 'and the policy keeps the last good one');
+SELECT throws_ok('DELETE FROM core.hold_policy', '55000', NULL,
+                 'the policy row cannot be deleted by hand (069) ...');
+SELECT throws_ok('UPDATE core.hold_policy SET hold_max = 99', '55000', NULL, '... nor changed');
+SELECT is((SELECT hold_max FROM core.hold_policy), 8, 'so it still says what core.setting says');
 
 -- The columns a hold writes are checked by their domains.
 SELECT throws_ok(format($$UPDATE core.orders SET status = 'paid' WHERE order_id = %s$$, :a_order_id), '23514',
