@@ -31,19 +31,9 @@ warm=300
 pgbin=/usr/lib/postgresql/15/bin
 command -v valgrind >/dev/null || { echo "count.sh: needs valgrind (apt-get install -y valgrind)" >&2; exit 1; }
 
-export MARQUEE_PGPORT=$port MARQUEE_DB=marquee_bench
-scripts/pg.sh stop "$dir" 2>/dev/null || true
-rm -rf "$dir"
+. bench/cluster.sh
+bench_cluster "$dir" "$port"
 mkdir -p "$dir/work"
-scripts/pg.sh start "$dir" >/dev/null
-eval "$(scripts/pg.sh env "$dir")"
-pgdata=$(psql -Atc "SHOW data_directory")
-trap 'scripts/pg.sh stop "$dir" 2>/dev/null || true' EXIT
-export MARQUEE_SQLDIR=$top/sql MARQUEE_CONFIG=$top/tests/test.conf
-MARQUEE_DSN=$MARQUEE_OWNER_DSN ./marquee db migrate >/dev/null
-MARQUEE_DSN=$MARQUEE_OWNER_DSN ./marquee db demo >/dev/null
-psql -qc "CREATE DATABASE bench_pgbench" postgres
-pgbench -i -q bench_pgbench >/dev/null 2>&1
 build/bench/seatbench -m spread -c 8 -d 3 >/dev/null
 
 # The calls, drawn now: seats free at the end of the warm-up run, one or

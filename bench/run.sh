@@ -33,19 +33,8 @@ rounds=${MARQUEE_BENCH_ROUNDS:-3}
 clients=8
 
 pgbin=/usr/lib/postgresql/15/bin
-export MARQUEE_PGPORT=$port MARQUEE_DB=marquee_bench
-scripts/pg.sh stop "$dir" 2>/dev/null || true
-rm -rf "$dir"
-mkdir -p "$dir"
-scripts/pg.sh start "$dir" >/dev/null
-eval "$(scripts/pg.sh env "$dir")"
-pgdata=$(psql -Atc "SHOW data_directory")
-trap 'scripts/pg.sh stop "$dir"' EXIT
-export MARQUEE_SQLDIR=$top/sql MARQUEE_CONFIG=$top/tests/test.conf
-MARQUEE_DSN=$MARQUEE_OWNER_DSN ./marquee db migrate >/dev/null
-MARQUEE_DSN=$MARQUEE_OWNER_DSN ./marquee db demo >/dev/null
-psql -qc "CREATE DATABASE bench_pgbench" postgres
-pgbench -i -q bench_pgbench >/dev/null 2>&1
+. bench/cluster.sh
+bench_cluster "$dir" "$port"
 
 grand=$(psql -Atc "SELECT showtime_id FROM core.showtime st JOIN core.auditorium a USING (auditorium_id)
                     WHERE a.name = 'Grand' AND st.starts_at > now() + interval '1 day'

@@ -1,0 +1,26 @@
+# cluster.sh - sourced by bench/run.sh and bench/count.sh: a fresh private
+# cluster for one benchmark run, with the demo and a pgbench database.
+#
+#   bench_cluster DIR PORT
+#
+# Starts the cluster under DIR (any old one there is removed) on PORT,
+# exports its environment (MARQUEE_OWNER_DSN, MARQUEE_TERM_DSN, PG*), sets
+# $pgdata to its data directory, stops it on exit, and gives it the
+# migrated demo (database marquee_bench) and `pgbench -i` (bench_pgbench).
+# Run from the top of the checkout, with ./marquee built.
+bench_cluster() {
+	local dir=$1
+	export MARQUEE_PGPORT=$2 MARQUEE_DB=marquee_bench
+	scripts/pg.sh stop "$dir" 2>/dev/null || true
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	scripts/pg.sh start "$dir" >/dev/null
+	eval "$(scripts/pg.sh env "$dir")"
+	pgdata=$(psql -Atc "SHOW data_directory")
+	trap "scripts/pg.sh stop '$dir' 2>/dev/null || true" EXIT
+	export MARQUEE_SQLDIR=$PWD/sql MARQUEE_CONFIG=$PWD/tests/test.conf
+	MARQUEE_DSN=$MARQUEE_OWNER_DSN ./marquee db migrate >/dev/null
+	MARQUEE_DSN=$MARQUEE_OWNER_DSN ./marquee db demo >/dev/null
+	psql -qc "CREATE DATABASE bench_pgbench" postgres
+	pgbench -i -q bench_pgbench >/dev/null 2>&1
+}
