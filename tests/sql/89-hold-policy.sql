@@ -52,9 +52,8 @@ SELECT throws_ok(format($$UPDATE core.showtime_seat SET held_until = NULL WHERE 
 
 -- A hold logs its own change (once, in its statement); the trigger logs
 -- every other change, row by row, and skips a hold.
-UPDATE core.seat_relay_lease SET holder = pg_backend_pid(), until = clock_timestamp() + interval '1 hour';
-INSERT INTO core.seat_relay_lease (holder, until)
-SELECT pg_backend_pid(), clock_timestamp() + interval '1 hour' WHERE NOT EXISTS (SELECT 1 FROM core.seat_relay_lease);
+INSERT INTO core.seat_relay_lease (holder, until) VALUES (pg_backend_pid(), clock_timestamp() + interval '1 hour')
+    ON CONFLICT (one) DO UPDATE SET holder = excluded.holder, until = excluded.until;
 SELECT * FROM api.select_seat(NULL, :small, '{A1,A2}', 'tap') \gset c_
 SELECT is((SELECT count(*) FROM core.seat_change WHERE showtime_id = :small), 1::bigint,
           'a hold of two seats logs its showtime once');
