@@ -60,13 +60,15 @@ SELECT is(pg_temp.ostatus(:a_order_id), 'initiated', 'no sweeper has touched the
 -- an expired hold is taken by another
 SELECT * FROM api.select_seat(:cust2, :st, '{B1,B4}', 'tap') \gset b_
 SELECT is(:'b_selection_status'::text, 'held', 'another order takes the expired seat B1 (with B4)');
-SELECT is((SELECT state FROM core.ticket WHERE order_id = :a_order_id), 'released', 'the old ticket is released');
+SELECT is((SELECT state FROM core.ticket WHERE order_id = :a_order_id), 'held',
+          'the old ticket is left to its own order (its refusal or the sweep releases it)');
 SELECT is((SELECT order_id FROM core.showtime_seat ss JOIN core.seat s USING (seat_id)
             WHERE ss.showtime_id = :st AND s.label = 'B1'), :b_order_id, 'B1 belongs to the new order');
 SELECT is((SELECT payment_status FROM api.payment(NULL, :a_order_id, '{"method":"cash","amount_cents":1250}')),
           'expired', 'paying the expired order fails: expired');
 SELECT is((SELECT count(*)::int FROM core.payment WHERE order_id = :a_order_id), 0, 'no payment is recorded');
-SELECT is(pg_temp.ostatus(:a_order_id), 'expired', 'the old order is now expired');
+SELECT is(pg_temp.ostatus(:a_order_id) || '/' || (SELECT state FROM core.ticket WHERE order_id = :a_order_id),
+          'expired/released', 'the old order is now expired, and its ticket released');
 SELECT is((SELECT state FROM core.showtime_seat ss JOIN core.seat s USING (seat_id)
             WHERE ss.showtime_id = :st AND s.label = 'B1'), 'held', 'B1 was not sold: the new order still holds it');
 SELECT is((SELECT count(*)::int FROM core.ticket WHERE showtime_id = :st AND state = 'sold'), 0, 'nothing was sold');

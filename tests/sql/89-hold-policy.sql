@@ -7,7 +7,7 @@
 BEGIN;
 \set day 416
 \ir fixture.psql
-SELECT plan(30);
+SELECT plan(32);
 
 SELECT is((SELECT count(*) FROM core.hold_policy), 1::bigint, 'there is one hold policy row');
 SELECT results_eq('SELECT node, hold_max, fast FROM core.hold_policy',
@@ -86,8 +86,14 @@ SELECT pg_sleep(0.7);
 RESET marquee.hold_minutes;
 SELECT * FROM api.select_seat(NULL, :st, '{F5}', 'tap') \gset f_
 SELECT is(:'f_selection_status'::text, 'held', 'a single seat whose hold ran out is taken over');
-SELECT is((SELECT string_agg(state, ',') FROM core.ticket WHERE order_id = :e_order_id), 'released',
-          'and the ticket of the hold that ran out is released');
+SELECT is((SELECT string_agg(state, ',') FROM core.ticket WHERE order_id = :e_order_id), 'held',
+          'the ticket of the hold that ran out is left to its own order');
+SELECT is((SELECT payment_status FROM api.payment(NULL, :f_order_id,
+                  jsonb_build_object('method', 'cash', 'amount_cents', :f_total_cents))), 'success',
+          'the order that took the seat over pays for it');
+SELECT is((SELECT string_agg(state, ',') FROM core.ticket WHERE order_id = :e_order_id) || '/' ||
+          (SELECT string_agg(state, ',') FROM core.ticket WHERE order_id = :f_order_id), 'released/sold',
+          'its sale released the old ticket and sold its own');
 
 -- A showtime that has orders is not deleted; one that has none is, with
 -- its seat rows.

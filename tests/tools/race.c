@@ -8,7 +8,8 @@
  * the 480-place Grand hall, far after every other show there. Each client
  * holds random single seats and adjacent pairs for SECONDS, and by its kind
  * pays (cash or card, some paid orders then refunded), cancels, or lets its
- * short holds run out (sometimes paying after they did). Every answer is
+ * short holds run out (sometimes choosing ticket types first, which writes
+ * the hold's tickets, and sometimes paying after they did). Every answer is
  * recorded; then the invariants are checked with the owner connection:
  *   1. no seat is in two live orders (held and unexpired, or sold);
  *   2. every order answered "paid" is sold to that order (or refunded, if
@@ -60,7 +61,7 @@ struct client {
 	struct answer	*ans;	/* every held answer */
 	size_t		 nans, cap;
 	long		 attempts, holds, conflicts, other, pays, pay_expired, cancels, refunds,
-			 lapsed, replays, replay_mismatch, errors;
+			 lapsed, typed, replays, replay_mismatch, errors;
 	char		 error[256];
 };
 
@@ -166,6 +167,25 @@ client_cancel(struct client *c, struct db *db, struct answer *a, bool paid)
 	}
 }
 
+/* Chooses ticket types (all adult) for a hold, which writes its tickets:
+ * a hold that then runs out leaves held tickets behind for whoever takes
+ * its seats next. */
+static void
+client_types(struct client *c, struct db *db, struct answer *a)
+{
+	char oid[24];
+	const char *params[1] = { oid };
+	PGresult *res;
+
+	snprintf(oid, sizeof oid, "%lld", a->order_id);
+	res = call(c, db, "SELECT types_status FROM api.set_ticket_types($1, '{}'::jsonb)", 1, params);
+	if (res == NULL)
+		return;
+	if (strcmp(db_value(res, 0, "types_status"), "repriced") == 0)
+		c->typed++;
+	PQclear(res);
+}
+
 /* What a client does with a hold, by its kind. */
 static void
 client_follow_up(struct client *c, struct db *db, struct answer *a)
@@ -184,8 +204,11 @@ client_follow_up(struct client *c, struct db *db, struct answer *a)
 	case K_CANCELLER:
 		client_cancel(c, db, a, false);
 		break;
-	case K_EXPIRER:	/* holds of 1.2 s: let them lapse, sometimes pay too late */
+	case K_EXPIRER:	/* holds of 1.2 s: let them lapse, sometimes with their
+			 * tickets written, sometimes pay too late */
 		c->lapsed++;
+		if (rnd(c, 2) == 0)
+			client_types(c, db, a);
 		if (rnd(c, 4) == 0) {
 			usleep(1300 * 1000);
 			client_pay(c, db, a);
@@ -365,10 +388,12 @@ static const struct check {
 	{ "every live order's seat row points at it",
 	  CLAIMS "SELECT count(*) FROM claims c LEFT JOIN core.showtime_seat ss ON ss.showtime_id = $1 AND ss.seat_id = c.seat_id "
 	  " WHERE ss.order_id IS DISTINCT FROM c.order_id OR ss.state IS DISTINCT FROM c.state" },
-	{ "every live ticket's seat row points at its order",
-	  "SELECT count(*) FROM core.ticket t JOIN core.showtime_seat ss USING (showtime_id, seat_id) "
-	  " WHERE t.showtime_id = $1 AND t.state IN ('held', 'sold') AND ss.state <> 'available' "
-	  "   AND ss.order_id <> t.order_id" },
+	{ "every live ticket's seat row points at its order (sold, or held by an unexpired hold)",
+	  "SELECT count(*) FROM core.ticket t JOIN core.orders o ON o.order_id = t.order_id "
+	  "  JOIN core.showtime_seat ss ON ss.showtime_id = t.showtime_id AND ss.seat_id = t.seat_id "
+	  " WHERE t.showtime_id = $1 AND ss.state <> 'available' AND ss.order_id <> t.order_id "
+	  "   AND (t.state = 'sold' OR (t.state = 'held' AND o.status IN ('initiated', 'pending') "
+	  "        AND o.held_until > statement_timestamp()))" },
 	{ "every taken seat row is its order's: held by its hold, sold with its ticket",
 	  "SELECT count(*) FROM core.showtime_seat ss WHERE ss.showtime_id = $1 AND ss.state <> 'available' "
 	  "   AND NOT EXISTS (SELECT 1 FROM core.orders o WHERE o.order_id = ss.order_id AND ss.seat_id = ANY (o.hold_seats) "
@@ -500,7 +525,7 @@ main(int argc, char **argv)
 	struct client *cl = NULL;
 	struct db *db = NULL;
 	char *cause = NULL;
-	long t[12] = { 0 };
+	long t[13] = { 0 };
 	double started;
 
 	while ((opt = getopt(argc, argv, "c:d:s:")) != -1) {
@@ -542,10 +567,10 @@ main(int argc, char **argv)
 		pthread_join(cl[i].thread, NULL);
 
 	for (int i = 0; i < nclients; i++) {
-		long *v[12] = { &cl[i].attempts, &cl[i].holds, &cl[i].conflicts, &cl[i].other, &cl[i].pays,
+		long *v[13] = { &cl[i].attempts, &cl[i].holds, &cl[i].conflicts, &cl[i].other, &cl[i].pays,
 		                &cl[i].pay_expired, &cl[i].cancels, &cl[i].refunds, &cl[i].lapsed,
-		                &cl[i].replays, &cl[i].replay_mismatch, &cl[i].errors };
-		for (int k = 0; k < 12; k++)
+		                &cl[i].replays, &cl[i].replay_mismatch, &cl[i].errors, &cl[i].typed };
+		for (int k = 0; k < 13; k++)
 			t[k] += *v[k];
 		if (cl[i].errors != 0 || cl[i].other != 0)
 			printf("  client %d (%s): %ld errors, %ld odd answers; last: %s\n", i,
@@ -554,8 +579,8 @@ main(int argc, char **argv)
 	printf("race: %.1f s, %ld attempts (%.0f/s), %ld holds, %ld conflicts (unavailable), %ld other answers\n",
 	       now_s() - started, t[0], t[0] / (now_s() - started), t[1], t[2], t[3]);
 	printf("race: %ld payments, %ld payments refused as expired, %ld cancels (%ld of them refunds), "
-	       "%ld holds left to lapse, %ld payment replays (%ld differed), %ld errors\n",
-	       t[4], t[5], t[6], t[7], t[8], t[9], t[10], t[11]);
+	       "%ld holds left to lapse (%ld with their tickets written), %ld payment replays (%ld differed), "
+	       "%ld errors\n", t[4], t[5], t[6], t[7], t[8], t[12], t[9], t[10], t[11]);
 	printf("race: invariants\n");
 	failed = verify(db, cl, nclients);
 	if (t[10] != 0 || t[11] != 0 || t[3] != 0) {
@@ -563,8 +588,9 @@ main(int argc, char **argv)
 		failed++;
 	} else
 		printf("  ok      no client saw an error, an odd answer or a differing replay\n");
-	if (t[1] < 100 || t[2] < 10 || t[4] < 10 || t[5] < 1) {
-		printf("  FAILED  too little happened to prove anything (holds, conflicts, payments, late payments)\n");
+	if (t[1] < 100 || t[2] < 10 || t[4] < 10 || t[5] < 1 || t[12] < 1) {
+		printf("  FAILED  too little happened to prove anything "
+		       "(holds, conflicts, payments, late payments, lapsed holds with tickets)\n");
 		failed++;
 	}
 	printf("race: %s\n", failed == 0 ? "all invariants hold" : "INVARIANTS VIOLATED");
