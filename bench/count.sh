@@ -19,6 +19,10 @@
 # first plans cancel out.
 #   select_seat, one seat     random free seats of the showtimes on sale
 #   select_seat, two seats    random pairs of neighbours
+#   select_seat, taken over   one seat each whose hold has run out (other
+#                             seats, held for 0.6 s before the cluster
+#                             stopped), as a third of make bench's spread
+#                             calls find theirs
 #   pgbench -N                the transaction of pgbench's simple-update
 #                             script, in the simple protocol pgbench uses
 set -eu
@@ -37,8 +41,10 @@ mkdir -p "$dir/work"
 build/bench/seatbench -m spread -c 8 -d 3 >/dev/null
 
 # The calls, drawn now: seats free at the end of the warm-up run, one or
-# two neighbours. A relay lease is left in place, so the holds log their
-# changes as they do with a relay running.
+# two neighbours; and as many other seats (no neighbour of those), which
+# are held for 0.6 s now and have run out by the time they are counted. A
+# relay lease is left in place, so the holds log their changes as they do
+# with a relay running.
 psql -q >/dev/null <<SQL
 UPDATE core.orders SET status = 'expired', closed_at = now() WHERE status IN ('initiated', 'pending');
 UPDATE core.showtime_seat SET state = 'available', order_id = NULL, held_until = NULL WHERE state = 'held';
@@ -46,21 +52,34 @@ DELETE FROM core.seat_relay_lease;
 INSERT INTO core.seat_relay_lease (holder, until) VALUES (0, now() + interval '1 day');
 VACUUM ANALYZE;
 SQL
-psql -Atc "SELECT st.showtime_id || ' ' || s.label || ' ' || coalesce(lead(s.label) OVER w, '')
-             FROM core.showtime st JOIN core.showtime_seat ss USING (showtime_id) JOIN core.seat s USING (seat_id)
-            WHERE NOT st.cancelled AND st.starts_at > now() + interval '30 minutes'
-           WINDOW w AS (PARTITION BY st.showtime_id, s.row_no ORDER BY s.col_no)
-            ORDER BY md5(st.showtime_id || s.label) LIMIT $((warm + calls))" >"$dir/work/seats"
+draw() {	# draw WHERE: the calls' seats (showtime, label, right neighbour), in a random order
+	psql -Atc "WITH a AS (SELECT st.showtime_id, s.label, lag(s.label) OVER w AS prev, lead(s.label) OVER w AS next,
+	                             row_number() OVER (ORDER BY md5(st.showtime_id || s.label)) AS n
+	                        FROM core.showtime st JOIN core.showtime_seat ss USING (showtime_id)
+	                        JOIN core.seat s USING (seat_id)
+	                       WHERE NOT st.cancelled AND st.starts_at > now() + interval '30 minutes'
+	                      WINDOW w AS (PARTITION BY st.showtime_id, s.row_no ORDER BY s.col_no)),
+	                used AS (SELECT showtime_id, x FROM a, unnest(ARRAY[label, prev, next]) x WHERE n <= $((warm + calls)))
+	           SELECT showtime_id || ' ' || label || ' ' || coalesce(next, '') FROM a WHERE $1 ORDER BY n LIMIT $((warm + calls))"
+}
+draw "n <= $((warm + calls))" >"$dir/work/seats"
+draw "n > $((warm + calls)) AND NOT EXISTS (SELECT 1 FROM used u WHERE u.showtime_id = a.showtime_id AND u.x = a.label)" \
+	>"$dir/work/over"
+awk '{ printf "SELECT count(*) FROM api.select_seat(NULL, %s, %c{%s}%c, %ccount%c);\n", $1, 39, $2, 39, 39, 39 }' "$dir/work/over" |
+	PGOPTIONS="-c marquee.hold_minutes=0.01" psql -q >/dev/null
+[ "$(psql -Atc "SELECT count(*) FROM core.showtime_seat WHERE state = 'held'")" -eq $((warm + calls)) ] ||
+	{ echo "count.sh: the seats to take over were not all held" >&2; exit 1; }
+sleep 1
 scripts/pg.sh stop "$dir"
 chown -R postgres "$dir/work" 2>/dev/null || true
 
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 script() {	# script KIND N: the single-user input for N calls
 	case $1 in
-	one|two)
+	one|two|over)
 		echo "SELECT set_config('marquee.hold_minutes', '0.01', false);"
 		echo "PREPARE s(bigint, text[]) AS SELECT selection_status, order_id FROM api.select_seat(NULL, \$1, \$2, 'count');"
-		head -n "$2" "$dir/work/seats" | awk -v k="$1" '{
+		head -n "$2" "$dir/work/$([ "$1" = over ] && echo over || echo seats)" | awk -v k="$1" '{
 			if (k == "two" && $3 != "") printf "EXECUTE s(%s, %c{%s,%s}%c);\n", $1, 39, $2, $3, 39
 			else printf "EXECUTE s(%s, %c{%s}%c);\n", $1, 39, $2, 39 }' ;;
 	pgbench)
@@ -95,9 +114,11 @@ per_call() {	# per_call KIND: instructions per call, warm-up subtracted
 echo "count: PostgreSQL $(/usr/lib/postgresql/15/bin/postgres --version | awk '{ print $3 }'), callgrind, $calls calls after $warm"
 one=$(per_call one)
 two=$(per_call two)
+over=$(per_call over)
 pgb=$(per_call pgbench)
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "  select_seat, one seat    $one instructions a call"
 echo "  select_seat, two seats   $two instructions a call"
+echo "  select_seat, taken over  $over instructions a call (one seat whose hold had run out)"
 echo "  pgbench -N               $pgb instructions a transaction"
 echo "count: select_seat / pgbench -N = $(ratio "$one" "$pgb")x (one seat), $(ratio "$two" "$pgb")x (two seats) the work"
