@@ -48,7 +48,7 @@ SELECT throws_ok(format($$UPDATE core.orders SET total_cents = -1 WHERE order_id
 SELECT throws_ok(format($$UPDATE core.showtime_seat SET state = 'reserved' WHERE showtime_id = %s$$, :st), '23514',
                  NULL, 'and a seat state outside the list');
 SELECT throws_ok(format($$UPDATE core.showtime_seat SET held_until = NULL WHERE showtime_id = %s AND state = 'held'$$, :st),
-                 '23514', NULL, 'a held seat still needs its expiry (the two-column checks stay)');
+                 '23514', NULL, 'a held seat still needs its expiry (core.seat_row_ok, 071)');
 
 -- A hold logs its own change (once, in its statement); the trigger logs
 -- every other change, row by row, and skips a hold.
