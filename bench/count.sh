@@ -48,8 +48,7 @@ build/bench/seatbench -m spread -c 8 -d 3 >/dev/null
 psql -q >/dev/null <<SQL
 UPDATE core.orders SET status = 'expired', closed_at = now() WHERE status IN ('initiated', 'pending');
 UPDATE core.showtime_seat SET state = 'available', order_id = NULL, held_until = NULL WHERE state = 'held';
-DELETE FROM core.seat_relay_lease;
-INSERT INTO core.seat_relay_lease (holder, until) VALUES (0, now() + interval '1 day');
+UPDATE core.hold_policy SET relay_holder = 0, relay_until = now() + interval '1 day';
 VACUUM ANALYZE;
 SQL
 draw() {	# draw WHERE: the calls' seats (showtime, label, right neighbour), in a random order

@@ -46,12 +46,12 @@ SELECT ok(NOT api.seat_relay_stop(), 'and stopping twice is harmless');
 
 -- The relay holds a lease of 2 s that each call renews: a terminal that
 -- stops calling (its network cut, say) is replaced once the lease runs out.
-UPDATE core.seat_relay_lease SET holder = 0, until = clock_timestamp() + interval '1 hour';
+UPDATE core.hold_policy SET relay_holder = 0, relay_until = clock_timestamp() + interval '1 hour';
 SELECT is(api.seat_relay(), -1, 'while another session holds the lease, this one does not relay');
 SELECT ok(NOT api.seat_relay_stop(), 'nor can it stop the other');
-UPDATE core.seat_relay_lease SET until = clock_timestamp() - interval '1 second';
+UPDATE core.hold_policy SET relay_until = clock_timestamp() - interval '1 second';
 SELECT cmp_ok(api.seat_relay(), '>=', 0, 'once the lease has run out, the next to ask relays');
-SELECT is((SELECT holder FROM core.seat_relay_lease), pg_backend_pid(), 'and holds the lease');
+SELECT is((SELECT relay_holder FROM core.hold_policy), pg_backend_pid(), 'and holds the lease');
 
 SELECT * FROM finish();
 ROLLBACK;

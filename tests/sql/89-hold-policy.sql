@@ -1,13 +1,14 @@
 -- 89-hold-policy.sql - what 067 and 068 changed under a hold: the settings
 -- a hold reads are kept as one typed row (core.hold_policy) that follows
--- core.setting; the columns a hold writes are checked by domains; a hold
--- logs its own seat change, and the seat-change trigger skips it; one seat
--- is taken by the statement that writes its order, and anything but a free
--- seat is left to the lock; a showtime that has orders cannot be deleted.
+-- core.setting (and, since 072, carries the seat relay's lease); the
+-- columns a hold writes are checked by domains; a hold logs its own seat
+-- change, and the seat-change trigger skips it; one seat is taken by the
+-- statement that writes its order, and anything but a free seat is left to
+-- the lock; a showtime that has orders cannot be deleted.
 BEGIN;
 \set day 416
 \ir fixture.psql
-SELECT plan(32);
+SELECT plan(34);
 
 SELECT is((SELECT count(*) FROM core.hold_policy), 1::bigint, 'there is one hold policy row');
 SELECT results_eq('SELECT node, hold_max, fast FROM core.hold_policy',
@@ -38,6 +39,10 @@ SELECT is((SELECT node FROM core.hold_policy), 42, 'and the policy keeps the las
 SELECT throws_ok('DELETE FROM core.hold_policy', '55000', NULL,
                  'the policy row cannot be deleted by hand (069) ...');
 SELECT throws_ok('UPDATE core.hold_policy SET hold_max = 99', '55000', NULL, '... nor changed');
+SELECT throws_ok($$UPDATE core.hold_policy SET fast = NOT fast, relay_until = clock_timestamp()$$, '55000', NULL,
+                 '... not even beside the relay''s lease (072)');
+SELECT lives_ok($$UPDATE core.hold_policy SET relay_holder = 0, relay_until = '-infinity'$$,
+                'but the relay''s lease alone may be moved (072)');
 SELECT is((SELECT hold_max FROM core.hold_policy), 8, 'so it still says what core.setting says');
 
 -- The columns a hold writes are checked by their domains.
@@ -52,8 +57,7 @@ SELECT throws_ok(format($$UPDATE core.showtime_seat SET held_until = NULL WHERE 
 
 -- A hold logs its own change (once, in its statement); the trigger logs
 -- every other change, row by row, and skips a hold.
-INSERT INTO core.seat_relay_lease (holder, until) VALUES (pg_backend_pid(), clock_timestamp() + interval '1 hour')
-    ON CONFLICT (one) DO UPDATE SET holder = excluded.holder, until = excluded.until;
+UPDATE core.hold_policy SET relay_holder = pg_backend_pid(), relay_until = clock_timestamp() + interval '1 hour';
 SELECT * FROM api.select_seat(NULL, :small, '{A1,A2}', 'tap') \gset c_
 SELECT is((SELECT count(*) FROM core.seat_change WHERE showtime_id = :small), 1::bigint,
           'a hold of two seats logs its showtime once');

@@ -342,7 +342,7 @@ test_relay(void **state)
 
 	(void)state;
 	/* A relay of a run before this one may still hold its 2 s lease. */
-	PQclear(db_exec(owner, DB_ONCE, "UPDATE core.seat_relay_lease SET until = '-infinity'", 0, NULL));
+	PQclear(db_exec(owner, DB_ONCE, "UPDATE core.hold_policy SET relay_until = '-infinity'", 0, NULL));
 	st = future_showtime(owner, 0);
 	p[0] = st;
 	seat = call1(owner, "SELECT seat FROM api.seat_map($1) WHERE status = 'available' "
@@ -411,7 +411,7 @@ test_relay_batch(void **state)
 	const char *p[2];
 
 	(void)state;
-	PQclear(db_exec(owner, DB_ONCE, "UPDATE core.seat_relay_lease SET until = '-infinity'", 0, NULL));
+	PQclear(db_exec(owner, DB_ONCE, "UPDATE core.hold_policy SET relay_until = '-infinity'", 0, NULL));
 	for (int i = 0; i < 2; i++) {
 		st[i] = future_showtime(owner, i);
 		p[0] = st[i];
