@@ -1,0 +1,47 @@
+-- 91-plan-adult-price.sql - a price plan carries its adult price (073),
+-- which a hold reads instead of core.price: it follows every change of
+-- core.price, by the admin api or by hand, and cannot be set by hand.
+BEGIN;
+\set day 418
+\ir fixture.psql
+SELECT plan(9);
+
+SELECT is((SELECT count(*)::int FROM core.price_plan pp
+            WHERE pp.adult_cents IS DISTINCT FROM (SELECT amount_cents FROM core.price p
+                                                    WHERE p.price_plan_id = pp.price_plan_id
+                                                      AND p.type_code = 'adult')), 0,
+          'every plan carries the adult price core.price has for it');
+
+SELECT user_id AS mgr FROM core.app_user WHERE role = 'manager' AND active ORDER BY user_id LIMIT 1 \gset
+SELECT is((SELECT admin_status FROM api.admin_price_set(:mgr, 'Standard', 'adult', 1399)), 'ok',
+          'a manager sets the Standard adult price to $13.99');
+SELECT is((SELECT adult_cents FROM core.price_plan WHERE name = 'Standard'), 1399::bigint,
+          'the plan carries it at once');
+SELECT is((SELECT total_cents::bigint FROM api.select_seat(NULL, :st, '{K5}', 'tap')),
+          1399 + (SELECT k.surcharge_cents FROM core.seat s JOIN core.seat_kind k ON k.kind = s.kind
+                    JOIN core.showtime st ON st.auditorium_id = s.auditorium_id
+                   WHERE st.showtime_id = :st AND s.label = 'K5'),
+          'and the next hold is priced at it');
+
+UPDATE core.price_plan SET adult_cents = 1 WHERE name = 'Standard';
+SELECT is((SELECT adult_cents FROM core.price_plan WHERE name = 'Standard'), 1399::bigint,
+          'it cannot be set by hand: the plan''s row takes core.price''s again');
+UPDATE core.price SET amount_cents = 1500
+ WHERE type_code = 'adult' AND price_plan_id = (SELECT price_plan_id FROM core.price_plan WHERE name = 'Matinee');
+SELECT is((SELECT adult_cents FROM core.price_plan WHERE name = 'Matinee'), 1500::bigint,
+          'an adult price changed by hand in core.price is followed too');
+DELETE FROM core.price
+ WHERE type_code = 'adult' AND price_plan_id = (SELECT price_plan_id FROM core.price_plan WHERE name = 'Matinee');
+SELECT is((SELECT adult_cents FROM core.price_plan WHERE name = 'Matinee'), NULL::bigint,
+          'a plan whose adult price is deleted carries none');
+INSERT INTO core.price_plan (name, currency) VALUES ('Gala', 'EUR');
+INSERT INTO core.price (price_plan_id, type_code, amount_cents)
+SELECT price_plan_id, 'adult', 2500 FROM core.price_plan WHERE name = 'Gala';
+SELECT is((SELECT adult_cents FROM core.price_plan WHERE name = 'Gala'), 2500::bigint,
+          'a new plan carries the adult price it is given');
+TRUNCATE core.price;
+SELECT is((SELECT count(*)::int FROM core.price_plan WHERE adult_cents IS NOT NULL), 0,
+          'and with core.price emptied, no plan carries one');
+
+SELECT * FROM finish();
+ROLLBACK;
