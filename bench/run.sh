@@ -7,8 +7,10 @@
 #     0.6 s holds left to run out, so calls win real seats or meet live holds)
 #   select_seat, 8 terminals spread over every showtime on sale (spread)
 #   pgbench -N, 8 clients
-#   (these three back to back in each of $MARQUEE_BENCH_ROUNDS rounds,
-#   default 3; the ratios are each round's, and the verdict the median's)
+#   (in each of $MARQUEE_BENCH_ROUNDS rounds, default 5, pgbench -N runs
+#   before, between and after the two select_seat runs, and each of those
+#   is set against the mean of the pgbench -N runs just before and just
+#   after it; the verdict is the median round's)
 #   api.seat_map of the Grand showtime, and the same rows by a plain SELECT
 #   and, for information: contended with every hold cancelled at once by its
 #   client (cancel), and contended and spread with hold_commit = durable
@@ -19,7 +21,7 @@
 # WAL records and index entries (pg_waldump over round 1's runs): a measure
 # of work that does not drift with the machine.
 #
-# Each run lasts $MARQUEE_BENCH_SECONDS (default 8). Prints the rates and
+# Each run lasts $MARQUEE_BENCH_SECONDS (default 6). Prints the rates and
 # the ratios against the targets (spread >= 1.0x pgbench -N, contended >=
 # 0.8x, seat_map >= 0.7x the plain SELECT). Exit status 0 when it could
 # measure, whatever the ratios.
@@ -28,8 +30,8 @@ cd "$(dirname "$0")/.."
 top=$PWD
 dir=$top/build/bench-var
 port=${MARQUEE_BENCH_PGPORT:-54349}
-secs=${MARQUEE_BENCH_SECONDS:-8}
-rounds=${MARQUEE_BENCH_ROUNDS:-3}
+secs=${MARQUEE_BENCH_SECONDS:-6}
+rounds=${MARQUEE_BENCH_ROUNDS:-5}
 clients=8
 
 pgbin=/usr/lib/postgresql/15/bin
@@ -75,10 +77,12 @@ build/bench/seatbench -m spread -c $clients -d 3 >/dev/null
 psql -qc CHECKPOINT
 
 # The targets are ratios, and this machine's speed drifts by a quarter
-# from one minute to the next (a shared host), so each ratio is taken
-# within a round -- pgbench -N, spread and contended run back to back, in
-# an order that turns each round, as the run after another runs slower --
-# and the verdict is the median round's.
+# or more from one minute to the next (a shared host), so each ratio is
+# taken within a round, against pgbench -N run just before and just after
+# it: a round runs pgbench, spread, pgbench, contended, pgbench (the two
+# select_seat runs trade places every other round), and each select_seat
+# rate is set against the mean of its two neighbours, which cancels a
+# steady drift. The verdict is the median round's.
 run() {	# run MODE: one measured run after a reset; its rate into $got,
 	# its calls or transactions into $units, the WAL it wrote into $wal
 	local from
@@ -94,26 +98,32 @@ run() {	# run MODE: one measured run after a reset; its rate into $got,
 		                               END { print t + 0, l + 0 }')
 }
 per() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
-order=(pgbench spread contended)
+mean() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (a + b) / 2 }'; }
 rs_all=() rc_all=() pg_all=()
 declare -A work=()
 for ((r = 0; r < rounds; r++)); do
+	if [ $((r % 2)) -eq 0 ]; then order=(pgbench spread pgbench contended pgbench)
+	else order=(pgbench contended pgbench spread pgbench); fi
+	pg=()
 	declare -A rate=()
-	for ((i = 0; i < 3; i++)); do
-		m=${order[(i + r) % 3]}
+	for ((i = 0; i < 5; i++)); do
+		m=${order[i]}
 		run "$m"
-		rate[$m]=$got
+		if [ "$m" = pgbench ]; then pg+=("$got"); else rate[$m]=$got; rate[$m-at]=$((i / 2)); fi
 		# What one call writes, counted once: WAL records and index entries.
-		if [ $r -eq 0 ] && [ "$m" != contended ]; then
+		if [ $r -eq 0 ] && [ "$m" != contended ] && [ -z "${work[$m]:-}" ]; then
 			read -r rec leaf <<<"$wal"
 			work[$m]="$(per "$rec" "$units") WAL records ($(per "$leaf" "$units") index entries)"
 		fi
 	done
-	rs_all+=("$(ratio "${rate[spread]}" "${rate[pgbench]}")")
-	rc_all+=("$(ratio "${rate[contended]}" "${rate[pgbench]}")")
-	pg_all+=("${rate[pgbench]}")
-	echo "  round $((r + 1)): pgbench -N ${rate[pgbench]} tps;" \
-	     "select_seat spread ${rate[spread]} calls/s (${rs_all[r]}x), contended ${rate[contended]} calls/s (${rc_all[r]}x)"
+	# A select_seat run at place 1 or 3 sits between pgbench runs i/2 and i/2 + 1.
+	base_s=$(mean "${pg[${rate[spread-at]}]}" "${pg[$((${rate[spread-at]} + 1))]}")
+	base_c=$(mean "${pg[${rate[contended-at]}]}" "${pg[$((${rate[contended-at]} + 1))]}")
+	rs_all+=("$(ratio "${rate[spread]}" "$base_s")")
+	rc_all+=("$(ratio "${rate[contended]}" "$base_c")")
+	pg_all+=("${pg[@]}")
+	echo "  round $((r + 1)): pgbench -N ${pg[*]} tps;" \
+	     "select_seat spread ${rate[spread]} calls/s (${rs_all[r]}x of $base_s), contended ${rate[contended]} calls/s (${rc_all[r]}x of $base_c)"
 	unset rate
 done
 echo "  written per call (round 1): select_seat spread ${work[spread]}, pgbench -N ${work[pgbench]}"

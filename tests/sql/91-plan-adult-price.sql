@@ -1,4 +1,4 @@
--- 91-plan-adult-price.sql - a price plan carries its adult price (073),
+-- 91-plan-adult-price.sql - a price plan carries its adult price (072),
 -- which a hold reads instead of core.price: it follows every change of
 -- core.price, by the admin api or by hand, and cannot be set by hand.
 BEGIN;

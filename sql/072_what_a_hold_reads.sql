@@ -1,14 +1,17 @@
--- 072_relay_lease_in_policy.sql - the seat relay's lease is two columns
--- of core.hold_policy, the row every hold reads already, instead of a
--- table of its own.
+-- 072_what_a_hold_reads.sql - a hold's first query reads three rows: the
+-- showtime, its price plan and the hold policy. The seat relay's lease is
+-- two columns of core.hold_policy instead of a table of its own, and a
+-- price plan carries its adult price.
 --
+-- The relay's lease.
 -- A hold asks whether a relay runs (then it logs its change for the relay)
 -- or not (then it NOTIFYs by itself). That question read the lease table
--- with a subquery of its own: 26 000 instructions of every hold, counted
--- with callgrind (bench/count.sh), and of every other seat change. Now it
--- is a column of the row the hold reads anyway. The lease works as before:
--- 2 seconds, renewed by every call of api.seat_relay; another session
--- takes it over once it has run out.
+-- with a subquery of its own, in every hold and every other seat change.
+-- Now it is a column of the row the hold reads anyway: 21 000 instructions
+-- less a hold (829 000 -> 808 000 for one seat), counted with callgrind
+-- (bench/count.sh). The lease works as before: 2 seconds, renewed by
+-- every call of api.seat_relay; another session takes it over once it has
+-- run out.
 -- * core.hold_policy gains relay_holder (the relaying session's backend
 --   pid) and relay_until. Its guard (069) lets a statement change those
 --   two, and still refuses any change of the settings except from
@@ -17,6 +20,20 @@
 --   api.select_seat read and write them; core.seat_relay_lease is dropped
 --   (a relay running during the upgrade takes the new lease at its next
 --   call, 50 ms later).
+
+-- The adult price.
+-- A hold prices each seat at the plan's adult price plus the seat kind's
+-- surcharge (ticket types are chosen later). It read the adult price from
+-- core.price with a join of its own. Now core.price_plan.adult_cents holds
+-- it, 24 000 instructions less a hold (808 000 -> 784 000 for one seat;
+-- 29 000 for two), counted with callgrind (bench/count.sh):
+-- * a BEFORE trigger on core.price_plan sets it from core.price whenever a
+--   plan row is written, so it cannot be set by hand;
+-- * a statement trigger on core.price (insert, update, delete, truncate)
+--   writes again the plans whose adult price changed.
+-- A plan with no adult price has NULL there, as the join gave.
+
+-- ---------------------------------------------------------------- relay lease
 
 ALTER TABLE core.hold_policy
     ADD COLUMN relay_holder int NOT NULL DEFAULT 0,                    -- the relaying session (backend pid)
@@ -73,6 +90,35 @@ BEGIN
     RETURN NULL;
 END $$;
 
+-- ---------------------------------------------------------------- adult price
+
+ALTER TABLE core.price_plan ADD COLUMN adult_cents bigint;   -- its adult price in core.price (kept by triggers)
+
+CREATE FUNCTION core.price_plan_adult() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.adult_cents := (SELECT p.amount_cents FROM core.price p
+                         WHERE p.price_plan_id = NEW.price_plan_id AND p.type_code = 'adult');
+    RETURN NEW;
+END $$;
+CREATE TRIGGER price_plan_adult BEFORE INSERT OR UPDATE ON core.price_plan
+    FOR EACH ROW EXECUTE FUNCTION core.price_plan_adult();
+
+CREATE FUNCTION core.price_adult_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE core.price_plan pp SET adult_cents = NULL   -- set again by price_plan_adult
+     WHERE pp.adult_cents IS DISTINCT FROM (SELECT p.amount_cents FROM core.price p
+                                             WHERE p.price_plan_id = pp.price_plan_id AND p.type_code = 'adult');
+    RETURN NULL;
+END $$;
+CREATE TRIGGER price_adult_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON core.price
+    FOR EACH STATEMENT EXECUTE FUNCTION core.price_adult_changed();
+
+UPDATE core.price_plan SET adult_cents = NULL;   -- every plan's, now
+
+-- ---------------------------------------------------------------- select_seat
+
 CREATE OR REPLACE FUNCTION api.select_seat(user_id bigint, showtime_id bigint, seats text[],
                                 terminal text, request_id uuid DEFAULT NULL)
 RETURNS api.select_seat_result
@@ -102,7 +148,7 @@ BEGIN
     -- a relay announces seat changes, and why the call is refused if it is.
     -- One or two wanted labels (nearly every sale) are trimmed and
     -- upper-cased here too.
-    SELECT s.showtime_id, s.auditorium_id, pp.currency, p.amount_cents AS adult, h.node, h.hold_max, h.fast,
+    SELECT s.showtime_id, s.auditorium_id, pp.currency, pp.adult_cents AS adult, h.node, h.hold_max, h.fast,
            h.relay_until >= clock_timestamp() AS relay,
            CASE WHEN s.cancelled THEN 'unknown_showtime'
                 WHEN statement_timestamp() > s.starts_at + interval '20 minutes' THEN 'sales_closed'
@@ -117,7 +163,6 @@ BEGIN
       INTO st
       FROM core.showtime s
       JOIN core.price_plan pp ON pp.price_plan_id = s.price_plan_id
-      LEFT JOIN core.price p ON p.price_plan_id = s.price_plan_id AND p.type_code = 'adult'
      CROSS JOIN core.hold_policy h
      WHERE s.showtime_id = select_seat.showtime_id;
 
@@ -288,4 +333,7 @@ BEGIN
     RETURN res;
 END $$;
 
+
 DROP TABLE core.seat_relay_lease;
+
+REVOKE ALL ON FUNCTION core.price_plan_adult(), core.price_adult_changed() FROM PUBLIC;
