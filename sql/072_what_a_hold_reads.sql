@@ -119,6 +119,11 @@ UPDATE core.price_plan SET adult_cents = NULL;   -- every plan's, now
 
 -- ---------------------------------------------------------------- select_seat
 
+-- Re-created once for 070-072: a seat whose hold has run out is taken by
+-- the one-seat update, and neither path releases the old hold's tickets
+-- (070); the relay lease is read from the hold policy and the adult price
+-- from the plan (above).
+
 CREATE OR REPLACE FUNCTION api.select_seat(user_id bigint, showtime_id bigint, seats text[],
                                 terminal text, request_id uuid DEFAULT NULL)
 RETURNS api.select_seat_result
