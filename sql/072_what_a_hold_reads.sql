@@ -94,11 +94,16 @@ END $$;
 
 ALTER TABLE core.price_plan ADD COLUMN adult_cents bigint;   -- its adult price in core.price (kept by triggers)
 
+-- A plan's adult price in core.price, or NULL.
+CREATE FUNCTION core.plan_adult_cents(p_plan bigint) RETURNS bigint
+LANGUAGE sql STABLE AS $$
+    SELECT p.amount_cents FROM core.price p WHERE p.price_plan_id = p_plan AND p.type_code = 'adult'
+$$;
+
 CREATE FUNCTION core.price_plan_adult() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.adult_cents := (SELECT p.amount_cents FROM core.price p
-                         WHERE p.price_plan_id = NEW.price_plan_id AND p.type_code = 'adult');
+    NEW.adult_cents := core.plan_adult_cents(NEW.price_plan_id);
     RETURN NEW;
 END $$;
 CREATE TRIGGER price_plan_adult BEFORE INSERT OR UPDATE ON core.price_plan
@@ -108,8 +113,7 @@ CREATE FUNCTION core.price_adult_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE core.price_plan pp SET adult_cents = NULL   -- set again by price_plan_adult
-     WHERE pp.adult_cents IS DISTINCT FROM (SELECT p.amount_cents FROM core.price p
-                                             WHERE p.price_plan_id = pp.price_plan_id AND p.type_code = 'adult');
+     WHERE pp.adult_cents IS DISTINCT FROM core.plan_adult_cents(pp.price_plan_id);
     RETURN NULL;
 END $$;
 CREATE TRIGGER price_adult_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON core.price
@@ -341,4 +345,4 @@ END $$;
 
 DROP TABLE core.seat_relay_lease;
 
-REVOKE ALL ON FUNCTION core.price_plan_adult(), core.price_adult_changed() FROM PUBLIC;
+REVOKE ALL ON FUNCTION core.plan_adult_cents(bigint), core.price_plan_adult(), core.price_adult_changed() FROM PUBLIC;
