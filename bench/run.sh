@@ -109,22 +109,22 @@ for ((r = 0; r < rounds; r++)); do
 	for ((i = 0; i < 5; i++)); do
 		m=${order[i]}
 		run "$m"
-		if [ "$m" = pgbench ]; then pg+=("$got"); else rate[$m]=$got; rate[$m-at]=$((i / 2)); fi
+		if [ "$m" = pgbench ]; then pg+=("$got"); else rate[$m]=$got; fi
 		# What one call writes, counted once: WAL records and index entries.
 		if [ $r -eq 0 ] && [ "$m" != contended ] && [ -z "${work[$m]:-}" ]; then
 			read -r rec leaf <<<"$wal"
 			work[$m]="$(per "$rec" "$units") WAL records ($(per "$leaf" "$units") index entries)"
 		fi
 	done
-	# A select_seat run at place 1 or 3 sits between pgbench runs i/2 and i/2 + 1.
-	base_s=$(mean "${pg[${rate[spread-at]}]}" "${pg[$((${rate[spread-at]} + 1))]}")
-	base_c=$(mean "${pg[${rate[contended-at]}]}" "${pg[$((${rate[contended-at]} + 1))]}")
-	rs_all+=("$(ratio "${rate[spread]}" "$base_s")")
-	rc_all+=("$(ratio "${rate[contended]}" "$base_c")")
+	# The select_seat runs at places 1 and 3 sit between pgbench runs 0 and 1, and 1 and 2.
+	declare -A base=([${order[1]}]=$(mean "${pg[0]}" "${pg[1]}") [${order[3]}]=$(mean "${pg[1]}" "${pg[2]}"))
+	rs_all+=("$(ratio "${rate[spread]}" "${base[spread]}")")
+	rc_all+=("$(ratio "${rate[contended]}" "${base[contended]}")")
 	pg_all+=("${pg[@]}")
 	echo "  round $((r + 1)): pgbench -N ${pg[*]} tps;" \
-	     "select_seat spread ${rate[spread]} calls/s (${rs_all[r]}x of $base_s), contended ${rate[contended]} calls/s (${rc_all[r]}x of $base_c)"
-	unset rate
+	     "select_seat spread ${rate[spread]} calls/s (${rs_all[r]}x of ${base[spread]})," \
+	     "contended ${rate[contended]} calls/s (${rc_all[r]}x of ${base[contended]})"
+	unset rate base
 done
 echo "  written per call (round 1): select_seat spread ${work[spread]}, pgbench -N ${work[pgbench]}"
 echo "  last spread run:    $last_spr"
