@@ -4,7 +4,12 @@
  * Jobs follow CUPS's own lp (systemv/lp.c): cupsCreateJob, cupsStartDocument,
  * cupsWriteRequestData, cupsFinishDocument, and cupsCancelJob2 on any
  * failure, so a half-sent job never prints. The server is CUPS's default
- * (CUPS_SERVER, client.conf, or the local scheduler). */
+ * (CUPS_SERVER, client.conf, or the local scheduler).
+ *
+ * A job is named without spaces and its document not at all: cupsd
+ * 2.4.2-3+deb12u10 (Debian 12's security update) dies on a Send-Document
+ * whose document-name holds a space, taking every queue down with it
+ * (docs/tickets.md). */
 #include "print.h"
 #include "util.h"
 
@@ -119,28 +124,44 @@ out:
 	return problem;
 }
 
+/* title with every space or control character made a '-', so that no
+ * CUPS release has to cope with a space in a name ("Tickets X" becomes
+ * "Tickets-X", still what lpstat shows). */
+static char *
+job_name(const char *title)
+{
+	char *name = xstrdup(title);
+
+	for (char *p = name; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			*p = '-';
+	return name;
+}
+
 int
 print_cups_submit(const char *queue, const char *title, const char *format,
                   const struct obuf *data, char **cause)
 {
-	char *name = NULL;
+	char *name = NULL, *jobname = job_name(title);
 	int job = 0;
 
 	if (queue == NULL || *queue == '\0') {
 		if ((name = print_cups_default()) == NULL) {
 			*cause = xstrdup("no printer is set up for tickets (set printer_queue in kiosk.conf)");
+			free(jobname);
 			return -1;
 		}
 	} else
 		name = xstrdup(queue);
 
-	job = cupsCreateJob(CUPS_HTTP_DEFAULT, name, title, 0, NULL);
+	job = cupsCreateJob(CUPS_HTTP_DEFAULT, name, jobname, 0, NULL);
 	if (job <= 0) {
 		*cause = xasprintf("printer '%s' did not take the job: %s", name, cupsLastErrorString());
 		job = 0;
 		goto fail;
 	}
-	if (cupsStartDocument(CUPS_HTTP_DEFAULT, name, job, title, format, 1) != HTTP_STATUS_CONTINUE) {
+	/* No document-name (NULL): the job's name says it all. */
+	if (cupsStartDocument(CUPS_HTTP_DEFAULT, name, job, NULL, format, 1) != HTTP_STATUS_CONTINUE) {
 		*cause = xasprintf("printer '%s': cannot start the job: %s", name, cupsLastErrorString());
 		goto fail;
 	}
@@ -154,11 +175,13 @@ print_cups_submit(const char *queue, const char *title, const char *format,
 		goto fail;
 	}
 	free(name);
+	free(jobname);
 	return job;
 fail:
 	if (job > 0)
 		cupsCancelJob2(CUPS_HTTP_DEFAULT, name, job, 0);
 	free(name);
+	free(jobname);
 	return -1;
 }
 

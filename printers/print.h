@@ -157,7 +157,9 @@ char *print_ascii(const char *s, size_t max, const char *drop);
 char *print_cups_problem(const char *queue);
 /* Sends data as one job to queue ("" = default): create, write, finish,
  * cancelled on any failure. format is a MIME type ("application/postscript",
- * "application/vnd.cups-raw"). Returns the job id, or -1 with *cause set. */
+ * "application/vnd.cups-raw"). title names the job (spaces become '-'; the
+ * document is left unnamed, see print-cups.c). Returns the job id, or -1
+ * with *cause set. */
 int   print_cups_submit(const char *queue, const char *title, const char *format,
                         const struct obuf *data, char **cause);
 /* Waits up to seconds for job to be printed (handed to the device). On a

@@ -28,10 +28,10 @@ drawer_open(const char *queue, char **cause)
 	if (queue == NULL || *queue == '\0')
 		return 0;
 	len = drawer_command(cmd, 0);
-	job = cupsCreateJob(CUPS_HTTP_DEFAULT, queue, "marquee drawer", 0, NULL);
+	job = cupsCreateJob(CUPS_HTTP_DEFAULT, queue, "marquee-drawer", 0, NULL);
 	if (job == 0)
 		goto fail;
-	if (cupsStartDocument(CUPS_HTTP_DEFAULT, queue, job, "drawer", CUPS_FORMAT_RAW, 1) != HTTP_STATUS_CONTINUE ||
+	if (cupsStartDocument(CUPS_HTTP_DEFAULT, queue, job, NULL, CUPS_FORMAT_RAW, 1) != HTTP_STATUS_CONTINUE ||
 	    cupsWriteRequestData(CUPS_HTTP_DEFAULT, (const char *)cmd, len) != HTTP_STATUS_CONTINUE ||
 	    cupsFinishDocument(CUPS_HTTP_DEFAULT, queue) != IPP_STATUS_OK) {
 		cupsCancelJob2(CUPS_HTTP_DEFAULT, queue, job, 0);

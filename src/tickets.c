@@ -273,7 +273,10 @@ tickets_print_to(struct app *app, struct db *db, const char *code, const char *q
 	PQclear(res);
 
 	if (tickets_render(app, db, canonical, driver, 0, &out, &why) == 0) {
-		title = xasprintf("Tickets %s", canonical);
+		char pretty[BOOKCODE_LEN + 2];
+
+		bookcode_pretty(canonical, pretty);
+		title = xasprintf("tickets-%s", pretty);	/* lpstat: "tickets-ABCD-EFGHJ" */
 		job = print_cups_submit(queue, title, driver_format(driver), &out, &why);
 		if (job > 0 && print_wait_seconds(app) > 0 &&
 		    print_cups_wait(queue, job, print_wait_seconds(app), &why) != 0)
@@ -315,7 +318,13 @@ tickets_print_receipt(struct app *app, struct db *db, const char *code, char **c
 		return -1;
 	}
 	if (tickets_render(app, db, code, driver, 1, &out, cause) == 0) {
-		title = xasprintf("Receipt %s", code);
+		char canonical[BOOKCODE_LEN + 1], pretty[BOOKCODE_LEN + 2];
+
+		if (bookcode_parse(code, canonical, NULL) == 0)
+			bookcode_pretty(canonical, pretty);
+		else
+			snprintf(pretty, sizeof pretty, "%s", code);
+		title = xasprintf("receipt-%s", pretty);
 		job = print_cups_submit(queue, title, driver_format(driver), &out, cause);
 		if (job > 0 && print_wait_seconds(app) > 0 &&
 		    print_cups_wait(queue, job, print_wait_seconds(app), cause) != 0)

@@ -77,7 +77,7 @@ absent() { screen "$1" | grep -Eq -- "$2" && fail "$1: unexpected /$2/"; return 
 
 # pick_show N: sets SHOW (showtime id) and TITLE to the N-th showtime of
 # tomorrow, one no other stage uses: each stage passes its own N (taken:
-# 0-6, 8-13 by 50-*, 7 by 55-admin; grep "pick_show" before adding one).
+# 0-6, 8-13 by 50-*, 7 by 55-admin, 14 by 41-print-names; grep "pick_show" before adding one).
 pick_show() {
 	local row
 	row=$(q "SELECT showtime_id || '|' || title FROM api.listing_filtered('', NULL, NULL, current_date + 1)

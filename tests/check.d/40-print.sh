@@ -57,6 +57,7 @@ st=$(soon_showtime)
 code=$(paid_booking "$st" '{A5,A6}' 4242)
 [ -n "$code" ] || { echo "could not make a paid booking"; exit 1; }
 if out=$(./marquee ticket print "$code" --queue $Q 2>&1); then ok "printed: $out"; else fail "print: $out"; fi
+cups_survived "ticket print $code" || fails=$((fails + 1))
 pdf=$(wait_pdf 1) || { fail "no PDF from cups-pdf"; cat "$CUPS_DIR/log/error_log"; exit 1; }
 pages=$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')
 size=$(pdfinfo "$pdf" | awk '/^Page size:/ {print $3 "x" $5}')
@@ -84,6 +85,7 @@ echo "$tampered" | ./marquee scan | grep -q '^forged' && ok "a tampered QR is fo
 # ---- printing the same issue twice needs a reprint
 if out=$(./marquee ticket print "$code" --queue $Q 2>&1); then fail "second print allowed: $out"
 else echo "$out" | grep -q "already printed" && ok "second print refused: $out" || fail "second print: $out"; fi
+cups_survived "ticket print $code" || fails=$((fails + 1))
 
 # ---- a paused printer: a clear message, nothing claimed, prints once resumed
 code2=$(paid_booking "$st" '{B5}' 1111)
@@ -94,6 +96,7 @@ else
 	echo "$out" | grep -q "paused" && echo "$out" | grep -q "paid and kept" &&
 		ok "paused: $out" || fail "paused message: $out"
 fi
+cups_survived "ticket print $code2" || fails=$((fails + 1))
 [ "$(echo "$out" | wc -l)" = 1 ] || fail "message is not one line"
 [ -z "$(lpstat -o $Q)" ] && ok "no job left in the paused queue" || fail "a job waits: $(lpstat -o $Q)"
 status=$(owner_sql -c "SELECT status FROM core.orders WHERE booking_code = '$code2'")
@@ -103,6 +106,7 @@ printed=$(owner_sql -c "SELECT count(*) FROM core.ticket t JOIN core.orders o US
 [ "$printed" = 0 ] && ok "nothing marked printed" || fail "$printed tickets marked printed"
 cupsenable $Q
 if out=$(./marquee ticket print "$code2" --queue $Q 2>&1); then ok "printed after resume"; else fail "after resume: $out"; fi
+cups_survived "ticket print $code2" || fails=$((fails + 1))
 pdf2=$(wait_pdf $((before + 1))) || fail "no PDF after resume"
 qr_of "$pdf2" "$var/resumed" >"$var/payloads2"
 ./marquee scan <"$var/payloads2" | grep -q '^valid' && ok "resumed ticket admits" || fail "resumed scan"
@@ -111,10 +115,13 @@ qr_of "$pdf2" "$var/resumed" >"$var/payloads2"
 code3=$(paid_booking "$st" '{C5,C6}' 2222)
 if out=$(./marquee ticket print "$code3" --queue no-such-printer 2>&1); then fail "printed to a missing queue"
 else echo "$out" | grep -q "no printer called 'no-such-printer'" && ok "missing: $out" || fail "missing: $out"; fi
+cups_survived "ticket print $code3" || fails=$((fails + 1))
 if out=$(CUPS_SERVER=127.0.0.1:1 ./marquee ticket print "$code3" --queue $Q 2>&1); then fail "printed without CUPS"
 else echo "$out" | grep -q "not running" && ok "no CUPS: $out" || fail "no CUPS: $out"; fi
+cups_survived "ticket print $code3" || fails=$((fails + 1))
 before=$(pdf_count)
 ./marquee ticket print "$code3" --queue $Q >/dev/null 2>&1 && ok "prints once the queue is right" || fail "print code3"
+cups_survived "ticket print $code3" || fails=$((fails + 1))
 pdf3=$(wait_pdf $((before + 1))) || fail "no PDF for code3"
 qr_of "$pdf3" "$var/old" >"$var/old-payloads"
 
@@ -131,6 +138,7 @@ else
 	echo "$out" | grep -q "switched on and connected" && echo "$out" | grep -q "paid and kept" &&
 		ok "offline: $out" || fail "offline message: $out"
 fi
+cups_survived "ticket print $code4" || fails=$((fails + 1))
 [ -z "$(lpstat -o $OFF)" ] && ok "the stuck job was cancelled" || fail "a job waits: $(lpstat -o $OFF)"
 rm -f "$var/off.bin" "$var/off.bin.ready"
 build/tests/tools/rawsink $offport "$var/off.bin" 1 30 &
@@ -138,6 +146,7 @@ sink=$!
 for i in $(seq 1 50); do [ -f "$var/off.bin.ready" ] && break; sleep 0.1; done
 if out=$(./marquee ticket print "$code4" --queue $OFF --driver escpos 2>&1); then ok "printer back: $out"
 else fail "printer back: $out"; fi
+cups_survived "ticket print $code4" || fails=$((fails + 1))
 wait $sink || fail "the printer got nothing"
 for n in 1 2; do
 	build/tests/tools/escpos-raster "$var/off.bin" $n >"$var/off$n.pbm" &&
@@ -149,9 +158,11 @@ done >"$var/off-payloads"
 # ---- reprint: proof needed, earlier copies stop working, counted and logged
 if out=$(./marquee ticket reprint "$code3" --last4 9999 --queue $Q 2>&1); then fail "reprint with wrong digits"
 else echo "$out" | grep -q "not the last four digits" && ok "wrong card digits refused" || fail "wrong digits: $out"; fi
+cups_survived "ticket reprint $code3" || fails=$((fails + 1))
 before=$(pdf_count)
 if out=$(./marquee ticket reprint "$code3" --last4 2222 --queue $Q 2>&1); then ok "reprint: $(echo "$out" | head -1)"
 else fail "reprint: $out"; fi
+cups_survived "ticket reprint $code3" || fails=$((fails + 1))
 pdf4=$(wait_pdf $((before + 1))) || fail "no PDF for the reprint"
 qr_of "$pdf4" "$var/new" >"$var/new-payloads"
 pdftotext "$pdf4" - | grep -q REPRINT && ok "reprint says REPRINT" || fail "no REPRINT mark"

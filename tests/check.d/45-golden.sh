@@ -67,6 +67,7 @@ for d in escpos fgl; do
 	sink=$!
 	for i in $(seq 1 50); do [ -f "$var/captured.$d.ready" ] && break; sleep 0.1; done
 	if out=$(./marquee ticket print "$code" --queue $Q --driver $d 2>&1); then ok "$d: $out"; else fail "$d print: $out"; fi
+	cups_survived "ticket print $code" || fails=$((fails + 1))
 	wait $sink || fail "$d: the printer got no job"
 	golden tickets.$d "$var/captured.$d"
 	# give the claim back so the next driver may print the same issue
@@ -79,6 +80,7 @@ $tools/rawsink $RAWPORT "$var/captured.receipt" 1 30 &
 sink=$!
 for i in $(seq 1 50); do [ -f "$var/captured.receipt.ready" ] && break; sleep 0.1; done
 if out=$(./marquee ticket print "$code" --receipt 2>&1); then ok "receipt: $out"; else fail "receipt print: $out"; fi
+cups_survived "ticket print $code --receipt" || fails=$((fails + 1))
 wait $sink || fail "receipt: the printer got no job"
 golden receipt.escpos "$var/captured.receipt"
 

@@ -5,6 +5,9 @@
 #   cups_stop          stops it and removes $CUPS_DIR
 #   cups_pdf_queue NAME  a cups-pdf queue whose PDFs land in $CUPS_DIR/pdf
 #   cups_raw_queue NAME PORT  a raw queue to socket://127.0.0.1:PORT
+#   cups_alive         true while the private cupsd runs and answers
+#   cups_survived WHAT after a print: says on stdout and returns 1 if cupsd
+#                      died during it (a crash, told apart from a refused job)
 #
 # The directory lives under /tmp because cupsd runs filters as user lp,
 # which must reach the spool. cups-pdf reads its settings only from
@@ -98,6 +101,18 @@ CONF
 cups_raw_queue() {
 	lpadmin -p "$1" -E -v "socket://127.0.0.1:$2" -m raw 2>&1 | grep -v "deprecated" >&2
 	lpstat -p "$1" >/dev/null 2>&1
+}
+
+cups_alive() {
+	[ -n "${CUPS_PID:-}" ] && kill -0 "$CUPS_PID" 2>/dev/null &&
+		lpstat -r 2>/dev/null | grep -q "is running"
+}
+
+cups_survived() {
+	cups_alive && return 0
+	echo "FAIL: the private cupsd died during $1: the print service crashed (this is not a refused job)"
+	sed 's/^/  cupsd: /' "$CUPS_DIR/log/cupsd.out" "$CUPS_DIR/log/error_log" 2>/dev/null | tail -5
+	return 1
 }
 
 # Waits until queue $1 has no pending jobs (at most $2 seconds, default 30).
