@@ -45,6 +45,7 @@ config_defaults(struct config *cfg)
 	cfg->card_driver = xstrdup("test");
 	cfg->location_id = 0;
 	cfg->sendmail = xstrdup("/usr/sbin/sendmail -t -i");
+	cfg->log = xstrdup("syslog");
 }
 
 void
@@ -58,6 +59,7 @@ config_free(struct config *cfg)
 	free(cfg->public_key);
 	free(cfg->card_driver);
 	free(cfg->sendmail);
+	free(cfg->log);
 	memset(cfg, 0, sizeof *cfg);
 }
 
@@ -220,6 +222,11 @@ config_set(struct config *cfg, const char *key, const char *value)
 		if (*value == '\0')
 			return "sendmail needs a command";
 		set_str(&cfg->sendmail, value);
+	} else if (strcmp(key, "log") == 0) {
+		if (*value == '\0' || (strcmp(value, "syslog") != 0 && strcmp(value, "stderr") != 0 &&
+		                       strcmp(value, "off") != 0 && *value != '/'))
+			return "log must be syslog, stderr, off or an absolute file path";
+		set_str(&cfg->log, value);
 	} else
 		return "unknown setting";
 	return NULL;

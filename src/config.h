@@ -23,6 +23,7 @@ struct config {
 	char		*card_driver;	/* "test" or the name of a real driver */
 	long		 location_id;	/* 0 = every cinema */
 	char		*sendmail;	/* command that takes a message on stdin */
+	char		*log;		/* operational log: syslog, stderr, off or a file (oplog.h) */
 };
 
 /* Fills cfg with the built-in defaults. */

@@ -69,9 +69,9 @@ cups_wait_idle $P 30 || bad "queue $P did not empty"
 [ "$(pdfs)" -ge $((before + 2)) ] && ok "cups-pdf wrote both jobs" || bad "cups-pdf wrote $(($(pdfs) - before)) of 2"
 names=$(job_names $P)
 echo "$names" | sed 's/^/  job: /'
-echo "$names" | grep -qx "tickets-$pretty" && ok "lpstat names the tickets job tickets-$pretty" ||
+echo "$names" | grep -Fqx "tickets-$pretty" && ok "lpstat names the tickets job tickets-$pretty" ||
 	bad "no job named tickets-$pretty"
-echo "$names" | grep -qx "receipt-$pretty" && ok "the receipt job is receipt-$pretty" || bad "no job named receipt-$pretty"
+echo "$names" | grep -Fqx "receipt-$pretty" && ok "the receipt job is receipt-$pretty" || bad "no job named receipt-$pretty"
 echo "$names" | grep -q ' ' && bad "a job name holds a space"
 
 # ---- the screens: a cash sale at the counter kicks the drawer (receipt
@@ -111,7 +111,7 @@ cups_survived "the counter's F6 print (job tickets-...)" && ok "cupsd alive afte
 cups_wait_idle $P 30
 [ "$(pdfs)" -gt "$before" ] && ok "cups-pdf wrote the screen's tickets" || bad "no PDF from the screen"
 names=$(job_names $R; job_names $P)
-echo "$names" | grep -qx "marquee-drawer" && ok "the drawer job is marquee-drawer" || bad "no job named marquee-drawer: $(echo $names)"
+echo "$names" | grep -Fqx "marquee-drawer" && ok "the drawer job is marquee-drawer" || bad "no job named marquee-drawer: $(echo "$names" | tr "\n" " ")"
 echo "$names" | grep -q ' ' && bad "a job name holds a space: $names"
 keys c Enter; wait_for c "Type to search"
 keys c F10;   wait_for c "Staff sign-in"
