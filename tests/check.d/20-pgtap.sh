@@ -1,5 +1,6 @@
 #!/bin/bash
-# 20-pgtap.sh - pgTAP tests of every api function (tests/sql/*.sql), run by
+# 20-pgtap.sh - pgTAP tests of every api function (tests/sql/NN-concern.sql,
+# numbered and named as the schema's files by concern), run by
 # pg_prove as the database owner. Each file runs in BEGIN ... ROLLBACK, so
 # the files run side by side and leave the test database as they found it.
 set -eu

@@ -1,10 +1,12 @@
--- 20-listing-search.sql - api.listing and api.search: what is on, how many
--- seats are left, and finding films by any text a person may type (rows or
--- none, never an error) with day, cinema and time-of-day filters.
+-- 30-catalogue.sql - what is on: api.listing (seats left, cinema filter,
+-- cancelled shows) and api.listing_filtered; api.search, finding films by
+-- any text a person may type (rows or none, never an error) with day,
+-- cinema and time-of-day filters; showtimes never overlap in one hall and
+-- are not deleted once they have orders.
 BEGIN;
 \set day 403
 \ir fixture.psql
-SELECT plan(48);
+SELECT plan(57);
 
 -- listing
 SELECT ok((SELECT count(*) FROM api.listing()) > 0, 'the default listing (next 14 days) has showtimes');
@@ -35,6 +37,12 @@ SELECT is((SELECT count(*)::int FROM api.listing(now() + make_interval(days => :
 UPDATE core.showtime SET cancelled = false WHERE showtime_id = :small;
 SELECT is((SELECT price_cents FROM api.listing(now() + make_interval(days => :day - 1), 2)
             WHERE showtime_id = :st), 1250::bigint, 'the listing carries the adult price');
+
+-- listing_filtered: "#id" is one showtime (a demo one, three days ahead)
+SELECT showtime_id AS show FROM api.listing_filtered('', NULL, NULL, current_date + 3) ORDER BY starts_at LIMIT 1 \gset
+SELECT is((SELECT count(*)::int FROM api.listing_filtered('#' || :show)), 1, 'listing_filtered finds a showtime by #id');
+SELECT is((SELECT count(*)::int FROM api.listing_filtered('#' || :show, NULL, 'night')), 0,
+          'an #id and a time-of-day filter it does not match: nothing');
 
 -- search: ranking
 SELECT is((SELECT title FROM api.search('orbital') LIMIT 1), 'Orbital Decay', 'a title word finds the film first');
@@ -98,6 +106,43 @@ SELECT is((SELECT count(*)::int FROM api.search('''; DROP TABLE core.orders; --'
 SELECT ok((SELECT count(*) FROM core.orders) > 0, '... and the orders table is still there');
 SELECT is((SELECT title FROM api.search(repeat('orbital ', 5000)) LIMIT 1), 'Orbital Decay',
           'a very long query still finds its film');
+
+-- Showtimes: the exclusion constraint keeps one hall to one show at a time.
+SELECT throws_ok(format($q$
+    INSERT INTO core.showtime (movie_id, auditorium_id, starts_at, ends_at, price_plan_id)
+    SELECT movie_id, auditorium_id, starts_at + interval '1 hour', ends_at + interval '1 hour', price_plan_id
+      FROM core.showtime WHERE showtime_id = %s $q$, :st),
+    '23P01', NULL, 'a showtime overlapping another in the same hall is refused');
+SELECT lives_ok(format($q$
+    INSERT INTO core.showtime (movie_id, auditorium_id, starts_at, ends_at, price_plan_id)
+    SELECT movie_id, auditorium_id, ends_at, ends_at + interval '2 hours', price_plan_id
+      FROM core.showtime WHERE showtime_id = %s $q$, :st),
+    'a showtime starting as the last one ends is accepted');
+SELECT lives_ok(format($q$
+    INSERT INTO core.showtime (movie_id, auditorium_id, starts_at, ends_at, price_plan_id)
+    SELECT s.movie_id, a.auditorium_id, s.starts_at, s.ends_at, s.price_plan_id
+      FROM core.showtime s, core.auditorium a WHERE s.showtime_id = %s AND a.name = 'Studio 2' $q$, :st),
+    'the same times in another hall are accepted');
+SELECT lives_ok(format($q$
+    UPDATE core.showtime SET cancelled = true WHERE showtime_id = %s;
+    INSERT INTO core.showtime (movie_id, auditorium_id, starts_at, ends_at, price_plan_id)
+    SELECT movie_id, auditorium_id, starts_at, ends_at, price_plan_id
+      FROM core.showtime WHERE showtime_id = %s $q$, :st, :st),
+    'a cancelled showtime no longer blocks its hall');
+DELETE FROM core.showtime WHERE showtime_id > :past;
+UPDATE core.showtime SET cancelled = false WHERE showtime_id = :st;
+
+-- A showtime that has orders is not deleted; one that has none is, with
+-- its seat rows.
+SELECT throws_ok(format('DELETE FROM core.showtime WHERE showtime_id = %s', :st), '23503', NULL,
+                 'a showtime with orders cannot be deleted');
+INSERT INTO core.showtime (movie_id, auditorium_id, starts_at, ends_at, price_plan_id)
+SELECT movie_id, auditorium_id, starts_at + interval '8 hours', ends_at + interval '8 hours', price_plan_id
+  FROM core.showtime WHERE showtime_id = :small
+RETURNING showtime_id AS spare \gset
+SELECT lives_ok(format('DELETE FROM core.showtime WHERE showtime_id = %s', :spare),
+                'a showtime without orders can');
+SELECT is((SELECT count(*) FROM core.showtime_seat WHERE showtime_id = :spare), 0::bigint, 'and its seats go with it');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,11 +1,43 @@
--- 91-plan-adult-price.sql - a price plan carries its adult price (072),
--- which a hold reads instead of core.price: it follows every change of
--- core.price, by the admin api or by hand, and cannot be set by hand.
+-- 40-pricing.sql - what a seat costs: the ticket types on sale for a
+-- showtime and their prices; a held order repriced by ticket type, all or
+-- nothing, replayed by request_id, and fixed once paid; a price plan
+-- carries its adult price, which a hold reads instead of core.price: it
+-- follows every change of core.price, by the admin api or by hand, and
+-- cannot be set by hand.
 BEGIN;
 \set day 418
 \ir fixture.psql
-SELECT plan(9);
+SELECT plan(19);
 
+-- Ticket types.
+SELECT is((SELECT string_agg(type_code, ',' ORDER BY sort) FROM api.ticket_types(:st)), 'adult,child,senior,student',
+          'a showtime sells adult, child, senior and student tickets');
+SELECT price_cents AS adult FROM api.ticket_types(:st) WHERE type_code = 'adult' \gset
+SELECT price_cents AS child FROM api.ticket_types(:st) WHERE type_code = 'child' \gset
+SELECT order_id AS o FROM api.select_seat(:cust, :st, '{C7,C8}', 'tap') \gset
+SELECT is((SELECT types_status || '|' || total_cents
+             FROM api.set_ticket_types(:o, '{"C7":"child"}', '77777777-7777-4777-8777-777777777777')),
+          'repriced|' || (:adult + :child), 'a child ticket for C7 and an adult one for C8 reprice the order');
+SELECT is((SELECT total_cents::bigint FROM core.orders WHERE order_id = :o), (:adult + :child)::bigint,
+          'the order''s total is their sum');
+SELECT is((SELECT types_status FROM api.set_ticket_types(:o, '{"C8":"senior", "Z99":"adult"}')), 'unknown_seat',
+          'a seat not in the order is refused');
+SELECT is((SELECT types_status FROM api.set_ticket_types(:o, '{"C8":"vip"}')), 'unknown_type',
+          'a type not on sale is refused');
+SELECT is((SELECT string_agg(s.label || ' ' || t.type_code, ',' ORDER BY s.label)
+             FROM core.ticket t JOIN core.seat s USING (seat_id) WHERE t.order_id = :o), 'C7 child,C8 adult',
+          'a refused call changes no type, not even the good ones');
+SELECT is((SELECT types_status || '|' || total_cents
+             FROM api.set_ticket_types(:o, '{"C7":"senior"}', '77777777-7777-4777-8777-777777777777')),
+          'repriced|' || (:adult + :child), 'the same request_id again returns the first answer ...');
+SELECT is((SELECT string_agg(type_code, ',' ORDER BY seat) FROM api.order_lines(:o)), 'child,adult',
+          '... and changes nothing');
+SELECT is((SELECT payment_status FROM api.payment(:cust, :o, jsonb_build_object('method', 'cash', 'amount_cents', :adult + :child))),
+          'success', 'the order is paid at its repriced total');
+SELECT is((SELECT types_status FROM api.set_ticket_types(:o, '{"C7":"adult"}')), 'not_open',
+          'a paid order''s prices are fixed');
+
+-- The plan's adult price.
 SELECT is((SELECT count(*)::int FROM core.price_plan pp
             WHERE pp.adult_cents IS DISTINCT FROM (SELECT amount_cents FROM core.price p
                                                     WHERE p.price_plan_id = pp.price_plan_id
@@ -44,4 +76,3 @@ SELECT is((SELECT count(*)::int FROM core.price_plan WHERE adult_cents IS NOT NU
           'and with core.price emptied, no plan carries one');
 
 SELECT * FROM finish();
-ROLLBACK;

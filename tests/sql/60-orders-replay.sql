@@ -1,4 +1,4 @@
--- 70-idempotency.sql - every writing api call takes a request_id: a call
+-- 60-orders-replay.sql - every writing api call takes a request_id: a call
 -- repeating one returns the first call's answer and changes nothing.
 BEGIN;
 \set day 408

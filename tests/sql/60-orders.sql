@@ -1,62 +1,17 @@
--- 10-schema.sql - the rules the schema itself enforces: no two showtimes
--- overlap in one hall, one live ticket per seat, snowflake order ids and
--- Crockford base32 booking codes with a check symbol.
+-- 60-orders.sql - what an order is made of: snowflake order ids (time,
+-- node, sequence) and Crockford base32 booking codes with a check symbol,
+-- both plain SQL that PostgreSQL inlines; the domains that check an
+-- order's columns; a customer's bookings and an order's status.
+-- (A repeated request is 60-orders-replay.sql.)
 BEGIN;
 \set day 402
 \ir fixture.psql
 SELECT plan(29);
 
--- The exclusion constraint.
-SELECT throws_ok(format($q$
-    INSERT INTO core.showtime (movie_id, auditorium_id, starts_at, ends_at, price_plan_id)
-    SELECT movie_id, auditorium_id, starts_at + interval '1 hour', ends_at + interval '1 hour', price_plan_id
-      FROM core.showtime WHERE showtime_id = %s $q$, :st),
-    '23P01', NULL, 'a showtime overlapping another in the same hall is refused');
-SELECT lives_ok(format($q$
-    INSERT INTO core.showtime (movie_id, auditorium_id, starts_at, ends_at, price_plan_id)
-    SELECT movie_id, auditorium_id, ends_at, ends_at + interval '2 hours', price_plan_id
-      FROM core.showtime WHERE showtime_id = %s $q$, :st),
-    'a showtime starting as the last one ends is accepted');
-SELECT lives_ok(format($q$
-    INSERT INTO core.showtime (movie_id, auditorium_id, starts_at, ends_at, price_plan_id)
-    SELECT s.movie_id, a.auditorium_id, s.starts_at, s.ends_at, s.price_plan_id
-      FROM core.showtime s, core.auditorium a WHERE s.showtime_id = %s AND a.name = 'Studio 2' $q$, :st),
-    'the same times in another hall are accepted');
-SELECT lives_ok(format($q$
-    UPDATE core.showtime SET cancelled = true WHERE showtime_id = %s;
-    INSERT INTO core.showtime (movie_id, auditorium_id, starts_at, ends_at, price_plan_id)
-    SELECT movie_id, auditorium_id, starts_at, ends_at, price_plan_id
-      FROM core.showtime WHERE showtime_id = %s $q$, :st, :st),
-    'a cancelled showtime no longer blocks its hall');
-SELECT is((SELECT seats_total FROM core.showtime WHERE showtime_id = :st), 478,
-          'a new Grand showtime gets its 478 sellable seats (two are blocked)');
-DELETE FROM core.showtime WHERE showtime_id > :past;
-UPDATE core.showtime SET cancelled = false WHERE showtime_id = :st;
-
--- The unique live-ticket index: the last line of defence. A hold writes
--- its tickets when they are first needed (ticket types, or payment).
-SELECT selection_status AS d4_status, order_id AS d4 FROM api.select_seat(NULL, :st, '{D4}', 'tap') \gset
-SELECT is(:'d4_status'::text, 'held', 'D4 held');
-SELECT is((SELECT count(*)::int FROM core.ticket WHERE showtime_id = :st), 0, 'with no ticket yet');
-SELECT is((SELECT types_status FROM api.set_ticket_types(:d4, '{}')), 'repriced', 'choosing ticket types ...');
-SELECT is((SELECT string_agg(type_code || ' ' || state, ',') FROM core.ticket WHERE order_id = :d4),
-          'adult held', '... writes its held adult ticket');
-SELECT throws_ok(format($q$
-    INSERT INTO core.ticket (order_id, showtime_id, seat_id, type_code, price_cents, state)
-    SELECT order_id, showtime_id, seat_id, 'adult', 1, 'held' FROM core.ticket
-     WHERE showtime_id = %s $q$, :st),
-    '23505', NULL, 'a second live ticket for a held seat is refused by the unique index');
-UPDATE core.ticket SET state = 'released' WHERE showtime_id = :st;
-SELECT lives_ok(format($q$
-    INSERT INTO core.ticket (order_id, showtime_id, seat_id, type_code, price_cents, state)
-    SELECT order_id, showtime_id, seat_id, 'adult', 1, 'sold' FROM core.ticket
-     WHERE showtime_id = %s $q$, :st),
-    'a released ticket does not count: a new live ticket for the seat is accepted');
-SELECT throws_ok(format($q$
-    INSERT INTO core.ticket (order_id, showtime_id, seat_id, type_code, price_cents, state)
-    SELECT order_id, showtime_id, seat_id, 'adult', 1, 'sold' FROM core.ticket
-     WHERE showtime_id = %s AND state = 'sold' $q$, :st),
-    '23505', NULL, 'a second sold ticket for one seat is refused');
+-- Every change of core.setting rewrites the hold policy row; taking that
+-- row first makes the files that change settings wait for each other
+-- rather than deadlock (this one sets node_id, as 10-settings does).
+SELECT 1 FROM core.hold_policy FOR NO KEY UPDATE \g /dev/null
 
 -- Snowflake order ids: 41 bits of ms since 2024-01-01, 10 of node, 12 of sequence.
 SELECT api.select_seat(NULL, :st, '{E1}', 'tap') \g /dev/null
@@ -101,6 +56,40 @@ SELECT ok(core.parse_booking_code('') IS NULL AND core.parse_booking_code(NULL) 
           AND core.parse_booking_code('''; DROP TABLE core.orders; --') IS NULL
           AND core.parse_booking_code('ÄÖÜ€ÄÖÜ€Ä') IS NULL,
           'empty, NULL, short, long, SQL and non-ASCII texts are not codes');
+
+-- The helpers a hold calls are inlined, and give what the longer forms give.
+SELECT unalike(pg_temp.plan_of('SELECT core.snowflake(5)'),
+              '%snowflake%', 'core.snowflake is inlined');
+SELECT unalike(pg_temp.plan_of('SELECT core.crockford8(42)'),
+              '%crockford8%', 'core.crockford8 is inlined');
+SELECT unalike(pg_temp.plan_of('SELECT core.crockford8(x) FROM generate_series(1, 2) x'),
+              '%crockford%', 'and its table of symbol pairs is a constant in the plan');
+
+SELECT is((SELECT count(*)::int FROM (SELECT (random() * 1099511627775)::bigint AS v
+                                        FROM generate_series(1, 500)
+                                      UNION ALL VALUES (0::bigint), (1), (31), (32), (1099511627775)) x
+            WHERE core.crockford8(v) <> core.crockford(v, 8)), 0,
+          'crockford8 gives what crockford(v, 8) gives');
+SELECT is((SELECT count(*)::int FROM (SELECT core.new_booking_code() AS c FROM generate_series(1, 300)) x
+            WHERE core.parse_booking_code(c) IS DISTINCT FROM c), 0,
+          'new booking codes carry a valid check symbol');
+SELECT is(((core.snowflake(5) >> 12) & 1023)::int, 5, 'the node goes into the snowflake');
+SELECT ok(core.snowflake(5) < core.snowflake(5), 'snowflakes made one after another increase');
+
+-- The columns of an order are checked by their domains.
+SELECT throws_ok(format($$UPDATE core.orders SET status = 'paid' WHERE order_id = %s$$, :oid), '23514',
+                 NULL, 'an order status outside the list is refused');
+SELECT throws_ok(format($$UPDATE core.orders SET total_cents = -1 WHERE order_id = %s$$, :oid), '23514',
+                 NULL, 'so is a negative total');
+
+-- A customer's bookings and an order's status.
+SELECT order_id AS mine, total_cents AS mine_total FROM api.select_seat(:cust, :st, '{E3,E4}', 'tap') \gset
+SELECT is((SELECT payment_status FROM api.payment(:cust, :mine, jsonb_build_object('method', 'cash', 'amount_cents', :mine_total))),
+          'success', 'a customer pays an order');
+SELECT is((SELECT count(*)::int FROM api.my_bookings(:cust) WHERE order_id = :mine AND status = 'success'), 1,
+          'it is among the customer''s bookings');
+SELECT is((SELECT status || '|' || paid_cents FROM api.order_status(:mine)), 'success|' || :mine_total,
+          'its status says paid, and how much');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,6 +1,8 @@
--- 40-expiry.sql - holds expire on the database clock: an expired hold is
--- free at once (seat_map, listing, select_seat), paying it fails with
--- 'expired' and sells nothing, and part payments of it are given back.
+-- 70-hold-expiry.sql - holds expire on the database clock: an expired hold
+-- is free at once (seat_map, listing, select_seat), paying it fails with
+-- 'expired' and sells nothing, and part payments of it are given back; the
+-- sweep (api.expire_holds) closes the last week's open orders (one range of
+-- snowflake ids) and leaves older ones alone, whose holds are over anyway.
 -- Holds are made 2.4 s long (SET marquee.hold_minutes = '0.04': long enough
 -- that a loaded machine still checks them while they last); the api
 -- reads statement_timestamp(), so time moves on between the statements of
@@ -8,7 +10,7 @@
 BEGIN;
 \set day 405
 \ir fixture.psql
-SELECT plan(37);
+SELECT plan(40);
 
 CREATE FUNCTION pg_temp.state(st bigint, lbl text) RETURNS text
 LANGUAGE sql AS $$ SELECT status FROM api.seat_map(st) WHERE seat = lbl $$;
@@ -107,6 +109,24 @@ SELECT ok(api.expire_holds() >= 1, 'expire_holds closes expired orders');
 SELECT is(pg_temp.ostatus(:g) || '/' || pg_temp.state(:st, 'B6'), 'expired/available', 'B6''s order is expired and B6 free');
 SELECT is(pg_temp.ostatus(:q) || '/' || (SELECT sum(amount_cents) FROM core.refund WHERE order_id = :q),
           'expired/300', 'a partly paid order it expires gets its part payment refunded');
+
+-- The sweep's window: a hold that ran out an hour ago, and an open order
+-- whose id says it was made eight days ago (as if the sweeper had been off
+-- all that time).
+RESET marquee.hold_minutes;
+SELECT order_id AS recent FROM api.select_seat(NULL, :st, '{M1}', 'tap') \gset
+UPDATE core.orders SET held_until = statement_timestamp() - interval '1 hour' WHERE order_id = :recent;
+UPDATE core.showtime_seat SET held_until = statement_timestamp() - interval '1 hour' WHERE order_id = :recent;
+SELECT (((floor(extract(epoch FROM statement_timestamp() - interval '8 days') * 1000)::bigint
+          - 1704067200000) << 22) | 4095) AS old \gset
+INSERT INTO core.orders (order_id, booking_code, showtime_id, status, terminal, currency,
+                         total_cents, held_until)
+VALUES (:old, 'OLDSWEEP1', :st, 'initiated', 'tap', 'USD', 0, statement_timestamp() - interval '8 days');
+
+SELECT cmp_ok(api.expire_holds(), '>=', 1, 'the sweep expires the recent order ...');
+SELECT is((SELECT status FROM core.orders WHERE order_id = :recent), 'expired', '... which is marked expired');
+SELECT is((SELECT status FROM core.orders WHERE order_id = :old), 'initiated',
+          'an open order from before the last week is left alone');
 
 SELECT * FROM finish();
 ROLLBACK;

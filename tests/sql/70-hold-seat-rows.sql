@@ -1,11 +1,13 @@
--- 88-seat-row-hold.sql - a hold is written on the seat rows and the order
--- alone (065): the order records its seats and prices, and its tickets are
+-- 70-hold-seat-rows.sql - a hold is written on the seat rows and the order
+-- alone: the order records its seats and prices, and its tickets are
 -- written by the first call that needs them (ticket types, or payment as
--- it sells), once; an order that never needs them never has any.
+-- it sells), once; an order that never needs them never has any. A seat
+-- whose holds ran out many times is taken over, and its live ticket
+-- released by the next tickets written for it.
 BEGIN;
 \set day 414
 \ir fixture.psql
-SELECT plan(24);
+SELECT plan(30);
 
 CREATE FUNCTION pg_temp.tickets(o bigint) RETURNS text LANGUAGE sql AS $$
     SELECT coalesce(string_agg(s.label || ' ' || t.type_code || ' ' || t.state || ' ' || t.price_cents, ', '
@@ -78,6 +80,55 @@ SELECT is((SELECT payment_status FROM api.payment(NULL, :old, '{"method":"cash",
           'paying it fails: expired');
 SELECT is(pg_temp.tickets(:old) || '/' || pg_temp.seat(:st, 'M2'), '/held ' || :taker,
           'and writes no ticket: the seat is still the taker''s');
+
+-- F7 held (its tickets written, as ticket types do) and run out five
+-- times over, then taken: each hold's tickets released the one before's;
+-- the last one's is left until the taker writes its own. The taker gets
+-- the seat.
+SELECT set_config('tap.st', :'st', true) \g /dev/null
+DO $$
+DECLARE
+    st bigint := current_setting('tap.st')::bigint;
+    o bigint;
+BEGIN
+    FOR i IN 1..5 LOOP
+        SELECT order_id INTO o FROM api.select_seat(NULL, st, '{F7}', 'tap');
+        PERFORM api.set_ticket_types(o, '{}');
+        UPDATE core.showtime_seat SET held_until = statement_timestamp() - interval '1 second'
+         WHERE showtime_id = st AND order_id = o;
+    END LOOP;
+END $$;
+SELECT order_id AS taker FROM api.select_seat(NULL, :st, '{F7}', 'tap') \gset
+SELECT is((SELECT count(*)::int FROM core.ticket t JOIN core.seat s USING (seat_id)
+            WHERE t.showtime_id = :st AND s.label = 'F7' AND t.state = 'released'), 4,
+          'four run-out holds'' tickets were released as the next hold wrote its own');
+SELECT is((SELECT count(*)::int FROM core.ticket t JOIN core.seat s USING (seat_id)
+            WHERE t.showtime_id = :st AND s.label = 'F7' AND t.state IN ('held', 'sold')
+              AND t.order_id <> :taker), 1,
+          'the last one''s is left to its order: taking the seat over writes no ticket');
+SELECT is((SELECT string_agg(seat || ' ' || state, ',') FROM api.order_lines(:taker)), 'F7 held',
+          'its one line is F7');
+SELECT is((SELECT ss.order_id FROM core.showtime_seat ss JOIN core.seat s USING (seat_id)
+            WHERE ss.showtime_id = :st AND s.label = 'F7'), :taker::bigint, 'and so is the seat');
+SELECT api.set_ticket_types(:taker, '{}') \g /dev/null
+SELECT is((SELECT string_agg(t.state, ',' ORDER BY t.state) FROM core.ticket t JOIN core.seat s USING (seat_id)
+            WHERE t.showtime_id = :st AND s.label = 'F7' AND (t.state <> 'released' OR t.order_id <> :taker)),
+          'held,released,released,released,released,released',
+          'the taker''s tickets released the last old one: one live ticket, its own');
+
+-- Writing the tickets of a hold that took a seat over reads that seat's
+-- live ticket, not every live ticket of the showtime (a generic plan for
+-- the seats as a list did).
+SELECT count(api.set_ticket_types(h.order_id, '{}'))
+  FROM generate_series(1, 30) n, LATERAL api.select_seat(NULL, :st, ARRAY['H' || n], 'tap') h \g /dev/null
+UPDATE core.showtime_seat ss SET held_until = statement_timestamp() - interval '1 second'
+  FROM core.seat s WHERE s.seat_id = ss.seat_id AND ss.showtime_id = :st AND s.label = 'H1';
+SELECT order_id AS h1 FROM api.select_seat(NULL, :st, '{H1}', 'tap') \gset
+SELECT idx_tup_fetch AS before FROM pg_stat_xact_user_tables WHERE relid = 'core.ticket'::regclass \gset
+SELECT api.set_ticket_types(:h1, '{}') \g /dev/null
+SELECT cmp_ok((SELECT idx_tup_fetch FROM pg_stat_xact_user_tables WHERE relid = 'core.ticket'::regclass)
+              - :before, '<=', 4::bigint,
+              'H1''s new tickets read H1''s old live ticket, not the showtime''s 30');
 
 SELECT * FROM finish();
 ROLLBACK;

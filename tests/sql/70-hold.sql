@@ -1,9 +1,11 @@
--- 30-seats.sql - api.seat_layout, api.seat_map and api.select_seat: what a
--- hall looks like, which seats are free, and holding seats all-or-nothing.
+-- 70-hold.sql - api.select_seat: holding seats all-or-nothing (a good hold
+-- in detail, every refusal changing nothing), one seat taken by the
+-- statement that writes its order or, if not free, left to the lock; how
+-- long a hold lasts (core.hold_interval); the staff member recorded with it.
 BEGIN;
 \set day 404
 \ir fixture.psql
-SELECT plan(65);
+SELECT plan(69);
 
 CREATE FUNCTION pg_temp.sel(st bigint, seats text[], usr bigint DEFAULT NULL) RETURNS text
 LANGUAGE sql AS $$ SELECT selection_status FROM api.select_seat(usr, st, seats, 'tap') $$;
@@ -11,26 +13,6 @@ CREATE FUNCTION pg_temp.state(st bigint, lbl text) RETURNS text
 LANGUAGE sql AS $$ SELECT status FROM api.seat_map(st) WHERE seat = lbl $$;
 CREATE FUNCTION pg_temp.orders(st bigint) RETURNS int
 LANGUAGE sql AS $$ SELECT count(*)::int FROM core.orders WHERE showtime_id = st $$;
-
--- seat_layout
-SELECT is((SELECT count(*)::int FROM api.seat_layout(:st)), 480, 'the Grand layout has 480 places');
-SELECT results_eq(format('SELECT seat, kind, row_no, col_no, rows, cols FROM api.seat_layout(%s) LIMIT 3', :st),
-    $$VALUES ('A1', 'blocked', 1, 1, 20, 26), ('A2', 'blocked', 1, 2, 20, 26), ('A3', 'standard', 1, 3, 20, 26)$$,
-    'places come in row and column order with the grid size; blocked ones are listed');
-SELECT is((SELECT count(*)::int FROM api.seat_layout(:st) WHERE col_no IN (6, 21)), 0, 'aisle columns hold no seat');
-SELECT set_eq(format('SELECT DISTINCT kind FROM api.seat_layout(%s)', :st),
-              ARRAY['standard', 'premium', 'wheelchair', 'companion', 'blocked'], 'all five seat kinds are there');
-SELECT is((SELECT count(*)::int FROM api.seat_layout(-1)), 0, 'an unknown showtime has no layout');
-SELECT is((SELECT count(*)::int FROM api.seat_layout(NULL)), 0, 'nor does NULL');
-
--- seat_map
-SELECT is((SELECT count(*)::int FROM api.seat_map(:st)), 478, 'the map lists the 478 seats for sale');
-SELECT is((SELECT count(*)::int FROM api.seat_map(:st) WHERE seat IN ('A1', 'A2')), 0, 'blocked places are not in it');
-SELECT is((SELECT array_agg(DISTINCT status) FROM api.seat_map(:st)), ARRAY['available'], 'a new showtime is all available');
-SELECT is((SELECT array_agg(seat) FROM (SELECT seat FROM api.seat_map(:st) LIMIT 4) s), ARRAY['A3', 'A4', 'A5', 'A6'],
-          'seats come in row and column order');
-SELECT is((SELECT count(*)::int FROM api.seat_map(-1)), 0, 'an unknown showtime has no seats');
-SELECT is((SELECT count(*)::int FROM api.seat_map(:small)), 96, 'Screen 2 has 96 seats');
 
 -- select_seat: a good hold
 SELECT * FROM api.select_seat(:cust, :st, '{C7,C8}', 'counter-3') \gset h_
@@ -115,6 +97,61 @@ SELECT api.payment(:cust, :h_order_id, '{"method":"cash","amount_cents":2500}') 
 SELECT is(pg_temp.state(:st, 'C7') || pg_temp.state(:st, 'C8'), 'soldsold', 'paid seats show as sold');
 SELECT is((SELECT count(*)::int FROM api.seat_map(:st) WHERE status <> 'available'), 28,
            'seat_map counts exactly the taken seats');
+
+-- How long a hold lasts: the setting, or less if the session asks for less.
+SELECT unalike(pg_temp.plan_of('SELECT core.hold_interval(5)'),
+              '%hold_interval%', 'core.hold_interval is inlined');
+SET LOCAL marquee.hold_minutes = '600';
+SELECT is(core.hold_interval(8), interval '8 minutes', 'a terminal cannot ask for more than the setting');
+SET LOCAL marquee.hold_minutes = '0.5';
+SELECT is(core.hold_interval(8), interval '30 seconds', 'a terminal may ask for less');
+SET LOCAL marquee.hold_minutes = '0';
+SELECT is(core.hold_interval(8), interval '0.6 seconds', 'never less than 0.01 minutes');
+SET LOCAL marquee.hold_minutes = 'nonsense';
+SELECT is(core.hold_interval(3), interval '3 minutes', 'a nonsense request is the setting');
+RESET marquee.hold_minutes;
+
+-- One seat: a free one is taken by the writing statement; anything else is
+-- left to the lock, which says why or takes over a hold that ran out.
+RESET marquee.hold_minutes;
+SELECT * FROM api.select_seat(NULL, :st, '{ f3 }', 'tap') \gset d_
+SELECT is(:'d_selection_status'::text, 'held', 'a free single seat is held');
+SELECT is((SELECT hold_seats FROM core.orders WHERE order_id = :d_order_id),
+          ARRAY[(SELECT seat_id FROM core.seat s JOIN core.showtime st USING (auditorium_id)
+                  WHERE st.showtime_id = :st AND s.label = 'F3')],
+          'its order records the seat');
+SELECT is((SELECT total_cents::bigint FROM core.orders WHERE order_id = :d_order_id), :d_total_cents::bigint,
+          'and the total answered');
+SELECT is((SELECT message FROM api.select_seat(NULL, :st, '{F3}', 'tap')), 'already taken: F3',
+          'a held single seat is refused by name');
+SELECT is((SELECT selection_status FROM api.select_seat(NULL, :st, '{Q99}', 'tap')), 'unknown_seat',
+          'a label not in the hall is not a seat');
+SET LOCAL marquee.hold_minutes = '0.01';
+SELECT * FROM api.select_seat(NULL, :st, '{F5}', 'tap') \gset e_
+SELECT api.set_ticket_types(:e_order_id, '{"F5": "child"}') \g /dev/null
+SELECT pg_sleep(0.7);
+RESET marquee.hold_minutes;
+SELECT * FROM api.select_seat(NULL, :st, '{F5}', 'tap') \gset f_
+SELECT is(:'f_selection_status'::text, 'held', 'a single seat whose hold ran out is taken over');
+SELECT is((SELECT string_agg(state, ',') FROM core.ticket WHERE order_id = :e_order_id), 'held',
+          'the ticket of the hold that ran out is left to its own order');
+SELECT is((SELECT payment_status FROM api.payment(NULL, :f_order_id,
+                  jsonb_build_object('method', 'cash', 'amount_cents', :f_total_cents))), 'success',
+          'the order that took the seat over pays for it');
+SELECT is((SELECT string_agg(state, ',') FROM core.ticket WHERE order_id = :e_order_id) || '/' ||
+          (SELECT string_agg(state, ',') FROM core.ticket WHERE order_id = :f_order_id), 'released/sold',
+          'its sale released the old ticket and sold its own');
+
+SELECT user_id AS cashier FROM core.app_user WHERE username = 'cashier' \gset
+-- the staff member signed in at the terminal is recorded with each hold
+SET LOCAL marquee.staff_id = :'cashier';
+SELECT order_id AS by_cashier FROM api.select_seat(NULL, :st, ARRAY['C1'], 'tap') \gset
+SELECT is((SELECT staff_id FROM core.orders WHERE order_id = :by_cashier), :'cashier'::bigint,
+          'a hold records the cashier selling it');
+SET LOCAL marquee.staff_id = '12; DROP TABLE core.orders';
+SELECT order_id AS by_nobody FROM api.select_seat(NULL, :st, ARRAY['C2'], 'tap') \gset
+SELECT is((SELECT count(*)::int FROM core.orders WHERE order_id = :by_nobody AND staff_id IS NULL), 1,
+          'a setting that is not a staff member records nobody');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,4 +1,4 @@
--- 50-payment.sql - api.payment and api.payment_start: cash, card records
+-- 75-payment.sql - api.payment and api.payment_start: cash, card records
 -- (never card numbers), split and partial payments, and every wrong amount
 -- refused without a trace.
 BEGIN;

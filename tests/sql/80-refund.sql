@@ -1,4 +1,4 @@
--- 60-cancel.sql - api.cancel: an unpaid order releases its seats, a paid one
+-- 80-refund.sql - api.cancel: an unpaid order releases its seats, a paid one
 -- is refunded in full while the cancellation window is open, never twice,
 -- and only by its owner.
 BEGIN;

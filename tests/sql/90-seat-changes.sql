@@ -1,13 +1,13 @@
--- 85-relay.sql - while a relay runs, seat changes are logged in
--- core.seat_change by the changing transaction (a hold once, other changes
--- once a seat) and announced by the relay:
--- one NOTIFY seat_change per changed showtime; with none, a change NOTIFYs
--- by itself (the NOTIFYs themselves are heard in test-db.c's test_relay,
--- across sessions).
+-- 90-seat-changes.sql - while a relay runs, seat changes are logged in
+-- core.seat_change by the changing transaction (a hold once, in its own
+-- statement; other changes once a seat, by a trigger that skips holds) and
+-- announced by the relay: one NOTIFY seat_change per changed showtime; with
+-- none, a change NOTIFYs by itself (the NOTIFYs themselves are heard in
+-- test-db.c's test_relay, across sessions).
 BEGIN;
 \set day 410
 \ir fixture.psql
-SELECT plan(18);
+SELECT plan(21);
 
 -- Changes are logged for a relay only while one holds a live lease (with
 -- none, a change NOTIFYs by itself: heard across sessions in test-db.c).
@@ -52,6 +52,19 @@ SELECT ok(NOT api.seat_relay_stop(), 'nor can it stop the other');
 UPDATE core.hold_policy SET relay_until = clock_timestamp() - interval '1 second';
 SELECT cmp_ok(api.seat_relay(), '>=', 0, 'once the lease has run out, the next to ask relays');
 SELECT is((SELECT relay_holder FROM core.hold_policy), pg_backend_pid(), 'and holds the lease');
+
+-- A hold logs its own change (once, in its statement); the trigger logs
+-- every other change, row by row, and skips a hold.
+UPDATE core.hold_policy SET relay_holder = pg_backend_pid(), relay_until = clock_timestamp() + interval '1 hour';
+SELECT * FROM api.select_seat(NULL, :small, '{A1,A2}', 'tap') \gset c_
+SELECT is((SELECT count(*) FROM core.seat_change WHERE showtime_id = :small), 1::bigint,
+          'a hold of two seats logs its showtime once');
+UPDATE core.showtime_seat SET held_until = held_until + interval '1 minute' WHERE order_id = :c_order_id;
+SELECT is((SELECT count(*) FROM core.seat_change WHERE showtime_id = :small), 1::bigint,
+          'a seat that stays held logs nothing');
+UPDATE core.showtime_seat SET state = 'available', order_id = NULL, held_until = NULL WHERE order_id = :c_order_id;
+SELECT is((SELECT count(*) FROM core.seat_change WHERE showtime_id = :small), 3::bigint,
+          'two seats released log a row each');
 
 SELECT * FROM finish();
 ROLLBACK;

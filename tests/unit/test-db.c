@@ -332,7 +332,7 @@ future_showtime(struct db *owner, int nth)
 
 /* A hold made on one terminal reaches another terminal's seat map through
  * the relay: the first session to call api.seat_relay relays, the others
- * get -1 until it stops (or its lease runs out: tests/sql/85-relay.sql). */
+ * get -1 until it stops (or its lease runs out: tests/sql/90-seat-changes.sql). */
 static void
 test_relay(void **state)
 {
