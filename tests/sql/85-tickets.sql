@@ -1,0 +1,118 @@
+-- 85-tickets.sql - tickets after the sale: a paid booking's tickets are
+-- claimed for printing once (a failed print gives the claim back), read
+-- back for the printer and the receipt, reprinted as a new issue by whoever
+-- proves the booking is theirs (card digits, account, staff; limited and
+-- rate limited for customers), and admitted at the door once, on the day,
+-- refusing old issues, refunds and cancelled shows.
+BEGIN;
+\set day 421
+\ir fixture.psql
+SELECT plan(39);
+
+-- A small hall of its own, so its show can be moved to today without
+-- meeting the demo's shows.
+INSERT INTO core.auditorium (location_id, name, rows, cols)
+SELECT location_id, 'Tap Room ' || :day, 1, 4 FROM core.location WHERE name = 'Marquee Riverside'
+RETURNING auditorium_id AS room \gset
+INSERT INTO core.seat (auditorium_id, label, row_no, col_no)
+SELECT :room, 'A' || n, 1, n FROM generate_series(1, 4) n;
+INSERT INTO core.showtime (movie_id, auditorium_id, starts_at, ends_at, price_plan_id)
+SELECT movie_id, :room, starts_at, ends_at, price_plan_id FROM core.showtime WHERE showtime_id = :st
+RETURNING showtime_id AS tap \gset
+SELECT user_id AS cashier FROM core.app_user WHERE username = 'cashier' \gset
+
+SELECT order_id AS o, booking_code AS code, total_cents AS total
+  FROM api.select_seat(:cust, :tap, '{A1,A2}', 'tap') \gset
+
+-- Printing.
+SELECT is((SELECT print_status FROM api.print_claim(:'code', 'tap')), 'not_paid', 'a held booking is not printed');
+SELECT is((SELECT print_status FROM api.print_claim('nonsense', 'tap')), 'unknown_code', 'nor an unknown code');
+SELECT is((SELECT payment_status FROM api.payment(:cust, :o,
+                  jsonb_build_object('method', 'card', 'amount_cents', :total, 'last4', '4242', 'auth_code', 'T85'))),
+          'success', 'the booking is paid by card');
+SELECT is((SELECT print_status FROM api.print_claim(:'code', 'tap')), 'ok', 'a paid booking is claimed for printing');
+SELECT is((SELECT count(*)::int FROM core.ticket WHERE order_id = :o AND state = 'sold' AND printed_at IS NOT NULL), 2,
+          'both its tickets are marked printed');
+SELECT is((SELECT print_status FROM api.print_claim(:'code', 'kiosk-2')), 'already_printed',
+          'a second copy of the same issue is refused');
+SELECT is(api.print_release(:'code', 'tap', 'paper out'), true, 'a print that failed gives its claim back');
+SELECT is(api.print_release(:'code', 'tap', 'paper out'), false, 'there is nothing more to give back');
+SELECT is((SELECT print_status FROM api.print_claim(:'code', 'tap')), 'ok', 'so the tickets may be printed again');
+SELECT is((SELECT string_agg(event, ',' ORDER BY print_id) FROM core.print_log WHERE order_id = :o),
+          'claimed,failed,failed,claimed', 'every claim and failure is logged');
+
+-- What the printer and the receipt read.
+SELECT results_eq(format('SELECT seat, ticket_state, issue, status, printed_at IS NOT NULL FROM api.order_tickets(%L)', :'code'),
+    $$VALUES ('A1', 'sold', 0, 'success', true), ('A2', 'sold', 0, 'success', true)$$,
+    'order_tickets gives each sold ticket, its issue and whether it was printed');
+SELECT ok((SELECT bool_and(ticket_id IS NOT NULL AND order_id = :o AND showtime_id = :tap)
+             FROM api.order_tickets(lower(:'code'))), 'with its ticket id, order and show, whatever the case of the code');
+SELECT is((SELECT count(*)::int FROM api.order_tickets('nonsense')), 0, 'an unknown code has no tickets');
+SELECT results_eq(format('SELECT method, amount_cents, card_last4, refunded_cents FROM api.order_payments(%L)', :'code'),
+    format('VALUES (%L, %s::bigint, %L, 0::bigint)', 'card', :total, '4242'),
+    'order_payments gives the card payment, its last four digits and nothing refunded');
+
+-- Reprints: a new issue, for whoever proves the booking is theirs.
+SELECT is((SELECT reprint_status FROM api.reprint(:'code', NULL, NULL, 'kiosk-2')), 'proof_needed',
+          'a reprint needs a proof');
+SELECT is((SELECT reprint_status FROM api.reprint(:'code', '9999', NULL, 'kiosk-2')), 'not_allowed',
+          'digits of another card are refused');
+SELECT is((SELECT reprint_status FROM api.reprint(:'code', NULL, :cust2, 'kiosk-2')), 'proof_needed',
+          'another customer''s account proves nothing');
+SELECT is((SELECT reprint_status || ' ' || issue || ' ' || reprints FROM api.reprint(:'code', '4242', NULL, 'kiosk-2')),
+          'reprinted 1 1', 'the last four digits of the card that paid make issue 1 (the first was 0)');
+SELECT is((SELECT string_agg(issue || ' ' || (printed_at IS NULL), ',') FROM core.ticket WHERE order_id = :o),
+          '1 true,1 true', 'both tickets are now issue 1, not yet printed');
+SELECT is((SELECT print_status FROM api.print_claim(:'code', 'kiosk-2')), 'ok', 'so the new issue may be printed');
+SELECT is((SELECT reprint_status || ' ' || issue FROM api.reprint(:'code', NULL, :cust, 'kiosk-2')), 'reprinted 2',
+          'the account that owns the booking may reprint');
+SELECT is((SELECT reprint_status || ' ' || issue FROM api.reprint(:'code', NULL, NULL, 'counter-1', :cashier)),
+          'reprinted 3', 'so may a cashier');
+SELECT is((SELECT reprint_status FROM api.reprint(:'code', '4242', NULL, 'kiosk-2')), 'limit_reached',
+          'after three reprints a customer may make no more');
+SELECT is((SELECT reprint_status || ' ' || issue FROM api.reprint(:'code', NULL, NULL, 'counter-1', :cashier)),
+          'reprinted 4', 'staff have no limit');
+SELECT is((SELECT string_agg(proof || ' ' || new_issue, ',' ORDER BY reprint_id) FROM core.reprint_log WHERE order_id = :o),
+          'card 1,account 2,staff 3,staff 4', 'every reprint is logged with its proof and issue');
+SELECT api.reprint(:'code', '0000', NULL, 'kiosk-2') FROM generate_series(1, 4) \g /dev/null
+SELECT is((SELECT reprint_status FROM api.reprint(:'code', '4242', NULL, 'kiosk-2')), 'locked',
+          'five wrong card digits lock the code''s reprints, even for the right digits');
+
+-- A second booking, paid and refunded while the show is still ahead.
+SELECT order_id AS r, booking_code AS rcode, total_cents AS rtotal
+  FROM api.select_seat(:cust, :tap, '{A3}', 'tap') \gset
+SELECT api.payment(:cust, :r, jsonb_build_object('method', 'cash', 'amount_cents', :rtotal)) \g /dev/null
+SELECT is((SELECT cancellation_status FROM api.cancel(:cust, :r)), 'cancelled', 'a second booking is paid and refunded');
+SELECT is((SELECT print_status FROM api.print_claim(:'rcode', 'tap')), 'refunded', 'a refunded booking is not printed');
+SELECT is((SELECT reprint_status FROM api.reprint(:'rcode', NULL, :cust, 'tap')), 'refunded', 'nor reprinted');
+
+-- The door.
+SELECT ticket_id AS t1 FROM core.ticket t JOIN core.seat s USING (seat_id) WHERE t.order_id = :o AND s.label = 'A1' \gset
+SELECT ticket_id AS t2 FROM core.ticket t JOIN core.seat s USING (seat_id) WHERE t.order_id = :o AND s.label = 'A2' \gset
+SELECT ticket_id AS t3 FROM core.ticket WHERE order_id = :r \gset
+SELECT is((SELECT verdict FROM api.admit(:t1, :o, 0, :tap, 'door-1')), 'reissued', 'a copy of an old issue is refused');
+SELECT is((SELECT verdict FROM api.admit(:t1, :o, 4, :tap, 'door-1')), 'wrong_day', 'the current issue, on another day, too');
+SELECT is((SELECT verdict FROM api.admit(:t1, :o, 5, :tap, 'door-1')), 'unknown_ticket', 'an issue never made is no ticket');
+SELECT is((SELECT verdict FROM api.admit(:t1, :r, 4, :tap, 'door-1')), 'unknown_ticket',
+          'nor is a ticket named with another order');
+SELECT is((SELECT verdict FROM api.admit(:t1, :o, 4, :small, 'door-1')), 'unknown_ticket',
+          'or with another show');
+-- The show began an hour ago (or at midnight, if that was later), today.
+UPDATE core.showtime st
+   SET starts_at = greatest(date_trunc('day', now() AT TIME ZONE l.timezone) AT TIME ZONE l.timezone,
+                            now() - interval '1 hour'),
+       ends_at = now() + interval '2 hours'
+  FROM core.auditorium a JOIN core.location l USING (location_id)
+ WHERE a.auditorium_id = st.auditorium_id AND st.showtime_id = :tap;
+SELECT is((SELECT verdict || ' ' || seat FROM api.admit(:t1, :o, 4, :tap, 'door-1')), 'valid A1',
+          'on the day, the current issue is let in');
+SELECT is((SELECT verdict FROM api.admit(:t1, :o, 4, :tap, 'door-2')), 'already_admitted', 'once');
+SELECT is((SELECT verdict FROM api.admit(:t3, :r, 0, :tap, 'door-1')), 'refunded', 'a refunded ticket is refused');
+SELECT is((SELECT string_agg(verdict, ',' ORDER BY admission_id) FROM core.admission_log WHERE ticket_id = :t1),
+          'reissued,wrong_day,unknown_ticket,unknown_ticket,unknown_ticket,valid,already_admitted',
+          'every scan is logged with its verdict');
+UPDATE core.showtime SET cancelled = true WHERE showtime_id = :tap;
+SELECT is((SELECT verdict FROM api.admit(:t2, :o, 4, :tap, 'door-1')), 'cancelled', 'a ticket for a cancelled show is refused');
+
+SELECT * FROM finish();
+ROLLBACK;
