@@ -1,12 +1,13 @@
 -- 60-orders.sql - what an order is made of: snowflake order ids (time,
 -- node, sequence) and Crockford base32 booking codes with a check symbol,
 -- both plain SQL that PostgreSQL inlines; the domains that check an
--- order's columns; a customer's bookings and an order's status.
+-- order's columns; a customer's bookings, an order's status and its
+-- receipt by e-mail.
 -- (A repeated request is 60-orders-replay.sql.)
 BEGIN;
 \set day 402
 \ir fixture.psql
-SELECT plan(29);
+SELECT plan(34);
 
 -- Every change of core.setting rewrites the hold policy row; taking that
 -- row first makes the files that change settings wait for each other
@@ -90,6 +91,18 @@ SELECT is((SELECT count(*)::int FROM api.my_bookings(:cust) WHERE order_id = :mi
           'it is among the customer''s bookings');
 SELECT is((SELECT status || '|' || paid_cents FROM api.order_status(:mine)), 'success|' || :mine_total,
           'its status says paid, and how much');
+
+-- A receipt by e-mail, queued in the outbox for marquee notify.
+SELECT is(api.email_receipt(:mine, ' Pat@Example.com '), 'queued', 'a paid order''s receipt is queued');
+SELECT results_eq(format($$SELECT recipient, subject, body LIKE '%%Seats: E3 adult, E4 adult%%'
+                            FROM core.outbox WHERE kind = 'receipt' AND subject LIKE '%%' || %L$$,
+                         (SELECT booking_code FROM core.orders WHERE order_id = :mine)),
+    format($$VALUES ('pat@example.com', 'Your receipt: booking ' || %L, true)$$,
+           (SELECT booking_code FROM core.orders WHERE order_id = :mine)),
+    'to the address in lower case, naming the booking and its seats');
+SELECT is(api.email_receipt(:mine, 'not an address'), 'invalid_email', 'a text that is not an address is refused');
+SELECT is(api.email_receipt(:oid, 'pat@example.com'), 'not_paid', 'an unpaid order has no receipt');
+SELECT is(api.email_receipt(-1, 'pat@example.com'), 'unknown_order', 'nor has an unknown one');
 
 SELECT * FROM finish();
 ROLLBACK;
