@@ -41,7 +41,7 @@ cmd_db(struct app *app, int argc, char **argv)
 		return cmd_refuse(&cmd_db_spec, "unknown action '%s'", what);
 	if (auth_init() != 0)
 		return cmd_fail(&cmd_db_spec, "cannot initialise libsodium");
-	if ((db = app_connect(app)) == NULL)
+	if ((db = cmd_connect(app, &cmd_db_spec)) == NULL)
 		return CMD_FAILED;
 	rc = db_admin(db, strcmp(what, "demo") == 0);
 	if (rc != CMD_OK) {

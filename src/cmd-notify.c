@@ -136,7 +136,7 @@ cmd_notify(struct app *app, int argc, char **argv)
 	if (app->cfg.sendmail == NULL || app->cfg.sendmail[0] == '\0')
 		return cmd_fail(&cmd_notify_spec, "no sendmail command configured");
 	signal(SIGPIPE, SIG_IGN);
-	if ((db = app_connect(app)) == NULL)
+	if ((db = cmd_connect(app, &cmd_notify_spec)) == NULL)
 		return CMD_FAILED;
 	for (;;) {
 		rc = notify_pass(app, db, &sent, &expired);

@@ -141,7 +141,7 @@ cmd_scan(struct app *app, int argc, char **argv)
 		free(cause);
 		return rc;
 	}
-	if (!offline && (db = app_connect(app)) == NULL)
+	if (!offline && (db = cmd_connect(app, &cmd_scan_spec)) == NULL)
 		return CMD_FAILED;
 
 	while (getline(&line, &cap, stdin) != -1) {

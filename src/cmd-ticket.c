@@ -236,7 +236,7 @@ cmd_ticket(struct app *app, int argc, char **argv)
 	argv += optind - 1;
 	if ((rc = ticket_options(app, sub, argc, argv, &o)) >= 0)
 		return rc;
-	if ((db = app_connect(app)) == NULL)
+	if ((db = cmd_connect(app, &sub->spec)) == NULL)
 		return CMD_FAILED;
 	if (sub == &ticket_subs[0])
 		rc = ticket_render(app, db, &sub->spec, &o);

@@ -65,6 +65,11 @@ cmd_fail(const struct cmd_spec *spec, const char *fmt, ...)
 	return CMD_FAILED;
 }
 
+/* Where the arguments left after the options start, once getopt_long has
+ * said it is done (0 while it is not): GNU getopt would hand the ones after
+ * "--" out again. */
+static int cmd_rest;
+
 /* The option argv[optind - 1] as the user typed it, without "=value". */
 static char *
 cmd_opt_typed(int argc, char **argv)
@@ -81,16 +86,26 @@ cmd_opt(const struct cmd_spec *spec, int argc, char **argv, const char *shortopt
 	int c, saved = opterr;
 	char *typed;
 
+	if (optind == 0)
+		cmd_rest = 0;
+	if (cmd_rest > 0) {
+		if (cmd_rest >= argc)
+			return -1;
+		optarg = argv[cmd_rest++];
+		optind = cmd_rest;
+		return CMD_ARG;
+	}
 	opterr = 0;
 	c = getopt_long(argc, argv, shortopts, longopts, NULL);
 	opterr = saved;
 	switch (c) {
 	case -1:
-		if (optind < argc) {
-			optarg = argv[optind++];
-			return CMD_ARG;	/* after "--" */
-		}
-		return -1;
+		/* After "--", or (with "+") at the first argument. */
+		if (optind >= argc)
+			return -1;
+		optarg = argv[optind++];
+		cmd_rest = optind;
+		return CMD_ARG;
 	case 'h':
 		*status = cmd_help(spec);
 		return CMD_STOP;
@@ -112,6 +127,19 @@ cmd_opt(const struct cmd_spec *spec, int argc, char **argv, const char *shortopt
 	default:
 		return c;
 	}
+}
+
+struct db *
+cmd_connect(struct app *app, const struct cmd_spec *spec)
+{
+	char *cause = NULL;
+	struct db *db = db_open(app_dsn(app), &cause);
+
+	if (db == NULL) {
+		fprintf(stderr, "marquee %s: %s\n", spec->name, strflat(cause));
+		free(cause);
+	}
+	return db;
 }
 
 int

@@ -59,6 +59,9 @@ int  cmd_refuse(const struct cmd_spec *spec, const char *fmt, ...)
  * same line in the operational log. Returns CMD_FAILED. */
 int  cmd_fail(const struct cmd_spec *spec, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Connects to the database for spec's command. On failure says why on one
+ * line (db.c logs it) and returns NULL. The caller db_close()s. */
+struct db *cmd_connect(struct app *app, const struct cmd_spec *spec);
 /* A number greater than 0 from s. Returns 0, or -1 when s is not one. */
 int  cmd_id(const char *s, long long *out);
 

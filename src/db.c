@@ -27,14 +27,10 @@ static void
 db_log(int prio, const char *what, const char *message)
 {
 	char line[400];
-	size_t len;
 
 	strlcpy_m(line, message != NULL ? message : "", sizeof line);
-	for (char *p = line; *p != '\0'; p++)
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			*p = ' ';
-	len = strlen(strtrim(line));
-	oplog(prio, "%s%s%s", what, len > 0 ? ": " : "", line);
+	strflat(line);
+	oplog(prio, "%s%s%s", what, *line != '\0' ? ": " : "", line);
 }
 
 /* The connection was found broken: logs it once an outage. */
