@@ -239,12 +239,16 @@ static const char kept[] = "The booking is paid and kept: print again when the p
 
 /* Logs how printing what ("tickets", "receipt") of booking code on queue
  * went: job is the CUPS job (0 or less when none was made), why is NULL on
- * success. */
+ * success. The code is written as a cashier reads it ("ABCD-EFGHJ"). */
 static void
 tickets_log(const char *what, const char *code, const char *queue, int job, const char *why)
 {
-	char jobtext[32] = "";
+	char jobtext[32] = "", canonical[BOOKCODE_LEN + 1], pretty[BOOKCODE_LEN + 2];
 
+	if (bookcode_parse(code, canonical, NULL) == 0) {
+		bookcode_pretty(canonical, pretty);
+		code = pretty;
+	}
 	if (job > 0)
 		snprintf(jobtext, sizeof jobtext, " (job %d)", job);
 	if (*queue == '\0')
@@ -373,7 +377,7 @@ int
 tickets_reprint(struct app *app, struct db *db, const char *code, const char *last4,
                 long long user_id, long long staff_id, char **cause)
 {
-	char canonical[BOOKCODE_LEN + 1], rid[37], user[24], staff[24];
+	char canonical[BOOKCODE_LEN + 1], pretty[BOOKCODE_LEN + 2], rid[37], user[24], staff[24];
 	const char *params[6];
 	PGresult *res;
 	int issue = -1;
@@ -382,6 +386,7 @@ tickets_reprint(struct app *app, struct db *db, const char *code, const char *la
 		*cause = xasprintf("'%s' is not a booking code (9 letters and digits, like ABCD-EFGHJ)", code);
 		return -1;
 	}
+	bookcode_pretty(canonical, pretty);
 	snprintf(user, sizeof user, "%lld", user_id);
 	snprintf(staff, sizeof staff, "%lld", staff_id);
 	db_request_id(rid);
@@ -395,17 +400,17 @@ tickets_reprint(struct app *app, struct db *db, const char *code, const char *la
 	              6, params);
 	if (res == NULL) {
 		*cause = xasprintf("cannot reprint: %s", db_error(db));
-		oplog(LOG_ERR, "reprint of booking %s failed: %s", code, db_error(db));
+		oplog(LOG_ERR, "reprint of booking %s failed: %s", pretty, db_error(db));
 		return -1;
 	}
 	if (strcmp(db_value(res, 0, "reprint_status"), "reprinted") == 0) {
 		issue = (int)db_int(res, 0, "issue");
 		oplog(LOG_NOTICE, "booking %s reissued as issue %d (proof: %s); earlier copies no "
-		      "longer open the door", code, issue, last4 != NULL ? "card digits" :
+		      "longer open the door", pretty, issue, last4 != NULL ? "card digits" :
 		      user_id > 0 ? "owner's account" : "staff");
 	} else {
 		*cause = xasprintf("booking %s cannot be reprinted: %s", code, db_value(res, 0, "message"));
-		oplog(LOG_WARNING, "reprint of booking %s refused: %s", code,
+		oplog(LOG_WARNING, "reprint of booking %s refused: %s", pretty,
 		      db_value(res, 0, "message"));
 	}
 	PQclear(res);
