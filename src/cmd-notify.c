@@ -42,7 +42,7 @@ notify_send(const struct config *cfg, const PGresult *res, int row, char **cause
 
 	fflush(NULL);
 	if ((f = popen(cfg->sendmail, "w")) == NULL) {
-		*cause = xasprintf("cannot run %s", cfg->sendmail);
+		*cause = xstrdup("cannot run the sendmail command");
 		return -1;
 	}
 	notify_header(f, "To", db_value(res, row, "recipient"));
@@ -51,7 +51,8 @@ notify_send(const struct config *cfg, const PGresult *res, int row, char **cause
 	fprintf(f, "Content-Type: text/plain; charset=utf-8\n\n%s\n", db_value(res, row, "body"));
 	status = pclose(f);
 	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		*cause = xasprintf("%s exited with status %d", cfg->sendmail,
+		/* Not the command itself: it may hold a password (the log gets this). */
+		*cause = xasprintf("the sendmail command exited with status %d",
 		                   status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		return -1;
 	}
