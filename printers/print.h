@@ -12,7 +12,7 @@
 
 #include <qrencode.h>
 
-#include "config.h"
+#include "print-driver.h"
 
 /* A growing byte buffer that never fails (out of memory is fatal). */
 struct obuf {

@@ -22,12 +22,10 @@ struct db *app_connect(const struct app *app);
  * Returns a new string. */
 char *app_sqldir(void);
 
-/* Commands: each returns the process exit status. */
-int cmd_db(struct app *app, int argc, char **argv);
-int cmd_keys(struct app *app, int argc, char **argv);
-int cmd_ticket(struct app *app, int argc, char **argv);
-int cmd_scan(struct app *app, int argc, char **argv);
-int cmd_notify(struct app *app, int argc, char **argv);
+/* Runs `marquee db migrate` (demo false) or `marquee db demo` (db-admin.c)
+ * on db, saying what it did on stdout and why it failed on stderr. Returns
+ * the process exit status. */
+int db_admin(struct db *db, bool demo);
 /* The screens (ui/): the app with no subcommand. */
 int ui_main(struct app *app);
 

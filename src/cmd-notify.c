@@ -2,7 +2,8 @@
  * (confirmations, refunds, receipts) through the configured sendmail command,
  * one message per run of the command, on its stdin. A message the command
  * refuses stays in the outbox with the error, for a later try. */
-#include "app.h"
+#include "cmd.h"
+#include "oplog.h"
 #include "util.h"
 
 #include <signal.h>
@@ -11,6 +12,16 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+const struct cmd_spec cmd_notify_spec = {
+	.name = "notify",
+	.synopsis = "notify [--once]",
+	.help = "Delivers the notification outbox (confirmations, refunds, receipts) through\n"
+	        "kiosk.conf's sendmail command, and closes holds that ran out, every two\n"
+	        "seconds until stopped. A message the command refuses stays queued.\n\n"
+	        "      --once   one pass, then exit (the systemd timer's way)\n"
+	        "  -h, --help   show this help and exit\n",
+};
 
 /* Writes a header value with line breaks flattened, so no header can be forged. */
 static void
@@ -31,7 +42,7 @@ notify_send(const struct config *cfg, const PGresult *res, int row, char **cause
 
 	fflush(NULL);
 	if ((f = popen(cfg->sendmail, "w")) == NULL) {
-		*cause = xasprintf("cannot run %s", cfg->sendmail);
+		*cause = xstrdup("cannot run the sendmail command");
 		return -1;
 	}
 	notify_header(f, "To", db_value(res, row, "recipient"));
@@ -40,11 +51,23 @@ notify_send(const struct config *cfg, const PGresult *res, int row, char **cause
 	fprintf(f, "Content-Type: text/plain; charset=utf-8\n\n%s\n", db_value(res, row, "body"));
 	status = pclose(f);
 	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		*cause = xasprintf("%s exited with status %d", cfg->sendmail,
+		/* Not the command itself: it may hold a password (the log gets this). */
+		*cause = xasprintf("the sendmail command exited with status %d",
 		                   status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		return -1;
 	}
 	return 0;
+}
+
+/* Says why the database refused; logs it too unless the connection is gone
+ * (db.c logs that once, not at every pass). */
+static void
+notify_db_fail(struct db *db, const char *what)
+{
+	if (db_connected(db))
+		cmd_fail(&cmd_notify_spec, "%s: %s", what, db_error(db));
+	else
+		fprintf(stderr, "marquee notify: %s: %s\n", what, db_error(db));
 }
 
 /* One pass: expire the holds that ran out, then deliver the outbox. Returns
@@ -56,7 +79,7 @@ notify_pass(struct app *app, struct db *db, int *sent, int *expired)
 	int failed = 0;
 
 	if (res == NULL) {
-		fprintf(stderr, "marquee: notify: expiring holds: %s\n", db_error(db));
+		notify_db_fail(db, "expiring holds");
 		return -1;
 	}
 	*expired += atoi(db_value(res, 0, "n"));
@@ -64,7 +87,7 @@ notify_pass(struct app *app, struct db *db, int *sent, int *expired)
 	res = db_exec(db, DB_ONCE, "SELECT * FROM notifier.outbox_claim(50)", 0, NULL);
 
 	if (res == NULL) {
-		fprintf(stderr, "marquee: notify: %s\n", db_error(db));
+		notify_db_fail(db, "reading the outbox");
 		return -1;
 	}
 	for (int i = 0; i < PQntuples(res); i++) {
@@ -75,13 +98,15 @@ notify_pass(struct app *app, struct db *db, int *sent, int *expired)
 		if (notify_send(&app->cfg, res, i, &cause) != 0) {
 			params[1] = cause;
 			failed++;
-			fprintf(stderr, "marquee: notify: message %s to %s: %s\n", params[0],
+			fprintf(stderr, "marquee notify: message %s to %s: %s\n", params[0],
 			        db_value(res, i, "recipient"), cause);
+			oplog(LOG_ERR, "notify: message %s (%s) not delivered, kept for a retry: %s",
+			      params[0], db_value(res, i, "kind"), cause);
 		} else
 			(*sent)++;
 		done = db_exec(db, DB_SAFE, "SELECT notifier.outbox_done($1::bigint, $2)", 2, params);
 		if (done == NULL)
-			fprintf(stderr, "marquee: notify: %s\n", db_error(db));
+			notify_db_fail(db, "recording a delivery");
 		PQclear(done);
 		free(cause);
 	}
@@ -92,25 +117,28 @@ notify_pass(struct app *app, struct db *db, int *sent, int *expired)
 int
 cmd_notify(struct app *app, int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "once", no_argument, NULL, '1' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct db *db;
 	bool once = false;
-	int sent = 0, failed = 0, expired = 0, rc;
+	int c, sent = 0, failed = 0, expired = 0, rc = CMD_OK;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--once") == 0)
-			once = true;
-		else {
-			fprintf(stderr, "usage: marquee notify [--once]\n");
-			return 2;
-		}
+	optind = 0;
+	while ((c = cmd_opt(&cmd_notify_spec, argc, argv, "-:h", longopts, &rc)) != -1) {
+		if (c == CMD_STOP)
+			return rc;
+		if (c == CMD_ARG)
+			return cmd_refuse(&cmd_notify_spec, "unexpected argument '%s'", optarg);
+		once = true;
 	}
-	if (app->cfg.sendmail == NULL || app->cfg.sendmail[0] == '\0') {
-		fprintf(stderr, "marquee: notify: no sendmail command configured\n");
-		return 1;
-	}
+	if (app->cfg.sendmail == NULL || app->cfg.sendmail[0] == '\0')
+		return cmd_fail(&cmd_notify_spec, "no sendmail command configured");
 	signal(SIGPIPE, SIG_IGN);
-	if ((db = app_connect(app)) == NULL)
-		return 1;
+	if ((db = cmd_connect(app, &cmd_notify_spec)) == NULL)
+		return CMD_FAILED;
 	for (;;) {
 		rc = notify_pass(app, db, &sent, &expired);
 		if (rc > 0)
@@ -121,5 +149,8 @@ cmd_notify(struct app *app, int argc, char **argv)
 	}
 	db_close(db);
 	printf("%d sent, %d failed, %d expired holds closed\n", sent, failed, expired);
-	return rc < 0 || failed > 0 ? 1 : 0;
+	if (sent + failed + expired > 0)
+		oplog(failed > 0 ? LOG_WARNING : LOG_INFO, "notify: %d sent, %d failed, "
+		      "%d expired holds closed", sent, failed, expired);
+	return rc < 0 || failed > 0 ? CMD_FAILED : CMD_OK;
 }

@@ -2,8 +2,9 @@
 #ifndef MARQUEE_CONFIG_H
 #define MARQUEE_CONFIG_H
 
+#include "print-driver.h"	/* enum print_driver */
+
 enum term_mode { MODE_COUNTER, MODE_KIOSK };
-enum print_driver { DRIVER_PS, DRIVER_ESCPOS, DRIVER_FGL };
 
 struct config {
 	char		*path;		/* file it came from, or NULL for defaults */

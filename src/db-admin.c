@@ -300,22 +300,7 @@ out:
 }
 
 int
-cmd_db(struct app *app, int argc, char **argv)
+db_admin(struct db *db, bool demo)
 {
-	struct db *db;
-	int rc;
-
-	if (argc != 2 || (strcmp(argv[1], "migrate") != 0 && strcmp(argv[1], "demo") != 0)) {
-		fprintf(stderr, "usage: marquee db migrate|demo\n");
-		return 2;
-	}
-	if (auth_init() != 0) {
-		fprintf(stderr, "marquee: cannot initialise libsodium\n");
-		return 1;
-	}
-	if ((db = app_connect(app)) == NULL)
-		return 1;
-	rc = strcmp(argv[1], "migrate") == 0 ? db_migrate(db) : db_demo(db);
-	db_close(db);
-	return rc;
+	return demo ? db_demo(db) : db_migrate(db);
 }

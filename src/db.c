@@ -2,6 +2,7 @@
  * SQLSTATE kept for the caller, a broken connection reset and a safe call
  * retried once. Modelled on psql's PSQLexec/AcceptResult/CheckConnection. */
 #include "db.h"
+#include "oplog.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -9,6 +10,53 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+/* What the operational log was last told about the database, for the whole
+ * process (a terminal has one connection): an outage is logged when it
+ * starts, when the first try to reconnect fails, and when it ends, not at
+ * every retry. */
+static struct {
+	bool	down;
+	bool	retry_told;
+	time_t	since;
+} db_told;
+
+/* Logs what happened to the database and libpq's message, on one line. */
+static void
+db_log(int prio, const char *what, const char *message)
+{
+	char line[400];
+
+	strlcpy_m(line, message != NULL ? message : "", sizeof line);
+	strflat(line);
+	oplog(prio, "%s%s%s", what, *line != '\0' ? ": " : "", line);
+}
+
+/* The connection was found broken: logs it once an outage. */
+static void
+db_log_lost(const struct db *db)
+{
+	if (db_told.down)
+		return;
+	db_told.down = true;
+	db_told.retry_told = false;
+	db_told.since = time(NULL);
+	db_log(LOG_ERR, "database connection lost",
+	       db->error != NULL ? db->error : PQerrorMessage(db->conn));
+}
+
+/* The connection is up again after an outage: logs it and for how long it
+ * was down. */
+static void
+db_log_regained(void)
+{
+	if (!db_told.down)
+		return;
+	db_told.down = false;
+	oplog(LOG_NOTICE, "database connection regained after %lld s",
+	      (long long)(time(NULL) - db_told.since));
+}
 
 static void
 db_notice(void *arg, const char *message)
@@ -80,6 +128,7 @@ db_open(const char *conninfo, char **cause)
 	if (PQstatus(db->conn) != CONNECTION_OK || db_session_setup(db) != 0) {
 		char *msg = xstrdup(db->error != NULL ? db->error : PQerrorMessage(db->conn));
 		*cause = xasprintf("cannot connect to the database: %s", strtrim(msg));
+		db_log(LOG_ERR, "cannot connect to the database", msg);
 		free(msg);
 		db_close(db);
 		return NULL;
@@ -122,14 +171,21 @@ db_reconnect(struct db *db)
 {
 	if (db_connected(db))
 		return 0;
+	db_log_lost(db);
 	db_forget_statements(db);
 	PQreset(db->conn);
 	if (PQstatus(db->conn) != CONNECTION_OK) {
 		db_fail(db, "08006", PQerrorMessage(db->conn));
+		if (!db_told.retry_told)
+			db_log(LOG_WARNING, "cannot reconnect to the database yet (retrying)", db->error);
+		db_told.retry_told = true;
 		return -1;
 	}
 	db->resets++;
-	return db_session_setup(db);
+	if (db_session_setup(db) != 0)
+		return -1;
+	db_log_regained();
+	return 0;
 }
 
 /* Checks a result like psql's AcceptResult. Returns true when it is one the

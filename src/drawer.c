@@ -2,6 +2,7 @@
  * "ESC p m t1 t2": a pulse on the drawer connector), sent as a raw CUPS job
  * the way CUPS's own lp does: create, start, write, finish. */
 #include "drawer.h"
+#include "oplog.h"
 #include "util.h"
 
 #include <cups/cups.h>
@@ -37,8 +38,11 @@ drawer_open(const char *queue, char **cause)
 		cupsCancelJob2(CUPS_HTTP_DEFAULT, queue, job, 0);
 		goto fail;
 	}
+	oplog(LOG_INFO, "cash drawer opened through queue %s (job %d)", queue, job);
 	return 0;
 fail:
 	*cause = xasprintf("cash drawer (%s): %s", queue, cupsLastErrorString());
+	oplog(LOG_ERR, "printer: the cash drawer did not open through queue %s%s: %s", queue,
+	      job > 0 ? " (job cancelled)" : "", cupsLastErrorString());
 	return -1;
 }

@@ -10,7 +10,7 @@
 
 enum oplog_to { TO_SYSLOG, TO_STDERR, TO_FILE, TO_OFF };
 
-static enum oplog_to	 oplog_to = TO_SYSLOG;
+static enum oplog_to	 oplog_to = TO_OFF;	/* until oplog_open */
 static FILE		*oplog_file;
 static char		 oplog_who[40] = "marquee";
 static int		 oplog_syslog_open;
@@ -41,7 +41,7 @@ oplog_close(void)
 	if (oplog_syslog_open)
 		closelog();
 	oplog_syslog_open = 0;
-	oplog_to = TO_SYSLOG;
+	oplog_to = TO_OFF;
 }
 
 void

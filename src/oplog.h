@@ -5,7 +5,11 @@
  * By default the lines go to syslog (ident "marquee", facility LOG_USER), so
  * `journalctl -u marquee-kiosk` shows them; kiosk.conf `log = stderr` or
  * `log = /path/file` sends them elsewhere (the tests read a file). Never log
- * a password, proof, session token, card number or signing key. */
+ * a password, proof, session token, card number or signing key.
+ *
+ * Nothing is recorded until oplog_open (main.c calls it once the
+ * configuration is read), so unit tests and tools that link the core stay
+ * quiet. */
 #ifndef MARQUEE_OPLOG_H
 #define MARQUEE_OPLOG_H
 
@@ -20,6 +24,7 @@ void oplog_open(const char *target, const char *who);
  * 900 bytes; control characters become '?', so a typed login cannot forge
  * a second line. */
 void oplog(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Closes the target; nothing is recorded until the next oplog_open. */
 void oplog_close(void);
 
 #endif

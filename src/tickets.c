@@ -4,6 +4,7 @@
  * the database keeps (api.print_claim / print_release / reprint). */
 #include "tickets.h"
 #include "ids.h"
+#include "oplog.h"
 #include "ticket.h"
 #include "util.h"
 
@@ -236,6 +237,29 @@ print_wait_seconds(const struct app *app)
 
 static const char kept[] = "The booking is paid and kept: print again when the printer is ready.";
 
+/* Logs how printing what ("tickets", "receipt") of booking code on queue
+ * went: job is the CUPS job (0 or less when none was made), why is NULL on
+ * success. The code is written as a cashier reads it ("ABCD-EFGHJ"). */
+static void
+tickets_log(const char *what, const char *code, const char *queue, int job, const char *why)
+{
+	char jobtext[32] = "", canonical[BOOKCODE_LEN + 1], pretty[BOOKCODE_LEN + 2];
+
+	if (bookcode_parse(code, canonical, NULL) == 0) {
+		bookcode_pretty(canonical, pretty);
+		code = pretty;
+	}
+	if (job > 0)
+		snprintf(jobtext, sizeof jobtext, " (job %d)", job);
+	if (*queue == '\0')
+		queue = "the CUPS default";
+	if (why == NULL)
+		oplog(LOG_INFO, "printed the %s of booking %s on queue %s%s", what, code, queue, jobtext);
+	else
+		oplog(LOG_ERR, "printer: the %s of booking %s did not print on queue %s%s: %s", what, code,
+		      queue, jobtext, why);
+}
+
 int
 tickets_print_to(struct app *app, struct db *db, const char *code, const char *queue,
                  enum print_driver driver, char **cause)
@@ -252,6 +276,7 @@ tickets_print_to(struct app *app, struct db *db, const char *code, const char *q
 	}
 	/* Ask the printer first: a paused or missing one claims nothing. */
 	if ((problem = print_cups_problem(queue)) != NULL) {
+		tickets_log("tickets", code, queue, 0, problem);
 		*cause = xasprintf("%s. %s", problem, kept);
 		free(problem);
 		return -1;
@@ -263,10 +288,13 @@ tickets_print_to(struct app *app, struct db *db, const char *code, const char *q
 	res = db_exec(db, DB_SAFE, "SELECT * FROM api.print_claim($1, $2, $3)", 3, params);
 	if (res == NULL) {
 		*cause = xasprintf("cannot claim the tickets for printing: %s", db_error(db));
+		tickets_log("tickets", code, queue, 0, *cause);
 		return -1;
 	}
 	if (strcmp(db_value(res, 0, "print_status"), "ok") != 0) {
 		*cause = xasprintf("booking %s: %s", code, db_value(res, 0, "message"));
+		oplog(LOG_WARNING, "printing the tickets of booking %s refused: %s", code,
+		      db_value(res, 0, "message"));
 		PQclear(res);
 		return -1;
 	}
@@ -279,9 +307,13 @@ tickets_print_to(struct app *app, struct db *db, const char *code, const char *q
 		title = xasprintf("tickets-%s", pretty);	/* lpstat: "tickets-ABCD-EFGHJ" */
 		job = print_cups_submit(queue, title, driver_format(driver), &out, &why);
 		if (job > 0 && print_wait_seconds(app) > 0 &&
-		    print_cups_wait(queue, job, print_wait_seconds(app), &why) != 0)
+		    print_cups_wait(queue, job, print_wait_seconds(app), &why) != 0) {
+			tickets_log("tickets", code, queue, job, why);
 			job = -1;
-	}
+		} else
+			tickets_log("tickets", code, queue, job, job > 0 ? NULL : why);
+	} else
+		tickets_log("tickets", code, queue, 0, why);
 	if (job < 0) {
 		params[2] = why;
 		res = db_exec(db, DB_SAFE, "SELECT api.print_release($1, $2, $3)", 3, params);
@@ -314,10 +346,13 @@ tickets_print_receipt(struct app *app, struct db *db, const char *code, char **c
 		driver = app->cfg.printer_driver;
 	}
 	if ((problem = print_cups_problem(queue)) != NULL) {
+		tickets_log("receipt", code, queue, 0, problem);
 		*cause = problem;
 		return -1;
 	}
-	if (tickets_render(app, db, code, driver, 1, &out, cause) == 0) {
+	if (tickets_render(app, db, code, driver, 1, &out, cause) != 0)
+		tickets_log("receipt", code, queue, 0, *cause);
+	else {
 		char canonical[BOOKCODE_LEN + 1], pretty[BOOKCODE_LEN + 2];
 
 		if (bookcode_parse(code, canonical, NULL) == 0)
@@ -327,8 +362,11 @@ tickets_print_receipt(struct app *app, struct db *db, const char *code, char **c
 		title = xasprintf("receipt-%s", pretty);
 		job = print_cups_submit(queue, title, driver_format(driver), &out, cause);
 		if (job > 0 && print_wait_seconds(app) > 0 &&
-		    print_cups_wait(queue, job, print_wait_seconds(app), cause) != 0)
+		    print_cups_wait(queue, job, print_wait_seconds(app), cause) != 0) {
+			tickets_log("receipt", code, queue, job, *cause);
 			job = -1;
+		} else
+			tickets_log("receipt", code, queue, job, job > 0 ? NULL : *cause);
 		free(title);
 	}
 	obuf_free(&out);
@@ -339,7 +377,7 @@ int
 tickets_reprint(struct app *app, struct db *db, const char *code, const char *last4,
                 long long user_id, long long staff_id, char **cause)
 {
-	char canonical[BOOKCODE_LEN + 1], rid[37], user[24], staff[24];
+	char canonical[BOOKCODE_LEN + 1], pretty[BOOKCODE_LEN + 2], rid[37], user[24], staff[24];
 	const char *params[6];
 	PGresult *res;
 	int issue = -1;
@@ -348,6 +386,7 @@ tickets_reprint(struct app *app, struct db *db, const char *code, const char *la
 		*cause = xasprintf("'%s' is not a booking code (9 letters and digits, like ABCD-EFGHJ)", code);
 		return -1;
 	}
+	bookcode_pretty(canonical, pretty);
 	snprintf(user, sizeof user, "%lld", user_id);
 	snprintf(staff, sizeof staff, "%lld", staff_id);
 	db_request_id(rid);
@@ -361,12 +400,19 @@ tickets_reprint(struct app *app, struct db *db, const char *code, const char *la
 	              6, params);
 	if (res == NULL) {
 		*cause = xasprintf("cannot reprint: %s", db_error(db));
+		oplog(LOG_ERR, "reprint of booking %s failed: %s", pretty, db_error(db));
 		return -1;
 	}
-	if (strcmp(db_value(res, 0, "reprint_status"), "reprinted") == 0)
+	if (strcmp(db_value(res, 0, "reprint_status"), "reprinted") == 0) {
 		issue = (int)db_int(res, 0, "issue");
-	else
+		oplog(LOG_NOTICE, "booking %s reissued as issue %d (proof: %s); earlier copies no "
+		      "longer open the door", pretty, issue, last4 != NULL ? "card digits" :
+		      user_id > 0 ? "owner's account" : "staff");
+	} else {
 		*cause = xasprintf("booking %s cannot be reprinted: %s", code, db_value(res, 0, "message"));
+		oplog(LOG_WARNING, "reprint of booking %s refused: %s", pretty,
+		      db_value(res, 0, "message"));
+	}
 	PQclear(res);
 	return issue;
 }

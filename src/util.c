@@ -134,6 +134,24 @@ strtrim(char *s)
 }
 
 char *
+strflat(char *s)
+{
+	char *w = s;
+
+	for (const char *r = s; *r != '\0'; r++) {
+		if (isspace((unsigned char)*r)) {
+			if (w > s && w[-1] != ' ')
+				*w++ = ' ';
+		} else
+			*w++ = *r;
+	}
+	while (w > s && w[-1] == ' ')
+		w--;
+	*w = '\0';
+	return s;
+}
+
+char *
 money_format(char *buf, size_t len, long long cents)
 {
 	unsigned long long a = cents < 0 ? 0ULL - (unsigned long long)cents : (unsigned long long)cents;

@@ -22,6 +22,9 @@ char  *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 
 size_t strlcpy_m(char *dst, const char *src, size_t n);
 /* Trims white space at both ends, in place; returns s. */
 char  *strtrim(char *s);
+/* Makes s one line, in place: each run of white space (line breaks, tabs)
+ * becomes one space, none at either end; returns s. */
+char  *strflat(char *s);
 /* Formats cents as "12.50" (with a minus sign when negative) into buf. */
 char  *money_format(char *buf, size_t len, long long cents);
 /* Parses "12", "12.5", "12.50" into cents. Returns 0, or -1 on bad input. */

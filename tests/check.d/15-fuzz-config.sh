@@ -5,7 +5,7 @@ set -euo pipefail
 runs=${MARQUEE_FUZZ_RUNS:-300000}
 out=build/fuzz
 mkdir -p "$out" "$out/corpus-config"
-clang -g -O1 -std=c11 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined \
+clang -g -O1 -std=c11 -D_GNU_SOURCE -Isrc -Iprinters -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -o "$out/fuzz-config" fuzz/fuzz-config.c src/config.c src/util.c
 "$out/fuzz-config" -runs="$runs" -max_len=4096 -seed=1 "$out/corpus-config" fuzz/corpus-config \
 	> "$out/fuzz-config.log" 2>&1 || { tail -40 "$out/fuzz-config.log"; exit 1; }

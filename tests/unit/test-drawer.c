@@ -1,12 +1,17 @@
-/* test-drawer.c - the drawer kick bytes, and "no queue" meaning no drawer. */
+/* test-drawer.c - the drawer kick bytes, "no queue" meaning no drawer, and
+ * a drawer that does not open leaving a line in the operational log. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "drawer.h"
+#include "oplog.h"
 
 static void
 test_command(void **state)
@@ -34,12 +39,39 @@ test_no_queue(void **state)
 	assert_null(cause);
 }
 
+static void
+test_unreachable_logged(void **state)
+{
+	char path[] = "/tmp/marquee-drawer-XXXXXX", line[1024] = "", *cause = NULL;
+	int fd = mkstemp(path);
+	FILE *f;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	setenv("CUPS_SERVER", "127.0.0.1:1", 1);	/* nothing listens there */
+	oplog_open(path, "counter-2");
+	assert_int_equal(drawer_open("front-receipt", &cause), -1);
+	oplog_close();
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "front-receipt"));
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof line, f));
+	fclose(f);
+	assert_non_null(strstr(line, " counter-2 error: printer: the cash drawer did not open through "
+	                             "queue front-receipt"));
+	free(cause);
+	unlink(path);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_command),
 		cmocka_unit_test(test_no_queue),
+		cmocka_unit_test(test_unreachable_logged),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,151 @@
+#!/bin/bash
+# 15-cli.sh - the command line as docs/ARCHITECTURE's contract and Debian's
+# tools have it: every command answers --help on stdout with status 0 and
+# names its options (each also in the man page); an unknown option, a
+# missing value or a missing argument is refused with status 2, one line
+# saying why, then the usage; a failure of the work itself is status 1 with
+# one line on stderr; the old spellings still parse.
+set -u
+cd "$(dirname "$0")/../.."
+dir=${MARQUEE_TEST_VAR:-/tmp}/cli
+rm -rf "$dir"; mkdir -p "$dir"
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+man=$(sed 's/\\-/-/g' docs/marquee.1)
+
+# run ARGS...: runs ./marquee, sets $rc, $out (stdout) and $err (stderr)
+run() {
+	./marquee "$@" >"$dir/out" 2>"$dir/err" </dev/null
+	rc=$?
+	out=$(cat "$dir/out")
+	err=$(cat "$dir/err")
+}
+
+# help "ARGS" OPTION...: --help of ARGS is on stdout, status 0, names each
+# OPTION, and the man page names each too
+help() {
+	local args=$1 o
+	shift
+	run $args --help
+	[ "$rc" = 0 ] || fail "marquee $args --help: status $rc"
+	[ -z "$err" ] || fail "marquee $args --help wrote to stderr: $err"
+	echo "$out" | head -1 | grep -q "^usage: marquee " || fail "marquee $args --help: no usage line"
+	for o in "$@"; do
+		echo "$out" | grep -qe "$o" || fail "marquee $args --help does not name $o"
+		echo "$man" | grep -qe "$o" || fail "docs/marquee.1 does not name $o (marquee $args)"
+	done
+	# -h is the same
+	[ "$(./marquee $args -h 2>&1)" = "$out" ] || fail "marquee $args -h differs from --help"
+}
+
+# refused "WHY" ARGS...: status 2, the first stderr line is "marquee ...: WHY",
+# the rest is the usage, nothing on stdout
+refused() {
+	local why=$1
+	shift
+	run "$@"
+	[ "$rc" = 2 ] || fail "marquee $*: status $rc, not 2"
+	[ -z "$out" ] || fail "marquee $*: wrote to stdout: $out"
+	echo "$err" | head -1 | grep -qE "^marquee( [a-z]+)*: $why\$" ||
+		fail "marquee $*: first line '$(echo "$err" | head -1)' is not 'marquee ...: $why'"
+	echo "$err" | sed -n '2p' | grep -q '^usage: marquee ' || fail "marquee $*: no usage after the reason"
+	[ "$(echo "$err" | sed 1d | grep -vc '^usage: marquee \|^       marquee ')" = 0 ] ||
+		fail "marquee $*: more than the reason and the usage: $err"
+}
+
+# failed ARGS...: status 1 and one line on stderr
+failed() {
+	run "$@"
+	[ "$rc" = 1 ] || fail "marquee $*: status $rc, not 1 ($err)"
+	[ "$(echo "$err" | wc -l)" = 1 ] && [ -n "$err" ] || fail "marquee $*: stderr is not one line: $err"
+	echo "$err" | grep -q '^marquee' || fail "marquee $*: stderr does not start with marquee: $err"
+}
+
+# ---- --help of each command names its options
+help "" --config --dsn --version --help
+help "db" migrate demo --help
+help "keys" init --force --help
+help "ticket" render print reprint --help
+help "ticket render" --driver --receipt --output -o --help
+help "ticket print" --queue --driver --receipt --help
+help "ticket reprint" --last4 --user --staff --no-print --queue --driver --help
+help "scan" --offline --help
+help "notify" --once --help
+# every command is in the global help
+run --help
+for c in "db migrate" "keys init" "ticket render" "ticket print" "ticket reprint" "scan" "notify"; do
+	echo "$out" | grep -q "^  marquee $c" || fail "marquee --help does not list $c"
+done
+run --version
+[ "$rc" = 0 ] && echo "$out" | grep -qE '^marquee [0-9]+\.[0-9]+' || fail "--version: $rc $out"
+[ "$(./marquee -V)" = "$out" ] || fail "-V differs from --version"
+
+# ---- a command line that cannot be understood: 2, one line, the usage
+refused "unknown option --no-such-option" --no-such-option
+refused "unknown command 'frobnicate'" frobnicate
+refused "option --config needs a value" --config
+refused "unknown option --no-such-option" db migrate --no-such-option
+refused "say what to do: migrate or demo" db
+refused "unknown action 'upgrade'" db upgrade
+refused "unknown option --no-such-option" keys init --no-such-option
+refused "say what to do: init" keys
+refused "unknown option --no-such-option" ticket --no-such-option
+refused "say what to do: render, print or reprint" ticket
+refused "unknown action 'burn'" ticket burn ABCD-EFGHJ
+refused "unknown option --no-such-option" ticket print ABCD-EFGHJ --no-such-option
+refused "unknown option -x" ticket render ABCD-EFGHJ -x
+refused "option --queue needs a value" ticket print ABCD-EFGHJ --queue
+refused "option -o needs a value" ticket render ABCD-EFGHJ -o
+refused "which booking\\? give its code" ticket print
+refused "-o FILE is needed" ticket render ABCD-EFGHJ
+refused "driver must be ps, escpos or fgl" ticket render ABCD-EFGHJ --driver pdf -o x
+refused "--queue does not apply to ticket render" ticket render ABCD-EFGHJ --queue q -o x
+refused "give --last4 NNNN, --user ID or --staff ID" ticket reprint ABCD-EFGHJ
+refused "--user needs a user id" ticket reprint ABCD-EFGHJ --user abc
+refused "unexpected argument 'WXYZ-EFGHJ'" ticket print ABCD-EFGHJ WXYZ-EFGHJ
+refused "unknown option --no-such-option" scan --no-such-option
+refused "unexpected argument 'now' \\(tickets come on standard input\\)" scan now
+refused "unknown option --no-such-option" notify --no-such-option
+refused "option --once takes no value" notify --once=2
+
+# ---- the work fails: 1, one line on stderr
+failed --config "$dir/no-such.conf" scan --offline
+printf 'printer_driver = pdf\n' >"$dir/bad.conf"
+failed --config "$dir/bad.conf" scan --offline
+printf 'public_key = %s/no-such.pub\n' "$dir" >"$dir/nokey.conf"
+failed --config "$dir/nokey.conf" scan --offline
+failed --dsn "host=$dir port=1" db migrate
+failed --dsn "host=$dir port=1" notify --once
+failed --dsn "host=$dir port=1" ticket print ABCD-EFGHJ
+failed ticket render NOT-A-CODE -o "$dir/x"
+failed ticket print ZZZZ-ZZZZZ --queue "no-such-queue-$$"
+
+# ---- keys init makes a pair once; again only with --force
+sed "s|^signing_key.*|signing_key = $dir/ticket.key|; s|^public_key.*|public_key = $dir/ticket.pub|" \
+	"$MARQUEE_CONFIG" >"$dir/cli.conf"
+export MARQUEE_CONFIG=$dir/cli.conf
+run keys init
+[ "$rc" = 0 ] && [ -s "$dir/ticket.pub" ] || fail "keys init: $rc $err"
+failed keys init
+run keys init --force
+[ "$rc" = 0 ] || fail "keys init --force: $rc $err"
+
+# ---- the spellings tests, docs and units use still parse (and --config= and --dsn= forms)
+run --config="$MARQUEE_CONFIG" --dsn="$MARQUEE_TERM_DSN" scan --offline
+[ "$rc" = 0 ] || fail "--config=FILE --dsn=CONNINFO scan --offline: $rc $err"
+run --config "$MARQUEE_CONFIG" --dsn "$MARQUEE_TERM_DSN" scan
+[ "$rc" = 0 ] || fail "--config FILE --dsn CONNINFO scan: $rc $err"
+echo "MQ1AAAA" | ./marquee scan --offline | grep -q '^forged' || fail "scan --offline reading stdin"
+run --dsn="$MARQUEE_OWNER_DSN" db migrate
+[ "$rc" = 0 ] || fail "db migrate: $rc $err"
+# options after the code, and before it, as before
+run ticket render --driver=escpos ZZZZ-ZZZZZ -o "$dir/x"
+[ "$rc" = 1 ] && echo "$err" | grep -q "not a booking code\|no tickets" || fail "ticket render --driver=escpos CODE -o: $rc $err"
+run ticket render ZZZZ-ZZZZZ --driver escpos --output "$dir/x" --receipt
+[ "$rc" = 1 ] && echo "$err" | grep -q "not a booking code\|no tickets" || fail "ticket render CODE --driver --output --receipt: $rc $err"
+run ticket render -o "$dir/x" -- ZZZZ-ZZZZZ
+[ "$rc" = 1 ] || fail "ticket render -o FILE -- CODE: $rc $err"
+
+[ $fails = 0 ] || exit 1
+echo "every command answers --help, refuses bad usage with status 2 and one line, fails with status 1 and one line"
+echo ok
