@@ -1,0 +1,375 @@
+-- 70-hold.sql - holding seats: api.select_seat (the hold), the ticket types
+-- of a held order, how long a hold lasts and how it commits, the release of
+-- a hold, and the minute's sweep of expired holds.
+
+-- Hold length for this session: the terminal may ask for fewer minutes
+-- (SET marquee.hold_minutes), never more than the database allows (p_max,
+-- when the caller has read the hold_minutes setting already). Inlined.
+CREATE FUNCTION core.hold_interval(p_max int DEFAULT NULL) RETURNS interval
+LANGUAGE sql STABLE AS $$
+    SELECT make_interval(secs => 60 * greatest(0.01,
+               CASE WHEN current_setting('marquee.hold_minutes', true) ~ '^[0-9]+(\.[0-9]+)?$'
+                    THEN least(current_setting('marquee.hold_minutes', true)::numeric,
+                               coalesce(p_max, core.setting_int('hold_minutes', 8)))
+                    ELSE coalesce(p_max, core.setting_int('hold_minutes', 8)) END))
+$$;
+
+-- With the hold_commit setting 'fast', lets this transaction commit without
+-- waiting for the disk (only ever for holds and releases, never money).
+CREATE FUNCTION core.hold_commit() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF core.setting_text('hold_commit', 'durable') = 'fast' THEN
+        PERFORM set_config('synchronous_commit', 'off', true);
+    END IF;
+END $$;
+
+CREATE FUNCTION core.write_hold_tickets(p_order core.orders) RETURNS void
+LANGUAGE sql VOLATILE AS $$
+    SELECT 1 FROM core.showtime_seat ss
+     WHERE ss.showtime_id = p_order.showtime_id AND ss.seat_id = ANY (p_order.hold_seats)
+       AND ss.order_id = p_order.order_id AND ss.state = 'held'
+     ORDER BY ss.seat_id FOR SHARE;
+    -- Held tickets of an earlier hold on these seats, whose rows carry this
+    -- order now: dead, and in the way of the unique live-ticket index. One
+    -- probe of that index a seat (OFFSET 0 keeps it so), so the showtime's
+    -- other live tickets and the seat's past ones are not read.
+    UPDATE core.ticket t SET state = 'released'
+     WHERE t.ticket_id IN (
+           SELECT x.ticket_id
+             FROM core.showtime_seat ss
+            CROSS JOIN LATERAL (SELECT o.ticket_id FROM core.ticket o
+                                 WHERE o.showtime_id = ss.showtime_id AND o.seat_id = ss.seat_id
+                                   AND (CASE WHEN o.state IN ('held', 'sold') THEN 0 ELSE o.ticket_id END) = 0
+                                   AND o.state = 'held' AND o.order_id <> p_order.order_id
+                                OFFSET 0) x
+            WHERE ss.showtime_id = p_order.showtime_id AND ss.seat_id = ANY (p_order.hold_seats)
+              AND ss.order_id = p_order.order_id AND ss.state = 'held');
+    INSERT INTO core.ticket (order_id, showtime_id, seat_id, type_code, price_cents, state)
+    SELECT p_order.order_id, p_order.showtime_id, l.seat_id, l.type_code, l.price_cents, l.state
+      FROM core.order_lines_of(p_order.order_id) l
+     WHERE l.ticket_id IS NULL;
+$$;
+
+-- release_order: the order's seat rows through hold_seats.
+CREATE FUNCTION core.release_order(p_order core.orders, p_ticket_state text)
+RETURNS void
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+BEGIN
+    PERFORM 1 FROM core.showtime_seat
+      WHERE showtime_id = p_order.showtime_id AND seat_id = ANY (p_order.hold_seats)
+      ORDER BY seat_id FOR UPDATE;
+    UPDATE core.showtime_seat
+       SET state = 'available', order_id = NULL, held_until = NULL
+     WHERE showtime_id = p_order.showtime_id AND seat_id = ANY (p_order.hold_seats) AND order_id = p_order.order_id;
+    UPDATE core.ticket SET state = p_ticket_state
+     WHERE order_id = p_order.order_id AND state IN ('held', 'sold');
+END $$;
+
+CREATE TYPE api.select_seat_result AS (
+    selection_status text,   -- held | unknown_showtime | sales_closed | no_seats |
+                             -- too_many_seats | duplicate_seats | unknown_seat |
+                             -- unknown_user | unavailable
+    order_id     bigint,
+    expire_at    timestamptz,
+    total_cents  bigint,
+    booking_code text,
+    currency     text,
+    message      text
+);
+
+CREATE FUNCTION api.select_seat(user_id bigint, showtime_id bigint, seats text[],
+                                terminal text, request_id uuid DEFAULT NULL)
+RETURNS api.select_seat_result
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
+    SET plan_cache_mode = force_generic_plan SET random_page_cost = 1.1 AS $$
+#variable_conflict use_column
+DECLARE
+    res api.select_seat_result;
+    prev jsonb;
+    st record;
+    labels text[];
+    ids bigint[];
+    prices bigint[];
+    nfree int;
+    bits bigint;
+    code text;
+    ignored text;
+BEGIN
+    IF request_id IS NOT NULL THEN
+        prev := core.replay(request_id, 'select_seat');
+        IF prev IS NOT NULL THEN
+            RETURN jsonb_populate_record(NULL::api.select_seat_result, prev);
+        END IF;
+    END IF;
+
+    -- The showtime, its currency and adult price, the hold policy, whether
+    -- a relay announces seat changes, and why the call is refused if it is.
+    -- One or two wanted labels (nearly every sale) are trimmed and
+    -- upper-cased here too.
+    SELECT s.showtime_id, s.auditorium_id, pp.currency, pp.adult_cents AS adult, h.node, h.hold_max, h.fast,
+           h.relay_until >= clock_timestamp() AS relay,
+           CASE WHEN s.cancelled THEN 'unknown_showtime'
+                WHEN statement_timestamp() > s.starts_at + interval '20 minutes' THEN 'sales_closed'
+                WHEN seats IS NULL OR cardinality(seats) = 0 OR array_position(seats, NULL) IS NOT NULL
+                    THEN 'no_seats'
+                WHEN cardinality(seats) > 20 THEN 'too_many_seats'
+           END AS refusal,
+           CASE cardinality(seats)
+                WHEN 1 THEN ARRAY[upper(btrim(seats[1]))]
+                WHEN 2 THEN ARRAY[upper(btrim(seats[1])), upper(btrim(seats[2]))]
+           END AS labels
+      INTO st
+      FROM core.showtime s
+      JOIN core.price_plan pp ON pp.price_plan_id = s.price_plan_id
+     CROSS JOIN core.hold_policy h
+     WHERE s.showtime_id = select_seat.showtime_id;
+
+    -- Under hold_commit 'fast' every outcome of a hold commits without
+    -- waiting for the disk: a refused call has still locked rows.
+    IF st.fast THEN
+        ignored := set_config('synchronous_commit', 'off', true);
+    END IF;
+
+    IF st.showtime_id IS NULL THEN
+        res.selection_status := 'unknown_showtime';
+    ELSIF st.refusal IS NOT NULL THEN
+        res.selection_status := st.refusal;
+    ELSE
+        labels := st.labels;
+        IF labels IS NULL THEN
+            SELECT array_agg(DISTINCT upper(btrim(x))) INTO labels FROM unnest(seats) x;
+        END IF;
+        IF cardinality(labels) <> cardinality(seats) OR labels[1] = labels[2] THEN
+            res.selection_status := 'duplicate_seats';
+        ELSIF user_id IS NOT NULL AND NOT core.user_active(user_id) THEN
+            res.selection_status := 'unknown_user';
+        END IF;
+    END IF;
+    IF res.selection_status IS NOT NULL THEN
+        res.message := CASE res.selection_status
+                           WHEN 'unknown_showtime' THEN 'no such showtime'
+                           WHEN 'sales_closed' THEN 'this showtime has started; sales are closed'
+                           WHEN 'no_seats' THEN 'no seats were given'
+                           WHEN 'too_many_seats' THEN 'at most 20 seats can be held in one order'
+                           WHEN 'duplicate_seats' THEN 'a seat was given more than once'
+                           WHEN 'unknown_user' THEN 'no such customer' END;
+    ELSE
+        -- One seat that is free now, or whose hold has run out (nearly
+        -- every single sale), is taken by the statement that writes its
+        -- order, with no lock beforehand: its row is locked by the update,
+        -- which reads it again if another has just changed it. A seat that
+        -- is held, sold or not in the hall is left to the lock below, which
+        -- says why. So is a booking code that is in use (the update then
+        -- writes nothing).
+        IF st.labels IS NOT NULL AND st.labels[2] IS NULL THEN
+            bits := ('x' || right(gen_random_uuid()::text, 10))::bit(40)::bigint;
+            code := core.crockford8(bits);
+            WITH u AS (
+                UPDATE core.showtime_seat ss
+                   SET state = 'held', order_id = core.snowflake(st.node),
+                       held_until = statement_timestamp() + core.hold_interval(st.hold_max)
+                  FROM core.seat s JOIN core.seat_kind k ON k.kind = s.kind
+                 WHERE s.auditorium_id = st.auditorium_id AND s.label = labels[1]
+                   AND ss.showtime_id = st.showtime_id AND ss.seat_id = s.seat_id
+                   AND (ss.state = 'available' OR (ss.state = 'held' AND ss.held_until <= statement_timestamp()))
+                   AND NOT EXISTS (SELECT 1 FROM core.orders x WHERE x.booking_code = code)
+                RETURNING ss.seat_id, ss.order_id, ss.held_until, st.adult + k.surcharge_cents AS price),
+            o AS (
+                INSERT INTO core.orders (order_id, booking_code, user_id, showtime_id, status, terminal,
+                                         staff_id, currency, total_cents, held_until, hold_seats, hold_prices)
+                SELECT u.order_id, code, select_seat.user_id, st.showtime_id, 'initiated',
+                       coalesce(select_seat.terminal, ''), core.session_staff(), st.currency, u.price,
+                       u.held_until, ARRAY[u.seat_id], ARRAY[u.price]
+                  FROM u
+                RETURNING order_id, held_until, total_cents),
+            c AS (
+                INSERT INTO core.seat_change (showtime_id)
+                SELECT st.showtime_id FROM o WHERE st.relay)
+            SELECT o.order_id, o.held_until, o.total_cents INTO res.order_id, res.expire_at, res.total_cents
+              FROM o;
+            IF FOUND THEN
+                res.booking_code := code;
+            END IF;
+        END IF;
+    END IF;
+    IF res.selection_status IS NULL AND res.order_id IS NULL THEN
+        -- Lock the wanted seats in seat_id order (the lock order everywhere)
+        -- and see which are free now and what each costs: the adult price
+        -- plus the seat kind's surcharge. Either way one index probe per
+        -- label: one or two labels (nearly every sale) as a list, more
+        -- through LATERAL (OFFSET 0 keeps the generic plan from scanning
+        -- the whole hall for "label = ANY"). The rows arrive in seat_id
+        -- order, and the aggregates keep it.
+        IF st.labels IS NOT NULL THEN
+            SELECT array_agg(l.seat_id), array_agg(l.price), sum(l.price), count(*) FILTER (WHERE l.free)
+              INTO ids, prices, res.total_cents, nfree
+              FROM (SELECT ss.seat_id, st.adult + k.surcharge_cents AS price,
+                           ss.state = 'available' OR
+                               (ss.state = 'held' AND ss.held_until <= statement_timestamp()) AS free
+                      FROM core.seat s
+                      JOIN core.showtime_seat ss ON ss.showtime_id = st.showtime_id AND ss.seat_id = s.seat_id
+                      JOIN core.seat_kind k ON k.kind = s.kind
+                     WHERE s.auditorium_id = st.auditorium_id AND s.label IN (labels[1], labels[2])
+                     ORDER BY ss.seat_id
+                       FOR UPDATE OF ss) l;
+        ELSE
+            SELECT array_agg(l.seat_id), array_agg(l.price), sum(l.price), count(*) FILTER (WHERE l.free)
+              INTO ids, prices, res.total_cents, nfree
+              FROM (SELECT ss.seat_id, st.adult + k.surcharge_cents AS price,
+                           ss.state = 'available' OR
+                               (ss.state = 'held' AND ss.held_until <= statement_timestamp()) AS free
+                      FROM unnest(labels) AS w(label)
+                     CROSS JOIN LATERAL (SELECT x.seat_id, x.kind FROM core.seat x
+                                          WHERE x.auditorium_id = st.auditorium_id AND x.label = w.label
+                                         OFFSET 0) s
+                      JOIN core.showtime_seat ss ON ss.seat_id = s.seat_id AND ss.showtime_id = st.showtime_id
+                      JOIN core.seat_kind k ON k.kind = s.kind
+                     ORDER BY ss.seat_id
+                       FOR UPDATE OF ss) l;
+        END IF;
+        -- Refusals say which seats; the rows are ours now, so reading them
+        -- again sees what the lock saw.
+        IF coalesce(cardinality(ids), 0) <> cardinality(labels) THEN
+            res.selection_status := 'unknown_seat';
+            SELECT 'not a seat for sale in this hall: ' || string_agg(x, ', ' ORDER BY x)
+              INTO res.message
+              FROM unnest(labels) x
+             WHERE NOT EXISTS (SELECT 1 FROM core.seat s JOIN core.showtime_seat ss
+                                 ON ss.seat_id = s.seat_id AND ss.showtime_id = st.showtime_id
+                                WHERE s.auditorium_id = st.auditorium_id AND s.label = x);
+        ELSIF nfree <> cardinality(labels) THEN
+            res.selection_status := 'unavailable';
+            SELECT 'already taken: ' || string_agg(s.label, ', ' ORDER BY ss.seat_id)
+              INTO res.message
+              FROM core.showtime_seat ss JOIN core.seat s ON s.seat_id = ss.seat_id
+             WHERE ss.showtime_id = st.showtime_id AND ss.seat_id = ANY (ids)
+               AND NOT (ss.state = 'available' OR (ss.state = 'held' AND ss.held_until <= statement_timestamp()));
+        END IF;
+    END IF;
+    IF res.selection_status IS NOT NULL THEN
+        res.total_cents := NULL;
+        IF request_id IS NOT NULL THEN
+            PERFORM core.remember(request_id, 'select_seat', to_jsonb(res));
+        END IF;
+        RETURN res;
+    END IF;
+
+    -- The order, its seat rows and, with a relay running, the change for it
+    -- to announce, in one statement. The booking code is 40 random bits in
+    -- Crockford base32 with its check symbol (core.crockford8); a code
+    -- already in use writes nothing, and another is drawn.
+    WHILE res.order_id IS NULL LOOP
+        bits := ('x' || right(gen_random_uuid()::text, 10))::bit(40)::bigint;
+        WITH o AS (
+            INSERT INTO core.orders (order_id, booking_code, user_id, showtime_id, status, terminal,
+                                     staff_id, currency, total_cents, held_until, hold_seats, hold_prices)
+            VALUES (core.snowflake(st.node), core.crockford8(bits), select_seat.user_id, st.showtime_id,
+                    'initiated', coalesce(select_seat.terminal, ''), core.session_staff(), st.currency,
+                    res.total_cents, statement_timestamp() + core.hold_interval(st.hold_max), ids, prices)
+            ON CONFLICT (booking_code) DO NOTHING
+            RETURNING order_id, booking_code, held_until),
+        u AS (
+            UPDATE core.showtime_seat ss SET state = 'held', order_id = o.order_id, held_until = o.held_until
+              FROM o
+             WHERE ss.showtime_id = st.showtime_id AND ss.seat_id = ANY (ids)),
+        c AS (
+            INSERT INTO core.seat_change (showtime_id)
+            SELECT st.showtime_id FROM o WHERE st.relay)
+        SELECT o.order_id, o.held_until, o.booking_code INTO res.order_id, res.expire_at, res.booking_code
+          FROM o;
+    END LOOP;
+    IF NOT st.relay THEN
+        PERFORM pg_notify('seat_change', st.showtime_id::text);
+    END IF;
+
+    res.selection_status := 'held';
+    res.currency := st.currency;
+    res.message := cardinality(labels) || ' seat(s) held';
+    IF request_id IS NOT NULL THEN
+        PERFORM core.remember(request_id, 'select_seat', to_jsonb(res));
+    END IF;
+    RETURN res;
+END $$;
+
+CREATE TYPE api.set_ticket_types_result AS (
+    types_status text,       -- repriced | unknown_order | not_open | expired | paid_in_part |
+                             -- unknown_seat | unknown_type
+    total_cents  bigint,
+    expire_at    timestamptz,
+    message      text
+);
+
+-- set_ticket_types: writes the tickets before it changes their types, and
+-- answers expired if a seat of the order has gone.
+CREATE FUNCTION api.set_ticket_types(order_id bigint, types jsonb, request_id uuid DEFAULT NULL)
+RETURNS api.set_ticket_types_result
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+    res api.set_ticket_types_result;
+    prev jsonb;
+    o core.orders;
+    k text;
+    v text;
+    tid bigint;
+BEGIN
+    prev := core.replay(request_id, 'set_ticket_types');
+    IF prev IS NOT NULL THEN
+        RETURN jsonb_populate_record(NULL::api.set_ticket_types_result, prev);
+    END IF;
+    SELECT * INTO o FROM core.orders x WHERE x.order_id = set_ticket_types.order_id FOR UPDATE;
+    IF NOT FOUND THEN
+        res.types_status := 'unknown_order'; res.message := 'no such order';
+    ELSIF o.status NOT IN ('initiated', 'pending') THEN
+        res.types_status := 'not_open'; res.message := 'this order is no longer open';
+    ELSIF o.held_until <= now() THEN
+        res.types_status := 'expired'; res.message := 'the hold on these seats has expired';
+    ELSIF EXISTS (SELECT 1 FROM core.payment p WHERE p.order_id = o.order_id) THEN
+        res.types_status := 'paid_in_part'; res.message := 'part of this order is paid; prices are fixed';
+    ELSIF jsonb_typeof(types) IS DISTINCT FROM 'object' THEN
+        res.types_status := 'unknown_seat'; res.message := 'types must map seats to ticket types';
+    END IF;
+    IF res.types_status IS NULL THEN
+        -- Its tickets, written now if they were not; a seat taken over the
+        -- moment its hold ran out has none (write_hold_tickets).
+        PERFORM core.write_hold_tickets(o);
+        IF (SELECT count(*) FROM core.ticket t WHERE t.order_id = o.order_id AND t.state = 'held')
+           <> cardinality(o.hold_seats) THEN
+            RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = 'expired',
+                                  DETAIL = 'the hold on these seats has expired';
+        END IF;
+        FOR k, v IN SELECT key, value FROM jsonb_each_text(types) LOOP
+            SELECT t.ticket_id INTO tid
+              FROM core.ticket t JOIN core.seat s USING (seat_id)
+             WHERE t.order_id = o.order_id AND t.state = 'held' AND s.label = upper(btrim(k));
+            IF tid IS NULL THEN
+                res.types_status := 'unknown_seat'; res.message := 'not a seat of this order: ' || k;
+                EXIT;
+            END IF;
+            IF core.seat_price(o.showtime_id, (SELECT seat_id FROM core.ticket WHERE ticket_id = tid), v) IS NULL THEN
+                res.types_status := 'unknown_type'; res.message := 'no such ticket type here: ' || coalesce(v, 'null');
+                EXIT;
+            END IF;
+            UPDATE core.ticket t SET type_code = v, price_cents = core.seat_price(o.showtime_id, t.seat_id, v)
+             WHERE t.ticket_id = tid;
+        END LOOP;
+        IF res.types_status IS NOT NULL THEN
+            -- all or nothing: undo what this call changed, keep the answer
+            RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = res.types_status, DETAIL = res.message;
+        END IF;
+        UPDATE core.orders x SET total_cents = (SELECT sum(t.price_cents) FROM core.ticket t
+                                                 WHERE t.order_id = o.order_id AND t.state = 'held')
+         WHERE x.order_id = o.order_id
+        RETURNING x.total_cents INTO res.total_cents;
+        res.expire_at := o.held_until;
+        res.types_status := 'repriced'; res.message := 'repriced';
+    END IF;
+    PERFORM core.remember(request_id, 'set_ticket_types', to_jsonb(res));
+    RETURN res;
+EXCEPTION WHEN raise_exception THEN
+    GET STACKED DIAGNOSTICS res.types_status = MESSAGE_TEXT, res.message = PG_EXCEPTION_DETAIL;
+    PERFORM core.remember(request_id, 'set_ticket_types', to_jsonb(res));
+    RETURN res;
+END $$;

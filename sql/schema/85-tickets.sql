@@ -1,0 +1,342 @@
+-- 85-tickets.sql - tickets after the sale: what a receipt lists, printing
+-- (a claim on the current issue, given back when the print fails), reprints
+-- (a new issue; earlier copies are refused at the door) and admission at the
+-- door, each with its log. Tickets are signed by the terminal, not here.
+
+-- Every reprint: who proved what, from which terminal, which issue it made.
+CREATE TABLE core.reprint_log (
+    reprint_id  bigserial PRIMARY KEY,
+    order_id    bigint NOT NULL REFERENCES core.orders,
+    proof       text NOT NULL CHECK (proof IN ('card', 'account', 'staff')),
+    user_id     bigint REFERENCES core.app_user,
+    staff_id    bigint REFERENCES core.app_user,
+    terminal    text NOT NULL DEFAULT '',
+    new_issue   int NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE INDEX reprint_log_order_idx ON core.reprint_log (order_id);
+
+-- Every print job a terminal started for an order, and how it ended.
+CREATE TABLE core.print_log (
+    print_id    bigserial PRIMARY KEY,
+    order_id    bigint NOT NULL REFERENCES core.orders,
+    terminal    text NOT NULL DEFAULT '',
+    event       text NOT NULL CHECK (event IN ('claimed', 'failed')),
+    detail      text NOT NULL DEFAULT '',
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE INDEX print_log_order_idx ON core.print_log (order_id);
+
+-- Every scan at a door and the verdict it got.
+CREATE TABLE core.admission_log (
+    admission_id bigserial PRIMARY KEY,
+    ticket_id    bigint,
+    order_id     bigint,
+    issue        int,
+    verdict      text NOT NULL,
+    terminal     text NOT NULL DEFAULT '',
+    created_at   timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE INDEX admission_log_ticket_idx ON core.admission_log (ticket_id);
+
+CREATE FUNCTION api.order_tickets(booking_code text)
+RETURNS TABLE(ticket_id bigint, order_id bigint, showtime_id bigint, film text, rating text, cinema text, address text, auditorium text, starts_at timestamp with time zone, show_date text, show_time text, seat text, kind text, ticket_type text, price_cents bigint, currency text, booking_code text, issue integer, status text, ticket_state text, printed_at timestamp with time zone, total_cents bigint, paid_at timestamp with time zone, terminal text, runtime_min integer)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+    SELECT t.ticket_id, o.order_id, st.showtime_id, m.title, m.rating,
+           l.name, l.address, a.name, st.starts_at,
+           to_char(st.starts_at AT TIME ZONE l.timezone, 'Dy DD Mon YYYY'),
+           to_char(st.starts_at AT TIME ZONE l.timezone, 'HH24:MI'),
+           s.label, s.kind, tt.name, t.price_cents, o.currency::text, o.booking_code,
+           t.issue, o.status, t.state, t.printed_at, o.total_cents, o.paid_at, o.terminal,
+           m.runtime_min
+      FROM core.orders o
+      CROSS JOIN core.order_lines_of(o.order_id) t
+      JOIN core.seat s ON s.seat_id = t.seat_id
+      JOIN core.ticket_type tt ON tt.type_code = t.type_code
+      JOIN core.showtime st ON st.showtime_id = o.showtime_id
+      JOIN core.movie m ON m.movie_id = st.movie_id
+      JOIN core.auditorium a ON a.auditorium_id = st.auditorium_id
+      JOIN core.location l ON l.location_id = a.location_id
+     WHERE o.booking_code = core.parse_booking_code($1)
+     ORDER BY s.row_no, s.col_no
+$$;
+
+-- The payments of a booking and what of each was refunded, for a receipt.
+CREATE FUNCTION api.order_payments(booking_code text)
+RETURNS TABLE (payment_id bigint, order_id bigint, method text, amount_cents bigint,
+               currency text, tendered_cents bigint, card_brand text, card_last4 text,
+               auth_code text, created_at timestamptz, refunded_cents bigint,
+               paid_local text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+    SELECT p.payment_id, p.order_id, p.method, p.amount_cents, p.currency::text,
+           p.tendered_cents, p.card_brand, p.card_last4, p.auth_code, p.created_at,
+           coalesce((SELECT sum(r.amount_cents) FROM core.refund r
+                      WHERE r.payment_id = p.payment_id), 0)::bigint,
+           to_char(p.created_at AT TIME ZONE l.timezone, 'DD Mon YYYY HH24:MI')
+      FROM core.orders o
+      JOIN core.payment p ON p.order_id = o.order_id
+      JOIN core.showtime st ON st.showtime_id = o.showtime_id
+      JOIN core.auditorium a ON a.auditorium_id = st.auditorium_id
+      JOIN core.location l ON l.location_id = a.location_id
+     WHERE o.booking_code = core.parse_booking_code($1)
+     ORDER BY p.payment_id
+$$;
+
+CREATE TYPE api.print_claim_result AS (
+    print_status text,       -- ok | unknown_code | not_paid | cancelled | refunded |
+                             -- already_printed
+    order_id     bigint,
+    message      text
+);
+
+-- A terminal about to print a booking's tickets claims the current issue:
+-- it is marked printed, so a second copy of the same issue needs a reprint.
+-- A print that then fails gives the claim back (api.print_release).
+CREATE FUNCTION api.print_claim(booking_code text, terminal text, request_id uuid DEFAULT NULL)
+RETURNS api.print_claim_result
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+    res api.print_claim_result;
+    prev jsonb;
+    o core.orders;
+BEGIN
+    prev := core.replay(request_id, 'print_claim');
+    IF prev IS NOT NULL THEN
+        RETURN jsonb_populate_record(NULL::api.print_claim_result, prev);
+    END IF;
+    SELECT * INTO o FROM core.orders x
+     WHERE x.booking_code = core.parse_booking_code(print_claim.booking_code) FOR UPDATE;
+    res.order_id := o.order_id;
+    IF o.order_id IS NULL THEN
+        res.print_status := 'unknown_code'; res.message := 'no booking with this code';
+    ELSIF o.status = 'refunded' THEN
+        res.print_status := 'refunded'; res.message := 'this booking was refunded';
+    ELSIF o.status IN ('cancelled', 'expired', 'fail') THEN
+        res.print_status := 'cancelled'; res.message := 'this booking was cancelled';
+    ELSIF o.status <> 'success' THEN
+        res.print_status := 'not_paid'; res.message := 'this booking is not paid yet';
+    ELSIF EXISTS (SELECT 1 FROM core.ticket t WHERE t.order_id = o.order_id
+                     AND t.state = 'sold' AND t.printed_at IS NOT NULL) THEN
+        res.print_status := 'already_printed';
+        res.message := 'these tickets were already printed; a reprint replaces them';
+    ELSE
+        UPDATE core.ticket t SET printed_at = now()
+         WHERE t.order_id = o.order_id AND t.state = 'sold';
+        INSERT INTO core.print_log (order_id, terminal, event)
+        VALUES (o.order_id, coalesce(print_claim.terminal, ''), 'claimed');
+        res.print_status := 'ok'; res.message := 'print the tickets';
+    END IF;
+    PERFORM core.remember(request_id, 'print_claim', to_jsonb(res));
+    RETURN res;
+END $$;
+
+-- Gives back a claim whose print failed: the tickets may be printed again
+-- without a reprint. Returns true when there was something to give back.
+CREATE FUNCTION api.print_release(booking_code text, terminal text, reason text DEFAULT '')
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+    o core.orders;
+    n int;
+BEGIN
+    SELECT * INTO o FROM core.orders x
+     WHERE x.booking_code = core.parse_booking_code(print_release.booking_code) FOR UPDATE;
+    IF o.order_id IS NULL THEN
+        RETURN false;
+    END IF;
+    UPDATE core.ticket t SET printed_at = NULL
+     WHERE t.order_id = o.order_id AND t.state = 'sold' AND t.printed_at IS NOT NULL;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    INSERT INTO core.print_log (order_id, terminal, event, detail)
+    VALUES (o.order_id, coalesce(print_release.terminal, ''), 'failed', left(coalesce(reason, ''), 200));
+    RETURN n > 0;
+END $$;
+
+CREATE TYPE api.reprint_result AS (
+    reprint_status text,     -- reprinted | unknown_code | not_paid | cancelled | refunded |
+                             -- show_over | proof_needed | not_allowed | locked | limit_reached
+    order_id     bigint,
+    issue        int,
+    reprints     int,
+    message      text
+);
+
+-- Makes a new issue of a paid booking's tickets so they can be printed
+-- again; every earlier copy is then refused at the door. The caller proves
+-- the booking is theirs: the last four digits of a card that paid it (a
+-- kiosk), the account that owns it (user_id), or a cashier or manager
+-- (staff_id) at the counter. Wrong card digits are rate limited per code.
+CREATE FUNCTION api.reprint(booking_code text, last4 text, user_id bigint, terminal text,
+                            staff_id bigint DEFAULT NULL, request_id uuid DEFAULT NULL)
+RETURNS api.reprint_result
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+    res api.reprint_result;
+    prev jsonb;
+    o core.orders;
+    code text := core.parse_booking_code(reprint.booking_code);
+    proof text;
+    ends timestamptz;
+    done int;
+BEGIN
+    prev := core.replay(request_id, 'reprint');
+    IF prev IS NOT NULL THEN
+        RETURN jsonb_populate_record(NULL::api.reprint_result, prev);
+    END IF;
+    SELECT * INTO o FROM core.orders x WHERE x.booking_code = code FOR UPDATE;
+    res.order_id := o.order_id;
+    SELECT count(*) INTO done FROM core.reprint_log r WHERE r.order_id = o.order_id;
+    res.reprints := done;
+    SELECT st.ends_at INTO ends FROM core.showtime st WHERE st.showtime_id = o.showtime_id;
+
+    IF staff_id IS NOT NULL AND EXISTS (SELECT 1 FROM core.app_user u WHERE u.user_id = reprint.staff_id
+                                           AND u.active AND u.role IN ('cashier', 'manager')) THEN
+        proof := 'staff';
+    ELSIF user_id IS NOT NULL AND o.user_id IS NOT NULL AND o.user_id = reprint.user_id THEN
+        proof := 'account';
+    ELSIF last4 IS NOT NULL AND last4 ~ '^[0-9]{4}$' AND EXISTS
+            (SELECT 1 FROM core.payment p WHERE p.order_id = o.order_id AND p.card_last4 = reprint.last4) THEN
+        proof := 'card';
+    END IF;
+
+    IF o.order_id IS NULL THEN
+        res.reprint_status := 'unknown_code'; res.message := 'no booking with this code';
+    ELSIF proof IS DISTINCT FROM 'staff' AND
+          (SELECT count(*) FROM core.rate_event e WHERE e.bucket = 'reprint:' || code
+              AND NOT e.ok AND e.at > now() - interval '1 hour')
+          >= core.setting_int('reprint_attempts', 5) THEN
+        res.reprint_status := 'locked';
+        res.message := 'too many wrong tries for this booking; ask at the counter';
+    ELSIF proof IS NULL THEN
+        IF last4 IS NOT NULL THEN
+            INSERT INTO core.rate_event (bucket, ok) VALUES ('reprint:' || code, false);
+            res.reprint_status := 'not_allowed';
+            res.message := 'those are not the last four digits of the card that paid';
+        ELSE
+            res.reprint_status := 'proof_needed';
+            res.message := 'give the last four digits of the card that paid, or sign in';
+        END IF;
+    ELSIF o.status = 'refunded' THEN
+        res.reprint_status := 'refunded'; res.message := 'this booking was refunded';
+    ELSIF o.status IN ('cancelled', 'expired', 'fail') THEN
+        res.reprint_status := 'cancelled'; res.message := 'this booking was cancelled';
+    ELSIF o.status <> 'success' THEN
+        res.reprint_status := 'not_paid'; res.message := 'this booking is not paid yet';
+    ELSIF now() > ends THEN
+        res.reprint_status := 'show_over'; res.message := 'the show is over';
+    ELSIF proof <> 'staff' AND done >= core.setting_int('reprint_limit', 3) THEN
+        res.reprint_status := 'limit_reached';
+        res.message := 'this booking was reprinted too often; ask at the counter';
+    END IF;
+    IF res.reprint_status IS NOT NULL THEN
+        PERFORM core.remember(request_id, 'reprint', to_jsonb(res));
+        RETURN res;
+    END IF;
+
+    UPDATE core.ticket t SET issue = t.issue + 1, printed_at = NULL
+     WHERE t.order_id = o.order_id AND t.state = 'sold';
+    SELECT max(t.issue) INTO res.issue FROM core.ticket t
+     WHERE t.order_id = o.order_id AND t.state = 'sold';
+    INSERT INTO core.reprint_log (order_id, proof, user_id, staff_id, terminal, new_issue)
+    VALUES (o.order_id, proof, CASE WHEN proof = 'account' THEN reprint.user_id END,
+            CASE WHEN proof = 'staff' THEN reprint.staff_id END,
+            coalesce(reprint.terminal, ''), res.issue);
+    IF proof <> 'staff' THEN
+        INSERT INTO core.rate_event (bucket, ok) VALUES ('reprint:' || code, true);
+    END IF;
+    res.reprints := done + 1;
+    res.reprint_status := 'reprinted';
+    res.message := 'earlier copies of these tickets no longer open the door';
+    PERFORM core.remember(request_id, 'reprint', to_jsonb(res));
+    RETURN res;
+END $$;
+
+CREATE TYPE api.admit_result AS (
+    verdict      text,       -- valid | already_admitted | wrong_day | too_early | show_over |
+                             -- cancelled | refunded | not_paid | reissued | unknown_ticket
+    message      text,
+    seat         text,
+    film         text,
+    auditorium   text,
+    starts_at    timestamptz,
+    admitted_at  timestamptz
+);
+
+-- Checks in one scanned ticket (its signature already checked by the
+-- scanner): the ticket must belong to the order and showtime it names, be
+-- sold, be the current issue, be for today's show (in the cinema's time
+-- zone), not over, and not already in. Every scan is logged.
+CREATE FUNCTION api.admit(ticket_id bigint, order_id bigint, issue int,
+                          showtime_id bigint DEFAULT NULL, terminal text DEFAULT '',
+                          request_id uuid DEFAULT NULL)
+RETURNS api.admit_result
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+    res api.admit_result;
+    prev jsonb;
+    o core.orders;
+    t core.ticket;
+    st core.showtime;
+    tz text;
+BEGIN
+    prev := core.replay(request_id, 'admit');
+    IF prev IS NOT NULL THEN
+        RETURN jsonb_populate_record(NULL::api.admit_result, prev);
+    END IF;
+    SELECT * INTO o FROM core.orders x WHERE x.order_id = admit.order_id FOR UPDATE;
+    SELECT * INTO t FROM core.ticket x
+     WHERE x.ticket_id = admit.ticket_id AND x.order_id = admit.order_id FOR UPDATE;
+    SELECT * INTO st FROM core.showtime x WHERE x.showtime_id = o.showtime_id;
+    SELECT l.timezone, s.label, m.title, a.name
+      INTO tz, res.seat, res.film, res.auditorium
+      FROM core.seat s
+      JOIN core.auditorium a ON a.auditorium_id = s.auditorium_id
+      JOIN core.location l ON l.location_id = a.location_id
+      JOIN core.movie m ON m.movie_id = st.movie_id
+     WHERE s.seat_id = t.seat_id;
+    res.starts_at := st.starts_at;
+    res.admitted_at := t.admitted_at;
+
+    IF o.order_id IS NULL OR t.ticket_id IS NULL
+       OR (admit.showtime_id IS NOT NULL AND admit.showtime_id <> o.showtime_id)
+       OR admit.issue IS NULL OR admit.issue > t.issue THEN
+        res.verdict := 'unknown_ticket'; res.message := 'no such ticket';
+    ELSIF o.status = 'refunded' OR t.state = 'refunded' THEN
+        res.verdict := 'refunded'; res.message := 'this ticket was refunded';
+    ELSIF o.status IN ('cancelled', 'expired', 'fail') OR t.state = 'released' OR st.cancelled THEN
+        res.verdict := 'cancelled';
+        res.message := CASE WHEN st.cancelled THEN 'this show was cancelled'
+                            ELSE 'this booking was cancelled' END;
+    ELSIF o.status <> 'success' OR t.state <> 'sold' THEN
+        res.verdict := 'not_paid'; res.message := 'this booking was never paid';
+    ELSIF admit.issue < t.issue THEN
+        res.verdict := 'reissued'; res.message := 'an old copy: this ticket was reprinted';
+    ELSIF t.admitted_at IS NOT NULL THEN
+        res.verdict := 'already_admitted';
+        res.message := 'already in at ' || to_char(t.admitted_at AT TIME ZONE tz, 'HH24:MI');
+    ELSIF (st.starts_at AT TIME ZONE tz)::date <> (now() AT TIME ZONE tz)::date THEN
+        res.verdict := 'wrong_day';
+        res.message := 'this ticket is for ' || to_char(st.starts_at AT TIME ZONE tz, 'Dy DD Mon HH24:MI');
+    ELSIF now() > st.ends_at THEN
+        res.verdict := 'show_over'; res.message := 'this show is over';
+    ELSIF now() < st.starts_at - make_interval(mins => core.setting_int('admit_before_minutes', 90)) THEN
+        res.verdict := 'too_early';
+        res.message := 'doors open later: the show starts at ' || to_char(st.starts_at AT TIME ZONE tz, 'HH24:MI');
+    ELSE
+        UPDATE core.ticket x SET admitted_at = now() WHERE x.ticket_id = t.ticket_id;
+        res.verdict := 'valid';
+        res.admitted_at := now();
+        res.message := 'welcome';
+    END IF;
+    INSERT INTO core.admission_log (ticket_id, order_id, issue, verdict, terminal)
+    VALUES (admit.ticket_id, admit.order_id, admit.issue, res.verdict, coalesce(admit.terminal, ''));
+    PERFORM core.remember(request_id, 'admit', to_jsonb(res));
+    RETURN res;
+END $$;
