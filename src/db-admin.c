@@ -174,22 +174,30 @@ run_file(struct db *db, const char *dir, const char *name)
 	return rc;
 }
 
-/* Records what was applied (name) and commits, or rolls back when any step
- * failed (failed true). Returns 0 or -1. */
+/* Records what was applied (name, and the n migrations of more that it
+ * holds) and commits, or rolls back when any step failed (failed true).
+ * Returns 0 or -1. */
 static int
-finish_step(struct db *db, const char *name, bool failed)
+finish_step(struct db *db, const char *name, char **more, int n, bool failed)
 {
-	const char *params[1] = { name };
 	PGresult *res;
 
-	if (!failed) {
+	for (int i = -1; i < n && !failed; i++) {
+		char *key = i < 0 ? xstrdup(name) : xasprintf("migrations/%s", more[i]);
+		const char *params[1] = { key };
+
 		res = db_exec(db, DB_ONCE, "INSERT INTO marquee_meta.migration (name) VALUES ($1)", 1,
 		              params);
-		if (res != NULL) {
+		free(key);
+		if (res == NULL) {
+			fprintf(stderr, "marquee: db migrate: %s: %s\n", name, db_error(db));
+			failed = true;
+		} else
 			PQclear(res);
-			if (run_simple(db, "COMMIT") == 0)
-				return 0;
-		}
+	}
+	if (!failed) {
+		if (run_simple(db, "COMMIT") == 0)
+			return 0;
 		fprintf(stderr, "marquee: db migrate: %s: %s\n", name, db_error(db));
 	}
 	if (db_connected(db))
@@ -198,9 +206,10 @@ finish_step(struct db *db, const char *name, bool failed)
 }
 
 /* Applies the files of sql/schema in one transaction and records them as
- * 'baseline'. Returns 0 or -1. */
+ * 'baseline', with the n migrations of migs: sql/schema already holds what
+ * they do. Returns 0 or -1. */
 static int
-apply_baseline(struct db *db, const char *sqldir)
+apply_baseline(struct db *db, const char *sqldir, char **migs, int nmigs)
 {
 	char *dir = xasprintf("%s/schema", sqldir), **names;
 	int n = list_sql(dir, &names), rc = -1;
@@ -216,8 +225,12 @@ apply_baseline(struct db *db, const char *sqldir)
 	}
 	for (int i = 0; i < n && !failed; i++)
 		failed = run_file(db, dir, names[i]) != 0;
-	if (finish_step(db, "baseline", failed) == 0) {
-		printf("applied baseline (%d files of %s)\n", n, dir);
+	if (finish_step(db, "baseline", migs, nmigs, failed) == 0) {
+		printf("applied baseline (%d files of %s", n, dir);
+		if (nmigs > 0)
+			printf("; it holds the %d migration%s, recorded as applied", nmigs,
+			       nmigs == 1 ? "" : "s");
+		printf(")\n");
 		rc = 0;
 	}
 out:
@@ -236,7 +249,7 @@ apply_migration(struct db *db, const char *dir, const char *name)
 
 	if (run_simple(db, "BEGIN") != 0)
 		fprintf(stderr, "marquee: db migrate: %s\n", db_error(db));
-	else if (finish_step(db, key, run_file(db, dir, name) != 0) == 0) {
+	else if (finish_step(db, key, NULL, 0, run_file(db, dir, name) != 0) == 0) {
 		printf("applied %s\n", key);
 		rc = 0;
 	}
@@ -295,8 +308,10 @@ check_origin(struct db *db)
 	return 0;
 }
 
-/* `marquee db migrate`: brings the database to sql/schema plus
- * sql/migrations. Returns the exit status. */
+/* `marquee db migrate`: an empty database gets sql/schema, which holds every
+ * migration of sql/migrations; a database that has a baseline gets the
+ * migrations it has not had yet, in name order, each in its own transaction.
+ * Returns the exit status. */
 static int
 db_migrate(struct db *db)
 {
@@ -312,13 +327,13 @@ db_migrate(struct db *db)
 		fprintf(stderr, "marquee: db migrate: %s\n", db_error(db));
 		goto out;
 	}
-	if (base == 0 && (check_origin(db) != 0 || apply_baseline(db, sqldir) != 0))
-		goto out;
 	if ((n = list_sql(dir, &names)) < 0) {
 		fprintf(stderr, "marquee: %s: %s\n", dir, strerror(errno));
 		n = 0;
 		goto out;
 	}
+	if (base == 0 && (check_origin(db) != 0 || apply_baseline(db, sqldir, names, n) != 0))
+		goto out;
 	for (int i = 0; i < n; i++) {
 		char *key = xasprintf("migrations/%s", names[i]);
 		int done = recorded(db, key);
