@@ -4,6 +4,18 @@
 -- them and nothing else); schema notifier holds what `marquee notify` uses
 -- (role marquee_notify). Roles are the cluster's, so they are made only if
 -- missing.
+--
+-- Every api function runs as its owner (SECURITY DEFINER) with a fixed
+-- search_path. Writing functions take an optional last argument request_id:
+-- a call that repeats a request_id returns the first call's answer and
+-- changes nothing (core.replay, core.remember). Lock order, everywhere, to
+-- stay free of deadlocks: an order row, then its showtime_seat rows in
+-- seat_id order, then ticket rows. The writing functions run with
+-- plan_cache_mode = force_generic_plan: their statements look up rows by
+-- key, so one plan per session serves every call. Time is
+-- statement_timestamp(): when the call arrived; unlike now() it moves on
+-- between calls made inside one long transaction, and unlike
+-- clock_timestamp() it is one instant for every check within a call.
 
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 

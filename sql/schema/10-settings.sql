@@ -17,14 +17,19 @@ BEGIN
     RETURN coalesce((SELECT value::int FROM core.setting WHERE name = p_name), p_default);
 END $$;
 
+-- A setting as text, or p_default when it is not set.
 CREATE FUNCTION core.setting_text(p_name text, p_default text) RETURNS text
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN coalesce((SELECT value FROM core.setting WHERE name = p_name), p_default);
 END $$;
 
--- The settings every hold reads, as one typed row. Written only by the
--- trigger below; the relay's lease (90-seat-changes.sql) lives here too.
+-- The settings every hold reads (node_id, hold_minutes, hold_commit), as
+-- one typed row: one row read instead of an aggregate over the settings,
+-- and a value that is not a number is refused when it is set. Written only
+-- by the trigger below. The relay's lease (90-seat-changes.sql) lives here
+-- too, in the row a hold reads anyway: 21 000 instructions less a hold than
+-- a table of its own (bench/count.sh).
 CREATE TABLE core.hold_policy (
     one          boolean PRIMARY KEY DEFAULT true CHECK (one),
     node         int NOT NULL,       -- node_id: the snowflake node of this database
@@ -34,6 +39,7 @@ CREATE TABLE core.hold_policy (
     relay_until  timestamptz NOT NULL DEFAULT '-infinity'   -- its lease runs until then
 );
 
+-- Writes core.hold_policy again from core.setting after every change to it.
 CREATE FUNCTION core.hold_policy_refresh() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -49,6 +55,10 @@ END $$;
 CREATE TRIGGER setting_hold_policy AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON core.setting
     FOR EACH STATEMENT EXECUTE FUNCTION core.hold_policy_refresh();
 
+-- core.hold_policy is written only through core.setting: a hold reads its
+-- one row, and a row edited by hand would disagree with core.setting. A
+-- write that does not come from core.hold_policy_refresh is refused, with a
+-- hint at what to change instead; the relay's lease may move.
 CREATE FUNCTION core.hold_policy_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN

@@ -147,25 +147,28 @@ BEGIN
                   core.setting_int('login_max_failures', 3));
 END $$;
 
+-- Sign-in of a member of staff, first half: core.login_begin by user name.
 CREATE FUNCTION api.staff_login_begin(username text, terminal text)
 RETURNS api.login_begin_result
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
     SELECT * FROM core.login_begin('staff', $1, $2)
 $$;
 
--- Returns 'ok', or the words to show after a wrong password.
+-- Second half: returns 'ok', or the words to show after a wrong password.
 CREATE FUNCTION api.staff_login_finish(username text, ok boolean)
 RETURNS text
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
     SELECT core.login_finish('staff', $1, $2)
 $$;
 
+-- Sign-in of a customer, first half: core.login_begin by e-mail address.
 CREATE FUNCTION api.customer_login_begin(email text, terminal text)
 RETURNS api.login_begin_result
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
     SELECT * FROM core.login_begin('customer', $1, $2)
 $$;
 
+-- Second half: returns 'ok', or the words to show after a wrong password.
 CREATE FUNCTION api.customer_login_finish(email text, ok boolean)
 RETURNS text
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$

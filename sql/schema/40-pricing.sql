@@ -8,6 +8,7 @@ LANGUAGE sql STABLE AS $$
     SELECT p.amount_cents FROM core.price p WHERE p.price_plan_id = p_plan AND p.type_code = 'adult'
 $$;
 
+-- Sets a plan row's adult_cents from core.price as it is written.
 CREATE FUNCTION core.price_plan_adult() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -18,6 +19,8 @@ END $$;
 CREATE TRIGGER price_plan_adult BEFORE INSERT OR UPDATE ON core.price_plan
     FOR EACH ROW EXECUTE FUNCTION core.price_plan_adult();
 
+-- After any change to core.price, writes again the plans whose adult price
+-- changed (price_plan_adult then sets it).
 CREATE FUNCTION core.price_adult_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN

@@ -113,6 +113,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
      ORDER BY l.starts_at, l.location, l.auditorium
 $$;
 
+-- The cinemas, for picking one.
 CREATE FUNCTION api.locations()
 RETURNS TABLE (location_id bigint, name text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$

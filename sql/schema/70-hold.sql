@@ -24,6 +24,15 @@ BEGIN
     END IF;
 END $$;
 
+-- Writes the tickets of a held order that has none yet: the lines
+-- core.order_lines_of gives its hold (one adult ticket per seat whose row
+-- still carries the order, at the held price). Call with the order row
+-- locked. The seat rows are share-locked first, in seat order, by a
+-- statement of their own; the insert reads with a new snapshot, so a seat
+-- that a select_seat took over meanwhile is not written. A ticket of an
+-- earlier hold on the same seat (its hold ran out and select_seat took the
+-- seat over) is released first: it is dead and in the way of the unique
+-- live-ticket index.
 CREATE FUNCTION core.write_hold_tickets(p_order core.orders) RETURNS void
 LANGUAGE sql VOLATILE AS $$
     SELECT 1 FROM core.showtime_seat ss
@@ -51,7 +60,9 @@ LANGUAGE sql VOLATILE AS $$
      WHERE l.ticket_id IS NULL;
 $$;
 
--- release_order: the order's seat rows through hold_seats.
+-- Releases what an order still holds: its seat rows (found through
+-- hold_seats, locked in seat_id order) become available, its live tickets
+-- take p_ticket_state.
 CREATE FUNCTION core.release_order(p_order core.orders, p_ticket_state text)
 RETURNS void
 LANGUAGE plpgsql AS $$
@@ -79,6 +90,17 @@ CREATE TYPE api.select_seat_result AS (
     message      text
 );
 
+-- Holds all the given seats of a showtime for a new order, or none of them.
+-- A seat is taken when it is available or its hold has run out (by the
+-- database clock); the order records the seats and their prices
+-- (hold_seats, hold_prices) and its tickets are written only when ticket
+-- types or payment need them. Three statements: the probe (showtime, price,
+-- policy, relay, and why the call is refused if it is), the seat lock (not
+-- needed for one seat that is free: the update that writes the order takes
+-- it), and one statement writing the order, its seat rows and the change
+-- log. It plans as for data in memory (random_page_cost 1.1): with the
+-- default of 4 the probe read the showtimes one by one instead of probing
+-- their primary key.
 CREATE FUNCTION api.select_seat(user_id bigint, showtime_id bigint, seats text[],
                                 terminal text, request_id uuid DEFAULT NULL)
 RETURNS api.select_seat_result
@@ -301,8 +323,10 @@ CREATE TYPE api.set_ticket_types_result AS (
     message      text
 );
 
--- set_ticket_types: writes the tickets before it changes their types, and
--- answers expired if a seat of the order has gone.
+-- Sets the ticket type of seats of a held order ({"F12":"child", ...}) and
+-- reprices it; the database decides every price. Seats not named keep their
+-- type. All or nothing. The order's tickets are written first if they were
+-- not; answers expired if a seat of the order has gone.
 CREATE FUNCTION api.set_ticket_types(order_id bigint, types jsonb, request_id uuid DEFAULT NULL)
 RETURNS api.set_ticket_types_result
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$

@@ -82,8 +82,8 @@ CREATE TYPE api.payment_start_result AS (
     due_cents    bigint
 );
 
--- payment_start and payment: the seat rows through hold_seats; payment
--- writes the tickets before it sells them.
+-- Marks an order as "payment in progress" and gives its hold a little more
+-- time, so a card being read does not see its seats expire under it.
 CREATE FUNCTION api.payment_start(user_id bigint, order_id bigint, request_id uuid DEFAULT NULL)
 RETURNS api.payment_start_result
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
@@ -139,6 +139,10 @@ CREATE TYPE api.payment_result AS (
     message      text
 );
 
+-- Pays an order: cash, card (the card terminal's approved result), or split
+-- ({"method":"split","parts":[...]}). The parts must add up to what is due;
+-- with "partial": true a part may pay less, and the order waits for the rest.
+-- The order's tickets are written, if they were not, before they are sold.
 CREATE FUNCTION api.payment(user_id bigint, order_id bigint, payment_info jsonb, request_id uuid DEFAULT NULL)
 RETURNS api.payment_result
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp

@@ -111,6 +111,12 @@ BEGIN
     RETURN res;
 END $$;
 
+-- Housekeeping a terminal or cron may call: marks orders whose hold expired,
+-- and frees their seats. Correctness never waits for it. Returns how many.
+-- It looks only at the last 7 days' orders, one range of the primary key
+-- (order ids are snowflakes): a hold lasts minutes, and an open order older
+-- than a week holds nothing anyway (an expired hold is free to the next
+-- caller and its payment is refused, sweep or no sweep).
 CREATE FUNCTION api.expire_holds() RETURNS int
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
     SET plan_cache_mode = force_generic_plan AS $$

@@ -42,6 +42,9 @@ CREATE TABLE core.admission_log (
 
 CREATE INDEX admission_log_ticket_idx ON core.admission_log (ticket_id);
 
+-- The live (held or sold) tickets of a booking, with everything a printed
+-- ticket shows. Dates are in the cinema's own time zone. Empty when the code
+-- is not valid or not known.
 CREATE FUNCTION api.order_tickets(booking_code text)
 RETURNS TABLE(ticket_id bigint, order_id bigint, showtime_id bigint, film text, rating text, cinema text, address text, auditorium text, starts_at timestamp with time zone, show_date text, show_time text, seat text, kind text, ticket_type text, price_cents bigint, currency text, booking_code text, issue integer, status text, ticket_state text, printed_at timestamp with time zone, total_cents bigint, paid_at timestamp with time zone, terminal text, runtime_min integer)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$

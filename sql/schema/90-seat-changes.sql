@@ -2,6 +2,15 @@
 -- seat_change with the showtime ids as payload, either at once or, while a
 -- terminal runs the relay (a lease in core.hold_policy), through the log
 -- core.seat_change that the relay empties every 50 ms.
+--
+-- PostgreSQL commits notifying transactions one at a time (PreCommit_Notify
+-- takes a database-wide lock and keeps it through the commit), so a NOTIFY
+-- in every hold would queue every hold behind every other. So while a relay
+-- runs a change only logs its showtime, and the relay (a terminal with a
+-- seat map open, see api.seat_relay) sends one NOTIFY for many showtimes:
+-- maps still hear of every change within about 50 ms. A hold logs its own
+-- change in the statement that writes it; other changes are logged by the
+-- row trigger below, which a hold does not fire.
 
 -- Unlogged: it is only ever a queue of wake-ups (empty after a crash, which
 -- is right: every terminal re-reads its map after reconnecting).
@@ -58,6 +67,11 @@ BEGIN
     RETURN FOUND;
 END $$;
 
+-- The relay, for terminals: the session that holds the lease (or takes it,
+-- when it has run out) empties the change log and gets back how many
+-- showtimes it announced; any other session gets -1 and should try again in
+-- a second or so. A terminal calls it every 50 ms while it relays and its
+-- seat map is open; a terminal that stops calling loses the lease 2 s later.
 CREATE FUNCTION api.seat_relay() RETURNS int
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 BEGIN
@@ -70,6 +84,7 @@ BEGIN
     RETURN core.relay_seat_changes();
 END $$;
 
+-- Stops relaying from this session, if it did. Returns whether it did.
 CREATE FUNCTION api.seat_relay_stop() RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 BEGIN
@@ -78,8 +93,9 @@ BEGIN
     RETURN FOUND;
 END $$;
 
--- The minute's housekeeping also empties the log, so it never grows while
--- no seat map is open.
+-- What `marquee notify` (a timer, every minute) does besides sending mail:
+-- api.expire_holds, and empties the change log, so it never grows while no
+-- seat map is open.
 CREATE FUNCTION notifier.expire_holds() RETURNS int
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 DECLARE
