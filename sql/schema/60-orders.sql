@@ -95,6 +95,14 @@ BEGIN
 END $$;
 
 -- Stores the answer a request_id got, for core.replay.
+-- The answer a request_id already got as the caller's result type (p_as, a
+-- value of that type, usually the caller's still empty result), or a row
+-- of NULLs when it got none. Inlined where it is called.
+CREATE FUNCTION core.replay_as(p_request_id uuid, p_fn text, p_as anyelement) RETURNS anyelement
+LANGUAGE sql AS $$
+    SELECT jsonb_populate_record(p_as, core.replay(p_request_id, p_fn))
+$$;
+
 CREATE FUNCTION core.remember(p_request_id uuid, p_fn text, p_answer jsonb) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN

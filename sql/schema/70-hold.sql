@@ -333,16 +333,13 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     res api.set_ticket_types_result;
-    prev jsonb;
     o core.orders;
     k text;
     v text;
     tid bigint;
 BEGIN
-    prev := core.replay(request_id, 'set_ticket_types');
-    IF prev IS NOT NULL THEN
-        RETURN jsonb_populate_record(NULL::api.set_ticket_types_result, prev);
-    END IF;
+    res := core.replay_as(request_id, 'set_ticket_types', res);
+    IF res.types_status IS NOT NULL THEN RETURN res; END IF;
     SELECT * INTO o FROM core.orders x WHERE x.order_id = set_ticket_types.order_id FOR UPDATE;
     IF NOT FOUND THEN
         res.types_status := 'unknown_order'; res.message := 'no such order';

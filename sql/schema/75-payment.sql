@@ -91,16 +91,13 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
 #variable_conflict use_column
 DECLARE
     res api.payment_start_result;
-    prev jsonb;
     o core.orders;
 BEGIN
     -- Money, and what it stands on, is on disk before the answer, even when
     -- an earlier call in this transaction was a fast hold.
     SET LOCAL synchronous_commit TO DEFAULT;
-    prev := core.replay(request_id, 'payment_start');
-    IF prev IS NOT NULL THEN
-        RETURN jsonb_populate_record(NULL::api.payment_start_result, prev);
-    END IF;
+    res := core.replay_as(request_id, 'payment_start', res);
+    IF res.start_status IS NOT NULL THEN RETURN res; END IF;
     SELECT * INTO o FROM core.orders x WHERE x.order_id = payment_start.order_id FOR UPDATE;
     IF NOT FOUND THEN
         res.start_status := 'unknown_order';
@@ -150,7 +147,6 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
 #variable_conflict use_column
 DECLARE
     res api.payment_result;
-    prev jsonb;
     o core.orders;
     parts jsonb;
     part core.payment;
@@ -164,10 +160,8 @@ BEGIN
     -- Money, and what it stands on, is on disk before the answer, even when
     -- an earlier call in this transaction was a fast hold.
     SET LOCAL synchronous_commit TO DEFAULT;
-    prev := core.replay(request_id, 'payment');
-    IF prev IS NOT NULL THEN
-        RETURN jsonb_populate_record(NULL::api.payment_result, prev);
-    END IF;
+    res := core.replay_as(request_id, 'payment', res);
+    IF res.payment_status IS NOT NULL THEN RETURN res; END IF;
     res.order_id := payment.order_id;
 
     SELECT * INTO o FROM core.orders x WHERE x.order_id = payment.order_id FOR UPDATE;

@@ -11,26 +11,30 @@ CREATE TABLE core.refund (
     created_at   timestamptz NOT NULL DEFAULT now()
 );
 
+-- Gives back every payment of an order that has not been given back yet,
+-- with the reason given. Returns the cents given back now.
+CREATE FUNCTION core.refund_payments(p_order_id bigint, p_reason text) RETURNS bigint
+LANGUAGE sql VOLATILE AS $$
+    WITH ins AS (
+        INSERT INTO core.refund (order_id, payment_id, amount_cents, reason)
+        SELECT p.order_id, p.payment_id, p.amount_cents, p_reason
+          FROM core.payment p WHERE p.order_id = p_order_id
+           AND NOT EXISTS (SELECT 1 FROM core.refund r WHERE r.payment_id = p.payment_id)
+        RETURNING amount_cents)
+    SELECT coalesce(sum(amount_cents), 0) FROM ins
+$$;
+
 -- Closes an open order whose hold has run out: frees what it still holds,
 -- marks it expired and gives back any part payments. Returns the cents
 -- refunded. The caller holds the order row.
 CREATE FUNCTION core.expire_order(p_order core.orders) RETURNS bigint
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
-DECLARE
-    back bigint;
 BEGIN
     PERFORM core.release_order(p_order, 'released');
     UPDATE core.orders x SET status = 'expired', closed_at = statement_timestamp()
      WHERE x.order_id = p_order.order_id;
-    WITH ins AS (
-        INSERT INTO core.refund (order_id, payment_id, amount_cents, reason)
-        SELECT p_order.order_id, p.payment_id, p.amount_cents, 'hold expired before fully paid'
-          FROM core.payment p WHERE p.order_id = p_order.order_id
-           AND NOT EXISTS (SELECT 1 FROM core.refund r WHERE r.payment_id = p.payment_id)
-        RETURNING amount_cents)
-    SELECT coalesce(sum(amount_cents), 0) INTO back FROM ins;
-    RETURN back;
+    RETURN core.refund_payments(p_order.order_id, 'hold expired before fully paid');
 END $$;
 
 CREATE TYPE api.cancel_result AS (
@@ -50,17 +54,14 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
 #variable_conflict use_column
 DECLARE
     res api.cancel_result;
-    prev jsonb;
     o core.orders;
     starts timestamptz;
 BEGIN
     -- Money, and what it stands on, is on disk before the answer, even when
     -- an earlier call in this transaction was a fast hold.
     SET LOCAL synchronous_commit TO DEFAULT;
-    prev := core.replay(request_id, 'cancel');
-    IF prev IS NOT NULL THEN
-        RETURN jsonb_populate_record(NULL::api.cancel_result, prev);
-    END IF;
+    res := core.replay_as(request_id, 'cancel', res);
+    IF res.cancellation_status IS NOT NULL THEN RETURN res; END IF;
     res.refunded_cents := 0;
     SELECT * INTO o FROM core.orders x WHERE x.order_id = cancel.order_id FOR UPDATE;
     SELECT st.starts_at INTO starts FROM core.showtime st WHERE st.showtime_id = o.showtime_id;
@@ -77,11 +78,7 @@ BEGIN
             PERFORM core.hold_commit();
         ELSE
             -- A partly paid order: give back what was paid.
-            INSERT INTO core.refund (order_id, payment_id, amount_cents, reason)
-            SELECT o.order_id, p.payment_id, p.amount_cents, 'cancelled before fully paid'
-              FROM core.payment p WHERE p.order_id = o.order_id;
-            SELECT coalesce(sum(p.amount_cents), 0) INTO res.refunded_cents
-              FROM core.payment p WHERE p.order_id = o.order_id;
+            res.refunded_cents := core.refund_payments(o.order_id, 'cancelled before fully paid');
         END IF;
         PERFORM core.release_order(o, 'released');
         UPDATE core.orders x SET status = 'cancelled', closed_at = statement_timestamp() WHERE x.order_id = o.order_id;
@@ -93,11 +90,7 @@ BEGIN
         res.message := format('refunds close %s minutes before the show',
                               core.setting_int('cancel_cutoff_minutes', 60));
     ELSE
-        INSERT INTO core.refund (order_id, payment_id, amount_cents, reason)
-        SELECT o.order_id, p.payment_id, p.amount_cents, 'cancelled'
-          FROM core.payment p WHERE p.order_id = o.order_id;
-        SELECT coalesce(sum(p.amount_cents), 0) INTO res.refunded_cents
-          FROM core.payment p WHERE p.order_id = o.order_id;
+        res.refunded_cents := core.refund_payments(o.order_id, 'cancelled');
         PERFORM core.release_order(o, 'refunded');
         UPDATE core.orders x SET status = 'refunded', closed_at = statement_timestamp() WHERE x.order_id = o.order_id;
         INSERT INTO core.outbox (kind, recipient, subject, body)

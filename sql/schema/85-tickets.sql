@@ -95,6 +95,18 @@ CREATE TYPE api.print_claim_result AS (
     message      text
 );
 
+-- Why a booking whose status is not success cannot be printed or
+-- reprinted: the status word of the answer, and the words to show.
+CREATE FUNCTION core.unpaid_booking(p_status text, OUT status text, OUT message text)
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN p_status = 'refunded' THEN 'refunded'
+                WHEN p_status IN ('cancelled', 'expired', 'fail') THEN 'cancelled'
+                ELSE 'not_paid' END,
+           CASE WHEN p_status = 'refunded' THEN 'this booking was refunded'
+                WHEN p_status IN ('cancelled', 'expired', 'fail') THEN 'this booking was cancelled'
+                ELSE 'this booking is not paid yet' END
+$$;
+
 -- A terminal about to print a booking's tickets claims the current issue:
 -- it is marked printed, so a second copy of the same issue needs a reprint.
 -- A print that then fails gives the claim back (api.print_release).
@@ -104,24 +116,17 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     res api.print_claim_result;
-    prev jsonb;
     o core.orders;
 BEGIN
-    prev := core.replay(request_id, 'print_claim');
-    IF prev IS NOT NULL THEN
-        RETURN jsonb_populate_record(NULL::api.print_claim_result, prev);
-    END IF;
+    res := core.replay_as(request_id, 'print_claim', res);
+    IF res.print_status IS NOT NULL THEN RETURN res; END IF;
     SELECT * INTO o FROM core.orders x
      WHERE x.booking_code = core.parse_booking_code(print_claim.booking_code) FOR UPDATE;
     res.order_id := o.order_id;
     IF o.order_id IS NULL THEN
         res.print_status := 'unknown_code'; res.message := 'no booking with this code';
-    ELSIF o.status = 'refunded' THEN
-        res.print_status := 'refunded'; res.message := 'this booking was refunded';
-    ELSIF o.status IN ('cancelled', 'expired', 'fail') THEN
-        res.print_status := 'cancelled'; res.message := 'this booking was cancelled';
     ELSIF o.status <> 'success' THEN
-        res.print_status := 'not_paid'; res.message := 'this booking is not paid yet';
+        SELECT u.status, u.message INTO res.print_status, res.message FROM core.unpaid_booking(o.status) u;
     ELSIF EXISTS (SELECT 1 FROM core.ticket t WHERE t.order_id = o.order_id
                      AND t.state = 'sold' AND t.printed_at IS NOT NULL) THEN
         res.print_status := 'already_printed';
@@ -181,17 +186,14 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     res api.reprint_result;
-    prev jsonb;
     o core.orders;
     code text := core.parse_booking_code(reprint.booking_code);
     proof text;
     ends timestamptz;
     done int;
 BEGIN
-    prev := core.replay(request_id, 'reprint');
-    IF prev IS NOT NULL THEN
-        RETURN jsonb_populate_record(NULL::api.reprint_result, prev);
-    END IF;
+    res := core.replay_as(request_id, 'reprint', res);
+    IF res.reprint_status IS NOT NULL THEN RETURN res; END IF;
     SELECT * INTO o FROM core.orders x WHERE x.booking_code = code FOR UPDATE;
     res.order_id := o.order_id;
     SELECT count(*) INTO done FROM core.reprint_log r WHERE r.order_id = o.order_id;
@@ -225,12 +227,8 @@ BEGIN
             res.reprint_status := 'proof_needed';
             res.message := 'give the last four digits of the card that paid, or sign in';
         END IF;
-    ELSIF o.status = 'refunded' THEN
-        res.reprint_status := 'refunded'; res.message := 'this booking was refunded';
-    ELSIF o.status IN ('cancelled', 'expired', 'fail') THEN
-        res.reprint_status := 'cancelled'; res.message := 'this booking was cancelled';
     ELSIF o.status <> 'success' THEN
-        res.reprint_status := 'not_paid'; res.message := 'this booking is not paid yet';
+        SELECT u.status, u.message INTO res.reprint_status, res.message FROM core.unpaid_booking(o.status) u;
     ELSIF now() > ends THEN
         res.reprint_status := 'show_over'; res.message := 'the show is over';
     ELSIF proof <> 'staff' AND done >= core.setting_int('reprint_limit', 3) THEN
@@ -283,16 +281,13 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     res api.admit_result;
-    prev jsonb;
     o core.orders;
     t core.ticket;
     st core.showtime;
     tz text;
 BEGIN
-    prev := core.replay(request_id, 'admit');
-    IF prev IS NOT NULL THEN
-        RETURN jsonb_populate_record(NULL::api.admit_result, prev);
-    END IF;
+    res := core.replay_as(request_id, 'admit', res);
+    IF res.verdict IS NOT NULL THEN RETURN res; END IF;
     SELECT * INTO o FROM core.orders x WHERE x.order_id = admit.order_id FOR UPDATE;
     SELECT * INTO t FROM core.ticket x
      WHERE x.ticket_id = admit.ticket_id AND x.order_id = admit.order_id FOR UPDATE;
