@@ -1,5 +1,6 @@
 #!/bin/bash
-# 40-screens-sql.sh - the api of sql/010_screens.sql, called as a terminal
+# 40-screens-sql.sh - the sign-in, account, ticket-type and listing api
+# (sql/schema/15-accounts.sql, 55-listing.sql, 60-orders.sql, 70-hold.sql), called as a terminal
 # (EXECUTE on api only) and checked as owner: sign-in window, customer
 # accounts, ticket types and repricing (all or nothing, replayed by
 # request_id), filtered listing, my bookings.
