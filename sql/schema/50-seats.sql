@@ -19,6 +19,14 @@ BEGIN
        AND (p_state = 'held') = (p_held_until IS NOT NULL);
 END $$;
 
+-- When a seat row is free: available, or held by a hold that has run out
+-- (by the database clock, even before a sweeper resets it). The one rule
+-- the seat map, the listing and every hold apply. Inlined where it is called.
+CREATE FUNCTION core.seat_free(p_state core.seat_state, p_held_until timestamptz) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT p_state = 'available' OR (p_state = 'held' AND p_held_until <= statement_timestamp())
+$$;
+
 -- One row per sellable seat per showtime: the row every hold locks.
 -- state: available | held | sold. A held row whose held_until has passed is
 -- available to anyone, even before a sweeper resets it. There is no index
@@ -64,8 +72,8 @@ BEGIN
     RETURN QUERY
     SELECT s.label,
            CASE WHEN ss.state = 'sold' THEN 'sold'
-                WHEN ss.state = 'held' AND ss.held_until > statement_timestamp() THEN 'pending'
-                ELSE 'available' END,
+                WHEN core.seat_free(ss.state, ss.held_until) THEN 'available'
+                ELSE 'pending' END,
            s.kind, s.row_no, s.col_no
       FROM core.showtime_seat ss JOIN core.seat s ON s.seat_id = ss.seat_id
      WHERE ss.showtime_id = seat_map.showtime_id

@@ -12,12 +12,11 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
     SELECT st.showtime_id, m.movie_id, m.title, st.starts_at, l.name, a.name,
            st.seats_total,
            st.seats_total - (SELECT count(*) FROM core.showtime_seat ss
-                              WHERE ss.showtime_id = st.showtime_id AND ss.state <> 'available'
-                                AND (ss.state = 'sold' OR ss.held_until > statement_timestamp()))::int,
+                              WHERE ss.showtime_id = st.showtime_id
+                                AND NOT core.seat_free(ss.state, ss.held_until))::int,
            st.starts_at + make_interval(mins => m.runtime_min), m.runtime_min, m.rating,
            l.location_id, a.auditorium_id,
-           (SELECT p.amount_cents FROM core.price p
-             WHERE p.price_plan_id = st.price_plan_id AND p.type_code = 'adult'),
+           pp.adult_cents,
            pp.currency::text
       FROM core.showtime st
       JOIN core.movie m USING (movie_id)

@@ -195,7 +195,7 @@ BEGIN
                   FROM core.seat s JOIN core.seat_kind k ON k.kind = s.kind
                  WHERE s.auditorium_id = st.auditorium_id AND s.label = labels[1]
                    AND ss.showtime_id = st.showtime_id AND ss.seat_id = s.seat_id
-                   AND (ss.state = 'available' OR (ss.state = 'held' AND ss.held_until <= statement_timestamp()))
+                   AND core.seat_free(ss.state, ss.held_until)
                    AND NOT EXISTS (SELECT 1 FROM core.orders x WHERE x.booking_code = code)
                 RETURNING ss.seat_id, ss.order_id, ss.held_until, st.adult + k.surcharge_cents AS price),
             o AS (
@@ -228,8 +228,7 @@ BEGIN
             SELECT array_agg(l.seat_id), array_agg(l.price), sum(l.price), count(*) FILTER (WHERE l.free)
               INTO ids, prices, res.total_cents, nfree
               FROM (SELECT ss.seat_id, st.adult + k.surcharge_cents AS price,
-                           ss.state = 'available' OR
-                               (ss.state = 'held' AND ss.held_until <= statement_timestamp()) AS free
+                           core.seat_free(ss.state, ss.held_until) AS free
                       FROM core.seat s
                       JOIN core.showtime_seat ss ON ss.showtime_id = st.showtime_id AND ss.seat_id = s.seat_id
                       JOIN core.seat_kind k ON k.kind = s.kind
@@ -240,8 +239,7 @@ BEGIN
             SELECT array_agg(l.seat_id), array_agg(l.price), sum(l.price), count(*) FILTER (WHERE l.free)
               INTO ids, prices, res.total_cents, nfree
               FROM (SELECT ss.seat_id, st.adult + k.surcharge_cents AS price,
-                           ss.state = 'available' OR
-                               (ss.state = 'held' AND ss.held_until <= statement_timestamp()) AS free
+                           core.seat_free(ss.state, ss.held_until) AS free
                       FROM unnest(labels) AS w(label)
                      CROSS JOIN LATERAL (SELECT x.seat_id, x.kind FROM core.seat x
                                           WHERE x.auditorium_id = st.auditorium_id AND x.label = w.label
@@ -267,7 +265,7 @@ BEGIN
               INTO res.message
               FROM core.showtime_seat ss JOIN core.seat s ON s.seat_id = ss.seat_id
              WHERE ss.showtime_id = st.showtime_id AND ss.seat_id = ANY (ids)
-               AND NOT (ss.state = 'available' OR (ss.state = 'held' AND ss.held_until <= statement_timestamp()));
+               AND NOT core.seat_free(ss.state, ss.held_until);
         END IF;
     END IF;
     IF res.selection_status IS NOT NULL THEN
