@@ -29,8 +29,8 @@ CREATE TABLE core.ticket_type (
 
 -- adult_cents is the plan's adult price in core.price, kept by the
 -- triggers of 40-pricing.sql (NULL when the plan has none), so that a hold
--- reads it from the plan row it reads anyway: 24 000 instructions less a
--- hold than a join to core.price (bench/count.sh).
+-- reads it from the plan row it reads anyway: 125 000 instructions a hold
+-- less than core.plan_adult_cents there (make bench-count).
 CREATE TABLE core.price_plan (
     price_plan_id bigserial PRIMARY KEY,
     name          text NOT NULL UNIQUE,
