@@ -208,7 +208,7 @@ fi
 cd /
 out=$(as_user env PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" PGDATABASE="$PGDATABASE" \
 	"$bin" db migrate) || fail "marquee db migrate failed: $out"
-grep -q "^applied baseline ($nschema files of /usr/share/marquee/sql/schema)" <<<"$out" &&
+grep -q "^applied baseline ($nschema files of .*/share/marquee/sql/schema)" <<<"$out" &&
 grep -q "(baseline and $nmig migrations\? applied now, $nmig in all)" <<<"$out" ||
 	fail "db migrate did not apply the baseline and all $nmig migrations: $out"
 [ "$(psql -Atqc "select count(*) from marquee_meta.migration")" = "$((nmig + 1))" ] ||
