@@ -105,8 +105,9 @@ deb:
 	@scripts/deps.sh deb
 	dpkg-buildpackage -us -uc -b
 
-# Installs what $(B)/marquee needs at run time. The binary finds its SQL in
-# ../share/marquee/sql beside itself, so any PREFIX works. The installed
+# Installs what $(B)/marquee needs at run time. The binary finds its SQL
+# (schema/, migrations/, demo.sql) in ../share/marquee/sql beside itself, so
+# any PREFIX works. The installed
 # kiosk.conf is the documented one with the signing keys under /etc/marquee.
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
@@ -114,10 +115,14 @@ DATADIR ?= $(PREFIX)/share
 MANDIR  ?= $(DATADIR)/man
 CONFDIR ?= /etc/marquee
 install: $(B)/marquee
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/marquee/sql \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/marquee/sql/schema \
+		$(DESTDIR)$(DATADIR)/marquee/sql/migrations \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(CONFDIR)
 	install -m 0755 $(B)/marquee $(DESTDIR)$(BINDIR)/marquee
-	install -m 0644 sql/*.sql $(DESTDIR)$(DATADIR)/marquee/sql/
+	install -m 0644 sql/demo.sql $(DESTDIR)$(DATADIR)/marquee/sql/
+	install -m 0644 sql/schema/*.sql $(DESTDIR)$(DATADIR)/marquee/sql/schema/
+	install -m 0644 sql/migrations/README.md $(wildcard sql/migrations/*.sql) \
+		$(DESTDIR)$(DATADIR)/marquee/sql/migrations/
 	sed '/^\.TH /s/"marquee [^"]*"/"marquee $(VERSION)"/' docs/marquee.1 >$(DESTDIR)$(MANDIR)/man1/marquee.1
 	sed '/^\.TH /s/"marquee [^"]*"/"marquee $(VERSION)"/' docs/kiosk.conf.5 >$(DESTDIR)$(MANDIR)/man5/kiosk.conf.5
 	chmod 0644 $(DESTDIR)$(MANDIR)/man1/marquee.1 $(DESTDIR)$(MANDIR)/man5/kiosk.conf.5

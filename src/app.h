@@ -17,7 +17,7 @@ const char *app_dsn(const struct app *app);
 /* Connects and applies the terminal's session settings. On failure prints
  * a one-line reason and returns NULL. */
 struct db *app_connect(const struct app *app);
-/* The directory holding the sql/ files: $MARQUEE_SQLDIR, else sql/ beside the
+/* The directory holding schema/, migrations/ and demo.sql: $MARQUEE_SQLDIR, else sql/ beside the
  * binary, else ../share/marquee/sql beside it, else /usr/share/marquee/sql.
  * Returns a new string. */
 char *app_sqldir(void);

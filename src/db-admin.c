@@ -107,10 +107,11 @@ name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Lists the migration files (NNN_name.sql) of dir in order. Returns how
- * many, or -1; *names is a new array of new strings. */
+/* Lists the SQL files of dir (names that start with a digit and end in
+ * .sql) in name order. Returns how many (0 when dir does not exist), or -1;
+ * *names is a new array of new strings. */
 static int
-list_migrations(const char *dir, char ***names)
+list_sql(const char *dir, char ***names)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -118,11 +119,11 @@ list_migrations(const char *dir, char ***names)
 
 	*names = NULL;
 	if (d == NULL)
-		return -1;
+		return errno == ENOENT ? 0 : -1;
 	while ((e = readdir(d)) != NULL) {
 		size_t len = strlen(e->d_name);
-		if (len < 9 || strcmp(e->d_name + len - 4, ".sql") != 0 ||
-		    strspn(e->d_name, "0123456789") != 3 || e->d_name[3] != '_')
+		if (len < 5 || strcmp(e->d_name + len - 4, ".sql") != 0 ||
+		    strspn(e->d_name, "0123456789") == 0)
 			continue;
 		*names = xreallocarray(*names, (size_t)n + 1, sizeof **names);
 		(*names)[n++] = xstrdup(e->d_name);
@@ -131,6 +132,14 @@ list_migrations(const char *dir, char ***names)
 	if (n > 0)
 		qsort(*names, (size_t)n, sizeof **names, name_cmp);
 	return n;
+}
+
+static void
+free_names(char **names, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 }
 
 static int
@@ -144,90 +153,210 @@ run_simple(struct db *db, const char *sql)
 	return 0;
 }
 
-/* Applies one file in its own transaction, recording it. Returns 0 or -1. */
+/* Runs the SQL file dir/name inside the caller's transaction. Returns 0, or
+ * -1 after saying why on stderr. */
 static int
-apply_migration(struct db *db, const char *dir, const char *name)
+run_file(struct db *db, const char *dir, const char *name)
 {
 	char *path = xasprintf("%s/%s", dir, name), *text;
-	const char *params[1] = { name };
-	PGresult *res;
+	int rc = 0;
 
 	text = read_file(path);
 	if (text == NULL) {
 		fprintf(stderr, "marquee: %s: %s\n", path, strerror(errno));
-		free(path);
-		return -1;
+		rc = -1;
+	} else if (db_script(db, text) != 0) {
+		fprintf(stderr, "marquee: %s: %s\n", path, db_error(db));
+		rc = -1;
 	}
-	if (run_simple(db, "BEGIN") != 0)
-		goto fail;
-	if (db_script(db, text) != 0)
-		goto fail;
-	res = db_exec(db, DB_ONCE, "INSERT INTO marquee_meta.migration (name) VALUES ($1)", 1, params);
-	if (res == NULL)
-		goto fail;
-	PQclear(res);
-	if (run_simple(db, "COMMIT") != 0)
-		goto fail;
-	printf("applied %s\n", name);
 	free(text);
 	free(path);
-	return 0;
-fail:
-	fprintf(stderr, "marquee: %s: %s\n", path, db_error(db));
+	return rc;
+}
+
+/* Records what was applied (name, and the n migrations of more that it
+ * holds) and commits, or rolls back when any step failed (failed true).
+ * Returns 0 or -1. */
+static int
+finish_step(struct db *db, const char *name, char **more, int n, bool failed)
+{
+	PGresult *res;
+
+	for (int i = -1; i < n && !failed; i++) {
+		char *key = i < 0 ? xstrdup(name) : xasprintf("migrations/%s", more[i]);
+		const char *params[1] = { key };
+
+		res = db_exec(db, DB_ONCE, "INSERT INTO marquee_meta.migration (name) VALUES ($1)", 1,
+		              params);
+		free(key);
+		if (res == NULL) {
+			fprintf(stderr, "marquee: db migrate: %s: %s\n", name, db_error(db));
+			failed = true;
+		} else
+			PQclear(res);
+	}
+	if (!failed) {
+		if (run_simple(db, "COMMIT") == 0)
+			return 0;
+		fprintf(stderr, "marquee: db migrate: %s: %s\n", name, db_error(db));
+	}
 	if (db_connected(db))
 		(void)run_simple(db, "ROLLBACK");
-	free(text);
-	free(path);
 	return -1;
 }
 
+/* Applies the files of sql/schema in one transaction and records them as
+ * 'baseline', with the n migrations of migs: sql/schema already holds what
+ * they do. Returns 0 or -1. */
+static int
+apply_baseline(struct db *db, const char *sqldir, char **migs, int nmigs)
+{
+	char *dir = xasprintf("%s/schema", sqldir), **names;
+	int n = list_sql(dir, &names), rc = -1;
+	bool failed = false;
+
+	if (n <= 0) {
+		fprintf(stderr, "marquee: no schema found in %s (set MARQUEE_SQLDIR)\n", dir);
+		goto out;
+	}
+	if (run_simple(db, "BEGIN") != 0) {
+		fprintf(stderr, "marquee: db migrate: %s\n", db_error(db));
+		goto out;
+	}
+	for (int i = 0; i < n && !failed; i++)
+		failed = run_file(db, dir, names[i]) != 0;
+	if (finish_step(db, "baseline", migs, nmigs, failed) == 0) {
+		printf("applied baseline (%d files of %s", n, dir);
+		if (nmigs > 0)
+			printf("; it holds the %d migration%s, recorded as applied", nmigs,
+			       nmigs == 1 ? "" : "s");
+		printf(")\n");
+		rc = 0;
+	}
+out:
+	free_names(names, n > 0 ? n : 0);
+	free(dir);
+	return rc;
+}
+
+/* Applies one file of sql/migrations in its own transaction, recorded as
+ * migrations/NAME. Returns 0 or -1. */
+static int
+apply_migration(struct db *db, const char *dir, const char *name)
+{
+	char *key = xasprintf("migrations/%s", name);
+	int rc = -1;
+
+	if (run_simple(db, "BEGIN") != 0)
+		fprintf(stderr, "marquee: db migrate: %s\n", db_error(db));
+	else if (finish_step(db, key, NULL, 0, run_file(db, dir, name) != 0) == 0) {
+		printf("applied %s\n", key);
+		rc = 0;
+	}
+	free(key);
+	return rc;
+}
+
+/* Whether marquee_meta.migration holds name: 1, 0, or -1 on error. */
+static int
+recorded(struct db *db, const char *name)
+{
+	const char *params[1] = { name };
+	PGresult *res = db_exec(db, DB_SAFE, "SELECT 1 FROM marquee_meta.migration WHERE name = $1", 1,
+	                        params);
+	int found;
+
+	if (res == NULL)
+		return -1;
+	found = PQntuples(res) > 0;
+	PQclear(res);
+	return found;
+}
+
+/* Refuses a database that has Marquee's tables without a recorded baseline:
+ * one made by the migration chain that came before sql/schema (its table
+ * lists 001_core.sql ...), or one whose schema core was made by hand.
+ * Returns 0 when the database may be migrated, else -1 after saying how to
+ * rebuild it. */
+static int
+check_origin(struct db *db)
+{
+	PGresult *res = db_exec(db, DB_SAFE,
+	                        "SELECT EXISTS (SELECT 1 FROM marquee_meta.migration"
+	                        "                WHERE name <> 'baseline') AS chain,"
+	                        " to_regnamespace('core') IS NOT NULL AS core", 0, NULL);
+	bool chain, core;
+
+	if (res == NULL) {
+		fprintf(stderr, "marquee: db migrate: %s\n", db_error(db));
+		return -1;
+	}
+	chain = strcmp(db_value(res, 0, "chain"), "t") == 0;
+	core = strcmp(db_value(res, 0, "core"), "t") == 0;
+	PQclear(res);
+	if (chain) {
+		fprintf(stderr, "marquee: db migrate: this database was made by the old migration chain"
+		                " (001_core.sql ...), which cannot be brought to the baseline; drop it,"
+		                " create it empty and run marquee db migrate (then marquee db demo)\n");
+		return -1;
+	}
+	if (core) {
+		fprintf(stderr, "marquee: db migrate: this database has a schema core but no baseline"
+		                " recorded; migrate an empty database\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* `marquee db migrate`: an empty database gets sql/schema, which holds every
+ * migration of sql/migrations; a database that has a baseline gets the
+ * migrations it has not had yet, in name order, each in its own transaction.
+ * Returns the exit status. */
 static int
 db_migrate(struct db *db)
 {
-	char *dir = app_sqldir(), **names;
-	int n, rc = 0, applied = 0;
+	char *sqldir = app_sqldir(), *dir = xasprintf("%s/migrations", sqldir), **names = NULL;
+	int n = 0, rc = 1, applied = 0, base;
 
-	n = list_migrations(dir, &names);
-	if (n <= 0) {
-		fprintf(stderr, "marquee: no migrations found in %s (set MARQUEE_SQLDIR)\n", dir);
-		free(dir);
-		return 1;
-	}
 	if (run_simple(db, "SET client_min_messages = warning") != 0 ||
 	    run_simple(db, "SELECT pg_advisory_lock(7346298)") != 0 ||
 	    run_simple(db, "CREATE SCHEMA IF NOT EXISTS marquee_meta") != 0 ||
 	    run_simple(db, "CREATE TABLE IF NOT EXISTS marquee_meta.migration ("
-	                   " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())") != 0) {
+	                   " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())") != 0 ||
+	    (base = recorded(db, "baseline")) < 0) {
 		fprintf(stderr, "marquee: db migrate: %s\n", db_error(db));
-		rc = 1;
 		goto out;
 	}
-	for (int i = 0; i < n && rc == 0; i++) {
-		const char *params[1] = { names[i] };
-		PGresult *res = db_exec(db, DB_SAFE,
-		                        "SELECT 1 FROM marquee_meta.migration WHERE name = $1", 1, params);
-		if (res == NULL) {
-			fprintf(stderr, "marquee: db migrate: %s\n", db_error(db));
-			rc = 1;
-			break;
-		}
-		if (PQntuples(res) == 0) {
-			if (apply_migration(db, dir, names[i]) != 0)
-				rc = 1;
-			else
-				applied++;
-		}
-		PQclear(res);
+	if ((n = list_sql(dir, &names)) < 0) {
+		fprintf(stderr, "marquee: %s: %s\n", dir, strerror(errno));
+		n = 0;
+		goto out;
 	}
-	if (rc == 0)
-		printf("database is up to date (%d migration%s applied now, %d in all)\n",
-		       applied, applied == 1 ? "" : "s", n);
+	if (base == 0 && (check_origin(db) != 0 || apply_baseline(db, sqldir, names, n) != 0))
+		goto out;
+	for (int i = 0; i < n; i++) {
+		char *key = xasprintf("migrations/%s", names[i]);
+		int done = recorded(db, key);
+
+		free(key);
+		if (done < 0) {
+			fprintf(stderr, "marquee: db migrate: %s\n", db_error(db));
+			goto out;
+		}
+		if (done == 0) {
+			if (apply_migration(db, dir, names[i]) != 0)
+				goto out;
+			applied++;
+		}
+	}
+	printf("database is up to date (%s%d migration%s applied now, %d in all)\n",
+	       base == 0 ? "baseline and " : "", applied, applied == 1 ? "" : "s", n);
+	rc = 0;
 out:
 	(void)run_simple(db, "SELECT pg_advisory_unlock(7346298)");
-	for (int i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	free_names(names, n);
 	free(dir);
+	free(sqldir);
 	return rc;
 }
 

@@ -87,11 +87,19 @@ for f in /usr/bin/marquee /etc/marquee/kiosk.conf /usr/share/man/man1/marquee.1.
 	/usr/share/doc/marquee/examples/getty-override.conf; do
 	grep -qx "$f" <<<"$contents" || fail "the package lacks $f"
 done
+nschema=0
+for m in sql/schema/*.sql; do
+	grep -qx "/usr/share/marquee/$m" <<<"$contents" || fail "the package lacks schema file $m"
+	nschema=$((nschema + 1))
+done
 nmig=0
-for m in sql/[0-9][0-9][0-9]_*.sql; do
+for m in sql/migrations/*.sql; do
+	[ -e "$m" ] || continue
 	grep -qx "/usr/share/marquee/$m" <<<"$contents" || fail "the package lacks migration $m"
 	nmig=$((nmig + 1))
 done
+grep -qx /usr/share/marquee/sql/migrations/README.md <<<"$contents" ||
+	fail "the package lacks sql/migrations/README.md"
 [ "$(dpkg-deb --ctrl-tarfile "$deb" | tar -xOf - ./conffiles)" = /etc/marquee/kiosk.conf ] ||
 	fail "/etc/marquee/kiosk.conf is not the (only) conffile"
 # Maintainer scripts: installing starts nothing (it would connect to the
@@ -200,18 +208,19 @@ fi
 cd /
 out=$(as_user env PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" PGDATABASE="$PGDATABASE" \
 	"$bin" db migrate) || fail "marquee db migrate failed: $out"
-grep -q "($nmig migrations applied now, $nmig in all)" <<<"$out" ||
-	fail "db migrate did not apply all $nmig migrations: $out"
-[ "$(psql -Atqc "select count(*) from marquee_meta.migration")" = "$nmig" ] ||
-	fail "the database does not record $nmig migrations"
+grep -q "^applied baseline ($nschema files of .*/share/marquee/sql/schema)" <<<"$out" &&
+grep -q "(baseline and $nmig migrations\? applied now, $nmig in all)" <<<"$out" ||
+	fail "db migrate did not apply the baseline and all $nmig migrations: $out"
+[ "$(psql -Atqc "select count(*) from marquee_meta.migration")" = "$((nmig + 1))" ] ||
+	fail "the database does not record the baseline and $nmig migrations"
 out=$(as_user env PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" PGDATABASE="$PGDATABASE" \
 	"$bin" db migrate) || fail "a second marquee db migrate failed: $out"
-grep -q "(0 migrations applied now, $nmig in all)" <<<"$out" || fail "a second db migrate changed things: $out"
+grep -qx "database is up to date (0 migrations applied now, $nmig in all)" <<<"$out" || fail "a second db migrate changed things: $out"
 as_user env PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" PGDATABASE="$PGDATABASE" \
 	"$bin" db demo >/dev/null || fail "marquee db demo from the installed demo.sql failed"
 shows=$(psql -Atqc "select count(*) from api.listing()") || fail "api.listing() after migrate"
 [ "$shows" -gt 0 ] || fail "api.listing() shows nothing after db demo"
-say "installed marquee migrated a fresh cluster ($nmig migrations; $shows showtimes listed after db demo)"
+say "installed marquee migrated a fresh cluster (baseline of $nschema files, $nmig migrations; $shows showtimes listed after db demo)"
 
 # --- reinstall over an edited kiosk.conf: the edit and the permissions stay
 if [ "$mode" = dpkg-i ]; then

@@ -1,134 +1,107 @@
--- 072_what_a_hold_reads.sql - a hold's first query reads three rows: the
--- showtime, its price plan and the hold policy. The seat relay's lease is
--- two columns of core.hold_policy instead of a table of its own, and a
--- price plan carries its adult price.
---
--- The relay's lease.
--- A hold asks whether a relay runs (then it logs its change for the relay)
--- or not (then it NOTIFYs by itself). That question read the lease table
--- with a subquery of its own, in every hold and every other seat change.
--- Now it is a column of the row the hold reads anyway: 21 000 instructions
--- less a hold (829 000 -> 808 000 for one seat), counted with callgrind
--- (bench/count.sh). The lease works as before: 2 seconds, renewed by
--- every call of api.seat_relay; another session takes it over once it has
--- run out.
--- * core.hold_policy gains relay_holder (the relaying session's backend
---   pid) and relay_until. Its guard (069) lets a statement change those
---   two, and still refuses any change of the settings except from
---   core.setting's trigger.
--- * core.take_seat_relay, api.seat_relay_stop, core.log_seat_change and
---   api.select_seat read and write them; core.seat_relay_lease is dropped
---   (a relay running during the upgrade takes the new lease at its next
---   call, 50 ms later).
+-- 70-hold.sql - holding seats: api.select_seat (the hold), the ticket types
+-- of a held order, how long a hold lasts and how it commits, the release of
+-- a hold, and the minute's sweep of expired holds.
 
--- The adult price.
--- A hold prices each seat at the plan's adult price plus the seat kind's
--- surcharge (ticket types are chosen later). It read the adult price from
--- core.price with a join of its own. Now core.price_plan.adult_cents holds
--- it, 24 000 instructions less a hold (808 000 -> 784 000 for one seat;
--- 29 000 for two), counted with callgrind (bench/count.sh):
--- * a BEFORE trigger on core.price_plan sets it from core.price whenever a
---   plan row is written, so it cannot be set by hand;
--- * a statement trigger on core.price (insert, update, delete, truncate)
---   writes again the plans whose adult price changed.
--- A plan with no adult price has NULL there, as the join gave.
-
--- ---------------------------------------------------------------- relay lease
-
-ALTER TABLE core.hold_policy
-    ADD COLUMN relay_holder int NOT NULL DEFAULT 0,                    -- the relaying session (backend pid)
-    ADD COLUMN relay_until timestamptz NOT NULL DEFAULT '-infinity';   -- its lease runs until then
-
-CREATE OR REPLACE FUNCTION core.hold_policy_guard() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    -- Depth 1: this trigger fired for a statement on core.hold_policy
-    -- itself, not for core.hold_policy_refresh (depth 2). Such a statement
-    -- may move the relay's lease, nothing else.
-    IF pg_trigger_depth() = 1 THEN
-        IF TG_OP = 'UPDATE' THEN
-            IF (NEW.one, NEW.node, NEW.hold_max, NEW.fast) IS NOT DISTINCT FROM
-               (OLD.one, OLD.node, OLD.hold_max, OLD.fast) THEN
-                RETURN NEW;
-            END IF;
-        END IF;
-        RAISE EXCEPTION 'core.hold_policy is kept by core.setting'
-              USING ERRCODE = 'object_not_in_prerequisite_state',
-                    HINT = 'Change node_id, hold_minutes or hold_commit in core.setting instead.';
-    END IF;
-    RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
-END $$;
-
--- Takes or renews the lease: this session's, or one that has run out.
-CREATE OR REPLACE FUNCTION core.take_seat_relay() RETURNS boolean
-LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE core.hold_policy h
-       SET relay_holder = pg_backend_pid(), relay_until = clock_timestamp() + interval '2 seconds'
-     WHERE h.relay_holder = pg_backend_pid() OR h.relay_until < clock_timestamp();
-    RETURN FOUND;
-END $$;
-
-CREATE OR REPLACE FUNCTION api.seat_relay_stop() RETURNS boolean
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
-BEGIN
-    UPDATE core.hold_policy h SET relay_until = '-infinity'
-     WHERE h.relay_holder = pg_backend_pid() AND h.relay_until >= clock_timestamp();
-    RETURN FOUND;
-END $$;
-
--- A seat change other than a hold: logged for the relay when one is
--- running, else announced by itself.
-CREATE OR REPLACE FUNCTION core.log_seat_change() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO core.seat_change (showtime_id)
-    SELECT NEW.showtime_id FROM core.hold_policy h WHERE h.relay_until >= clock_timestamp();
-    IF NOT FOUND THEN
-        PERFORM pg_notify('seat_change', NEW.showtime_id::text);
-    END IF;
-    RETURN NULL;
-END $$;
-
--- ---------------------------------------------------------------- adult price
-
-ALTER TABLE core.price_plan ADD COLUMN adult_cents bigint;   -- its adult price in core.price (kept by triggers)
-
--- A plan's adult price in core.price, or NULL.
-CREATE FUNCTION core.plan_adult_cents(p_plan bigint) RETURNS bigint
+-- Hold length for this session: the terminal may ask for fewer minutes
+-- (SET marquee.hold_minutes), never more than the database allows (p_max,
+-- when the caller has read the hold_minutes setting already). Inlined.
+CREATE FUNCTION core.hold_interval(p_max int DEFAULT NULL) RETURNS interval
 LANGUAGE sql STABLE AS $$
-    SELECT p.amount_cents FROM core.price p WHERE p.price_plan_id = p_plan AND p.type_code = 'adult'
+    SELECT make_interval(secs => 60 * greatest(0.01,
+               CASE WHEN current_setting('marquee.hold_minutes', true) ~ '^[0-9]+(\.[0-9]+)?$'
+                    THEN least(current_setting('marquee.hold_minutes', true)::numeric,
+                               coalesce(p_max, core.setting_int('hold_minutes', 8)))
+                    ELSE coalesce(p_max, core.setting_int('hold_minutes', 8)) END))
 $$;
 
-CREATE FUNCTION core.price_plan_adult() RETURNS trigger
+-- With the hold_commit setting 'fast', lets this transaction commit without
+-- waiting for the disk (only ever for holds and releases, never money).
+CREATE FUNCTION core.hold_commit() RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.adult_cents := core.plan_adult_cents(NEW.price_plan_id);
-    RETURN NEW;
+    IF core.setting_text('hold_commit', 'durable') = 'fast' THEN
+        PERFORM set_config('synchronous_commit', 'off', true);
+    END IF;
 END $$;
-CREATE TRIGGER price_plan_adult BEFORE INSERT OR UPDATE ON core.price_plan
-    FOR EACH ROW EXECUTE FUNCTION core.price_plan_adult();
 
-CREATE FUNCTION core.price_adult_changed() RETURNS trigger
+-- Writes the tickets of a held order that has none yet: the lines
+-- core.order_lines_of gives its hold (one adult ticket per seat whose row
+-- still carries the order, at the held price). Call with the order row
+-- locked. The seat rows are share-locked first, in seat order, by a
+-- statement of their own; the insert reads with a new snapshot, so a seat
+-- that a select_seat took over meanwhile is not written. A ticket of an
+-- earlier hold on the same seat (its hold ran out and select_seat took the
+-- seat over) is released first: it is dead and in the way of the unique
+-- live-ticket index.
+CREATE FUNCTION core.write_hold_tickets(p_order core.orders) RETURNS void
+LANGUAGE sql VOLATILE AS $$
+    SELECT 1 FROM core.showtime_seat ss
+     WHERE ss.showtime_id = p_order.showtime_id AND ss.seat_id = ANY (p_order.hold_seats)
+       AND ss.order_id = p_order.order_id AND ss.state = 'held'
+     ORDER BY ss.seat_id FOR SHARE;
+    -- Held tickets of an earlier hold on these seats, whose rows carry this
+    -- order now: dead, and in the way of the unique live-ticket index. One
+    -- probe of that index a seat (OFFSET 0 keeps it so), so the showtime's
+    -- other live tickets and the seat's past ones are not read.
+    UPDATE core.ticket t SET state = 'released'
+     WHERE t.ticket_id IN (
+           SELECT x.ticket_id
+             FROM core.showtime_seat ss
+            CROSS JOIN LATERAL (SELECT o.ticket_id FROM core.ticket o
+                                 WHERE o.showtime_id = ss.showtime_id AND o.seat_id = ss.seat_id
+                                   AND (CASE WHEN o.state IN ('held', 'sold') THEN 0 ELSE o.ticket_id END) = 0
+                                   AND o.state = 'held' AND o.order_id <> p_order.order_id
+                                OFFSET 0) x
+            WHERE ss.showtime_id = p_order.showtime_id AND ss.seat_id = ANY (p_order.hold_seats)
+              AND ss.order_id = p_order.order_id AND ss.state = 'held');
+    INSERT INTO core.ticket (order_id, showtime_id, seat_id, type_code, price_cents, state)
+    SELECT p_order.order_id, p_order.showtime_id, l.seat_id, l.type_code, l.price_cents, l.state
+      FROM core.order_lines_of(p_order.order_id) l
+     WHERE l.ticket_id IS NULL;
+$$;
+
+-- Releases what an order still holds: its seat rows (found through
+-- hold_seats, locked in seat_id order) become available, its live tickets
+-- take p_ticket_state.
+CREATE FUNCTION core.release_order(p_order core.orders, p_ticket_state text)
+RETURNS void
 LANGUAGE plpgsql AS $$
+#variable_conflict use_column
 BEGIN
-    UPDATE core.price_plan pp SET adult_cents = NULL   -- set again by price_plan_adult
-     WHERE pp.adult_cents IS DISTINCT FROM core.plan_adult_cents(pp.price_plan_id);
-    RETURN NULL;
+    PERFORM 1 FROM core.showtime_seat
+      WHERE showtime_id = p_order.showtime_id AND seat_id = ANY (p_order.hold_seats)
+      ORDER BY seat_id FOR UPDATE;
+    UPDATE core.showtime_seat
+       SET state = 'available', order_id = NULL, held_until = NULL
+     WHERE showtime_id = p_order.showtime_id AND seat_id = ANY (p_order.hold_seats) AND order_id = p_order.order_id;
+    UPDATE core.ticket SET state = p_ticket_state
+     WHERE order_id = p_order.order_id AND state IN ('held', 'sold');
 END $$;
-CREATE TRIGGER price_adult_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON core.price
-    FOR EACH STATEMENT EXECUTE FUNCTION core.price_adult_changed();
 
-UPDATE core.price_plan SET adult_cents = NULL;   -- every plan's, now
+CREATE TYPE api.select_seat_result AS (
+    selection_status text,   -- held | unknown_showtime | sales_closed | no_seats |
+                             -- too_many_seats | duplicate_seats | unknown_seat |
+                             -- unknown_user | unavailable
+    order_id     bigint,
+    expire_at    timestamptz,
+    total_cents  bigint,
+    booking_code text,
+    currency     text,
+    message      text
+);
 
--- ---------------------------------------------------------------- select_seat
-
--- Re-created once for 070-072: a seat whose hold has run out is taken by
--- the one-seat update, and neither path releases the old hold's tickets
--- (070); the relay lease is read from the hold policy and the adult price
--- from the plan (above).
-
-CREATE OR REPLACE FUNCTION api.select_seat(user_id bigint, showtime_id bigint, seats text[],
+-- Holds all the given seats of a showtime for a new order, or none of them.
+-- A seat is taken when it is available or its hold has run out (by the
+-- database clock); the order records the seats and their prices
+-- (hold_seats, hold_prices) and its tickets are written only when ticket
+-- types or payment need them. Three statements: the probe (showtime, price,
+-- policy, relay, and why the call is refused if it is), the seat lock (not
+-- needed for one seat that is free: the update that writes the order takes
+-- it), and one statement writing the order, its seat rows and the change
+-- log. It plans as for data in memory (random_page_cost 1.1): with the
+-- default of 4 the probe read the showtimes one by one instead of probing
+-- their primary key.
+CREATE FUNCTION api.select_seat(user_id bigint, showtime_id bigint, seats text[],
                                 terminal text, request_id uuid DEFAULT NULL)
 RETURNS api.select_seat_result
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
@@ -222,7 +195,7 @@ BEGIN
                   FROM core.seat s JOIN core.seat_kind k ON k.kind = s.kind
                  WHERE s.auditorium_id = st.auditorium_id AND s.label = labels[1]
                    AND ss.showtime_id = st.showtime_id AND ss.seat_id = s.seat_id
-                   AND (ss.state = 'available' OR (ss.state = 'held' AND ss.held_until <= statement_timestamp()))
+                   AND core.seat_free(ss.state, ss.held_until)
                    AND NOT EXISTS (SELECT 1 FROM core.orders x WHERE x.booking_code = code)
                 RETURNING ss.seat_id, ss.order_id, ss.held_until, st.adult + k.surcharge_cents AS price),
             o AS (
@@ -255,8 +228,7 @@ BEGIN
             SELECT array_agg(l.seat_id), array_agg(l.price), sum(l.price), count(*) FILTER (WHERE l.free)
               INTO ids, prices, res.total_cents, nfree
               FROM (SELECT ss.seat_id, st.adult + k.surcharge_cents AS price,
-                           ss.state = 'available' OR
-                               (ss.state = 'held' AND ss.held_until <= statement_timestamp()) AS free
+                           core.seat_free(ss.state, ss.held_until) AS free
                       FROM core.seat s
                       JOIN core.showtime_seat ss ON ss.showtime_id = st.showtime_id AND ss.seat_id = s.seat_id
                       JOIN core.seat_kind k ON k.kind = s.kind
@@ -267,8 +239,7 @@ BEGIN
             SELECT array_agg(l.seat_id), array_agg(l.price), sum(l.price), count(*) FILTER (WHERE l.free)
               INTO ids, prices, res.total_cents, nfree
               FROM (SELECT ss.seat_id, st.adult + k.surcharge_cents AS price,
-                           ss.state = 'available' OR
-                               (ss.state = 'held' AND ss.held_until <= statement_timestamp()) AS free
+                           core.seat_free(ss.state, ss.held_until) AS free
                       FROM unnest(labels) AS w(label)
                      CROSS JOIN LATERAL (SELECT x.seat_id, x.kind FROM core.seat x
                                           WHERE x.auditorium_id = st.auditorium_id AND x.label = w.label
@@ -294,7 +265,7 @@ BEGIN
               INTO res.message
               FROM core.showtime_seat ss JOIN core.seat s ON s.seat_id = ss.seat_id
              WHERE ss.showtime_id = st.showtime_id AND ss.seat_id = ANY (ids)
-               AND NOT (ss.state = 'available' OR (ss.state = 'held' AND ss.held_until <= statement_timestamp()));
+               AND NOT core.seat_free(ss.state, ss.held_until);
         END IF;
     END IF;
     IF res.selection_status IS NOT NULL THEN
@@ -342,7 +313,82 @@ BEGIN
     RETURN res;
 END $$;
 
+CREATE TYPE api.set_ticket_types_result AS (
+    types_status text,       -- repriced | unknown_order | not_open | expired | paid_in_part |
+                             -- unknown_seat | unknown_type
+    total_cents  bigint,
+    expire_at    timestamptz,
+    message      text
+);
 
-DROP TABLE core.seat_relay_lease;
-
-REVOKE ALL ON FUNCTION core.plan_adult_cents(bigint), core.price_plan_adult(), core.price_adult_changed() FROM PUBLIC;
+-- Sets the ticket type of seats of a held order ({"F12":"child", ...}) and
+-- reprices it; the database decides every price. Seats not named keep their
+-- type. All or nothing. The order's tickets are written first if they were
+-- not; answers expired if a seat of the order has gone.
+CREATE FUNCTION api.set_ticket_types(order_id bigint, types jsonb, request_id uuid DEFAULT NULL)
+RETURNS api.set_ticket_types_result
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+    res api.set_ticket_types_result;
+    o core.orders;
+    k text;
+    v text;
+    tid bigint;
+BEGIN
+    res := core.replay_as(request_id, 'set_ticket_types', res);
+    IF res.types_status IS NOT NULL THEN RETURN res; END IF;
+    SELECT * INTO o FROM core.orders x WHERE x.order_id = set_ticket_types.order_id FOR UPDATE;
+    IF NOT FOUND THEN
+        res.types_status := 'unknown_order'; res.message := 'no such order';
+    ELSIF o.status NOT IN ('initiated', 'pending') THEN
+        res.types_status := 'not_open'; res.message := 'this order is no longer open';
+    ELSIF o.held_until <= now() THEN
+        res.types_status := 'expired'; res.message := 'the hold on these seats has expired';
+    ELSIF EXISTS (SELECT 1 FROM core.payment p WHERE p.order_id = o.order_id) THEN
+        res.types_status := 'paid_in_part'; res.message := 'part of this order is paid; prices are fixed';
+    ELSIF jsonb_typeof(types) IS DISTINCT FROM 'object' THEN
+        res.types_status := 'unknown_seat'; res.message := 'types must map seats to ticket types';
+    END IF;
+    IF res.types_status IS NULL THEN
+        -- Its tickets, written now if they were not; a seat taken over the
+        -- moment its hold ran out has none (write_hold_tickets).
+        PERFORM core.write_hold_tickets(o);
+        IF (SELECT count(*) FROM core.ticket t WHERE t.order_id = o.order_id AND t.state = 'held')
+           <> cardinality(o.hold_seats) THEN
+            RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = 'expired',
+                                  DETAIL = 'the hold on these seats has expired';
+        END IF;
+        FOR k, v IN SELECT key, value FROM jsonb_each_text(types) LOOP
+            SELECT t.ticket_id INTO tid
+              FROM core.ticket t JOIN core.seat s USING (seat_id)
+             WHERE t.order_id = o.order_id AND t.state = 'held' AND s.label = upper(btrim(k));
+            IF tid IS NULL THEN
+                res.types_status := 'unknown_seat'; res.message := 'not a seat of this order: ' || k;
+                EXIT;
+            END IF;
+            IF core.seat_price(o.showtime_id, (SELECT seat_id FROM core.ticket WHERE ticket_id = tid), v) IS NULL THEN
+                res.types_status := 'unknown_type'; res.message := 'no such ticket type here: ' || coalesce(v, 'null');
+                EXIT;
+            END IF;
+            UPDATE core.ticket t SET type_code = v, price_cents = core.seat_price(o.showtime_id, t.seat_id, v)
+             WHERE t.ticket_id = tid;
+        END LOOP;
+        IF res.types_status IS NOT NULL THEN
+            -- all or nothing: undo what this call changed, keep the answer
+            RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = res.types_status, DETAIL = res.message;
+        END IF;
+        UPDATE core.orders x SET total_cents = (SELECT sum(t.price_cents) FROM core.ticket t
+                                                 WHERE t.order_id = o.order_id AND t.state = 'held')
+         WHERE x.order_id = o.order_id
+        RETURNING x.total_cents INTO res.total_cents;
+        res.expire_at := o.held_until;
+        res.types_status := 'repriced'; res.message := 'repriced';
+    END IF;
+    PERFORM core.remember(request_id, 'set_ticket_types', to_jsonb(res));
+    RETURN res;
+EXCEPTION WHEN raise_exception THEN
+    GET STACKED DIAGNOSTICS res.types_status = MESSAGE_TEXT, res.message = PG_EXCEPTION_DETAIL;
+    PERFORM core.remember(request_id, 'set_ticket_types', to_jsonb(res));
+    RETURN res;
+END $$;

@@ -1,19 +1,7 @@
--- 020_tickets.sql - tickets after the sale: what is printed on them, who may
--- print them again, and check-in at the door.
---
--- A ticket's QR carries (order, ticket, showtime, issue) signed by the
--- terminal. The database keeps the issue number: a reprint makes a new issue
--- and every copy printed before it is refused at the door ('reissued').
--- printed_at says the current issue went to a printer; a second print of the
--- same issue needs a reprint, so copies are always counted and logged.
-
-ALTER TABLE core.ticket ADD COLUMN printed_at timestamptz;
-
-INSERT INTO core.setting (name, value, description) VALUES
-  ('reprint_limit', '3', 'reprints a customer may make alone (card digits or account); staff have no limit'),
-  ('reprint_attempts', '5', 'wrong card digits allowed per booking code per hour before reprints lock'),
-  ('admit_before_minutes', '90', 'how long before the show the door starts letting its tickets in')
-ON CONFLICT (name) DO NOTHING;
+-- 85-tickets.sql - tickets after the sale: what a receipt lists, printing
+-- (a claim on the current issue, given back when the print fails), reprints
+-- (a new issue; earlier copies are refused at the door) and admission at the
+-- door, each with its log. Tickets are signed by the terminal, not here.
 
 -- Every reprint: who proved what, from which terminal, which issue it made.
 CREATE TABLE core.reprint_log (
@@ -26,6 +14,7 @@ CREATE TABLE core.reprint_log (
     new_issue   int NOT NULL,
     created_at  timestamptz NOT NULL DEFAULT now()
 );
+
 CREATE INDEX reprint_log_order_idx ON core.reprint_log (order_id);
 
 -- Every print job a terminal started for an order, and how it ended.
@@ -37,6 +26,7 @@ CREATE TABLE core.print_log (
     detail      text NOT NULL DEFAULT '',
     created_at  timestamptz NOT NULL DEFAULT now()
 );
+
 CREATE INDEX print_log_order_idx ON core.print_log (order_id);
 
 -- Every scan at a door and the verdict it got.
@@ -49,20 +39,14 @@ CREATE TABLE core.admission_log (
     terminal     text NOT NULL DEFAULT '',
     created_at   timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX admission_log_ticket_idx ON core.admission_log (ticket_id);
 
--- ---------------------------------------------------------------- reading
+CREATE INDEX admission_log_ticket_idx ON core.admission_log (ticket_id);
 
 -- The live (held or sold) tickets of a booking, with everything a printed
 -- ticket shows. Dates are in the cinema's own time zone. Empty when the code
 -- is not valid or not known.
 CREATE FUNCTION api.order_tickets(booking_code text)
-RETURNS TABLE (ticket_id bigint, order_id bigint, showtime_id bigint, film text, rating text,
-               cinema text, address text, auditorium text, starts_at timestamptz,
-               show_date text, show_time text, seat text, kind text, ticket_type text,
-               price_cents bigint, currency text, booking_code text, issue int,
-               status text, ticket_state text, printed_at timestamptz, total_cents bigint,
-               paid_at timestamptz, terminal text, runtime_min int)
+RETURNS TABLE(ticket_id bigint, order_id bigint, showtime_id bigint, film text, rating text, cinema text, address text, auditorium text, starts_at timestamp with time zone, show_date text, show_time text, seat text, kind text, ticket_type text, price_cents bigint, currency text, booking_code text, issue integer, status text, ticket_state text, printed_at timestamp with time zone, total_cents bigint, paid_at timestamp with time zone, terminal text, runtime_min integer)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
     SELECT t.ticket_id, o.order_id, st.showtime_id, m.title, m.rating,
            l.name, l.address, a.name, st.starts_at,
@@ -72,7 +56,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
            t.issue, o.status, t.state, t.printed_at, o.total_cents, o.paid_at, o.terminal,
            m.runtime_min
       FROM core.orders o
-      JOIN core.ticket t ON t.order_id = o.order_id AND t.state IN ('held', 'sold')
+      CROSS JOIN core.order_lines_of(o.order_id) t
       JOIN core.seat s ON s.seat_id = t.seat_id
       JOIN core.ticket_type tt ON tt.type_code = t.type_code
       JOIN core.showtime st ON st.showtime_id = o.showtime_id
@@ -104,14 +88,24 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
      ORDER BY p.payment_id
 $$;
 
--- ---------------------------------------------------------------- printing
-
 CREATE TYPE api.print_claim_result AS (
     print_status text,       -- ok | unknown_code | not_paid | cancelled | refunded |
                              -- already_printed
     order_id     bigint,
     message      text
 );
+
+-- Why a booking whose status is not success cannot be printed or
+-- reprinted: the status word of the answer, and the words to show.
+CREATE FUNCTION core.unpaid_booking(p_status text, OUT status text, OUT message text)
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN p_status = 'refunded' THEN 'refunded'
+                WHEN p_status IN ('cancelled', 'expired', 'fail') THEN 'cancelled'
+                ELSE 'not_paid' END,
+           CASE WHEN p_status = 'refunded' THEN 'this booking was refunded'
+                WHEN p_status IN ('cancelled', 'expired', 'fail') THEN 'this booking was cancelled'
+                ELSE 'this booking is not paid yet' END
+$$;
 
 -- A terminal about to print a booking's tickets claims the current issue:
 -- it is marked printed, so a second copy of the same issue needs a reprint.
@@ -122,24 +116,17 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     res api.print_claim_result;
-    prev jsonb;
     o core.orders;
 BEGIN
-    prev := core.replay(request_id, 'print_claim');
-    IF prev IS NOT NULL THEN
-        RETURN jsonb_populate_record(NULL::api.print_claim_result, prev);
-    END IF;
+    res := core.replay_as(request_id, 'print_claim', res);
+    IF res.print_status IS NOT NULL THEN RETURN res; END IF;
     SELECT * INTO o FROM core.orders x
      WHERE x.booking_code = core.parse_booking_code(print_claim.booking_code) FOR UPDATE;
     res.order_id := o.order_id;
     IF o.order_id IS NULL THEN
         res.print_status := 'unknown_code'; res.message := 'no booking with this code';
-    ELSIF o.status = 'refunded' THEN
-        res.print_status := 'refunded'; res.message := 'this booking was refunded';
-    ELSIF o.status IN ('cancelled', 'expired', 'fail') THEN
-        res.print_status := 'cancelled'; res.message := 'this booking was cancelled';
     ELSIF o.status <> 'success' THEN
-        res.print_status := 'not_paid'; res.message := 'this booking is not paid yet';
+        SELECT u.status, u.message INTO res.print_status, res.message FROM core.unpaid_booking(o.status) u;
     ELSIF EXISTS (SELECT 1 FROM core.ticket t WHERE t.order_id = o.order_id
                      AND t.state = 'sold' AND t.printed_at IS NOT NULL) THEN
         res.print_status := 'already_printed';
@@ -199,17 +186,14 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     res api.reprint_result;
-    prev jsonb;
     o core.orders;
     code text := core.parse_booking_code(reprint.booking_code);
     proof text;
     ends timestamptz;
     done int;
 BEGIN
-    prev := core.replay(request_id, 'reprint');
-    IF prev IS NOT NULL THEN
-        RETURN jsonb_populate_record(NULL::api.reprint_result, prev);
-    END IF;
+    res := core.replay_as(request_id, 'reprint', res);
+    IF res.reprint_status IS NOT NULL THEN RETURN res; END IF;
     SELECT * INTO o FROM core.orders x WHERE x.booking_code = code FOR UPDATE;
     res.order_id := o.order_id;
     SELECT count(*) INTO done FROM core.reprint_log r WHERE r.order_id = o.order_id;
@@ -243,12 +227,8 @@ BEGIN
             res.reprint_status := 'proof_needed';
             res.message := 'give the last four digits of the card that paid, or sign in';
         END IF;
-    ELSIF o.status = 'refunded' THEN
-        res.reprint_status := 'refunded'; res.message := 'this booking was refunded';
-    ELSIF o.status IN ('cancelled', 'expired', 'fail') THEN
-        res.reprint_status := 'cancelled'; res.message := 'this booking was cancelled';
     ELSIF o.status <> 'success' THEN
-        res.reprint_status := 'not_paid'; res.message := 'this booking is not paid yet';
+        SELECT u.status, u.message INTO res.reprint_status, res.message FROM core.unpaid_booking(o.status) u;
     ELSIF now() > ends THEN
         res.reprint_status := 'show_over'; res.message := 'the show is over';
     ELSIF proof <> 'staff' AND done >= core.setting_int('reprint_limit', 3) THEN
@@ -278,8 +258,6 @@ BEGIN
     RETURN res;
 END $$;
 
--- ---------------------------------------------------------------- the door
-
 CREATE TYPE api.admit_result AS (
     verdict      text,       -- valid | already_admitted | wrong_day | too_early | show_over |
                              -- cancelled | refunded | not_paid | reissued | unknown_ticket
@@ -303,16 +281,13 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     res api.admit_result;
-    prev jsonb;
     o core.orders;
     t core.ticket;
     st core.showtime;
     tz text;
 BEGIN
-    prev := core.replay(request_id, 'admit');
-    IF prev IS NOT NULL THEN
-        RETURN jsonb_populate_record(NULL::api.admit_result, prev);
-    END IF;
+    res := core.replay_as(request_id, 'admit', res);
+    IF res.verdict IS NOT NULL THEN RETURN res; END IF;
     SELECT * INTO o FROM core.orders x WHERE x.order_id = admit.order_id FOR UPDATE;
     SELECT * INTO t FROM core.ticket x
      WHERE x.ticket_id = admit.ticket_id AND x.order_id = admit.order_id FOR UPDATE;
@@ -363,14 +338,3 @@ BEGIN
     PERFORM core.remember(request_id, 'admit', to_jsonb(res));
     RETURN res;
 END $$;
-
--- 003_roles.sql's default privileges give the terminal role these functions;
--- said once more here so the migration holds on its own.
-REVOKE ALL ON FUNCTION api.order_tickets(text), api.order_payments(text),
-    api.print_claim(text, text, uuid), api.print_release(text, text, text),
-    api.reprint(text, text, bigint, text, bigint, uuid),
-    api.admit(bigint, bigint, int, bigint, text, uuid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION api.order_tickets(text), api.order_payments(text),
-    api.print_claim(text, text, uuid), api.print_release(text, text, text),
-    api.reprint(text, text, bigint, text, bigint, uuid),
-    api.admit(bigint, bigint, int, bigint, text, uuid) TO marquee_terminal;

@@ -1,5 +1,5 @@
--- 030_admin.sql - what a manager does from the admin menu: films, showtimes,
--- prices, and the day's takings. Every function takes the signed-in staff
+-- 95-admin.sql - what a manager does from the admin menu: films, showtimes,
+-- prices, and the takings report. Every function takes the signed-in staff
 -- member's user_id first and refuses anyone who is not an active manager;
 -- every change is written to core.audit_log with who made it.
 
@@ -10,14 +10,6 @@ CREATE TABLE core.audit_log (
     detail     jsonb NOT NULL DEFAULT '{}',
     at         timestamptz NOT NULL DEFAULT now()
 );
-
--- True when p_staff_id is an active manager.
-CREATE FUNCTION core.is_manager(p_staff_id bigint) RETURNS boolean
-LANGUAGE plpgsql STABLE AS $$
-BEGIN
-    RETURN EXISTS (SELECT 1 FROM core.app_user u
-                    WHERE u.user_id = p_staff_id AND u.role = 'manager' AND u.active);
-END $$;
 
 CREATE TYPE api.admin_result AS (
     admin_status text,       -- ok | not_manager | invalid | not_found | overlaps | has_sales
@@ -34,12 +26,9 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     res api.admin_result;
-    prev jsonb;
 BEGIN
-    prev := core.replay(request_id, 'admin_movie_save');
-    IF prev IS NOT NULL THEN
-        RETURN jsonb_populate_record(NULL::api.admin_result, prev);
-    END IF;
+    res := core.replay_as(request_id, 'admin_movie_save', res);
+    IF res.admin_status IS NOT NULL THEN RETURN res; END IF;
     IF NOT core.is_manager(staff_id) THEN
         res := ROW('not_manager', NULL, 'only a manager may change films');
     ELSIF coalesce(btrim(title), '') = '' OR length(title) > 200 THEN
@@ -86,14 +75,11 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     res api.admin_result;
-    prev jsonb;
     m core.movie;
     plan_id bigint;
 BEGIN
-    prev := core.replay(request_id, 'admin_showtime_add');
-    IF prev IS NOT NULL THEN
-        RETURN jsonb_populate_record(NULL::api.admin_result, prev);
-    END IF;
+    res := core.replay_as(request_id, 'admin_showtime_add', res);
+    IF res.admin_status IS NOT NULL THEN RETURN res; END IF;
     SELECT * INTO m FROM core.movie x WHERE x.movie_id = admin_showtime_add.movie_id;
     SELECT pp.price_plan_id INTO plan_id FROM core.price_plan pp WHERE pp.name = price_plan;
     IF NOT core.is_manager(staff_id) THEN
@@ -138,14 +124,11 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     res api.admin_result;
-    prev jsonb;
     o core.orders;
     n bigint := 0;
 BEGIN
-    prev := core.replay(request_id, 'admin_showtime_cancel');
-    IF prev IS NOT NULL THEN
-        RETURN jsonb_populate_record(NULL::api.admin_result, prev);
-    END IF;
+    res := core.replay_as(request_id, 'admin_showtime_cancel', res);
+    IF res.admin_status IS NOT NULL THEN RETURN res; END IF;
     IF NOT core.is_manager(staff_id) THEN
         res := ROW('not_manager', NULL, 'only a manager may cancel showtimes');
     ELSIF NOT EXISTS (SELECT 1 FROM core.showtime s WHERE s.showtime_id = admin_showtime_cancel.showtime_id
@@ -157,10 +140,7 @@ BEGIN
                   WHERE x.showtime_id = admin_showtime_cancel.showtime_id
                     AND x.status IN ('initiated', 'pending', 'success')
                   ORDER BY x.order_id FOR UPDATE LOOP
-            INSERT INTO core.refund (order_id, payment_id, amount_cents, reason)
-            SELECT o.order_id, p.payment_id, p.amount_cents, 'showtime cancelled'
-              FROM core.payment p WHERE p.order_id = o.order_id
-               AND NOT EXISTS (SELECT 1 FROM core.refund r WHERE r.payment_id = p.payment_id);
+            PERFORM core.refund_payments(o.order_id, 'showtime cancelled');
             PERFORM core.release_order(o, CASE WHEN o.status = 'success' THEN 'refunded' ELSE 'released' END);
             UPDATE core.orders x SET status = CASE WHEN o.status = 'success' THEN 'refunded' ELSE 'cancelled' END,
                                      closed_at = statement_timestamp()
@@ -191,13 +171,10 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     res api.admin_result;
-    prev jsonb;
     plan_id bigint;
 BEGIN
-    prev := core.replay(request_id, 'admin_price_set');
-    IF prev IS NOT NULL THEN
-        RETURN jsonb_populate_record(NULL::api.admin_result, prev);
-    END IF;
+    res := core.replay_as(request_id, 'admin_price_set', res);
+    IF res.admin_status IS NOT NULL THEN RETURN res; END IF;
     SELECT pp.price_plan_id INTO plan_id FROM core.price_plan pp WHERE pp.name = price_plan;
     IF NOT core.is_manager(staff_id) THEN
         res := ROW('not_manager', NULL, 'only a manager may change prices');
@@ -252,38 +229,32 @@ CREATE FUNCTION api.sales_report(staff_id bigint, p_from date, p_to date,
 RETURNS TABLE (day date, location text, title text, tickets int, cash_cents bigint,
                card_cents bigint, refunded_cents bigint, net_cents bigint)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
-    WITH money AS (
-        SELECT (p.created_at AT TIME ZONE l.timezone)::date AS day, l.name AS location, m.title,
-               0 AS tickets,
-               CASE WHEN p.method = 'cash' THEN p.amount_cents ELSE 0 END AS cash,
-               CASE WHEN p.method = 'card' THEN p.amount_cents ELSE 0 END AS card,
-               0::bigint AS refunded
-          FROM core.payment p
-          JOIN core.orders o USING (order_id)
-          JOIN core.showtime st ON st.showtime_id = o.showtime_id
-          JOIN core.movie m ON m.movie_id = st.movie_id
-          JOIN core.auditorium a ON a.auditorium_id = st.auditorium_id
-          JOIN core.location l ON l.location_id = a.location_id
-         WHERE ($4 IS NULL OR l.location_id = $4)
-        UNION ALL
-        SELECT (o.paid_at AT TIME ZONE l.timezone)::date, l.name, m.title,
-               (SELECT count(*)::int FROM core.ticket t WHERE t.order_id = o.order_id
-                  AND t.state IN ('sold', 'refunded')), 0, 0, 0
+    WITH sold AS (   -- each order with its film and cinema
+        SELECT o.order_id, o.paid_at, m.title, l.name AS location, l.timezone
           FROM core.orders o
           JOIN core.showtime st ON st.showtime_id = o.showtime_id
           JOIN core.movie m ON m.movie_id = st.movie_id
           JOIN core.auditorium a ON a.auditorium_id = st.auditorium_id
           JOIN core.location l ON l.location_id = a.location_id
-         WHERE o.paid_at IS NOT NULL AND ($4 IS NULL OR l.location_id = $4)
-        UNION ALL
-        SELECT (r.created_at AT TIME ZONE l.timezone)::date, l.name, m.title, 0, 0, 0, r.amount_cents
-          FROM core.refund r
-          JOIN core.orders o USING (order_id)
-          JOIN core.showtime st ON st.showtime_id = o.showtime_id
-          JOIN core.movie m ON m.movie_id = st.movie_id
-          JOIN core.auditorium a ON a.auditorium_id = st.auditorium_id
-          JOIN core.location l ON l.location_id = a.location_id
          WHERE ($4 IS NULL OR l.location_id = $4)
+    ), money AS (
+        SELECT (p.created_at AT TIME ZONE o.timezone)::date AS day, o.location, o.title,
+               0 AS tickets,
+               CASE WHEN p.method = 'cash' THEN p.amount_cents ELSE 0 END AS cash,
+               CASE WHEN p.method = 'card' THEN p.amount_cents ELSE 0 END AS card,
+               0::bigint AS refunded
+          FROM core.payment p
+          JOIN sold o USING (order_id)
+        UNION ALL
+        SELECT (o.paid_at AT TIME ZONE o.timezone)::date, o.location, o.title,
+               (SELECT count(*)::int FROM core.ticket t WHERE t.order_id = o.order_id
+                  AND t.state IN ('sold', 'refunded')), 0, 0, 0
+          FROM sold o
+         WHERE o.paid_at IS NOT NULL
+        UNION ALL
+        SELECT (r.created_at AT TIME ZONE o.timezone)::date, o.location, o.title, 0, 0, 0, r.amount_cents
+          FROM core.refund r
+          JOIN sold o USING (order_id)
     )
     SELECT day, location, title, sum(tickets)::int, sum(cash)::bigint, sum(card)::bigint,
            sum(refunded)::bigint, (sum(cash) + sum(card) - sum(refunded))::bigint

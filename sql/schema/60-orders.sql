@@ -1,0 +1,279 @@
+-- 60-orders.sql - orders and their tickets: order ids (snowflakes),
+-- booking codes (Crockford base32 with a check symbol), the replay of a
+-- retried request (core.request_log), an order's lines, and the guard that
+-- keeps a showtime with orders.
+
+-- Domains rather than CHECKs on the columns a hold writes: PostgreSQL plans
+-- a table's CHECK again for every statement that writes the table, and
+-- keeps a domain's check planned in its type cache.
+CREATE DOMAIN core.order_status AS text
+    CHECK (VALUE IN ('initiated', 'pending', 'success', 'fail', 'cancelled', 'refunded', 'expired'));
+CREATE DOMAIN core.cents AS bigint CHECK (VALUE >= 0);
+
+-- Orders. order_id is a snowflake (ms since 2024-01-01 << 22 | node << 12 | seq).
+-- status: initiated (held) -> pending (payment in progress) -> success | fail;
+-- cancelled (released before payment), refunded (paid, then cancelled), expired.
+-- hold_seats and hold_prices are the seats a hold keeps and their prices, in
+-- seat_id order, until its tickets are written.
+-- showtime_id has no foreign key: its check locked the showtime row (FOR KEY
+-- SHARE) in every hold, 41 000 instructions of 780 000 (make bench-count).
+-- Nothing is lost: only select_seat writes an order, having read its
+-- showtime and locked its seat rows; deleting a showtime cascades to those
+-- rows, which waits for the locks; core.showtime_keep_orders, after that
+-- cascade, refuses to delete or renumber a showtime that has orders.
+CREATE TABLE core.orders (
+    order_id      bigint PRIMARY KEY,
+    booking_code  text NOT NULL UNIQUE,
+    user_id       bigint REFERENCES core.app_user,
+    showtime_id   bigint NOT NULL,
+    status        core.order_status NOT NULL,
+    terminal      text NOT NULL DEFAULT '',
+    staff_id      bigint REFERENCES core.app_user,
+    currency      char(3) NOT NULL,
+    total_cents   core.cents NOT NULL,
+    held_until    timestamptz NOT NULL,
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    paid_at       timestamptz,
+    closed_at     timestamptz,
+    hold_seats    bigint[] NOT NULL DEFAULT '{}',
+    hold_prices   bigint[] NOT NULL DEFAULT '{}'
+);
+CREATE INDEX orders_user_idx ON core.orders (user_id) WHERE user_id IS NOT NULL;
+CREATE INDEX orders_showtime_idx ON core.orders (showtime_id);
+
+-- A ticket is one seat of one order. printed_at says the current issue went
+-- to a printer (85-tickets.sql).
+CREATE TABLE core.ticket (
+    ticket_id    bigserial PRIMARY KEY,
+    order_id     bigint NOT NULL REFERENCES core.orders,
+    showtime_id  bigint NOT NULL,
+    seat_id      bigint NOT NULL,
+    type_code    text NOT NULL REFERENCES core.ticket_type,
+    price_cents  bigint NOT NULL CHECK (price_cents >= 0),
+    state        text NOT NULL CHECK (state IN ('held', 'sold', 'released', 'refunded')),
+    issue        int NOT NULL DEFAULT 0,
+    admitted_at  timestamptz,
+    printed_at   timestamptz,
+    FOREIGN KEY (showtime_id, seat_id) REFERENCES core.showtime_seat
+);
+
+-- The last line of defence, one live (held or sold) ticket per seat per
+-- showtime, as a unique index over every ticket instead of a partial one:
+-- live tickets key as 0, the others by their own id. A partial index that
+-- was small at the last ANALYZE made generic plans scan the whole of it for
+-- "order_id = $1 AND state = 'held'" instead of probing ticket_order_idx.
+CREATE UNIQUE INDEX ticket_live_seat_idx ON core.ticket
+    (showtime_id, seat_id, (CASE WHEN state IN ('held', 'sold') THEN 0 ELSE ticket_id END));
+
+CREATE INDEX ticket_order_idx ON core.ticket (order_id);
+
+-- Answers of writing api calls by request_id, so a retried call changes nothing.
+CREATE TABLE core.request_log (
+    request_id uuid PRIMARY KEY,
+    fn         text NOT NULL,
+    answer     jsonb NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- The answer a request_id already got, or NULL. Takes a transaction-scoped
+-- lock on the request_id so two concurrent retries do the work once.
+CREATE FUNCTION core.replay(p_request_id uuid, p_fn text) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    r core.request_log;
+BEGIN
+    IF p_request_id IS NULL THEN RETURN NULL; END IF;
+    PERFORM pg_advisory_xact_lock(hashtextextended(p_request_id::text, 7));
+    SELECT * INTO r FROM core.request_log WHERE request_id = p_request_id;
+    IF NOT FOUND THEN RETURN NULL; END IF;
+    IF r.fn <> p_fn THEN
+        RAISE EXCEPTION 'request_id % was already used by %', p_request_id, r.fn
+            USING ERRCODE = '22023';
+    END IF;
+    RETURN r.answer;
+END $$;
+
+-- Stores the answer a request_id got, for core.replay.
+-- The answer a request_id already got as the caller's result type (p_as, a
+-- value of that type, usually the caller's still empty result), or a row
+-- of NULLs when it got none. Inlined where it is called.
+CREATE FUNCTION core.replay_as(p_request_id uuid, p_fn text, p_as anyelement) RETURNS anyelement
+LANGUAGE sql AS $$
+    SELECT jsonb_populate_record(p_as, core.replay(p_request_id, p_fn))
+$$;
+
+CREATE FUNCTION core.remember(p_request_id uuid, p_fn text, p_answer jsonb) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF p_request_id IS NOT NULL THEN
+        INSERT INTO core.request_log (request_id, fn, answer) VALUES (p_request_id, p_fn, p_answer);
+    END IF;
+END $$;
+
+CREATE SEQUENCE core.order_seq CYCLE MAXVALUE 4095 MINVALUE 0 START 0;
+
+-- Snowflake order id for a node: 41 bits of milliseconds since 2024-01-01
+-- UTC, 10 bits of node, 12 bits of sequence. Inlined where it is called.
+CREATE FUNCTION core.snowflake(p_node int) RETURNS bigint
+LANGUAGE sql VOLATILE AS $$
+    SELECT ((floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint - 1704067200000) << 22)
+         | ((p_node::bigint & 1023) << 12)
+         | nextval('core.order_seq')
+$$;
+
+-- A new order id (core.snowflake) for p_node, else the node_id setting.
+CREATE FUNCTION core.next_order_id(p_node int DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    RETURN core.snowflake(coalesce(p_node, core.setting_int('node_id', 1)));
+END $$;
+
+-- Crockford base32 with its mod-37 check symbol.
+CREATE FUNCTION core.crockford(p_value bigint, p_digits int) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+DECLARE
+    alphabet constant text := '0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U';
+    v bigint := p_value;
+    out text := '';
+BEGIN
+    FOR i IN 1..p_digits LOOP
+        out := substr(alphabet, (v & 31)::int + 1, 1) || out;
+        v := v >> 5;
+    END LOOP;
+    RETURN out || substr(alphabet, (p_value % 37)::int + 1, 1);
+END $$;
+
+-- The Crockford symbols of every 10-bit value, two bytes each: 2048 bytes.
+-- Immutable, so a plan holds it as a constant: reading 10 bits at a time
+-- from it is half the expression of 5 at a time, 27 000 instructions less a
+-- hold (bench/count.sh).
+CREATE FUNCTION core.crockford_pairs() RETURNS bytea
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT convert_to(string_agg(substr(a, i / 32 + 1, 1) || substr(a, i % 32 + 1, 1), '' ORDER BY i), 'UTF8')
+      FROM generate_series(0, 1023) i, (VALUES ('0123456789ABCDEFGHJKMNPQRSTVWXYZ')) x(a)
+$$;
+
+-- The Crockford symbols of 40 bits and the mod-37 check symbol, as
+-- core.crockford(v, 8) gives them: four lookups and the check (inlined).
+CREATE FUNCTION core.crockford8(v bigint) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT encode(substring(core.crockford_pairs() FROM ((v >> 30) & 1023)::int * 2 + 1 FOR 2)
+               || substring(core.crockford_pairs() FROM ((v >> 20) & 1023)::int * 2 + 1 FOR 2)
+               || substring(core.crockford_pairs() FROM ((v >> 10) & 1023)::int * 2 + 1 FOR 2)
+               || substring(core.crockford_pairs() FROM (v & 1023)::int * 2 + 1 FOR 2)
+               || substring('0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U'::bytea FROM (v % 37)::int + 1 FOR 1),
+                  'escape')
+$$;
+
+-- A new booking code: 40 random bits as 8 symbols plus a check symbol.
+-- (The bits go through a variable: crockford8 is inlined only when its
+-- argument is not volatile, as it reads it nine times.)
+CREATE FUNCTION core.new_booking_code() RETURNS text
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    v bigint := ('x' || left(replace(gen_random_uuid()::text, '-', ''), 10))::bit(40)::bigint;
+BEGIN
+    RETURN core.crockford8(v);
+END $$;
+
+-- Normalise what a person typed (lower case, I/L for 1, O for 0, dashes,
+-- spaces) and check the check symbol. NULL when it is not a valid code.
+CREATE FUNCTION core.parse_booking_code(p_text text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    alphabet constant text := '0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U';
+    t text := translate(upper(coalesce(p_text, '')), 'ILO- ', '110');
+    v bigint := 0;
+    p int;
+BEGIN
+    IF length(t) <> 9 THEN RETURN NULL; END IF;
+    FOR i IN 1..8 LOOP
+        p := strpos(substr(alphabet, 1, 32), substr(t, i, 1));
+        IF p = 0 THEN RETURN NULL; END IF;
+        v := (v << 5) | (p - 1);
+    END LOOP;
+    IF strpos(alphabet, substr(t, 9, 1)) - 1 <> v % 37 THEN RETURN NULL; END IF;
+    RETURN t;
+END $$;
+
+-- A showtime that has orders is not deleted, nor its id changed (what the
+-- foreign key did).
+CREATE FUNCTION core.showtime_keep_orders() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF (TG_OP = 'DELETE' OR NEW.showtime_id <> OLD.showtime_id)
+       AND EXISTS (SELECT 1 FROM core.orders o WHERE o.showtime_id = OLD.showtime_id) THEN
+        RAISE EXCEPTION 'showtime % has orders', OLD.showtime_id
+              USING ERRCODE = 'foreign_key_violation',
+                    HINT = 'A showtime that has sold or held seats is cancelled (core.showtime.cancelled), not deleted.';
+    END IF;
+    RETURN NULL;
+END $$;
+
+-- AFTER: it runs after the cascade to the seat rows ("RI_..." triggers sort
+-- first), so a hold that held those rows has committed or rolled back.
+CREATE TRIGGER showtime_keep_orders AFTER DELETE OR UPDATE OF showtime_id ON core.showtime
+    FOR EACH ROW EXECUTE FUNCTION core.showtime_keep_orders();
+
+-- The same for TRUNCATE, which has no rows to look at: refused while any order exists.
+CREATE FUNCTION core.showtime_keep_orders_truncate() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM core.orders) THEN
+        RAISE EXCEPTION 'showtimes have orders' USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER showtime_keep_orders_truncate BEFORE TRUNCATE ON core.showtime
+    FOR EACH STATEMENT EXECUTE FUNCTION core.showtime_keep_orders_truncate();
+
+-- The live lines of an order: its held or sold tickets, or, before they are
+-- written, the seats its hold still keeps (adult, at the held price, no
+-- ticket id). Inlined where it is called.
+CREATE FUNCTION core.order_lines_of(p_order_id bigint)
+RETURNS TABLE (ticket_id bigint, seat_id bigint, type_code text, price_cents bigint, state text,
+               issue int, printed_at timestamptz)
+LANGUAGE sql STABLE AS $$
+    SELECT t.ticket_id, t.seat_id, t.type_code, t.price_cents, t.state, t.issue, t.printed_at
+      FROM core.ticket t
+     WHERE t.order_id = p_order_id AND t.state IN ('held', 'sold')
+    UNION ALL
+    SELECT NULL::bigint, x.seat_id, 'adult', x.price, 'held', 0, NULL::timestamptz
+      FROM core.orders o
+     CROSS JOIN unnest(o.hold_seats, o.hold_prices) AS x(seat_id, price)
+      JOIN core.showtime_seat ss ON ss.showtime_id = o.showtime_id AND ss.seat_id = x.seat_id
+     WHERE o.order_id = p_order_id AND ss.order_id = o.order_id AND ss.state = 'held'
+       AND NOT EXISTS (SELECT 1 FROM core.ticket t WHERE t.order_id = p_order_id)
+$$;
+
+-- The live lines of an order (core.order_lines_of): seat, type, price.
+CREATE FUNCTION api.order_lines(order_id bigint)
+RETURNS TABLE(seat text, type_code text, price_cents bigint, kind text, state text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+    SELECT s.label, t.type_code, t.price_cents, s.kind, t.state
+      FROM core.order_lines_of($1) t JOIN core.seat s USING (seat_id)
+     ORDER BY s.row_no, s.col_no
+$$;
+
+-- A customer's bookings, newest show first, with their seats.
+CREATE FUNCTION api.my_bookings(user_id bigint)
+RETURNS TABLE (order_id bigint, booking_code text, status text, title text,
+               starts_at timestamptz, location text, auditorium text, seats text,
+               total_cents bigint, currency text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+    SELECT o.order_id, o.booking_code, o.status, m.title, st.starts_at, l.name, a.name,
+           (SELECT string_agg(s.label, ' ' ORDER BY s.row_no, s.col_no)
+              FROM core.ticket t JOIN core.seat s USING (seat_id)
+             WHERE t.order_id = o.order_id AND t.state IN ('sold', 'held', 'refunded')),
+           o.total_cents, o.currency::text
+      FROM core.orders o
+      JOIN core.showtime st USING (showtime_id)
+      JOIN core.movie m USING (movie_id)
+      JOIN core.auditorium a ON a.auditorium_id = st.auditorium_id
+      JOIN core.location l ON l.location_id = a.location_id
+     WHERE o.user_id = $1 AND o.status IN ('success', 'refunded')
+     ORDER BY st.starts_at DESC
+     LIMIT 50
+$$;

@@ -1,0 +1,108 @@
+-- 90-seat-changes.sql - telling terminals that seats changed: NOTIFY
+-- seat_change with the showtime ids as payload, either at once or, while a
+-- terminal runs the relay (a lease in core.hold_policy), through the log
+-- core.seat_change that the relay empties every 50 ms.
+--
+-- PostgreSQL commits notifying transactions one at a time (PreCommit_Notify
+-- takes a database-wide lock and keeps it through the commit), so a NOTIFY
+-- in every hold would queue every hold behind every other. So while a relay
+-- runs a change only logs its showtime, and the relay (a terminal with a
+-- seat map open, see api.seat_relay) sends one NOTIFY for many showtimes:
+-- maps still hear of every change within about 50 ms. A hold logs its own
+-- change in the statement that writes it; other changes are logged by the
+-- row trigger below, which a hold does not fire.
+
+-- Unlogged: it is only ever a queue of wake-ups (empty after a crash, which
+-- is right: every terminal re-reads its map after reconnecting).
+CREATE UNLOGGED TABLE core.seat_change (
+    showtime_id bigint NOT NULL
+) WITH (autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_scale_factor = 0);
+
+-- A seat change other than a hold: logged for the relay when one is
+-- running, else announced by itself.
+CREATE FUNCTION core.log_seat_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO core.seat_change (showtime_id)
+    SELECT NEW.showtime_id FROM core.hold_policy h WHERE h.relay_until >= clock_timestamp();
+    IF NOT FOUND THEN
+        PERFORM pg_notify('seat_change', NEW.showtime_id::text);
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER showtime_seat_changed AFTER UPDATE ON core.showtime_seat
+    FOR EACH ROW WHEN (NEW.state <> 'held') EXECUTE FUNCTION core.log_seat_change();
+
+-- Empties the change log: one NOTIFY seat_change for up to 300 changed
+-- showtimes, payload their ids separated by spaces. Returns how many
+-- showtimes it announced. Changes that another relay is taking at this
+-- moment are left to it.
+CREATE FUNCTION core.relay_seat_changes() RETURNS int
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    n int;
+    sent int;
+BEGIN
+    WITH d AS (
+        DELETE FROM core.seat_change c
+         WHERE c.ctid = ANY (ARRAY(SELECT x.ctid FROM core.seat_change x FOR UPDATE SKIP LOCKED))
+        RETURNING c.showtime_id),
+    part AS (
+        SELECT string_agg(s.showtime_id::text, ' ') AS ids, count(*) AS k
+          FROM (SELECT showtime_id, (row_number() OVER ()) / 300 AS part
+                  FROM (SELECT DISTINCT showtime_id FROM d) u) s
+         GROUP BY s.part)
+    SELECT coalesce(sum(p.k), 0), count(pg_notify('seat_change', p.ids)) INTO n, sent FROM part p;
+    RETURN n;
+END $$;
+
+-- Takes or renews the lease: this session's, or one that has run out.
+CREATE FUNCTION core.take_seat_relay() RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE core.hold_policy h
+       SET relay_holder = pg_backend_pid(), relay_until = clock_timestamp() + interval '2 seconds'
+     WHERE h.relay_holder = pg_backend_pid() OR h.relay_until < clock_timestamp();
+    RETURN FOUND;
+END $$;
+
+-- The relay, for terminals: the session that holds the lease (or takes it,
+-- when it has run out) empties the change log and gets back how many
+-- showtimes it announced; any other session gets -1 and should try again in
+-- a second or so. A terminal calls it every 50 ms while it relays and its
+-- seat map is open; a terminal that stops calling loses the lease 2 s later.
+CREATE FUNCTION api.seat_relay() RETURNS int
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+BEGIN
+    -- The lease and the log change in one short transaction that does not
+    -- wait for the disk: neither is worth a flush.
+    PERFORM set_config('synchronous_commit', 'off', true);
+    IF NOT core.take_seat_relay() THEN
+        RETURN -1;
+    END IF;
+    RETURN core.relay_seat_changes();
+END $$;
+
+-- Stops relaying from this session, if it did. Returns whether it did.
+CREATE FUNCTION api.seat_relay_stop() RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+BEGIN
+    UPDATE core.hold_policy h SET relay_until = '-infinity'
+     WHERE h.relay_holder = pg_backend_pid() AND h.relay_until >= clock_timestamp();
+    RETURN FOUND;
+END $$;
+
+-- What `marquee notify` (a timer, every minute) does besides sending mail:
+-- api.expire_holds, and empties the change log, so it never grows while no
+-- seat map is open.
+CREATE FUNCTION notifier.expire_holds() RETURNS int
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+DECLARE
+    n int := api.expire_holds();
+BEGIN
+    PERFORM core.relay_seat_changes();
+    RETURN n;
+END $$;
+
+GRANT EXECUTE ON FUNCTION notifier.expire_holds() TO marquee_notify;
