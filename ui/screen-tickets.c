@@ -15,22 +15,12 @@ struct tickets {
 static void
 tickets_load_types(struct ui *ui)
 {
-	struct cart *c = &ui->sale.cart;
-	char id[24];
-	const char *params[1] = { id };
-	PGresult *res;
+	char *cause = NULL;
 
-	snprintf(id, sizeof id, "%lld", ui->sale.showtime_id);
-	res = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.ticket_types($1::bigint)", 1, params);
-	if (res == NULL) {
-		ui_say(ui, UI_ERR, "Database: %.150s", db_error(ui->db));
-		return;
+	if (client_ticket_types(ui->db, ui->sale.showtime_id, &ui->sale.cart, &cause) != 0) {
+		ui_say(ui, UI_ERR, "%s", cause);
+		free(cause);
 	}
-	c->ntypes = 0;
-	for (int i = 0; i < PQntuples(res); i++)
-		(void)cart_add_type(c, db_value(res, i, "type_code"), db_value(res, i, "name"),
-		                    db_int(res, i, "price_cents"));
-	PQclear(res);
 }
 
 static void
@@ -53,34 +43,15 @@ tickets_leave(struct ui *ui)
 static void
 tickets_set(struct ui *ui, int line, const char *code)
 {
-	struct cart *c = &ui->sale.cart;
-	char id[24], rid[37], json[CART_MAX_SEATS * 40 + 4];
-	const char *params[3] = { id, json, rid };
-	size_t len = 0;
-	PGresult *res;
+	char *cause = NULL;
 
 	if (code == NULL)
 		return;
-	json[len++] = '{';
-	for (int i = 0; i < c->n; i++)
-		if (line < 0 || i == line)
-			len += (size_t)snprintf(json + len, sizeof json - len, "%s\"%s\":\"%s\"",
-			                        len > 1 ? "," : "", c->line[i].seat, code);
-	snprintf(json + len, sizeof json - len, "}");
-	snprintf(id, sizeof id, "%lld", ui->sale.order_id);
-	db_request_id(rid);
-	res = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.set_ticket_types($1::bigint, $2::jsonb, $3::uuid)",
-	              3, params);
-	if (res == NULL) {
-		ui_say(ui, UI_ERR, "Database: %.150s", db_error(ui->db));
-		return;
-	}
-	if (strcmp(db_value(res, 0, "types_status"), "repriced") != 0)
-		ui_say(ui, UI_ERR, "%s", db_value(res, 0, "message"));
-	else
+	if (client_set_types(ui->db, &ui->sale, line, code, &cause) != 0) {
+		ui_say(ui, UI_ERR, "%s", cause);
+		free(cause);
+	} else
 		ui_say(ui, 0, "%s", "");
-	PQclear(res);
-	(void)ui_sale_refresh(ui);
 }
 
 /* The key of each type: the first letter of its code no earlier type took
