@@ -11,7 +11,6 @@
 struct attract {
 	struct showtimes films;		/* title and next start */
 	double		 loaded_at;
-	int		 frame;
 };
 
 static void
@@ -70,8 +69,10 @@ attract_tick(struct ui *ui)
 {
 	struct attract *a = ui->data;
 
-	if (ui_now() - a->loaded_at > 60)
+	if (ui_now() - a->loaded_at > 60) {
 		attract_load(ui, a);
+		return UI_REDRAW;
+	}
 	return 0;
 }
 
@@ -102,7 +103,6 @@ attract_draw(struct ui *ui)
 	/* the whole screen is a target */
 	if (ui->nbuttons < UI_MAX_BUTTONS)
 		ui->buttons[ui->nbuttons++] = (struct ui_button){ 0, 0, LINES, COLS, '\r' };
-	a->frame++;
 }
 
 const struct screen screen_attract = {

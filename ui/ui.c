@@ -199,6 +199,11 @@ ui_housekeeping(struct ui *ui)
 		if (db_set(ui->db, "marquee.staff_id", id) == 0)
 			ui->staff_applied = ui->staff_id;
 	}
+	/* The hold's countdown is on screen: draw it when its second changes. */
+	if (ui_sale_seconds_left(ui) != ui->countdown_shown) {
+		ui->countdown_shown = ui_sale_seconds_left(ui);
+		flags |= UI_REDRAW;
+	}
 	if (ui->listening && db_connected(ui->db) && ui->listen_resets != ui->db->resets) {
 		ui->listening = false;
 		ui->relaying = false;	/* a new session relays nothing */
@@ -228,7 +233,6 @@ ui_main(struct app *app)
 	int flags = UI_REDRAW;
 	char *cause = NULL;
 	const char *env;
-	double last_draw = 0;
 
 	memset(&ui, 0, sizeof ui);
 	ui.app = app;
@@ -281,7 +285,7 @@ ui_main(struct app *app)
 			ui_switch(&ui, next);
 			flags |= UI_REDRAW;
 		}
-		if ((flags & UI_REDRAW) || ui_now() - last_draw > 1.0) {
+		if (flags & UI_REDRAW) {
 			ui.nbuttons = 0;
 			erase();
 			if (COLS < 80 || LINES < 24)
@@ -290,7 +294,6 @@ ui_main(struct app *app)
 			else
 				ui.screen->draw(&ui);
 			refresh();
-			last_draw = ui_now();
 		}
 		flags = 0;
 		pfd[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
@@ -316,7 +319,7 @@ ui_main(struct app *app)
 			}
 			if (key == KEY_MOUSE && (key = ui_mouse(&ui)) == ERR)
 				continue;
-			flags |= ui.screen->key(&ui, key) | UI_REDRAW;
+			flags |= ui.screen->key(&ui, key);	/* redrawn only when it asks */
 			if ((flags & UI_QUIT) || ui.next != NULL)
 				break;
 		}

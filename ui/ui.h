@@ -76,6 +76,7 @@ struct ui {
 	double			 next_relay;	/* when to call api.seat_relay again */
 	double			 next_reconnect;
 	double			 hold_minutes;	/* asked of the database; 0 = configured */
+	int			 countdown_shown;	/* seconds of the hold last drawn */
 };
 
 enum ui_attr { UI_ERR = 1, UI_OK = 2 };
