@@ -4,6 +4,7 @@
 #include "ui.h"
 #include "auth.h"
 #include "client-account.h"
+#include "ui-list.h"
 #include "ids.h"
 #include "tickets.h"
 #include "util.h"
@@ -18,14 +19,17 @@ struct account {
 	int		 focus;		/* 0 e-mail, 1 password */
 	bool		 registering;
 	struct bookings	 bookings;
-	int		 cur;		/* booking under the cursor */
+	struct ui_list	 list;		/* the bookings: a touch on one is 1300 + row */
 	char		 rid[37];
 };
 
 static void
 account_enter(struct ui *ui)
 {
-	ui->data = xcalloc(1, sizeof(struct account));
+	struct account *a = xcalloc(1, sizeof *a);
+
+	a->list.click_key = 1300;
+	ui->data = a;
 }
 
 static void
@@ -49,6 +53,7 @@ account_load(struct ui *ui, struct account *a)
 		ui_say(ui, UI_ERR, "%s", cause);
 		free(cause);
 	}
+	ui_list_set(&a->list, a->bookings.n);
 }
 
 /* Signs the customer in (or registers them) from what was typed. */
@@ -82,13 +87,13 @@ account_collect(struct ui *ui, struct account *a)
 	char *cause = NULL, pretty[BOOKCODE_LEN + 2];
 	const char *code;
 
-	if (a->cur >= a->bookings.n)
+	if (a->list.cur >= a->bookings.n)
 		return;
-	if (strcmp(a->bookings.v[a->cur].status, "success") != 0) {
+	if (strcmp(a->bookings.v[a->list.cur].status, "success") != 0) {
 		ui_say(ui, UI_ERR, "That booking was refunded; there are no tickets to print.");
 		return;
 	}
-	code = a->bookings.v[a->cur].booking_code;
+	code = a->bookings.v[a->list.cur].booking_code;
 	bookcode_pretty(code, pretty);
 	if (tickets_print(ui->app, ui->db, code, &cause) >= 0)
 		ui_say(ui, UI_OK, "Your tickets are printing. Enjoy the show!");
@@ -104,22 +109,16 @@ account_key(struct ui *ui, int key)
 	struct account *a = ui->data;
 
 	if (ui->customer_id != 0) {
-		int n = a->bookings.n;
-
-		if (key == KEY_UP && a->cur > 0) {
-			a->cur--;
+		switch (ui_list_key(&a->list, key)) {
+		case UI_LIST_MOVED:
 			return UI_REDRAW;
-		}
-		if (key == KEY_DOWN && a->cur + 1 < n) {
-			a->cur++;
-			return UI_REDRAW;
-		}
-		if (key == KEY_F(6) || key == '\r' || key == '\n' || key == KEY_ENTER) {
+		case UI_LIST_CLICKED:
 			account_collect(ui, a);
 			return UI_REDRAW;
+		case UI_LIST_NONE:
+			break;
 		}
-		if (key >= 1300 && key < 1300 + n) {
-			a->cur = key - 1300;
+		if (key == KEY_F(6) || key == '\r' || key == '\n' || key == KEY_ENTER) {
 			account_collect(ui, a);
 			return UI_REDRAW;
 		}
@@ -145,6 +144,7 @@ account_key(struct ui *ui, int key)
 	case KEY_F(10):
 		ui->customer_id = 0;
 		bookings_free(&a->bookings);
+		ui_list_set(&a->list, 0);
 		ui_say(ui, 0, "Signed out.");
 		return UI_REDRAW;
 	case '\t':
@@ -174,6 +174,26 @@ account_key(struct ui *ui, int key)
 	}
 }
 
+/* Draws booking i at line y (the list's callback). */
+static void
+account_draw_row(struct ui *ui, void *arg, int i, int y, bool hot)
+{
+	struct account *a = arg;
+	const struct booking *b = &a->bookings.v[i];
+	char pretty[BOOKCODE_LEN + 2], ft[128];
+	int x = 4;
+
+	(void)ui;
+	bookcode_pretty(b->booking_code, pretty);
+	if (hot)
+		attron(A_REVERSE);
+	mvprintw(y, x, "%-10s  %-16s  %s %-8s %.*s", pretty, b->starts, UI_FIT(ft, b->title, 24),
+	         strcmp(b->status, "success") == 0 ? "paid" : b->status, COLS - x - 66 > 4 ? COLS - x - 66 : 4,
+	         b->seats);
+	if (hot)
+		attroff(A_REVERSE);
+}
+
 static void
 account_draw(struct ui *ui)
 {
@@ -200,21 +220,7 @@ account_draw(struct ui *ui)
 	attroff(A_BOLD);
 	if (a->bookings.n == 0)
 		mvprintw(y + 2, x, "No bookings yet.");
-	for (int i = 0; i < a->bookings.n && y + 2 + i < LINES - 5; i++) {
-		const struct booking *b = &a->bookings.v[i];
-		char pretty[BOOKCODE_LEN + 2], ft[128];
-
-		bookcode_pretty(b->booking_code, pretty);
-		if (i == a->cur)
-			attron(A_REVERSE);
-		mvprintw(y + 2 + i, x, "%-10s  %-16s  %s %-8s %.*s", pretty, b->starts, UI_FIT(ft, b->title, 24),
-		         strcmp(b->status, "success") == 0 ? "paid" : b->status, COLS - x - 66 > 4 ? COLS - x - 66 : 4,
-		         b->seats);
-		if (i == a->cur)
-			attroff(A_REVERSE);
-		if (ui->nbuttons < UI_MAX_BUTTONS)
-			ui->buttons[ui->nbuttons++] = (struct ui_button){ y + 2 + i, x, 1, COLS - x, 1300 + i };
-	}
+	ui_list_draw(ui, &a->list, y + 2, x, COLS - x, LINES - 5 - (y + 2), account_draw_row, a);
 	ui_draw_button(ui, LINES - 4, x, 20, 1, "Buy tickets", KEY_F(5), true);
 	ui_draw_button(ui, LINES - 4, x + 22, 18, 1, "Print tickets", KEY_F(6), false);
 	ui_draw_button(ui, LINES - 4, x + 42, 14, 1, "Sign out", KEY_F(10), false);

@@ -4,6 +4,7 @@
 #include "ui.h"
 #include "client-admin.h"
 #include "client-show.h"
+#include "ui-list.h"
 #include "util.h"
 
 #include <curses.h>
@@ -31,7 +32,7 @@ struct admin {
 	struct admin_rows films;	/* schedule: films and halls to pick from */
 	struct admin_rows halls;
 	bool		 films_read, halls_read;
-	int		 cur, top;
+	struct ui_list	 list;		/* the rows of the current tab */
 	int		 day;		/* takings: days from today */
 	char		 input[16];	/* prices: the new amount being typed */
 	int		 film, hall;	/* schedule: picked indexes */
@@ -47,7 +48,8 @@ admin_clear(struct admin *a)
 	admin_takings_free(&a->takings);
 	admin_prices_free(&a->prices);
 	showtimes_free(&a->shows);
-	a->cur = a->top = 0;
+	ui_list_reset(&a->list);
+	ui_list_set(&a->list, 0);
 	a->input[0] = '\0';
 	a->confirm = 0;
 }
@@ -99,6 +101,18 @@ admin_load(struct ui *ui, struct admin *a)
 		ui_say(ui, UI_ERR, "%s", cause);
 		free(cause);
 	}
+	ui_list_set(&a->list, admin_rows_n(a));
+}
+
+/* Loads the current tab again with the cursor where it was. */
+static void
+admin_reload(struct ui *ui, struct admin *a)
+{
+	int keep = a->list.cur;
+
+	admin_load(ui, a);
+	a->list.cur = keep;
+	ui_list_set(&a->list, admin_rows_n(a));
 }
 
 static void
@@ -146,19 +160,16 @@ admin_save_price(struct ui *ui, struct admin *a)
 	long long c;
 	int rc;
 
-	if (a->cur >= a->prices.n)
+	if (a->list.cur >= a->prices.n)
 		return;
 	if (money_parse(a->input, &c) != 0) {
 		ui_say(ui, UI_ERR, "Type a price such as 12.50.");
 		return;
 	}
-	r = ADMIN_ROW(&a->prices, struct price_row, a->cur);
+	r = ADMIN_ROW(&a->prices, struct price_row, a->list.cur);
 	rc = client_admin_price_set(ui->db, ui->staff_id, r->price_plan, r->type_code, c, &message);
-	if (admin_said(ui, rc, message)) {
-		int keep = a->cur;
-		admin_load(ui, a);
-		a->cur = keep;
-	}
+	if (admin_said(ui, rc, message))
+		admin_reload(ui, a);
 }
 
 static void
@@ -192,12 +203,8 @@ admin_cancel_show(struct ui *ui, struct admin *a)
 
 	a->confirm = 0;
 	rc = client_admin_showtime_cancel(ui->db, ui->staff_id, show, &message);
-	if (rc == 0) {
-		int keep = a->cur;
-
-		admin_load(ui, a);
-		a->cur = keep;
-	}
+	if (rc == 0)
+		admin_reload(ui, a);
 	(void)admin_said(ui, rc, message);
 }
 
@@ -245,20 +252,11 @@ admin_field_key(char *buf, size_t size, int key)
 	return false;
 }
 
+/* The list keys of a tab; returns UI_REDRAW when the key was one, else 0. */
 static int
 admin_list_key(struct admin *a, int key)
 {
-	int n = admin_rows_n(a);
-
-	if (key == KEY_DOWN && a->cur + 1 < n)
-		a->cur++;
-	else if (key == KEY_UP && a->cur > 0)
-		a->cur--;
-	else if (key == KEY_NPAGE)
-		a->cur = a->cur + 10 < n ? a->cur + 10 : (n > 0 ? n - 1 : 0);
-	else if (key == KEY_PPAGE)
-		a->cur = a->cur > 10 ? a->cur - 10 : 0;
-	else
+	if (ui_list_key(&a->list, key) == UI_LIST_NONE)
 		return 0;
 	a->input[0] = '\0';
 	a->confirm = 0;
@@ -312,8 +310,8 @@ admin_key(struct ui *ui, int key)
 	case TAB_CANCEL:
 		if ((f = admin_list_key(a, key)) != 0)
 			return f;
-		if (a->cur < a->shows.n && (key == KEY_DC || key == 'x' || enter)) {
-			const struct showtime *sh = &a->shows.v[a->cur];
+		if (a->list.cur < a->shows.n && (key == KEY_DC || key == 'x' || enter)) {
+			const struct showtime *sh = &a->shows.v[a->list.cur];
 			char ft[128];
 
 			a->confirm = sh->showtime_id;
@@ -364,28 +362,6 @@ admin_key(struct ui *ui, int key)
 	}
 }
 
-/* Draws the rows of a list tab with a cursor; fn draws one row. */
-static void
-admin_draw_list(struct admin *a, int y0, void (*fn)(struct admin *, int row, int y))
-{
-	int n = admin_rows_n(a), rows = LINES - y0 - 3;
-
-	if (a->cur < a->top)
-		a->top = a->cur;
-	if (rows > 0 && a->cur >= a->top + rows)
-		a->top = a->cur - rows + 1;
-	for (int i = 0; i < rows && a->top + i < n; i++) {
-		int r = a->top + i;
-
-		if (r == a->cur && a->tab != TAB_TAKINGS)
-			attron(A_REVERSE);
-		mvhline(y0 + i, 0, ' ', COLS);
-		fn(a, r, y0 + i);
-		if (r == a->cur && a->tab != TAB_TAKINGS)
-			attroff(A_REVERSE);
-	}
-}
-
 static void
 draw_takings_row(struct admin *a, int r, int y)
 {
@@ -412,7 +388,7 @@ draw_price_row(struct admin *a, int r, int y)
 	money_format(price, sizeof price, p->amount_cents);
 	mvprintw(y, 1, "%s %s %10s %s", UI_FIT(fp, p->price_plan, 12), UI_FIT(ft, p->type_name, 20), price,
 	         p->currency);
-	if (r == a->cur)
+	if (r == a->list.cur)
 		printw("   new price: %s_", a->input);
 }
 
@@ -425,6 +401,35 @@ draw_show_row(struct admin *a, int r, int y)
 	mvprintw(y, 1, "%-16.16s %s %s %s %4d sold", sh->starts, UI_FIT(ft, sh->title, 30),
 	         UI_FIT(fl, sh->location + (strncmp(sh->location, "Marquee ", 8) == 0 ? 8 : 0), 10),
 	         UI_FIT(fh, sh->auditorium, 9), sh->seats_total - sh->seats_available);
+}
+
+/* Draws row r of the current tab at line y (the list's callback); the
+ * takings have no cursor. */
+static void
+admin_draw_row(struct ui *ui, void *arg, int r, int y, bool hot)
+{
+	struct admin *a = arg;
+
+	(void)ui;
+	hot = hot && a->tab != TAB_TAKINGS;
+	if (hot)
+		attron(A_REVERSE);
+	mvhline(y, 0, ' ', COLS);
+	if (a->tab == TAB_TAKINGS)
+		draw_takings_row(a, r, y);
+	else if (a->tab == TAB_PRICES)
+		draw_price_row(a, r, y);
+	else
+		draw_show_row(a, r, y);
+	if (hot)
+		attroff(A_REVERSE);
+}
+
+/* Draws the current tab's list from line y0 down to the footer. */
+static void
+admin_draw_list(struct ui *ui, struct admin *a, int y0)
+{
+	ui_list_draw(ui, &a->list, y0, 0, COLS, LINES - y0 - 3, admin_draw_row, a);
 }
 
 static void
@@ -458,7 +463,7 @@ admin_draw(struct ui *ui)
 		mvprintw(5, 1, "%-9s %-20s %4s %9s %9s %9s %9s", "Cinema", "Film", "Tkts", "Cash", "Card",
 		         "Refunds", "Net");
 		attroff(A_BOLD);
-		admin_draw_list(a, 6, draw_takings_row);
+		admin_draw_list(ui, a, 6);
 		for (int r = 0; r < a->takings.n; r++) {
 			const struct takings_row *row = ADMIN_ROW(&a->takings, struct takings_row, r);
 
@@ -484,13 +489,13 @@ admin_draw(struct ui *ui)
 	case TAB_PRICES:
 		mvprintw(4, 1, "%-12s %-20s %10s", "Plan", "Ticket", "Price");
 		attroff(A_BOLD);
-		admin_draw_list(a, 5, draw_price_row);
+		admin_draw_list(ui, a, 5);
 		ui_draw_footer(ui, "Up/Down ticket  type the new price  Enter save  Esc back");
 		return;
 	case TAB_CANCEL:
 		mvprintw(4, 1, "%-16s %-30s %-10s %-9s", "When", "Film", "Cinema", "Hall");
 		attroff(A_BOLD);
-		admin_draw_list(a, 5, draw_show_row);
+		admin_draw_list(ui, a, 5);
 		ui_draw_footer(ui, "Up/Down showtime  Del/Enter cancel it (asks first)  Esc back");
 		return;
 	case TAB_SCHEDULE: {

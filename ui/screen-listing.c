@@ -3,6 +3,7 @@
  * nearly-full at a glance. Enter opens the seat map. */
 #include "ui.h"
 #include "client-show.h"
+#include "ui-list.h"
 #include "util.h"
 
 #include <curses.h>
@@ -24,8 +25,8 @@ static struct {
 	int	location;	/* index into locations + 1; 0 = all */
 	int	tod;		/* index into times_of_day */
 	int	day;		/* index into days */
-	int	top, cur;
-} lm;
+	struct ui_list list;	/* the showtimes: a click on one is 1000 + row */
+} lm = { .list = { .click_key = 1000 } };
 
 static void
 listing_load(struct ui *ui, struct listing *l)
@@ -49,8 +50,7 @@ listing_load(struct ui *ui, struct listing *l)
 	}
 	showtimes_free(&l->shows);
 	l->shows = shows;
-	if (lm.cur >= shows.n)
-		lm.cur = shows.n > 0 ? shows.n - 1 : 0;
+	ui_list_set(&lm.list, shows.n);
 }
 
 static void
@@ -81,7 +81,7 @@ static void
 listing_open(struct ui *ui, struct listing *l)
 {
 	struct sale *s = &ui->sale;
-	int r = lm.cur;
+	int r = lm.list.cur;
 
 	const struct showtime *sh;
 
@@ -107,28 +107,19 @@ static int
 listing_key(struct ui *ui, int key)
 {
 	struct listing *l = ui->data;
-	int n = l->shows.n, page = ui->kiosk ? (LINES - 8) / 3 : LINES - 7;
 	size_t len = strlen(lm.query);
 	int nloc = l->locations.n;
 
+	switch (ui_list_key(&lm.list, key)) {
+	case UI_LIST_MOVED:
+		return UI_REDRAW;
+	case UI_LIST_CLICKED:
+		listing_open(ui, l);
+		return UI_REDRAW;
+	case UI_LIST_NONE:
+		break;
+	}
 	switch (key) {
-	case KEY_DOWN:
-		if (lm.cur + 1 < n)
-			lm.cur++;
-		return UI_REDRAW;
-	case KEY_UP:
-		if (lm.cur > 0)
-			lm.cur--;
-		return UI_REDRAW;
-	case KEY_NPAGE:
-		lm.cur = lm.cur + page < n ? lm.cur + page : (n > 0 ? n - 1 : 0);
-		return UI_REDRAW;
-	case KEY_PPAGE:
-		lm.cur = lm.cur > page ? lm.cur - page : 0;
-		return UI_REDRAW;
-	case KEY_HOME:
-		lm.cur = 0;
-		return UI_REDRAW;
 	case '\r':
 	case '\n':
 	case KEY_ENTER:
@@ -191,11 +182,6 @@ listing_key(struct ui *ui, int key)
 	case KEY_MOUSE:
 		return UI_HANDLED;
 	default:
-		if (key >= 1000) {	/* a row touched: 1000 + row */
-			lm.cur = key - 1000;
-			listing_open(ui, l);
-			return UI_REDRAW;
-		}
 		/* Printable ASCII, and the bytes of UTF-8 characters as curses
 		 * hands them over one by one ("é" is two keys). */
 		if (key < 32 || key == 127 || key > 0xff || len + 1 >= sizeof lm.query)
@@ -206,8 +192,7 @@ listing_key(struct ui *ui, int key)
 			return UI_REDRAW;	/* the rest of the character is coming */
 		break;
 	}
-	lm.cur = 0;
-	lm.top = 0;
+	ui_list_reset(&lm.list);
 	listing_load(ui, l);
 	return UI_REDRAW;
 }
@@ -224,13 +209,14 @@ listing_tick(struct ui *ui)
 	return 0;
 }
 
+/* Draws showtime r at line y (the list's callback). */
 static void
-listing_draw_row(struct ui *ui, struct listing *l, int r, int y)
+listing_draw_row(struct ui *ui, void *arg, int r, int y, bool hot)
 {
+	struct listing *l = arg;
 	const struct showtime *sh = &l->shows.v[r];
 	int left = sh->seats_available;
 	int total = sh->seats_total;
-	int hot = r == lm.cur;
 	const char *tag = left == 0 ? "SOLD OUT" : left * 10 <= total ? "NEARLY FULL" : "";
 	int tagattr = left == 0 ? COLOR_PAIR(PAIR_SOLD) | A_BOLD : COLOR_PAIR(PAIR_HELD) | A_BOLD;
 	char price[24], loc[64], ft[512], fl[128];
@@ -250,8 +236,6 @@ listing_draw_row(struct ui *ui, struct listing *l, int r, int y)
 		attron(tagattr);
 		printw("%s", tag);
 		attroff(tagattr);
-		if (ui->nbuttons < UI_MAX_BUTTONS)
-			ui->buttons[ui->nbuttons++] = (struct ui_button){ y, 0, 1, COLS, 1000 + r };
 		return;
 	}
 	/* kiosk: big two-line rows, the whole row is a target */
@@ -271,8 +255,6 @@ listing_draw_row(struct ui *ui, struct listing *l, int r, int y)
 	attroff(tagattr);
 	if (tag[0] == '\0')
 		mvprintw(y + 1, COLS - 24, "%d seats left", left);
-	if (ui->nbuttons < UI_MAX_BUTTONS)
-		ui->buttons[ui->nbuttons++] = (struct ui_button){ y, 0, 2, COLS - 12, 1000 + r };
 }
 
 static void
@@ -295,12 +277,8 @@ listing_draw(struct ui *ui)
 		         "Cinema / hall", "Left");
 		attroff(A_BOLD);
 	}
-	if (lm.cur < lm.top)
-		lm.top = lm.cur;
-	if (rows > 0 && lm.cur >= lm.top + rows)
-		lm.top = lm.cur - rows + 1;
-	for (int i = 0; i < rows && lm.top + i < n; i++)
-		listing_draw_row(ui, l, lm.top + i, y0 + i * rowh);
+	lm.list.rowh = rowh;
+	ui_list_draw(ui, &lm.list, y0, 0, ui->kiosk ? COLS - 12 : COLS, rows * rowh, listing_draw_row, l);
 	if (n == 0)
 		mvprintw(y0 + 1, 2, "No showtimes match. Esc clears the search.");
 	if (ui->kiosk) {

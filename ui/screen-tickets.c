@@ -2,6 +2,7 @@
  * senior... from the database, which also decides every price), the running
  * total and the hold's countdown. */
 #include "ui.h"
+#include "ui-list.h"
 #include "util.h"
 
 #include <curses.h>
@@ -9,7 +10,7 @@
 #include <string.h>
 
 struct tickets {
-	int	cur;
+	struct ui_list	list;	/* the seats: a touch on one is 1200 + line */
 };
 
 static void
@@ -26,7 +27,10 @@ tickets_load_types(struct ui *ui)
 static void
 tickets_enter(struct ui *ui)
 {
-	ui->data = xcalloc(1, sizeof(struct tickets));
+	struct tickets *t = xcalloc(1, sizeof *t);
+
+	t->list.click_key = 1200;
+	ui->data = t;
 	tickets_load_types(ui);
 	if (ui->sale.order_id != 0)
 		(void)ui_sale_refresh(ui);
@@ -98,21 +102,16 @@ tickets_key(struct ui *ui, int key)
 			ui_goto(ui, &screen_seatmap);
 		return UI_REDRAW;
 	}
+	ui_list_set(&t->list, c->n);
+	if (ui_list_key(&t->list, key) != UI_LIST_NONE)
+		return UI_REDRAW;
 	switch (key) {
-	case KEY_UP:
-		if (t->cur > 0)
-			t->cur--;
-		break;
-	case KEY_DOWN:
-		if (t->cur + 1 < c->n)
-			t->cur++;
-		break;
 	case KEY_LEFT:
-		tickets_set(ui, t->cur, cart_cycle_type(c, t->cur, -1));
+		tickets_set(ui, t->list.cur, cart_cycle_type(c, t->list.cur, -1));
 		break;
 	case KEY_RIGHT:
 	case ' ':
-		tickets_set(ui, t->cur, cart_cycle_type(c, t->cur, 1));
+		tickets_set(ui, t->list.cur, cart_cycle_type(c, t->list.cur, 1));
 		break;
 	case '\r':
 	case '\n':
@@ -130,17 +129,12 @@ tickets_key(struct ui *ui, int key)
 			break;
 		}
 		if (key >= 1100 && key < 1100 + c->ntypes) {	/* touch a type: this line */
-			tickets_set(ui, t->cur, c->types[key - 1100].code);
-			break;
-		}
-		if (key >= 1200 && key < 1200 + c->n) {		/* touch a line */
-			t->cur = key - 1200;
+			tickets_set(ui, t->list.cur, c->types[key - 1100].code);
 			break;
 		}
 		if (type_by_key(c, key) != NULL) {
-			tickets_set(ui, t->cur, type_by_key(c, key));
-			if (t->cur + 1 < c->n)
-				t->cur++;
+			tickets_set(ui, t->list.cur, type_by_key(c, key));
+			(void)ui_list_key(&t->list, KEY_DOWN);
 			break;
 		}
 		return UI_HANDLED;
@@ -157,6 +151,23 @@ tickets_tick(struct ui *ui)
 		return UI_REDRAW;
 	}
 	return 0;
+}
+
+/* Draws line i of the cart at screen line y (the list's callback). */
+static void
+tickets_draw_line(struct ui *ui, void *arg, int i, int y, bool hot)
+{
+	const struct cart *c = arg;
+	int k = cart_type_index(c, c->line[i].type);
+	char money[32];
+
+	(void)ui;
+	if (hot)
+		attron(A_REVERSE);
+	mvprintw(y, 2, "%-6s %-22s %10s", c->line[i].seat, k >= 0 ? c->types[k].name : c->line[i].type,
+	         cart_money(money, sizeof money, c->line[i].price_cents, c->currency));
+	if (hot)
+		attroff(A_REVERSE);
 }
 
 static void
@@ -180,19 +191,9 @@ tickets_draw(struct ui *ui)
 	attron(A_BOLD);
 	mvprintw(5, x, "%-6s %-22s %10s", "Seat", "Ticket", "Price");
 	attroff(A_BOLD);
-	for (int i = 0; i < c->n && y + i < LINES - 6; i++) {
-		int k = cart_type_index(c, c->line[i].type);
-
-		if (i == t->cur)
-			attron(A_REVERSE);
-		mvprintw(y + i, x, "%-6s %-22s %10s", c->line[i].seat, k >= 0 ? c->types[k].name : c->line[i].type,
-		         cart_money(money, sizeof money, c->line[i].price_cents, c->currency));
-		if (i == t->cur)
-			attroff(A_REVERSE);
-		if (ui->nbuttons < UI_MAX_BUTTONS)
-			ui->buttons[ui->nbuttons++] = (struct ui_button){ y + i, x, 1, 40, 1200 + i };
-	}
-	y += c->n + 1;
+	ui_list_set(&t->list, c->n);
+	ui_list_draw(ui, &t->list, y, x, 40, LINES - 6 - y, tickets_draw_line, c);
+	y += (c->n < t->list.rows ? c->n : t->list.rows) + 1;
 	attron(A_BOLD);
 	mvprintw(y, x, "%-29s %10s", "TOTAL", cart_money(money, sizeof money, c->total_cents, c->currency));
 	attroff(A_BOLD);
@@ -204,7 +205,7 @@ tickets_draw(struct ui *ui)
 		snprintf(label, sizeof label, "%c  %s %s", type_key(c, i), c->types[i].name,
 		         cart_money(money, sizeof money, c->types[i].price_cents, c->currency));
 		ui_draw_button(ui, 6 + i * 2, 48, COLS - 50 < 30 ? COLS - 50 : 30, 1, label, 1100 + i,
-		               t->cur < c->n && strcmp(c->line[t->cur].type, c->types[i].code) == 0);
+		               t->list.cur < c->n && strcmp(c->line[t->list.cur].type, c->types[i].code) == 0);
 	}
 	if (s->expired) {
 		attron(COLOR_PAIR(PAIR_ERR) | A_BOLD);
