@@ -114,18 +114,13 @@ client_register(struct db *db, const char *email, const char *password, char rid
 int
 client_bookings(struct db *db, long long customer_id, struct bookings *out, char **cause)
 {
-	char id[24];
-	const char *params[1] = { id };
-	PGresult *res;
+	PGresult *res = client_read_id(db, "your bookings",
+	                               "SELECT booking_code, status, title, seats,"
+	                               " to_char(starts_at, 'Dy DD Mon HH24:MI') AS starts"
+	                               " FROM api.my_bookings($1::bigint)", customer_id, cause);
 
-	snprintf(id, sizeof id, "%lld", customer_id);
-	res = db_exec(db, DB_SAFE,
-	              "SELECT booking_code, status, title, seats, to_char(starts_at, 'Dy DD Mon HH24:MI') AS starts"
-	              " FROM api.my_bookings($1::bigint)", 1, params);
-	if (res == NULL) {
-		*cause = client_failure_as(db, "my_bookings", "Cannot read your bookings: ");
+	if (res == NULL)
 		return -1;
-	}
 	out->n = PQntuples(res);
 	out->v = xcalloc((size_t)out->n + 1, sizeof *out->v);
 	for (int i = 0; i < out->n; i++) {

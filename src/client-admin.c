@@ -14,12 +14,10 @@ static PGresult *
 admin_read(struct db *db, const char *what, const char *sql, int nparams, const char *const *params,
            struct admin_rows *out, size_t size, char **cause)
 {
-	PGresult *res = db_exec(db, DB_SAFE, sql, nparams, params);
+	PGresult *res = client_read(db, what, sql, nparams, params, cause);
 
-	if (res == NULL) {
-		*cause = client_failure_as(db, what, "Cannot read it: ");
+	if (res == NULL)
 		return NULL;
-	}
 	out->n = PQntuples(res);
 	out->v = xcalloc((size_t)out->n + 1, size);
 	return res;
@@ -40,7 +38,7 @@ client_admin_takings(struct db *db, long long staff_id, int day, struct admin_ro
 
 	snprintf(staff, sizeof staff, "%lld", staff_id);
 	snprintf(d, sizeof d, "%d", day);
-	res = admin_read(db, "sales_report",
+	res = admin_read(db, "the takings",
 	                 "SELECT location, title, tickets, cash_cents, card_cents, refunded_cents, net_cents"
 	                 " FROM api.sales_report($1::bigint, current_date + $2::int, current_date + $2::int)",
 	                 2, params, out, sizeof(struct takings_row), cause);
@@ -81,7 +79,7 @@ client_admin_prices(struct db *db, long long staff_id, struct admin_rows *out, c
 	PGresult *res;
 
 	snprintf(staff, sizeof staff, "%lld", staff_id);
-	res = admin_read(db, "admin_prices", "SELECT * FROM api.admin_prices($1::bigint)", 1, params, out,
+	res = admin_read(db, "the prices", "SELECT * FROM api.admin_prices($1::bigint)", 1, params, out,
 	                 sizeof(struct price_row), cause);
 	if (res == NULL)
 		return -1;
@@ -119,7 +117,7 @@ client_admin_films(struct db *db, struct admin_rows *out, char **cause)
 {
 	PGresult *res;
 
-	res = admin_read(db, "films", "SELECT movie_id, title, runtime_min FROM api.search('') ORDER BY title", 0,
+	res = admin_read(db, "the films", "SELECT movie_id, title, runtime_min FROM api.search('') ORDER BY title", 0,
 	                 NULL, out, sizeof(struct film_row), cause);
 	if (res == NULL)
 		return -1;
@@ -152,7 +150,7 @@ client_admin_halls(struct db *db, long long staff_id, struct admin_rows *out, ch
 	PGresult *res;
 
 	snprintf(staff, sizeof staff, "%lld", staff_id);
-	res = admin_read(db, "admin_halls", "SELECT * FROM api.admin_halls($1::bigint)", 1, params, out,
+	res = admin_read(db, "the halls", "SELECT * FROM api.admin_halls($1::bigint)", 1, params, out,
 	                 sizeof(struct hall_row), cause);
 	if (res == NULL)
 		return -1;

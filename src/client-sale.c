@@ -195,16 +195,11 @@ client_sale_hold(struct db *db, const char *terminal, struct sale *s, char **mes
 int
 client_ticket_types(struct db *db, long long showtime_id, struct cart *cart, char **cause)
 {
-	char id[24];
-	const char *params[1] = { id };
-	PGresult *res;
+	PGresult *res = client_read_id(db, "the ticket types", "SELECT * FROM api.ticket_types($1::bigint)",
+	                               showtime_id, cause);
 
-	snprintf(id, sizeof id, "%lld", showtime_id);
-	res = db_exec(db, DB_SAFE, "SELECT * FROM api.ticket_types($1::bigint)", 1, params);
-	if (res == NULL) {
-		*cause = client_failure_as(db, "ticket_types", "Cannot read the ticket types: ");
+	if (res == NULL)
 		return -1;
-	}
 	cart->ntypes = 0;
 	for (int i = 0; i < PQntuples(res); i++)
 		(void)cart_add_type(cart, db_value(res, i, "type_code"), db_value(res, i, "name"),

@@ -62,15 +62,13 @@ showtimes_free(struct showtimes *s)
 
 /* Runs a query of showtimes and copies its rows. Returns 0 or -1. */
 static int
-showtimes_query(struct db *db, const char *what, const char *sql, int nparams, const char *const *params,
-                struct showtimes *out, char **cause)
+showtimes_query(struct db *db, const char *sql, int nparams, const char *const *params, struct showtimes *out,
+                char **cause)
 {
-	PGresult *res = db_exec(db, DB_SAFE, sql, nparams, params);
+	PGresult *res = client_read(db, "the showtimes", sql, nparams, params, cause);
 
-	if (res == NULL) {
-		*cause = client_failure_as(db, what, "Cannot read the showtimes: ");
+	if (res == NULL)
 		return -1;
-	}
 	showtimes_copy(res, out);
 	PQclear(res);
 	return 0;
@@ -90,7 +88,7 @@ client_listing(struct db *db, const struct listing_filter *f, struct showtimes *
 		snprintf(day, sizeof day, "%d", f->day);
 		params[3] = day;
 	}
-	return showtimes_query(db, "listing",
+	return showtimes_query(db,
 	                       "SELECT showtime_id, title, location, auditorium, seats_total, seats_available,"
 	                       " rating, runtime_min, price_cents, currency,"
 	                       " to_char(starts_at, 'Dy DD Mon HH24:MI') AS starts"
@@ -102,7 +100,7 @@ client_listing(struct db *db, const struct listing_filter *f, struct showtimes *
 int
 client_showtimes_all(struct db *db, struct showtimes *out, char **cause)
 {
-	return showtimes_query(db, "listing",
+	return showtimes_query(db,
 	                       "SELECT showtime_id, title, location, auditorium, seats_total, seats_available,"
 	                       " to_char(starts_at, 'Dy DD Mon HH24:MI') AS starts FROM api.listing()",
 	                       0, NULL, out, cause);
@@ -111,7 +109,7 @@ client_showtimes_all(struct db *db, struct showtimes *out, char **cause)
 int
 client_attract(struct db *db, struct showtimes *out, char **cause)
 {
-	return showtimes_query(db, "attract list",
+	return showtimes_query(db,
 	                       "SELECT title, to_char(min(starts_at), 'Dy HH24:MI') AS starts"
 	                       " FROM api.listing_filtered('', NULL, NULL, NULL, 2) WHERE seats_available > 0"
 	                       " GROUP BY title ORDER BY min(starts_at), title LIMIT 8",
@@ -121,12 +119,10 @@ client_attract(struct db *db, struct showtimes *out, char **cause)
 int
 client_locations(struct db *db, struct locations *out, char **cause)
 {
-	PGresult *res = db_exec(db, DB_SAFE, "SELECT * FROM api.locations()", 0, NULL);
+	PGresult *res = client_read(db, "the cinemas", "SELECT * FROM api.locations()", 0, NULL, cause);
 
-	if (res == NULL) {
-		*cause = client_failure_as(db, "locations", "Cannot read the cinemas: ");
+	if (res == NULL)
 		return -1;
-	}
 	out->n = PQntuples(res);
 	out->v = xcalloc((size_t)out->n + 1, sizeof *out->v);
 	for (int i = 0; i < out->n; i++) {
@@ -150,16 +146,11 @@ locations_free(struct locations *l)
 int
 client_seat_layout(struct db *db, long long showtime_id, struct hall *hall, char **cause)
 {
-	char id[24];
-	const char *params[1] = { id };
-	PGresult *res;
+	PGresult *res = client_read_id(db, "the hall", "SELECT * FROM api.seat_layout($1::bigint)", showtime_id,
+	                               cause);
 
-	snprintf(id, sizeof id, "%lld", showtime_id);
-	res = db_exec(db, DB_SAFE, "SELECT * FROM api.seat_layout($1::bigint)", 1, params);
-	if (res == NULL) {
-		*cause = client_failure_as(db, "seat_layout", "Cannot read the hall: ");
+	if (res == NULL)
 		return -1;
-	}
 	memset(hall, 0, sizeof *hall);
 	hall->n = PQntuples(res);
 	hall->seat = xcalloc((size_t)hall->n + 1, sizeof *hall->seat);
@@ -181,16 +172,11 @@ client_seat_layout(struct db *db, long long showtime_id, struct hall *hall, char
 int
 client_seat_map(struct db *db, long long showtime_id, struct hall *hall, char **cause)
 {
-	char id[24];
-	const char *params[1] = { id };
-	PGresult *res;
+	PGresult *res = client_read_id(db, "the seats", "SELECT seat, status FROM api.seat_map($1::bigint)",
+	                               showtime_id, cause);
 
-	snprintf(id, sizeof id, "%lld", showtime_id);
-	res = db_exec(db, DB_SAFE, "SELECT seat, status FROM api.seat_map($1::bigint)", 1, params);
-	if (res == NULL) {
-		*cause = client_failure_as(db, "seat_map", "Cannot read the seats: ");
+	if (res == NULL)
 		return -1;
-	}
 	for (int i = 0; i < PQntuples(res); i++) {
 		int k = hall_find_label(hall, db_value(res, i, "seat"));
 

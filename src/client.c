@@ -61,6 +61,31 @@ client_failure_as(struct db *db, const char *what, const char *prefix)
 	return s;
 }
 
+PGresult *
+client_read(struct db *db, const char *what, const char *sql, int nparams, const char *const *params,
+            char **cause)
+{
+	PGresult *res = db_exec(db, DB_SAFE, sql, nparams, params);
+	char *prefix;
+
+	if (res == NULL) {
+		prefix = xasprintf("Cannot read %s: ", what);
+		*cause = client_failure_as(db, what, prefix);
+		free(prefix);
+	}
+	return res;
+}
+
+PGresult *
+client_read_id(struct db *db, const char *what, const char *sql, long long id, char **cause)
+{
+	char buf[24];
+	const char *params[1] = { buf };
+
+	snprintf(buf, sizeof buf, "%lld", id);
+	return client_read(db, what, sql, 1, params, cause);
+}
+
 void
 client_cause(char **cause, const char *fmt, ...)
 {
