@@ -6,7 +6,6 @@
 #include "ui.h"
 #include "util.h"
 
-#include <ctype.h>
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
