@@ -19,18 +19,39 @@
 #include "client-show.h"
 #include "util.h"
 
+/* A connection as the role in $env (MARQUEE_TERM_DSN, MARQUEE_OWNER_DSN). */
 static struct db *
-open_term(void)
+open_as(const char *env)
 {
-	const char *v = getenv("MARQUEE_TERM_DSN");
+	const char *v = getenv(env);
 	char *cause = NULL;
 	struct db *db;
 
 	if (v == NULL || *v == '\0')
-		fail_msg("MARQUEE_TERM_DSN is not set: run this through `make check`");
+		fail_msg("%s is not set: run this through `make check`", env);
 	if ((db = db_open(v, &cause)) == NULL)
 		fail_msg("%s", cause);
 	return db;
+}
+
+static struct db *
+open_term(void)
+{
+	return open_as("MARQUEE_TERM_DSN");
+}
+
+/* Removes what a test added (the other tests count the demo's films). */
+static void
+owner_delete(const char *sql, const char *param)
+{
+	struct db *owner = open_as("MARQUEE_OWNER_DSN");
+	const char *p[1] = { param };
+	PGresult *res = db_exec(owner, DB_ONCE, sql, 1, p);
+
+	if (res == NULL)
+		fail_msg("%s: %s", sql, db_error(owner));
+	PQclear(res);
+	db_close(owner);
 }
 
 static long long
@@ -83,7 +104,7 @@ test_changes(void **state)
 	long long staff = sign_in_manager(db), film, hall, show;
 	struct admin_rows prices, films, halls;
 	struct showtimes shows;
-	char *message = NULL, *cause = NULL, title[64], when[32];
+	char *message = NULL, *cause = NULL, title[64], when[32], id[24];
 	const struct price_row *p;
 
 	(void)state;
@@ -132,6 +153,8 @@ test_changes(void **state)
 	assert_int_equal(client_admin_showtime_cancel(db, staff, show, &message), -1);
 	assert_string_equal(message, "Not saved: no such showtime, or it is already cancelled");
 	free(message);
+	snprintf(id, sizeof id, "%lld", show);
+	owner_delete("DELETE FROM core.showtime WHERE showtime_id = $1::bigint", id);
 
 	assert_int_equal(client_admin_film_add(db, staff, "x", "", "9x", "PG", "", &message), -2);
 	assert_string_equal(message, "Running time is a number of minutes.");
@@ -143,6 +166,7 @@ test_changes(void **state)
 	assert_int_equal(client_admin_film_add(db, staff, title, "A test.", "95", "PG", "drama", &message), -1);
 	assert_string_equal(message, "Not saved: another film already has this title");
 	free(message);
+	owner_delete("DELETE FROM core.movie WHERE title = $1", title);
 	db_close(db);
 }
 
