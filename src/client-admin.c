@@ -179,9 +179,11 @@ admin_halls_free(struct admin_rows *rows)
 }
 
 /* Runs one api.admin_* call (a fresh request id as the last parameter) and
- * words its answer. Returns 0 when the database said ok, else -1. */
+ * words its answer; *id (when id is not NULL) is what was saved. Returns 0
+ * when the database said ok, else -1. */
 static int
-admin_call(struct db *db, const char *what, const char *sql, int nparams, const char **params, char **message)
+admin_call(struct db *db, const char *what, const char *sql, int nparams, const char **params, long long *id,
+           char **message)
 {
 	char rid[37];
 	PGresult *res;
@@ -195,6 +197,8 @@ admin_call(struct db *db, const char *what, const char *sql, int nparams, const 
 		return -1;
 	}
 	ok = strcmp(db_value(res, 0, "admin_status"), "ok") == 0;
+	if (id != NULL)
+		*id = db_int(res, 0, "id");
 	*message = xasprintf("%s%.160s", ok ? "" : "Not saved: ", db_value(res, 0, "message"));
 	oplog(ok ? LOG_NOTICE : LOG_INFO, "admin: %s: %s: %s", what, db_value(res, 0, "admin_status"),
 	      db_value(res, 0, "message"));
@@ -213,12 +217,12 @@ client_admin_price_set(struct db *db, long long staff_id, const char *plan, cons
 	snprintf(c, sizeof c, "%lld", cents);
 	return admin_call(db, "admin_price_set",
 	                  "SELECT * FROM api.admin_price_set($1::bigint, $2, $3, $4::bigint, $5::uuid)", 4, params,
-	                  message);
+	                  NULL, message);
 }
 
 int
 client_admin_showtime_add(struct db *db, long long staff_id, long long movie_id, long long auditorium_id,
-                          const char *when, const char *plan, char **message)
+                          const char *when, const char *plan, long long *showtime_id, char **message)
 {
 	char staff[24], movie[24], hall[24];
 	const char *params[6] = { staff, movie, hall, when, plan, NULL };
@@ -229,7 +233,7 @@ client_admin_showtime_add(struct db *db, long long staff_id, long long movie_id,
 	snprintf(hall, sizeof hall, "%lld", auditorium_id);
 	rc = admin_call(db, "admin_showtime_add",
 	                "SELECT * FROM api.admin_showtime_add($1::bigint, $2::bigint, $3::bigint,"
-	                " $4::timestamptz, $5, 20, $6::uuid)", 5, params, message);
+	                " $4::timestamptz, $5, 20, $6::uuid)", 5, params, showtime_id, message);
 	if (rc != 0 && strncmp(db->sqlstate, "22", 2) == 0) {
 		/* A malformed date is refused by the database's cast: say so plainly. */
 		free(*message);
@@ -248,7 +252,7 @@ client_admin_showtime_cancel(struct db *db, long long staff_id, long long showti
 	snprintf(show, sizeof show, "%lld", showtime_id);
 	return admin_call(db, "admin_showtime_cancel",
 	                  "SELECT * FROM api.admin_showtime_cancel($1::bigint, $2::bigint, $3::uuid)", 2, params,
-	                  message);
+	                  NULL, message);
 }
 
 int
@@ -265,5 +269,5 @@ client_admin_film_add(struct db *db, long long staff_id, const char *title, cons
 	snprintf(staff, sizeof staff, "%lld", staff_id);
 	return admin_call(db, "admin_movie_save",
 	                  "SELECT * FROM api.admin_movie_save($1::bigint, NULL, $2, $3, $4::int, $5, $6, $7::uuid)",
-	                  6, params, message);
+	                  6, params, NULL, message);
 }

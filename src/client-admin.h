@@ -60,9 +60,10 @@ void admin_halls_free(struct admin_rows *rows);
  * saved: the hall is busy then: ..."). */
 int  client_admin_price_set(struct db *db, long long staff_id, const char *plan, const char *type_code,
                             long long cents, char **message);
-/* when: "YYYY-MM-DD HH:MM"; plan: the price plan's name. */
+/* when: "YYYY-MM-DD HH:MM"; plan: the price plan's name. *showtime_id is
+ * the new showtime's (when showtime_id is not NULL). */
 int  client_admin_showtime_add(struct db *db, long long staff_id, long long movie_id, long long auditorium_id,
-                               const char *when, const char *plan, char **message);
+                               const char *when, const char *plan, long long *showtime_id, char **message);
 int  client_admin_showtime_cancel(struct db *db, long long staff_id, long long showtime_id, char **message);
 /* A new film: minutes is the running time as typed (-2 when it is not a
  * number of minutes). */

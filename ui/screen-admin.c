@@ -190,7 +190,7 @@ admin_save_showtime(struct ui *ui, struct admin *a)
 	snprintf(when, sizeof when, "%.10s %.5s", a->sched[F_DATE], a->sched[F_TIME]);
 	rc = client_admin_showtime_add(ui->db, ui->staff_id, ADMIN_ROW(&a->films, struct film_row, a->film)->movie_id,
 	                               ADMIN_ROW(&a->halls, struct hall_row, a->hall)->auditorium_id, when,
-	                               a->sched[F_PLAN], &message);
+	                               a->sched[F_PLAN], NULL, &message);
 	(void)admin_said(ui, rc, message);
 }
 
