@@ -26,21 +26,17 @@ showtimes_copy(const PGresult *res, struct showtimes *out)
 	for (int i = 0; i < n; i++) {
 		struct showtime *s = &out->v[i];
 
-		s->showtime_id = PQfnumber(res, "showtime_id") >= 0 ? db_int(res, i, "showtime_id") : 0;
+		s->showtime_id = db_int(res, i, "showtime_id");
 		s->title = col(res, i, "title");
-		s->location = PQfnumber(res, "location") >= 0 ? col(res, i, "location") : xstrdup("");
-		s->auditorium = PQfnumber(res, "auditorium") >= 0 ? col(res, i, "auditorium") : xstrdup("");
-		s->rating = PQfnumber(res, "rating") >= 0 ? col(res, i, "rating") : xstrdup("");
+		s->location = col(res, i, "location");
+		s->auditorium = col(res, i, "auditorium");
+		s->rating = col(res, i, "rating");
 		s->starts = col(res, i, "starts");
-		s->currency = PQfnumber(res, "currency") >= 0 ? col(res, i, "currency") : xstrdup("");
-		if (PQfnumber(res, "seats_total") >= 0) {
-			s->seats_total = (int)db_int(res, i, "seats_total");
-			s->seats_available = (int)db_int(res, i, "seats_available");
-		}
-		if (PQfnumber(res, "price_cents") >= 0) {
-			s->runtime_min = (int)db_int(res, i, "runtime_min");
-			s->price_cents = db_int(res, i, "price_cents");
-		}
+		s->currency = col(res, i, "currency");
+		s->seats_total = (int)db_int(res, i, "seats_total");
+		s->seats_available = (int)db_int(res, i, "seats_available");
+		s->runtime_min = (int)db_int(res, i, "runtime_min");
+		s->price_cents = db_int(res, i, "price_cents");
 	}
 }
 

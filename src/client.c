@@ -10,7 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-int
+/* True when the last failure on db was the connection (SQLSTATE class 08,
+ * or none at all): the same request may be sent again. */
+static bool
 client_lost(const struct db *db)
 {
 	return !db_connected(db) || strncmp(db->sqlstate, "08", 2) == 0 || db->sqlstate[0] == '\0';
@@ -84,18 +86,6 @@ client_read_id(struct db *db, const char *what, const char *sql, long long id, c
 
 	snprintf(buf, sizeof buf, "%lld", id);
 	return client_read(db, what, sql, 1, params, cause);
-}
-
-void
-client_cause(char **cause, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (cause == NULL)
-		return;
-	va_start(ap, fmt);
-	*cause = xvasprintf(fmt, ap);
-	va_end(ap);
 }
 
 const char *

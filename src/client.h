@@ -10,19 +10,12 @@
 
 #include "db.h"
 
-#include <stdarg.h>
-
 /* Words for the failure of the last db_exec on db (connection lost, a value
  * refused, not allowed, ...); logs the server's text with what (the call).
  * Returns a new string (caller frees). */
 char *client_failure(struct db *db, const char *what);
 /* The failure's words with a prefix ("Not saved: ..."). New string. */
 char *client_failure_as(struct db *db, const char *what, const char *prefix);
-/* True when the last failure on db was the connection (SQLSTATE class 08,
- * or no connection): the same request may be sent again. */
-int   client_lost(const struct db *db);
-/* Sets *cause (when cause is not NULL) to a new printf-formatted string. */
-void  client_cause(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The words for a status, from a table of {status, words} pairs ended by
  * {NULL, NULL}; a status the table does not know gives fallback. */
 struct client_words {
