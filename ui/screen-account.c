@@ -3,6 +3,8 @@
  * your bookings. Guests never need this to buy. */
 #include "ui.h"
 #include "auth.h"
+#include "client-account.h"
+#include "ui-list.h"
 #include "ids.h"
 #include "tickets.h"
 #include "util.h"
@@ -16,15 +18,18 @@ struct account {
 	char		 pass[65];
 	int		 focus;		/* 0 e-mail, 1 password */
 	bool		 registering;
-	PGresult	*bookings;
-	int		 cur;		/* booking under the cursor */
+	struct bookings	 bookings;
+	struct ui_list	 list;		/* the bookings: a touch on one is 1300 + row */
 	char		 rid[37];
 };
 
 static void
 account_enter(struct ui *ui)
 {
-	ui->data = xcalloc(1, sizeof(struct account));
+	struct account *a = xcalloc(1, sizeof *a);
+
+	a->list.click_key = 1300;
+	ui->data = a;
 }
 
 static void
@@ -33,7 +38,7 @@ account_leave(struct ui *ui)
 	struct account *a = ui->data;
 
 	sodium_memzero(a->pass, sizeof a->pass);
-	PQclear(a->bookings);
+	bookings_free(&a->bookings);
 	free(a);
 	ui->data = NULL;
 }
@@ -41,65 +46,38 @@ account_leave(struct ui *ui)
 static void
 account_load(struct ui *ui, struct account *a)
 {
-	char id[24];
-	const char *params[1] = { id };
+	char *cause = NULL;
 
-	snprintf(id, sizeof id, "%lld", ui->customer_id);
-	PQclear(a->bookings);
-	a->bookings = db_exec(ui->db, DB_SAFE,
-	                      "SELECT booking_code, status, title, seats, to_char(starts_at, 'Dy DD Mon HH24:MI') AS starts"
-	                      " FROM api.my_bookings($1::bigint)", 1, params);
-	if (a->bookings == NULL)
-		ui_say(ui, UI_ERR, "Database: %.150s", db_error(ui->db));
+	bookings_free(&a->bookings);
+	if (client_bookings(ui->db, ui->customer_id, &a->bookings, &cause) != 0) {
+		ui_say(ui, UI_ERR, "%s", cause);
+		free(cause);
+	}
+	ui_list_set(&a->list, a->bookings.n);
 }
 
+/* Signs the customer in (or registers them) from what was typed. */
 static void
-account_sign_in(struct ui *ui, struct account *a)
+account_submit(struct ui *ui, struct account *a)
 {
-	PGresult *who = ui_sign_in(ui, false, a->email, a->pass);
+	struct person who;
+	char *cause = NULL;
+	int rc;
 
-	if (who == NULL)
+	if (a->registering)
+		rc = client_register(ui->db, a->email, a->pass, a->rid, &who, &cause);
+	else
+		rc = client_sign_in(ui->db, ui->app->cfg.terminal, false, a->email, a->pass, &who, &cause);
+	if (rc != 0) {
+		ui_say(ui, UI_ERR, "%s", cause);
+		free(cause);
 		return;
-	ui->customer_id = db_int(who, 0, "user_id");
-	strlcpy_m(ui->customer_name, db_value(who, 0, "full_name")[0] != '\0' ?
-	          db_value(who, 0, "full_name") : a->email, sizeof ui->customer_name);
-	PQclear(who);
-	ui_say(ui, UI_OK, "Signed in. Your bookings are below; buy as usual.");
+	}
+	ui->customer_id = who.user_id;
+	strlcpy_m(ui->customer_name, who.full_name[0] != '\0' ? who.full_name : a->email, sizeof ui->customer_name);
+	ui_say(ui, UI_OK, "%s", a->registering ? "Welcome! You are registered and signed in." :
+	                                         "Signed in. Your bookings are below; buy as usual.");
 	account_load(ui, a);
-}
-
-static void
-account_register(struct ui *ui, struct account *a)
-{
-	char hash[crypto_pwhash_STRBYTES];
-	const char *params[4] = { a->email, "", hash, a->rid };
-	PGresult *res;
-
-	if (strlen(a->pass) < 8) {
-		ui_say(ui, UI_ERR, "Choose a password of at least 8 characters.");
-		return;
-	}
-	if (auth_hash(a->pass, hash) != 0) {
-		ui_say(ui, UI_ERR, "Cannot register now (out of memory).");
-		return;
-	}
-	if (a->rid[0] == '\0')
-		db_request_id(a->rid);
-	res = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.customer_register($1, $2, $3, $4::uuid)", 4, params);
-	if (res == NULL) {
-		ui_say(ui, UI_ERR, "Database: %.150s", db_error(ui->db));
-		return;
-	}
-	if (strcmp(db_value(res, 0, "register_status"), "registered") == 0) {
-		ui->customer_id = db_int(res, 0, "user_id");
-		strlcpy_m(ui->customer_name, a->email, sizeof ui->customer_name);
-		ui_say(ui, UI_OK, "Welcome! You are registered and signed in.");
-		account_load(ui, a);
-	} else {
-		ui_say(ui, UI_ERR, "%s", db_value(res, 0, "message"));
-		a->rid[0] = '\0';
-	}
-	PQclear(res);
 }
 
 /* Prints the tickets of the booking under the cursor (collect at the kiosk). */
@@ -109,13 +87,13 @@ account_collect(struct ui *ui, struct account *a)
 	char *cause = NULL, pretty[BOOKCODE_LEN + 2];
 	const char *code;
 
-	if (a->bookings == NULL || a->cur >= PQntuples(a->bookings))
+	if (a->list.cur >= a->bookings.n)
 		return;
-	if (strcmp(db_value(a->bookings, a->cur, "status"), "success") != 0) {
+	if (strcmp(a->bookings.v[a->list.cur].status, "success") != 0) {
 		ui_say(ui, UI_ERR, "That booking was refunded; there are no tickets to print.");
 		return;
 	}
-	code = db_value(a->bookings, a->cur, "booking_code");
+	code = a->bookings.v[a->list.cur].booking_code;
 	bookcode_pretty(code, pretty);
 	if (tickets_print(ui->app, ui->db, code, &cause) >= 0)
 		ui_say(ui, UI_OK, "Your tickets are printing. Enjoy the show!");
@@ -131,22 +109,16 @@ account_key(struct ui *ui, int key)
 	struct account *a = ui->data;
 
 	if (ui->customer_id != 0) {
-		int n = a->bookings != NULL ? PQntuples(a->bookings) : 0;
-
-		if (key == KEY_UP && a->cur > 0) {
-			a->cur--;
+		switch (ui_list_key(&a->list, key)) {
+		case UI_LIST_MOVED:
 			return UI_REDRAW;
-		}
-		if (key == KEY_DOWN && a->cur + 1 < n) {
-			a->cur++;
-			return UI_REDRAW;
-		}
-		if (key == KEY_F(6) || key == '\r' || key == '\n' || key == KEY_ENTER) {
+		case UI_LIST_CLICKED:
 			account_collect(ui, a);
 			return UI_REDRAW;
+		case UI_LIST_NONE:
+			break;
 		}
-		if (key >= 1300 && key < 1300 + n) {
-			a->cur = key - 1300;
+		if (key == KEY_F(6) || key == '\r' || key == '\n' || key == KEY_ENTER) {
 			account_collect(ui, a);
 			return UI_REDRAW;
 		}
@@ -171,8 +143,8 @@ account_key(struct ui *ui, int key)
 		return UI_REDRAW;
 	case KEY_F(10):
 		ui->customer_id = 0;
-		PQclear(a->bookings);
-		a->bookings = NULL;
+		bookings_free(&a->bookings);
+		ui_list_set(&a->list, 0);
 		ui_say(ui, 0, "Signed out.");
 		return UI_REDRAW;
 	case '\t':
@@ -187,10 +159,7 @@ account_key(struct ui *ui, int key)
 			a->focus = 1;
 			return UI_REDRAW;
 		}
-		if (a->registering)
-			account_register(ui, a);
-		else
-			account_sign_in(ui, a);
+		account_submit(ui, a);
 		sodium_memzero(a->pass, sizeof a->pass);
 		return UI_REDRAW;
 	default:
@@ -203,6 +172,26 @@ account_key(struct ui *ui, int key)
 		}
 		return UI_REDRAW;
 	}
+}
+
+/* Draws booking i at line y (the list's callback). */
+static void
+account_draw_row(struct ui *ui, void *arg, int i, int y, bool hot)
+{
+	struct account *a = arg;
+	const struct booking *b = &a->bookings.v[i];
+	char pretty[BOOKCODE_LEN + 2], ft[128];
+	int x = 4;
+
+	(void)ui;
+	bookcode_pretty(b->booking_code, pretty);
+	if (hot)
+		attron(A_REVERSE);
+	mvprintw(y, x, "%-10s  %-16s  %s %-8s %.*s", pretty, b->starts, UI_FIT(ft, b->title, 24),
+	         strcmp(b->status, "success") == 0 ? "paid" : b->status, COLS - x - 66 > 4 ? COLS - x - 66 : 4,
+	         b->seats);
+	if (hot)
+		attroff(A_REVERSE);
 }
 
 static void
@@ -229,23 +218,9 @@ account_draw(struct ui *ui)
 	attron(A_BOLD);
 	mvprintw(y, x, "Your bookings, %s", ui->customer_name);
 	attroff(A_BOLD);
-	if (a->bookings == NULL || PQntuples(a->bookings) == 0)
+	if (a->bookings.n == 0)
 		mvprintw(y + 2, x, "No bookings yet.");
-	for (int i = 0; a->bookings != NULL && i < PQntuples(a->bookings) && y + 2 + i < LINES - 5; i++) {
-		char pretty[BOOKCODE_LEN + 2], ft[128];
-
-		bookcode_pretty(db_value(a->bookings, i, "booking_code"), pretty);
-		if (i == a->cur)
-			attron(A_REVERSE);
-		mvprintw(y + 2 + i, x, "%-10s  %-16s  %s %-8s %.*s", pretty, db_value(a->bookings, i, "starts"),
-		         UI_FIT(ft, db_value(a->bookings, i, "title"), 24), strcmp(db_value(a->bookings, i, "status"), "success") == 0 ?
-		         "paid" : db_value(a->bookings, i, "status"), COLS - x - 66 > 4 ? COLS - x - 66 : 4,
-		         db_value(a->bookings, i, "seats"));
-		if (i == a->cur)
-			attroff(A_REVERSE);
-		if (ui->nbuttons < UI_MAX_BUTTONS)
-			ui->buttons[ui->nbuttons++] = (struct ui_button){ y + 2 + i, x, 1, COLS - x, 1300 + i };
-	}
+	ui_list_draw(ui, &a->list, y + 2, x, COLS - x, LINES - 5 - (y + 2), account_draw_row, a);
 	ui_draw_button(ui, LINES - 4, x, 20, 1, "Buy tickets", KEY_F(5), true);
 	ui_draw_button(ui, LINES - 4, x + 22, 18, 1, "Print tickets", KEY_F(6), false);
 	ui_draw_button(ui, LINES - 4, x + 42, 14, 1, "Sign out", KEY_F(10), false);

@@ -2,6 +2,9 @@
  * new showtime, cancelling a showtime (with refunds), a new film. Every
  * change is an api.admin_* call that checks the manager in the database. */
 #include "ui.h"
+#include "client-admin.h"
+#include "client-show.h"
+#include "ui-list.h"
 #include "util.h"
 
 #include <curses.h>
@@ -23,10 +26,13 @@ enum { F_TITLE, F_MINUTES, F_RATING, F_GENRE, F_SYNOPSIS, F_FILM_COUNT };
 
 struct admin {
 	enum admin_tab	 tab;
-	PGresult	*res;		/* rows of the current tab */
-	PGresult	*films;		/* schedule: films and halls to pick from */
-	PGresult	*halls;
-	int		 cur, top;
+	struct admin_rows takings;	/* rows of the current tab: takings, */
+	struct admin_rows prices;	/* prices */
+	struct showtimes shows;		/* or showtimes to cancel */
+	struct admin_rows films;	/* schedule: films and halls to pick from */
+	struct admin_rows halls;
+	bool		 films_read, halls_read;
+	struct ui_list	 list;		/* the rows of the current tab */
 	int		 day;		/* takings: days from today */
 	char		 input[16];	/* prices: the new amount being typed */
 	int		 film, hall;	/* schedule: picked indexes */
@@ -39,54 +45,74 @@ struct admin {
 static void
 admin_clear(struct admin *a)
 {
-	PQclear(a->res);
-	a->res = NULL;
-	a->cur = a->top = 0;
+	admin_takings_free(&a->takings);
+	admin_prices_free(&a->prices);
+	showtimes_free(&a->shows);
+	ui_list_reset(&a->list);
+	ui_list_set(&a->list, 0);
 	a->input[0] = '\0';
 	a->confirm = 0;
+}
+
+/* How many rows the current tab lists. */
+static int
+admin_rows_n(const struct admin *a)
+{
+	switch (a->tab) {
+	case TAB_TAKINGS:
+		return a->takings.n;
+	case TAB_PRICES:
+		return a->prices.n;
+	case TAB_CANCEL:
+		return a->shows.n;
+	default:
+		return 0;
+	}
 }
 
 /* Loads the rows of the current tab. */
 static void
 admin_load(struct ui *ui, struct admin *a)
 {
-	char staff[24], day[16];
-	const char *params[2] = { staff, day };
-	PGresult *res = NULL;
+	char *cause = NULL;
+	int rc = 0;
 
-	snprintf(staff, sizeof staff, "%lld", ui->staff_id);
-	snprintf(day, sizeof day, "%d", a->day);
 	admin_clear(a);
 	switch (a->tab) {
 	case TAB_TAKINGS:
-		res = db_exec(ui->db, DB_SAFE,
-		              "SELECT to_char(day, 'Dy DD Mon') AS day, location, title, tickets, cash_cents,"
-		              " card_cents, refunded_cents, net_cents"
-		              " FROM api.sales_report($1::bigint, current_date + $2::int, current_date + $2::int)",
-		              2, params);
+		rc = client_admin_takings(ui->db, ui->staff_id, a->day, &a->takings, &cause);
 		break;
 	case TAB_PRICES:
-		res = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.admin_prices($1::bigint)", 1, params);
+		rc = client_admin_prices(ui->db, ui->staff_id, &a->prices, &cause);
 		break;
 	case TAB_CANCEL:
-		res = db_exec(ui->db, DB_SAFE,
-		              "SELECT showtime_id, title, location, auditorium, seats_total, seats_available,"
-		              " to_char(starts_at, 'Dy DD Mon HH24:MI') AS starts FROM api.listing()", 0, NULL);
+		rc = client_showtimes_all(ui->db, &a->shows, &cause);
 		break;
 	case TAB_SCHEDULE:
-		if (a->films == NULL)
-			a->films = db_exec(ui->db, DB_SAFE,
-			                   "SELECT movie_id, title, runtime_min FROM api.search('') ORDER BY title",
-			                   0, NULL);
-		if (a->halls == NULL)
-			a->halls = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.admin_halls($1::bigint)", 1, params);
-		return;
+		if (!a->films_read && (rc = client_admin_films(ui->db, &a->films, &cause)) == 0)
+			a->films_read = true;
+		if (rc == 0 && !a->halls_read && (rc = client_admin_halls(ui->db, ui->staff_id, &a->halls, &cause)) == 0)
+			a->halls_read = true;
+		break;
 	default:
 		return;
 	}
-	if (res == NULL)
-		ui_say(ui, UI_ERR, "Database: %.150s", db_error(ui->db));
-	a->res = res;
+	if (rc != 0) {
+		ui_say(ui, UI_ERR, "%s", cause);
+		free(cause);
+	}
+	ui_list_set(&a->list, admin_rows_n(a));
+}
+
+/* Loads the current tab again with the cursor where it was. */
+static void
+admin_reload(struct ui *ui, struct admin *a)
+{
+	int keep = a->list.cur;
+
+	admin_load(ui, a);
+	a->list.cur = keep;
+	ui_list_set(&a->list, admin_rows_n(a));
 }
 
 static void
@@ -110,67 +136,49 @@ admin_leave(struct ui *ui)
 {
 	struct admin *a = ui->data;
 
-	PQclear(a->res);
-	PQclear(a->films);
-	PQclear(a->halls);
+	admin_clear(a);
+	admin_films_free(&a->films);
+	admin_halls_free(&a->halls);
 	free(a);
 	ui->data = NULL;
 }
 
-/* Runs one api.admin_* call (a fresh request id as the last parameter) and
- * says its answer. Returns true when the database said ok. */
+/* Says a change's answer. Returns true when the database said ok. */
 static bool
-admin_call(struct ui *ui, const char *sql, int nparams, const char **params)
+admin_said(struct ui *ui, int rc, char *message)
 {
-	char rid[37];
-	PGresult *res;
-	bool ok;
-
-	db_request_id(rid);
-	params[nparams] = rid;
-	res = db_exec(ui->db, DB_SAFE, sql, nparams + 1, params);
-	if (res == NULL) {
-		ui_say(ui, UI_ERR, "Not saved: %.150s", db_error(ui->db));
-		return false;
-	}
-	ok = strcmp(db_value(res, 0, "admin_status"), "ok") == 0;
-	ui_say(ui, ok ? UI_OK : UI_ERR, "%s%.160s", ok ? "" : "Not saved: ", db_value(res, 0, "message"));
-	PQclear(res);
-	return ok;
+	ui_say(ui, rc == 0 ? UI_OK : UI_ERR, "%s", message);
+	free(message);
+	return rc == 0;
 }
 
 static void
 admin_save_price(struct ui *ui, struct admin *a)
 {
-	char staff[24], cents[24];
-	const char *params[5] = { staff, NULL, NULL, cents, NULL };
+	const struct price_row *r;
+	char *message = NULL;
 	long long c;
+	int rc;
 
-	if (a->res == NULL || a->cur >= PQntuples(a->res))
+	if (a->list.cur >= a->prices.n)
 		return;
 	if (money_parse(a->input, &c) != 0) {
 		ui_say(ui, UI_ERR, "Type a price such as 12.50.");
 		return;
 	}
-	snprintf(staff, sizeof staff, "%lld", ui->staff_id);
-	snprintf(cents, sizeof cents, "%lld", c);
-	params[1] = db_value(a->res, a->cur, "price_plan");
-	params[2] = db_value(a->res, a->cur, "type_code");
-	if (admin_call(ui, "SELECT * FROM api.admin_price_set($1::bigint, $2, $3, $4::bigint, $5::uuid)", 4,
-	               params)) {
-		int keep = a->cur;
-		admin_load(ui, a);
-		a->cur = keep;
-	}
+	r = ADMIN_ROW(&a->prices, struct price_row, a->list.cur);
+	rc = client_admin_price_set(ui->db, ui->staff_id, r->price_plan, r->type_code, c, &message);
+	if (admin_said(ui, rc, message))
+		admin_reload(ui, a);
 }
 
 static void
 admin_save_showtime(struct ui *ui, struct admin *a)
 {
-	char staff[24], when[64];
-	const char *params[6] = { staff, NULL, NULL, when, a->sched[F_PLAN], NULL };
+	char when[64], *message = NULL;
+	int rc;
 
-	if (a->films == NULL || a->halls == NULL || PQntuples(a->films) == 0 || PQntuples(a->halls) == 0) {
+	if (a->films.n == 0 || a->halls.n == 0) {
 		ui_say(ui, UI_ERR, "There are no films or halls to schedule.");
 		return;
 	}
@@ -179,59 +187,43 @@ admin_save_showtime(struct ui *ui, struct admin *a)
 		ui_say(ui, UI_ERR, "Date as YYYY-MM-DD and time as HH:MM, please.");
 		return;
 	}
-	snprintf(staff, sizeof staff, "%lld", ui->staff_id);
 	snprintf(when, sizeof when, "%.10s %.5s", a->sched[F_DATE], a->sched[F_TIME]);
-	params[1] = db_value(a->films, a->film, "movie_id");
-	params[2] = db_value(a->halls, a->hall, "auditorium_id");
-	/* A malformed date is refused by the database's cast: say so plainly. */
-	if (!admin_call(ui, "SELECT * FROM api.admin_showtime_add($1::bigint, $2::bigint, $3::bigint,"
-	                    " $4::timestamptz, $5, 20, $6::uuid)", 5, params) &&
-	    strncmp(ui->db->sqlstate, "2200", 4) == 0)
-		ui_say(ui, UI_ERR, "Not saved: %s is not a date and time.", when);
+	rc = client_admin_showtime_add(ui->db, ui->staff_id, ADMIN_ROW(&a->films, struct film_row, a->film)->movie_id,
+	                               ADMIN_ROW(&a->halls, struct hall_row, a->hall)->auditorium_id, when,
+	                               a->sched[F_PLAN], NULL, &message);
+	(void)admin_said(ui, rc, message);
 }
 
 static void
 admin_cancel_show(struct ui *ui, struct admin *a)
 {
-	char staff[24], show[24];
-	const char *params[3] = { staff, show, NULL };
+	char *message = NULL;
+	long long show = a->confirm;
+	int rc;
 
-	snprintf(staff, sizeof staff, "%lld", ui->staff_id);
-	snprintf(show, sizeof show, "%lld", a->confirm);
 	a->confirm = 0;
-	if (admin_call(ui, "SELECT * FROM api.admin_showtime_cancel($1::bigint, $2::bigint, $3::uuid)", 2, params)) {
-		char msg[200];
-		int keep = a->cur;
-
-		strlcpy_m(msg, ui->status, sizeof msg);
-		admin_load(ui, a);
-		a->cur = keep;
-		ui_say(ui, UI_OK, "%s", msg);
-	}
+	rc = client_admin_showtime_cancel(ui->db, ui->staff_id, show, &message);
+	if (rc == 0)
+		admin_reload(ui, a);
+	(void)admin_said(ui, rc, message);
 }
 
 static void
 admin_save_film(struct ui *ui, struct admin *a)
 {
-	char staff[24];
-	const char *params[8] = { staff, a->form[F_TITLE], a->form[F_SYNOPSIS], a->form[F_MINUTES],
-	                          a->form[F_RATING], a->form[F_GENRE], NULL, NULL };
+	char *message = NULL;
+	int rc = client_admin_film_add(ui->db, ui->staff_id, a->form[F_TITLE], a->form[F_SYNOPSIS],
+	                               a->form[F_MINUTES], a->form[F_RATING], a->form[F_GENRE], &message);
 
-	if (strspn(a->form[F_MINUTES], "0123456789") != strlen(a->form[F_MINUTES]) ||
-	    a->form[F_MINUTES][0] == '\0' || strlen(a->form[F_MINUTES]) > 3) {
-		ui_say(ui, UI_ERR, "Running time is a number of minutes.");
+	if (rc == -2)
 		a->focus = F_MINUTES;
-		return;
-	}
-	snprintf(staff, sizeof staff, "%lld", ui->staff_id);
-	if (admin_call(ui, "SELECT * FROM api.admin_movie_save($1::bigint, NULL, $2, $3, $4::int, $5, $6, $7::uuid)",
-	               6, params)) {
+	if (admin_said(ui, rc, message)) {
 		for (int i = 0; i < F_FILM_COUNT; i++)
 			a->form[i][0] = '\0';
 		strlcpy_m(a->form[F_RATING], "PG", FIELD_LEN);
 		a->focus = F_TITLE;
-		PQclear(a->films);
-		a->films = NULL;	/* the schedule tab lists the new film */
+		admin_films_free(&a->films);
+		a->films_read = false;	/* the schedule tab lists the new film */
 	}
 }
 
@@ -260,20 +252,11 @@ admin_field_key(char *buf, size_t size, int key)
 	return false;
 }
 
+/* The list keys of a tab; returns UI_REDRAW when the key was one, else 0. */
 static int
 admin_list_key(struct admin *a, int key)
 {
-	int n = a->res != NULL ? PQntuples(a->res) : 0;
-
-	if (key == KEY_DOWN && a->cur + 1 < n)
-		a->cur++;
-	else if (key == KEY_UP && a->cur > 0)
-		a->cur--;
-	else if (key == KEY_NPAGE)
-		a->cur = a->cur + 10 < n ? a->cur + 10 : (n > 0 ? n - 1 : 0);
-	else if (key == KEY_PPAGE)
-		a->cur = a->cur > 10 ? a->cur - 10 : 0;
-	else
+	if (ui_list_key(&a->list, key) == UI_LIST_NONE)
 		return 0;
 	a->input[0] = '\0';
 	a->confirm = 0;
@@ -327,12 +310,12 @@ admin_key(struct ui *ui, int key)
 	case TAB_CANCEL:
 		if ((f = admin_list_key(a, key)) != 0)
 			return f;
-		if (a->res != NULL && a->cur < PQntuples(a->res) && (key == KEY_DC || key == 'x' || enter)) {
+		if (a->list.cur < a->shows.n && (key == KEY_DC || key == 'x' || enter)) {
+			const struct showtime *sh = &a->shows.v[a->list.cur];
 			char ft[128];
 
-			a->confirm = db_int(a->res, a->cur, "showtime_id");
-			ui_say(ui, UI_ERR, "Cancel %s %s, refunding all? y = yes",
-			       UI_FIT(ft, db_value(a->res, a->cur, "title"), 24), db_value(a->res, a->cur, "starts"));
+			a->confirm = sh->showtime_id;
+			ui_say(ui, UI_ERR, "Cancel %s %s, refunding all? y = yes", UI_FIT(ft, sh->title, 24), sh->starts);
 		} else if (a->confirm != 0 && (key == 'y' || key == 'Y'))
 			admin_cancel_show(ui, a);
 		else if (a->confirm != 0) {
@@ -341,7 +324,7 @@ admin_key(struct ui *ui, int key)
 		}
 		return UI_REDRAW;
 	case TAB_SCHEDULE: {
-		int nf = a->films != NULL ? PQntuples(a->films) : 0, nh = a->halls != NULL ? PQntuples(a->halls) : 0;
+		int nf = a->films.n, nh = a->halls.n;
 
 		if (key == KEY_UP && nf > 0)
 			a->film = (a->film + nf - 1) % nf;
@@ -379,74 +362,74 @@ admin_key(struct ui *ui, int key)
 	}
 }
 
-/* Draws the rows of a list tab with a cursor; fn draws one row. */
-static void
-admin_draw_list(struct admin *a, int y0, void (*fn)(struct admin *, int row, int y))
-{
-	int n = a->res != NULL ? PQntuples(a->res) : 0, rows = LINES - y0 - 3;
-
-	if (a->cur < a->top)
-		a->top = a->cur;
-	if (rows > 0 && a->cur >= a->top + rows)
-		a->top = a->cur - rows + 1;
-	for (int i = 0; i < rows && a->top + i < n; i++) {
-		int r = a->top + i;
-
-		if (r == a->cur && a->tab != TAB_TAKINGS)
-			attron(A_REVERSE);
-		mvhline(y0 + i, 0, ' ', COLS);
-		fn(a, r, y0 + i);
-		if (r == a->cur && a->tab != TAB_TAKINGS)
-			attroff(A_REVERSE);
-	}
-}
-
-static void
-money_cell(char *buf, size_t len, const PGresult *res, int r, const char *col)
-{
-	money_format(buf, len, db_int(res, r, col));
-}
-
 static void
 draw_takings_row(struct admin *a, int r, int y)
 {
+	const struct takings_row *t = ADMIN_ROW(&a->takings, struct takings_row, r);
 	char fl[64], ft[128];
 	char cash[24], card[24], back[24], net[24];
 
-	money_cell(cash, sizeof cash, a->res, r, "cash_cents");
-	money_cell(card, sizeof card, a->res, r, "card_cents");
-	money_cell(back, sizeof back, a->res, r, "refunded_cents");
-	money_cell(net, sizeof net, a->res, r, "net_cents");
-	mvprintw(y, 1, "%s %s %4s %9s %9s %9s %9s",
-	         UI_FIT(fl, db_value(a->res, r, "location") +
-	                (strncmp(db_value(a->res, r, "location"), "Marquee ", 8) == 0 ? 8 : 0), 9),
-	         UI_FIT(ft, db_value(a->res, r, "title"), 20), db_value(a->res, r, "tickets"), cash, card, back, net);
+	money_format(cash, sizeof cash, t->cash_cents);
+	money_format(card, sizeof card, t->card_cents);
+	money_format(back, sizeof back, t->refunded_cents);
+	money_format(net, sizeof net, t->net_cents);
+	mvprintw(y, 1, "%s %s %4lld %9s %9s %9s %9s",
+	         UI_FIT(fl, t->location + (strncmp(t->location, "Marquee ", 8) == 0 ? 8 : 0), 9),
+	         UI_FIT(ft, t->title, 20), t->tickets, cash, card, back, net);
 }
 
 static void
 draw_price_row(struct admin *a, int r, int y)
 {
+	const struct price_row *p = ADMIN_ROW(&a->prices, struct price_row, r);
 	char fp[64], ft[128];
 	char price[24];
 
-	money_cell(price, sizeof price, a->res, r, "amount_cents");
-	mvprintw(y, 1, "%s %s %10s %s", UI_FIT(fp, db_value(a->res, r, "price_plan"), 12),
-	         UI_FIT(ft, db_value(a->res, r, "type_name"), 20), price, db_value(a->res, r, "currency"));
-	if (r == a->cur)
+	money_format(price, sizeof price, p->amount_cents);
+	mvprintw(y, 1, "%s %s %10s %s", UI_FIT(fp, p->price_plan, 12), UI_FIT(ft, p->type_name, 20), price,
+	         p->currency);
+	if (r == a->list.cur)
 		printw("   new price: %s_", a->input);
 }
 
 static void
 draw_show_row(struct admin *a, int r, int y)
 {
+	const struct showtime *sh = &a->shows.v[r];
 	char ft[160], fl[64], fh[64];
-	int total = atoi(db_value(a->res, r, "seats_total")), left = atoi(db_value(a->res, r, "seats_available"));
 
-	mvprintw(y, 1, "%-16.16s %s %s %s %4d sold", db_value(a->res, r, "starts"),
-	         UI_FIT(ft, db_value(a->res, r, "title"), 30),
-	         UI_FIT(fl, db_value(a->res, r, "location") +
-	                (strncmp(db_value(a->res, r, "location"), "Marquee ", 8) == 0 ? 8 : 0), 10),
-	         UI_FIT(fh, db_value(a->res, r, "auditorium"), 9), total - left);
+	mvprintw(y, 1, "%-16.16s %s %s %s %4d sold", sh->starts, UI_FIT(ft, sh->title, 30),
+	         UI_FIT(fl, sh->location + (strncmp(sh->location, "Marquee ", 8) == 0 ? 8 : 0), 10),
+	         UI_FIT(fh, sh->auditorium, 9), sh->seats_total - sh->seats_available);
+}
+
+/* Draws row r of the current tab at line y (the list's callback); the
+ * takings have no cursor. */
+static void
+admin_draw_row(struct ui *ui, void *arg, int r, int y, bool hot)
+{
+	struct admin *a = arg;
+
+	(void)ui;
+	hot = hot && a->tab != TAB_TAKINGS;
+	if (hot)
+		attron(A_REVERSE);
+	mvhline(y, 0, ' ', COLS);
+	if (a->tab == TAB_TAKINGS)
+		draw_takings_row(a, r, y);
+	else if (a->tab == TAB_PRICES)
+		draw_price_row(a, r, y);
+	else
+		draw_show_row(a, r, y);
+	if (hot)
+		attroff(A_REVERSE);
+}
+
+/* Draws the current tab's list from line y0 down to the footer. */
+static void
+admin_draw_list(struct ui *ui, struct admin *a, int y0)
+{
+	ui_list_draw(ui, &a->list, y0, 0, COLS, LINES - y0 - 3, admin_draw_row, a);
 }
 
 static void
@@ -480,13 +463,15 @@ admin_draw(struct ui *ui)
 		mvprintw(5, 1, "%-9s %-20s %4s %9s %9s %9s %9s", "Cinema", "Film", "Tkts", "Cash", "Card",
 		         "Refunds", "Net");
 		attroff(A_BOLD);
-		admin_draw_list(a, 6, draw_takings_row);
-		for (int r = 0; a->res != NULL && r < PQntuples(a->res); r++) {
-			tickets += db_int(a->res, r, "tickets");
-			cash += db_int(a->res, r, "cash_cents");
-			card += db_int(a->res, r, "card_cents");
-			back += db_int(a->res, r, "refunded_cents");
-			net += db_int(a->res, r, "net_cents");
+		admin_draw_list(ui, a, 6);
+		for (int r = 0; r < a->takings.n; r++) {
+			const struct takings_row *row = ADMIN_ROW(&a->takings, struct takings_row, r);
+
+			tickets += row->tickets;
+			cash += row->cash_cents;
+			card += row->card_cents;
+			back += row->refunded_cents;
+			net += row->net_cents;
 		}
 		money_format(m[0], sizeof m[0], cash);
 		money_format(m[1], sizeof m[1], card);
@@ -496,7 +481,7 @@ admin_draw(struct ui *ui)
 		mvprintw(LINES - 3, 1, "%-9s %-20s %4lld %9s %9s %9s %9s", "TOTAL", "", tickets, m[0], m[1],
 		         m[2], m[3]);
 		attroff(A_BOLD);
-		if (a->res != NULL && PQntuples(a->res) == 0)
+		if (a->takings.n == 0)
 			mvprintw(7, 2, "No sales or refunds on this day.");
 		ui_draw_footer(ui, "Left/Right day  F3 prices  F4 schedule  F5 cancel show  F6 new film  Esc back");
 		return;
@@ -504,27 +489,31 @@ admin_draw(struct ui *ui)
 	case TAB_PRICES:
 		mvprintw(4, 1, "%-12s %-20s %10s", "Plan", "Ticket", "Price");
 		attroff(A_BOLD);
-		admin_draw_list(a, 5, draw_price_row);
+		admin_draw_list(ui, a, 5);
 		ui_draw_footer(ui, "Up/Down ticket  type the new price  Enter save  Esc back");
 		return;
 	case TAB_CANCEL:
 		mvprintw(4, 1, "%-16s %-30s %-10s %-9s", "When", "Film", "Cinema", "Hall");
 		attroff(A_BOLD);
-		admin_draw_list(a, 5, draw_show_row);
+		admin_draw_list(ui, a, 5);
 		ui_draw_footer(ui, "Up/Down showtime  Del/Enter cancel it (asks first)  Esc back");
 		return;
 	case TAB_SCHEDULE: {
-		int nf = a->films != NULL ? PQntuples(a->films) : 0, nh = a->halls != NULL ? PQntuples(a->halls) : 0;
+		int nf = a->films.n, nh = a->halls.n;
 		char hall[80] = "", film[160] = "";
 
 		mvprintw(4, 1, "Schedule a showtime");
 		attroff(A_BOLD);
-		if (nf > 0)
-			snprintf(film, sizeof film, "%s (%s min)", db_value(a->films, a->film, "title"),
-			         db_value(a->films, a->film, "runtime_min"));
-		if (nh > 0)
-			snprintf(hall, sizeof hall, "%s, %s (%s seats)", db_value(a->halls, a->hall, "location"),
-			         db_value(a->halls, a->hall, "auditorium"), db_value(a->halls, a->hall, "seats"));
+		if (nf > 0) {
+			const struct film_row *f = ADMIN_ROW(&a->films, struct film_row, a->film);
+
+			snprintf(film, sizeof film, "%s (%d min)", f->title, f->runtime_min);
+		}
+		if (nh > 0) {
+			const struct hall_row *h = ADMIN_ROW(&a->halls, struct hall_row, a->hall);
+
+			snprintf(hall, sizeof hall, "%s, %s (%d seats)", h->location, h->auditorium, h->seats);
+		}
 		mvprintw(6, 2, "Film   (Up/Down)     %s", UI_FIT(fit, film, COLS - 25));
 		mvprintw(8, 2, "Hall   (Left/Right)  %s", UI_FIT(fit, hall, COLS - 25));
 		ui_draw_text_box(10, 2, 12, "Date (YYYY-MM-DD)", a->sched[F_DATE], a->focus == F_DATE, false);

@@ -1,6 +1,7 @@
 /* screen-attract.c - the kiosk's home: what is on today, "touch to start".
  * Any touch or key starts; Ctrl-C, Ctrl-Z and Ctrl-\ do nothing. */
 #include "ui.h"
+#include "client-show.h"
 #include "util.h"
 
 #include <curses.h>
@@ -8,25 +9,23 @@
 #include <string.h>
 
 struct attract {
-	PGresult	*res;
+	struct showtimes films;		/* title and next start */
 	double		 loaded_at;
-	int		 frame;
 };
 
 static void
 attract_load(struct ui *ui, struct attract *a)
 {
-	PGresult *res = db_exec(ui->db, DB_SAFE,
-	                        "SELECT title, to_char(min(starts_at), 'Dy HH24:MI') AS next"
-	                        " FROM api.listing_filtered('', NULL, NULL, NULL, 2) WHERE seats_available > 0"
-	                        " GROUP BY title ORDER BY min(starts_at), title LIMIT 8",
-	                        0, NULL);
+	struct showtimes films;
+	char *cause = NULL;
 
 	a->loaded_at = ui_now();
-	if (res != NULL) {
-		PQclear(a->res);
-		a->res = res;
+	if (client_attract(ui->db, &films, &cause) != 0) {
+		free(cause);	/* keep showing what was there */
+		return;
 	}
+	showtimes_free(&a->films);
+	a->films = films;
 }
 
 static void
@@ -46,7 +45,7 @@ attract_leave(struct ui *ui)
 {
 	struct attract *a = ui->data;
 
-	PQclear(a->res);
+	showtimes_free(&a->films);
 	free(a);
 	ui->data = NULL;
 }
@@ -70,8 +69,10 @@ attract_tick(struct ui *ui)
 {
 	struct attract *a = ui->data;
 
-	if (ui_now() - a->loaded_at > 60)
+	if (ui_now() - a->loaded_at > 60) {
 		attract_load(ui, a);
+		return UI_REDRAW;
+	}
 	return 0;
 }
 
@@ -80,7 +81,7 @@ attract_draw(struct ui *ui)
 {
 	struct attract *a = ui->data;
 	int w = ui_big_width("MARQUEE"), y = 2;
-	int n = a->res != NULL ? PQntuples(a->res) : 0;
+	int n = a->films.n;
 
 	ui_draw_header(ui, "welcome");
 	attron(COLOR_PAIR(PAIR_TITLE) | A_BOLD);
@@ -94,15 +95,14 @@ attract_draw(struct ui *ui)
 	for (int i = 0; i < n && y + 2 + i < LINES - 6; i++) {
 		char ft[256];
 
-		mvprintw(y + 2 + i, (COLS - 50) / 2, "%s next %s", UI_FIT(ft, db_value(a->res, i, "title"), 38),
-		         db_value(a->res, i, "next"));
+		mvprintw(y + 2 + i, (COLS - 50) / 2, "%s next %s", UI_FIT(ft, a->films.v[i].title, 38),
+		         a->films.v[i].starts);
 	}
 	ui_draw_button(ui, LINES - 5, 4, COLS - 8, 3, "TOUCH HERE TO BUY TICKETS", '\r', true);
 	ui_draw_footer(ui, "Touch the screen or press any key to start.  F6 sign in to see your bookings.");
 	/* the whole screen is a target */
 	if (ui->nbuttons < UI_MAX_BUTTONS)
 		ui->buttons[ui->nbuttons++] = (struct ui_button){ 0, 0, LINES, COLS, '\r' };
-	a->frame++;
 }
 
 const struct screen screen_attract = {

@@ -55,28 +55,13 @@ confirm_print(struct ui *ui)
 static void
 confirm_email(struct ui *ui, struct confirm *c)
 {
-	char oid[24];
-	const char *params[3] = { oid, c->email, c->rid };
-	PGresult *res;
-	const char *st;
+	char *message = NULL;
+	int rc = client_email_receipt(ui->db, ui->sale.order_id, c->email, c->rid, &message);
 
-	snprintf(oid, sizeof oid, "%lld", ui->sale.order_id);
-	if (c->rid[0] == '\0')
-		db_request_id(c->rid);
-	res = db_exec(ui->db, DB_SAFE, "SELECT api.email_receipt($1::bigint, $2, $3::uuid) AS st", 3, params);
-	if (res == NULL) {
-		ui_say(ui, UI_ERR, "Database: %.150s (Enter retries)", db_error(ui->db));
-		return;
-	}
-	st = db_value(res, 0, "st");
-	if (strcmp(st, "queued") == 0) {
-		ui_say(ui, UI_OK, "A receipt will be e-mailed to %s.", c->email);
+	ui_say(ui, rc == 0 ? UI_OK : UI_ERR, "%s", message);
+	free(message);
+	if (rc == 0)
 		c->typing = false;
-	} else {
-		ui_say(ui, UI_ERR, "No receipt: %s.", strcmp(st, "invalid_email") == 0 ? "that e-mail address is not valid" : st);
-		c->rid[0] = '\0';
-	}
-	PQclear(res);
 }
 
 static int

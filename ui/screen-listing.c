@@ -2,6 +2,8 @@
  * filters by cinema, time of day and day, seats left with sold-out and
  * nearly-full at a glance. Enter opens the seat map. */
 #include "ui.h"
+#include "client-show.h"
+#include "ui-list.h"
 #include "util.h"
 
 #include <curses.h>
@@ -12,8 +14,8 @@ static const char *const times_of_day[] = { "", "morning", "afternoon", "evening
 static const char *const days[] = { "all days", "today", "tomorrow" };
 
 struct listing {
-	PGresult	*res;
-	PGresult	*locations;
+	struct showtimes shows;
+	struct locations locations;
 	double		 loaded_at;
 };
 
@@ -23,53 +25,43 @@ static struct {
 	int	location;	/* index into locations + 1; 0 = all */
 	int	tod;		/* index into times_of_day */
 	int	day;		/* index into days */
-	int	top, cur;
-} lm;
+	struct ui_list list;	/* the showtimes: a click on one is 1000 + row */
+} lm = { .list = { .click_key = 1000 } };
 
 static void
 listing_load(struct ui *ui, struct listing *l)
 {
-	char loc[24], day[16];
-	const char *params[4] = { lm.query, NULL, times_of_day[lm.tod][0] != '\0' ? times_of_day[lm.tod] : NULL,
-	                          NULL };
-	PGresult *res;
+	struct listing_filter f = {
+		.query = lm.query,
+		.location_id = ui->app->cfg.location_id,
+		.time_of_day = times_of_day[lm.tod][0] != '\0' ? times_of_day[lm.tod] : NULL,
+		.day = lm.day - 1,
+	};
+	struct showtimes shows;
+	char *cause = NULL;
 
-	if (lm.location > 0 && l->locations != NULL && lm.location <= PQntuples(l->locations)) {
-		strlcpy_m(loc, db_value(l->locations, lm.location - 1, "location_id"), sizeof loc);
-		params[1] = loc;
-	} else if (ui->app->cfg.location_id > 0) {
-		snprintf(loc, sizeof loc, "%ld", ui->app->cfg.location_id);
-		params[1] = loc;
-	}
-	if (lm.day > 0) {
-		snprintf(day, sizeof day, "%d", lm.day - 1);
-		params[3] = day;
-	}
-	res = db_exec(ui->db, DB_SAFE,
-	              "SELECT showtime_id, title, location, auditorium, seats_total, seats_available,"
-	              " rating, runtime_min, price_cents, currency,"
-	              " to_char(starts_at, 'Dy DD Mon HH24:MI') AS starts"
-	              " FROM api.listing_filtered($1, $2::bigint, $3,"
-	              "  CASE WHEN $4::int IS NULL THEN NULL ELSE current_date + $4::int END)",
-	              4, params);
+	if (lm.location > 0 && lm.location <= l->locations.n)
+		f.location_id = l->locations.v[lm.location - 1].location_id;
 	l->loaded_at = ui_now();
-	if (res == NULL) {
-		ui_say(ui, UI_ERR, "Database: %.150s", db_error(ui->db));
+	if (client_listing(ui->db, &f, &shows, &cause) != 0) {
+		ui_say(ui, UI_ERR, "%s", cause);
+		free(cause);
 		return;
 	}
-	PQclear(l->res);
-	l->res = res;
-	if (lm.cur >= PQntuples(res))
-		lm.cur = PQntuples(res) > 0 ? PQntuples(res) - 1 : 0;
+	showtimes_free(&l->shows);
+	l->shows = shows;
+	ui_list_set(&lm.list, shows.n);
 }
 
 static void
 listing_enter(struct ui *ui)
 {
 	struct listing *l = xcalloc(1, sizeof *l);
+	char *cause = NULL;
 
 	ui->data = l;
-	l->locations = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.locations()", 0, NULL);
+	if (client_locations(ui->db, &l->locations, &cause) != 0)
+		free(cause);	/* the listing below says what is wrong */
 	listing_load(ui, l);
 }
 
@@ -78,8 +70,8 @@ listing_leave(struct ui *ui)
 {
 	struct listing *l = ui->data;
 
-	PQclear(l->res);
-	PQclear(l->locations);
+	showtimes_free(&l->shows);
+	locations_free(&l->locations);
 	free(l);
 	ui->data = NULL;
 }
@@ -89,20 +81,22 @@ static void
 listing_open(struct ui *ui, struct listing *l)
 {
 	struct sale *s = &ui->sale;
-	int r = lm.cur;
+	int r = lm.list.cur;
 
-	if (l->res == NULL || r >= PQntuples(l->res))
+	const struct showtime *sh;
+
+	if (r >= l->shows.n)
 		return;
-	if (atoi(db_value(l->res, r, "seats_available")) == 0) {
+	sh = &l->shows.v[r];
+	if (sh->seats_available == 0) {
 		ui_say(ui, UI_ERR, "That showtime is sold out.");
 		return;
 	}
 	ui_sale_abandon(ui);
-	s->showtime_id = db_int(l->res, r, "showtime_id");
-	strlcpy_m(s->title, db_value(l->res, r, "title"), sizeof s->title);
-	strlcpy_m(s->when, db_value(l->res, r, "starts"), sizeof s->when);
-	snprintf(s->hall, sizeof s->hall, "%s, %s", db_value(l->res, r, "location"),
-	         db_value(l->res, r, "auditorium"));
+	s->showtime_id = sh->showtime_id;
+	strlcpy_m(s->title, sh->title, sizeof s->title);
+	strlcpy_m(s->when, sh->starts, sizeof s->when);
+	snprintf(s->hall, sizeof s->hall, "%s, %s", sh->location, sh->auditorium);
 	s->nseats = 0;
 	s->party = 0;
 	ui_say(ui, 0, "%s", "");
@@ -113,28 +107,19 @@ static int
 listing_key(struct ui *ui, int key)
 {
 	struct listing *l = ui->data;
-	int n = l->res != NULL ? PQntuples(l->res) : 0, page = ui->kiosk ? (LINES - 8) / 3 : LINES - 7;
 	size_t len = strlen(lm.query);
-	int nloc = l->locations != NULL ? PQntuples(l->locations) : 0;
+	int nloc = l->locations.n;
 
+	switch (ui_list_key(&lm.list, key)) {
+	case UI_LIST_MOVED:
+		return UI_REDRAW;
+	case UI_LIST_CLICKED:
+		listing_open(ui, l);
+		return UI_REDRAW;
+	case UI_LIST_NONE:
+		break;
+	}
 	switch (key) {
-	case KEY_DOWN:
-		if (lm.cur + 1 < n)
-			lm.cur++;
-		return UI_REDRAW;
-	case KEY_UP:
-		if (lm.cur > 0)
-			lm.cur--;
-		return UI_REDRAW;
-	case KEY_NPAGE:
-		lm.cur = lm.cur + page < n ? lm.cur + page : (n > 0 ? n - 1 : 0);
-		return UI_REDRAW;
-	case KEY_PPAGE:
-		lm.cur = lm.cur > page ? lm.cur - page : 0;
-		return UI_REDRAW;
-	case KEY_HOME:
-		lm.cur = 0;
-		return UI_REDRAW;
 	case '\r':
 	case '\n':
 	case KEY_ENTER:
@@ -197,11 +182,6 @@ listing_key(struct ui *ui, int key)
 	case KEY_MOUSE:
 		return UI_HANDLED;
 	default:
-		if (key >= 1000) {	/* a row touched: 1000 + row */
-			lm.cur = key - 1000;
-			listing_open(ui, l);
-			return UI_REDRAW;
-		}
 		/* Printable ASCII, and the bytes of UTF-8 characters as curses
 		 * hands them over one by one ("é" is two keys). */
 		if (key < 32 || key == 127 || key > 0xff || len + 1 >= sizeof lm.query)
@@ -212,8 +192,7 @@ listing_key(struct ui *ui, int key)
 			return UI_REDRAW;	/* the rest of the character is coming */
 		break;
 	}
-	lm.cur = 0;
-	lm.top = 0;
+	ui_list_reset(&lm.list);
 	listing_load(ui, l);
 	return UI_REDRAW;
 }
@@ -230,33 +209,33 @@ listing_tick(struct ui *ui)
 	return 0;
 }
 
+/* Draws showtime r at line y (the list's callback). */
 static void
-listing_draw_row(struct ui *ui, struct listing *l, int r, int y)
+listing_draw_row(struct ui *ui, void *arg, int r, int y, bool hot)
 {
-	int left = atoi(db_value(l->res, r, "seats_available"));
-	int total = atoi(db_value(l->res, r, "seats_total"));
-	int hot = r == lm.cur;
+	struct listing *l = arg;
+	const struct showtime *sh = &l->shows.v[r];
+	int left = sh->seats_available;
+	int total = sh->seats_total;
 	const char *tag = left == 0 ? "SOLD OUT" : left * 10 <= total ? "NEARLY FULL" : "";
 	int tagattr = left == 0 ? COLOR_PAIR(PAIR_SOLD) | A_BOLD : COLOR_PAIR(PAIR_HELD) | A_BOLD;
 	char price[24], loc[64], ft[512], fl[128];
 
-	cart_money(price, sizeof price, db_int(l->res, r, "price_cents"), db_value(l->res, r, "currency"));
-	snprintf(loc, sizeof loc, "%s %s", db_value(l->res, r, "location") + (strncmp(db_value(l->res, r, "location"), "Marquee ", 8) == 0 ? 8 : 0),
-	         db_value(l->res, r, "auditorium"));
+	cart_money(price, sizeof price, sh->price_cents, sh->currency);
+	snprintf(loc, sizeof loc, "%s %s", sh->location + (strncmp(sh->location, "Marquee ", 8) == 0 ? 8 : 0),
+	         sh->auditorium);
 	if (!ui->kiosk) {
 		if (hot)
 			attron(A_REVERSE);
 		mvhline(y, 0, ' ', COLS);
-		mvprintw(y, 1, "%-16.16s %s %s %4d/%-4d ", db_value(l->res, r, "starts"),
-		         UI_FIT(ft, db_value(l->res, r, "title"), COLS - 62 > 10 ? COLS - 62 : 10),
+		mvprintw(y, 1, "%-16.16s %s %s %4d/%-4d ", sh->starts,
+		         UI_FIT(ft, sh->title, COLS - 62 > 10 ? COLS - 62 : 10),
 		         UI_FIT(fl, loc, 20), left, total);
 		if (hot)
 			attroff(A_REVERSE);
 		attron(tagattr);
 		printw("%s", tag);
 		attroff(tagattr);
-		if (ui->nbuttons < UI_MAX_BUTTONS)
-			ui->buttons[ui->nbuttons++] = (struct ui_button){ y, 0, 1, COLS, 1000 + r };
 		return;
 	}
 	/* kiosk: big two-line rows, the whole row is a target */
@@ -265,10 +244,10 @@ listing_draw_row(struct ui *ui, struct listing *l, int r, int y)
 	mvhline(y, 0, ' ', COLS);
 	mvhline(y + 1, 0, ' ', COLS);
 	attron(A_BOLD);
-	mvprintw(y, 2, "%-.*s", COLS - 30, db_value(l->res, r, "title"));
+	mvprintw(y, 2, "%-.*s", COLS - 30, sh->title);
 	attroff(A_BOLD);
-	mvprintw(y, COLS - 24, "%s", db_value(l->res, r, "starts"));
-	mvprintw(y + 1, 2, "%s  %s  from %s", db_value(l->res, r, "rating"), loc, price);
+	mvprintw(y, COLS - 24, "%s", sh->starts);
+	mvprintw(y + 1, 2, "%s  %s  from %s", sh->rating, loc, price);
 	if (hot)
 		attroff(A_REVERSE);
 	attron(tagattr);
@@ -276,20 +255,18 @@ listing_draw_row(struct ui *ui, struct listing *l, int r, int y)
 	attroff(tagattr);
 	if (tag[0] == '\0')
 		mvprintw(y + 1, COLS - 24, "%d seats left", left);
-	if (ui->nbuttons < UI_MAX_BUTTONS)
-		ui->buttons[ui->nbuttons++] = (struct ui_button){ y, 0, 2, COLS - 12, 1000 + r };
 }
 
 static void
 listing_draw(struct ui *ui)
 {
 	struct listing *l = ui->data;
-	int n = l->res != NULL ? PQntuples(l->res) : 0, rowh = ui->kiosk ? 3 : 1;
+	int n = l->shows.n, rowh = ui->kiosk ? 3 : 1;
 	int y0 = ui->kiosk ? 5 : 4, rows = (LINES - 2 - y0) / rowh;
 	const char *loc = "all cinemas";
 
-	if (lm.location > 0 && l->locations != NULL && lm.location <= PQntuples(l->locations))
-		loc = db_value(l->locations, lm.location - 1, "name");
+	if (lm.location > 0 && lm.location <= l->locations.n)
+		loc = l->locations.v[lm.location - 1].name;
 	ui_draw_header(ui, ui->kiosk ? "Choose a film" : "showtimes");
 	ui_draw_text_box(2, 1, 24, "Search:", lm.query, true, false);
 	mvprintw(2, 36, "%.20s | %s | %s | %d", loc, times_of_day[lm.tod][0] != '\0' ? times_of_day[lm.tod] : "any time",
@@ -300,12 +277,8 @@ listing_draw(struct ui *ui)
 		         "Cinema / hall", "Left");
 		attroff(A_BOLD);
 	}
-	if (lm.cur < lm.top)
-		lm.top = lm.cur;
-	if (rows > 0 && lm.cur >= lm.top + rows)
-		lm.top = lm.cur - rows + 1;
-	for (int i = 0; i < rows && lm.top + i < n; i++)
-		listing_draw_row(ui, l, lm.top + i, y0 + i * rowh);
+	lm.list.rowh = rowh;
+	ui_list_draw(ui, &lm.list, y0, 0, ui->kiosk ? COLS - 12 : COLS, rows * rowh, listing_draw_row, l);
 	if (n == 0)
 		mvprintw(y0 + 1, 2, "No showtimes match. Esc clears the search.");
 	if (ui->kiosk) {

@@ -3,6 +3,7 @@
  * database counts failures in a sliding window shared by every terminal. */
 #include "ui.h"
 #include "auth.h"
+#include "client-account.h"
 #include "util.h"
 
 #include <curses.h>
@@ -35,17 +36,20 @@ login_leave(struct ui *ui)
 static void
 login_submit(struct ui *ui, struct login *l)
 {
-	PGresult *who = ui_sign_in(ui, true, l->user, l->pass);
+	struct person who;
+	char *cause = NULL;
+	int rc = client_sign_in(ui->db, ui->app->cfg.terminal, true, l->user, l->pass, &who, &cause);
 
 	sodium_memzero(l->pass, sizeof l->pass);
-	if (who == NULL) {
+	if (rc != 0) {
+		ui_say(ui, UI_ERR, "%s", cause);
+		free(cause);
 		l->focus = 1;
 		return;
 	}
-	ui->staff_id = db_int(who, 0, "user_id");
-	strlcpy_m(ui->staff_name, db_value(who, 0, "full_name"), sizeof ui->staff_name);
-	strlcpy_m(ui->staff_role, db_value(who, 0, "role"), sizeof ui->staff_role);
-	PQclear(who);
+	ui->staff_id = who.user_id;
+	strlcpy_m(ui->staff_name, who.full_name, sizeof ui->staff_name);
+	strlcpy_m(ui->staff_role, who.role, sizeof ui->staff_role);
 	ui_say(ui, UI_OK, "Welcome, %s.", ui->staff_name);
 	ui_goto(ui, &screen_listing);
 }

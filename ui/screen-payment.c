@@ -4,15 +4,12 @@
  * connection, and an approved card charge is never made twice: an unknown
  * outcome is settled by asking the terminal about the same key. */
 #include "ui.h"
-#include "drawer.h"
 #include "util.h"
 
-#include <ctype.h>
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum pay_method { PAY_CASH, PAY_CARD, PAY_SPLIT };
 enum pay_phase { PHASE_INPUT, PHASE_PAYING, PHASE_UNKNOWN, PHASE_EXPIRED };
 
 struct payment {
@@ -21,10 +18,6 @@ struct payment {
 	int		 focus;		/* 0 amount, 1 card number */
 	char		 amount[16];	/* cash tendered, or the cash part of a split */
 	char		 card[24];	/* test terminal: the card presented */
-	char		 record[640];	/* payment_info approved but not yet recorded */
-	bool		 card_charged;	/* record holds an approved card charge */
-	bool		 unknown;	/* the last charge's outcome is not known yet */
-	char		 note[256];
 };
 
 static void
@@ -36,6 +29,7 @@ payment_enter(struct ui *ui)
 	p->method = ui->kiosk ? PAY_CARD : PAY_CASH;
 	p->focus = ui->kiosk ? 1 : 0;
 	strlcpy_m(p->card, "4242424242424242", sizeof p->card);
+	client_sale_note_clear(&ui->sale);
 	(void)ui_sale_refresh(ui);
 	if (ui->card.driver == NULL && ui->card_error[0] != '\0')
 		ui_say(ui, UI_ERR, "Card terminal: %s", ui->card_error);
@@ -48,231 +42,38 @@ payment_leave(struct ui *ui)
 	ui->data = NULL;
 }
 
-static const char *
-uid_param(struct ui *ui, char buf[24])
-{
-	if (ui->customer_id == 0)
-		return NULL;
-	snprintf(buf, 24, "%lld", ui->customer_id);
-	return buf;
-}
-
-/* Gives the card charge back when the sale cannot be completed. */
-static void
-payment_reverse(struct ui *ui, struct payment *p)
-{
-	struct card_result r;
-
-	if (!p->card_charged)
-		return;
-	(void)card_reverse(&ui->card, ui->sale.card_key, &r);
-	p->card_charged = false;
-	strlcpy_m(p->note, "The card charge was reversed.", sizeof p->note);
-}
-
-/* Records the payment in the database (api.payment with the sale's pay_rid). */
-static void
-payment_record(struct ui *ui, struct payment *p)
-{
-	struct sale *s = &ui->sale;
-	char uid[24], oid[24];
-	const char *params[4] = { uid_param(ui, uid), oid, p->record, s->pay_rid };
-	const char *st;
-	PGresult *res;
-
-	snprintf(oid, sizeof oid, "%lld", s->order_id);
-	if (s->pay_rid[0] == '\0')
-		db_request_id(s->pay_rid);
-	res = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.payment($1, $2, $3::jsonb, $4::uuid)", 4, params);
-	if (res == NULL) {
-		/* Keep record and pay_rid: the retry is the same request. */
-		p->phase = PHASE_INPUT;
-		ui_say(ui, UI_ERR, "Database connection lost - press Enter to finish this payment (it will not be taken twice).");
-		return;
-	}
-	st = db_value(res, 0, "payment_status");
-	if (strcmp(st, "success") == 0 || strcmp(st, "already_paid") == 0) {
-		p->record[0] = '\0';
-		p->card_charged = false;
-		s->pay_rid[0] = s->start_rid[0] = s->card_key[0] = '\0';
-		snprintf(s->paid_how, sizeof s->paid_how, "%s",
-		         p->method == PAY_CASH ? "cash" : p->method == PAY_CARD ? "card" : "cash + card");
-		ui_say(ui, UI_OK, "Paid. %s", p->note);
-		if (p->method != PAY_CARD && !ui->kiosk) {
-			char *cause = NULL;
-
-			if (drawer_open(ui->app->cfg.receipt_queue, &cause) != 0) {
-				ui_say(ui, UI_ERR, "Paid. The drawer did not open: %s", cause);
-				free(cause);
-			}
-		}
-		ui_goto(ui, &screen_confirm);
-	} else {
-		ui_say(ui, UI_ERR, "Not paid: %s", db_value(res, 0, "message"));
-		payment_reverse(ui, p);
-		p->record[0] = '\0';
-		s->pay_rid[0] = '\0';
-		s->card_key[0] = '\0';
-		p->phase = strcmp(st, "expired") == 0 ? PHASE_EXPIRED : PHASE_INPUT;
-		if (p->phase == PHASE_EXPIRED)
-			s->expired = true;
-	}
-	PQclear(res);
-}
-
-/* Copies what a card terminal said into a JSON string body: only letters,
- * digits and - _ . / survive, so no answer can change the payment_info. */
-static const char *
-json_safe(char *buf, size_t len, const char *text)
-{
-	size_t k = 0;
-
-	for (const char *q = text; *q != '\0' && k + 1 < len; q++)
-		if (isalnum((unsigned char)*q) || strchr("-_./", *q) != NULL)
-			buf[k++] = *q;
-	buf[k] = '\0';
-	return buf;
-}
-
-/* Charges the card part and, when approved, records the payment. */
-static void
-payment_card(struct ui *ui, struct payment *p, long long card_cents, long long cash_cents)
-{
-	struct sale *s = &ui->sale;
-	struct card_result r;
-	bool asked = p->unknown;
-
-	if (ui->card.driver == NULL) {
-		p->phase = PHASE_INPUT;
-		ui_say(ui, UI_ERR, "No card terminal: %s", ui->card_error);
-		return;
-	}
-	if (s->card_key[0] == '\0')
-		db_request_id(s->card_key);	/* one idempotency key per attempt */
-	if (p->unknown)
-		(void)card_resolve(&ui->card, s->card_key, 2, &r);	/* ask; never charge again */
-	else {
-		card_present(&ui->card, p->card);
-		(void)card_pay(&ui->card, s->card_key, card_cents, s->cart.currency, 2, &r);
-	}
-	p->unknown = r.outcome == CARD_UNKNOWN;
-	switch (r.outcome) {
-	case CARD_APPROVED: {
-		char l4[8], brand[24], ref[56], auth[24];
-
-		p->card_charged = true;
-		json_safe(l4, sizeof l4, r.last4);
-		json_safe(brand, sizeof brand, r.brand);
-		json_safe(ref, sizeof ref, r.terminal_ref);
-		json_safe(auth, sizeof auth, r.auth_code);
-		if (r.asked_status || asked)
-			snprintf(p->note, sizeof p->note, "Card %s: answer lost, confirmed by asking the terminal.", r.last4);
-		else
-			snprintf(p->note, sizeof p->note, "%s.", r.message);
-		if (cash_cents > 0)
-			snprintf(p->record, sizeof p->record,
-			         "{\"method\":\"split\",\"parts\":[{\"method\":\"cash\",\"amount_cents\":%lld,"
-			         "\"tendered_cents\":%lld},{\"method\":\"card\",\"amount_cents\":%lld,"
-			         "\"last4\":\"%s\",\"brand\":\"%s\",\"terminal_ref\":\"%s\",\"auth_code\":\"%s\"}]}",
-			         cash_cents, s->tendered_cents, card_cents, l4, brand, ref, auth);
-		else
-			snprintf(p->record, sizeof p->record,
-			         "{\"method\":\"card\",\"amount_cents\":%lld,\"last4\":\"%s\",\"brand\":\"%s\","
-			         "\"terminal_ref\":\"%s\",\"auth_code\":\"%s\"}",
-			         card_cents, l4, brand, ref, auth);
-		payment_record(ui, p);
-		break;
-	}
-	case CARD_DECLINED:
-		p->phase = PHASE_INPUT;
-		s->card_key[0] = '\0';
-		ui_say(ui, UI_ERR, "%s. Try another card%s.", r.message, ui->kiosk ? "" : " or cash");
-		break;
-	case CARD_NOT_FOUND:
-	case CARD_TIMEOUT:
-	case CARD_ERROR:
-		p->phase = PHASE_INPUT;
-		s->card_key[0] = '\0';
-		ui_say(ui, UI_ERR, "The card terminal did not answer; the card was NOT charged. Try again.");
-		break;
-	case CARD_UNKNOWN:
-		p->phase = PHASE_UNKNOWN;
-		ui_say(ui, UI_ERR, "Outcome unknown. F5 asks the terminal again (the card is never charged twice).");
-		break;
-	}
-}
-
-/* The payment step, run from tick so "Processing" is on screen first. */
+/* The payment step, run from tick so "Processing" is on screen first: the
+ * client does the sequence; the phase follows its answer. */
 static void
 payment_run(struct ui *ui, struct payment *p)
 {
-	struct sale *s = &ui->sale;
-	long long due = cart_due(&s->cart), change, card;
-	char oid[24], uid[24];
-	const char *params[3] = { uid_param(ui, uid), oid, NULL };
-	PGresult *res;
+	struct sale_pay how = {
+		.method = p->method,
+		.amount = p->amount,
+		.card = &ui->card,
+		.card_error = ui->card_error,
+		.card_number = p->card,
+		.drawer_queue = ui->kiosk ? NULL : ui->app->cfg.receipt_queue,
+		.kiosk = ui->kiosk,
+	};
+	struct sale_answer ans;
 
-	if (p->record[0] != '\0') {	/* approved earlier, not recorded yet */
-		payment_record(ui, p);
-		return;
-	}
-	if (!p->unknown) {
-		/* Payment in progress: the database gives the hold a little more time. */
-		snprintf(oid, sizeof oid, "%lld", s->order_id);
-		if (s->start_rid[0] == '\0')
-			db_request_id(s->start_rid);
-		params[2] = s->start_rid;
-		res = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.payment_start($1, $2, $3::uuid)", 3, params);
-		if (res == NULL) {
-			p->phase = PHASE_INPUT;
-			ui_say(ui, UI_ERR, "Database connection lost - press Enter to try again.");
-			return;
-		}
-		if (strcmp(db_value(res, 0, "start_status"), "expired") == 0) {
-			PQclear(res);
-			p->phase = PHASE_EXPIRED;
-			s->expired = true;
-			ui_say(ui, UI_ERR, "The hold on these seats expired. Enter: try the same seats again. Esc: seat map.");
-			return;
-		}
-		PQclear(res);
-		s->start_rid[0] = '\0';
-		(void)ui_sale_refresh(ui);
-		due = cart_due(&s->cart);
-	}
-	switch (p->method) {
-	case PAY_CASH:
-		s->tendered_cents = due;
-		if (p->amount[0] != '\0' && money_parse(p->amount, &s->tendered_cents) != 0) {
-			p->phase = PHASE_INPUT;
-			ui_say(ui, UI_ERR, "Type the cash tendered, like 50 or 20.00.");
-			return;
-		}
-		if (cash_change(due, s->tendered_cents, &change) != 0) {
-			p->phase = PHASE_INPUT;
-			ui_say(ui, UI_ERR, "Tendered is less than the amount due.");
-			return;
-		}
-		s->change_cents = change;
-		snprintf(p->record, sizeof p->record,
-		         "{\"method\":\"cash\",\"amount_cents\":%lld,\"tendered_cents\":%lld}", due,
-		         s->tendered_cents);
-		payment_record(ui, p);
-		return;
-	case PAY_CARD:
-		s->change_cents = 0;
-		payment_card(ui, p, due, 0);
-		return;
-	case PAY_SPLIT:
-		if (money_parse(p->amount, &s->tendered_cents) != 0 ||
-		    split_parts(due, s->tendered_cents, &card) != 0) {
-			p->phase = PHASE_INPUT;
-			ui_say(ui, UI_ERR, "Type the cash part: more than 0, less than what is due.");
-			return;
-		}
-		s->change_cents = 0;
-		payment_card(ui, p, card, s->tendered_cents);
-		return;
+	client_sale_pay(ui->db, &ui->sale, &how, &ans);
+	ui_say(ui, ans.trouble ? UI_ERR : UI_OK, "%s", ans.message);
+	switch (ans.outcome) {
+	case SALE_PAID:
+		p->phase = PHASE_INPUT;
+		ui_goto(ui, &screen_confirm);
+		break;
+	case SALE_AGAIN:
+		p->phase = PHASE_INPUT;
+		break;
+	case SALE_EXPIRED:
+		p->phase = PHASE_EXPIRED;
+		break;
+	case SALE_UNKNOWN:
+		p->phase = PHASE_UNKNOWN;
+		break;
 	}
 }
 
@@ -299,7 +100,7 @@ payment_key(struct ui *ui, int key)
 
 	if (p->phase == PHASE_PAYING)
 		return UI_HANDLED;
-	if (p->record[0] != '\0' && key != '\r' && key != '\n' && key != KEY_ENTER && key != KEY_F(12)) {
+	if (s->record[0] != '\0' && key != '\r' && key != '\n' && key != KEY_ENTER && key != KEY_F(12)) {
 		/* A payment waits to be recorded exactly as it was: nothing may change it. */
 		ui_say(ui, UI_ERR, "This payment is waiting for the database: press Enter to finish it.");
 		return UI_REDRAW;
@@ -335,7 +136,7 @@ payment_key(struct ui *ui, int key)
 			p->focus = !p->focus;
 		break;
 	case KEY_F(5):
-		if (p->unknown) {
+		if (s->card_unknown) {
 			p->phase = PHASE_PAYING;	/* ask the terminal again, in tick */
 			ui_say(ui, 0, "Asking the card terminal what happened...");
 		}
@@ -344,7 +145,7 @@ payment_key(struct ui *ui, int key)
 	case '\n':
 	case KEY_ENTER:
 	case KEY_F(12):
-		if (p->unknown) {
+		if (s->card_unknown) {
 			ui_say(ui, UI_ERR, "The last card charge is unresolved: F5 asks the terminal about it.");
 			break;
 		}
@@ -354,7 +155,7 @@ payment_key(struct ui *ui, int key)
 		break;
 	case 27:
 	case KEY_F(11):
-		if (p->record[0] != '\0' || p->unknown) {
+		if (s->record[0] != '\0' || s->card_unknown) {
 			ui_say(ui, UI_ERR, "A card payment is in flight: finish it first (Enter / F5).");
 			break;
 		}
@@ -381,7 +182,7 @@ payment_tick(struct ui *ui)
 		payment_run(ui, p);
 		return UI_REDRAW;
 	}
-	if (p->phase == PHASE_INPUT && p->record[0] == '\0' && s->order_id != 0 && !s->expired &&
+	if (p->phase == PHASE_INPUT && s->record[0] == '\0' && s->order_id != 0 && !s->expired &&
 	    ui_sale_seconds_left(ui) == 0) {
 		s->expired = true;
 		p->phase = PHASE_EXPIRED;
@@ -466,8 +267,8 @@ payment_draw(struct ui *ui)
 		mvprintw(LINES - 5, x, "HOLD EXPIRED - Enter holds the same seats again, Esc chooses others.");
 		attroff(COLOR_PAIR(PAIR_ERR) | A_BOLD);
 	}
-	if (p->note[0] != '\0')
-		mvprintw(LINES - 4, x, "%.*s", COLS - 4, p->note);
+	if (s->note[0] != '\0')
+		mvprintw(LINES - 4, x, "%.*s", COLS - 4, s->note);
 	if (ui->kiosk) {
 		ui_draw_button(ui, LINES - 3, 2, 12, 1, "Back", 27, false);
 		ui_draw_button(ui, LINES - 3, COLS - 16, 14, 1, "Pay now", '\r', true);

@@ -3,6 +3,7 @@
  * best available for a party of N. Live: LISTEN seat_change while open, and a
  * refresh every few seconds in case a notification is lost. */
 #include "ui.h"
+#include "client-show.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -44,47 +45,17 @@ static int
 seatmap_load(struct ui *ui, struct seatmap *m)
 {
 	struct sale *s = &ui->sale;
-	char id[24];
-	const char *params[1] = { id };
-	PGresult *res;
+	char *cause = NULL;
 	int lost = 0;
 
-	snprintf(id, sizeof id, "%lld", s->showtime_id);
 	m->loaded_at = ui_now();
 	m->stale = false;
-	if (m->hall.seat == NULL) {
-		res = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.seat_layout($1::bigint)", 1, params);
-		if (res == NULL) {
-			ui_say(ui, UI_ERR, "Database: %.150s", db_error(ui->db));
-			return -1;
-		}
-		m->hall.n = PQntuples(res);
-		m->hall.seat = xcalloc((size_t)m->hall.n + 1, sizeof *m->hall.seat);
-		for (int i = 0; i < m->hall.n; i++) {
-			struct seat *st = &m->hall.seat[i];
-
-			strlcpy_m(st->label, db_value(res, i, "seat"), sizeof st->label);
-			st->row = atoi(db_value(res, i, "row_no"));
-			st->col = atoi(db_value(res, i, "col_no"));
-			st->kind = seat_kind_parse(db_value(res, i, "kind"));
-			st->status = st->kind == KIND_BLOCKED ? SEAT_SOLD : SEAT_AVAILABLE;
-			m->hall.rows = atoi(db_value(res, i, "rows"));
-			m->hall.cols = atoi(db_value(res, i, "cols"));
-		}
-		PQclear(res);
-	}
-	res = db_exec(ui->db, DB_SAFE, "SELECT seat, status FROM api.seat_map($1::bigint)", 1, params);
-	if (res == NULL) {
-		ui_say(ui, UI_ERR, "Database: %.150s", db_error(ui->db));
+	if ((m->hall.seat == NULL && client_seat_layout(ui->db, s->showtime_id, &m->hall, &cause) != 0) ||
+	    client_seat_map(ui->db, s->showtime_id, &m->hall, &cause) != 0) {
+		ui_say(ui, UI_ERR, "%s", cause);
+		free(cause);
 		return -1;
 	}
-	for (int i = 0; i < PQntuples(res); i++) {
-		int k = hall_find_label(&m->hall, db_value(res, i, "seat"));
-
-		if (k >= 0)
-			m->hall.seat[k].status = seat_status_parse(db_value(res, i, "status"));
-	}
-	PQclear(res);
 	/* A chosen seat someone else just took is no longer ours to offer. */
 	for (int i = 0; i < s->nseats; i++) {
 		int k = hall_find_label(&m->hall, s->seats[i]);

@@ -2,6 +2,7 @@
  * senior... from the database, which also decides every price), the running
  * total and the hold's countdown. */
 #include "ui.h"
+#include "ui-list.h"
 #include "util.h"
 
 #include <curses.h>
@@ -9,34 +10,27 @@
 #include <string.h>
 
 struct tickets {
-	int	cur;
+	struct ui_list	list;	/* the seats: a touch on one is 1200 + line */
 };
 
 static void
 tickets_load_types(struct ui *ui)
 {
-	struct cart *c = &ui->sale.cart;
-	char id[24];
-	const char *params[1] = { id };
-	PGresult *res;
+	char *cause = NULL;
 
-	snprintf(id, sizeof id, "%lld", ui->sale.showtime_id);
-	res = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.ticket_types($1::bigint)", 1, params);
-	if (res == NULL) {
-		ui_say(ui, UI_ERR, "Database: %.150s", db_error(ui->db));
-		return;
+	if (client_ticket_types(ui->db, ui->sale.showtime_id, &ui->sale.cart, &cause) != 0) {
+		ui_say(ui, UI_ERR, "%s", cause);
+		free(cause);
 	}
-	c->ntypes = 0;
-	for (int i = 0; i < PQntuples(res); i++)
-		(void)cart_add_type(c, db_value(res, i, "type_code"), db_value(res, i, "name"),
-		                    db_int(res, i, "price_cents"));
-	PQclear(res);
 }
 
 static void
 tickets_enter(struct ui *ui)
 {
-	ui->data = xcalloc(1, sizeof(struct tickets));
+	struct tickets *t = xcalloc(1, sizeof *t);
+
+	t->list.click_key = 1200;
+	ui->data = t;
 	tickets_load_types(ui);
 	if (ui->sale.order_id != 0)
 		(void)ui_sale_refresh(ui);
@@ -53,34 +47,15 @@ tickets_leave(struct ui *ui)
 static void
 tickets_set(struct ui *ui, int line, const char *code)
 {
-	struct cart *c = &ui->sale.cart;
-	char id[24], rid[37], json[CART_MAX_SEATS * 40 + 4];
-	const char *params[3] = { id, json, rid };
-	size_t len = 0;
-	PGresult *res;
+	char *cause = NULL;
 
 	if (code == NULL)
 		return;
-	json[len++] = '{';
-	for (int i = 0; i < c->n; i++)
-		if (line < 0 || i == line)
-			len += (size_t)snprintf(json + len, sizeof json - len, "%s\"%s\":\"%s\"",
-			                        len > 1 ? "," : "", c->line[i].seat, code);
-	snprintf(json + len, sizeof json - len, "}");
-	snprintf(id, sizeof id, "%lld", ui->sale.order_id);
-	db_request_id(rid);
-	res = db_exec(ui->db, DB_SAFE, "SELECT * FROM api.set_ticket_types($1::bigint, $2::jsonb, $3::uuid)",
-	              3, params);
-	if (res == NULL) {
-		ui_say(ui, UI_ERR, "Database: %.150s", db_error(ui->db));
-		return;
-	}
-	if (strcmp(db_value(res, 0, "types_status"), "repriced") != 0)
-		ui_say(ui, UI_ERR, "%s", db_value(res, 0, "message"));
-	else
+	if (client_set_types(ui->db, &ui->sale, line, code, &cause) != 0) {
+		ui_say(ui, UI_ERR, "%s", cause);
+		free(cause);
+	} else
 		ui_say(ui, 0, "%s", "");
-	PQclear(res);
-	(void)ui_sale_refresh(ui);
 }
 
 /* The key of each type: the first letter of its code no earlier type took
@@ -127,21 +102,16 @@ tickets_key(struct ui *ui, int key)
 			ui_goto(ui, &screen_seatmap);
 		return UI_REDRAW;
 	}
+	ui_list_set(&t->list, c->n);
+	if (ui_list_key(&t->list, key) != UI_LIST_NONE)
+		return UI_REDRAW;
 	switch (key) {
-	case KEY_UP:
-		if (t->cur > 0)
-			t->cur--;
-		break;
-	case KEY_DOWN:
-		if (t->cur + 1 < c->n)
-			t->cur++;
-		break;
 	case KEY_LEFT:
-		tickets_set(ui, t->cur, cart_cycle_type(c, t->cur, -1));
+		tickets_set(ui, t->list.cur, cart_cycle_type(c, t->list.cur, -1));
 		break;
 	case KEY_RIGHT:
 	case ' ':
-		tickets_set(ui, t->cur, cart_cycle_type(c, t->cur, 1));
+		tickets_set(ui, t->list.cur, cart_cycle_type(c, t->list.cur, 1));
 		break;
 	case '\r':
 	case '\n':
@@ -159,17 +129,12 @@ tickets_key(struct ui *ui, int key)
 			break;
 		}
 		if (key >= 1100 && key < 1100 + c->ntypes) {	/* touch a type: this line */
-			tickets_set(ui, t->cur, c->types[key - 1100].code);
-			break;
-		}
-		if (key >= 1200 && key < 1200 + c->n) {		/* touch a line */
-			t->cur = key - 1200;
+			tickets_set(ui, t->list.cur, c->types[key - 1100].code);
 			break;
 		}
 		if (type_by_key(c, key) != NULL) {
-			tickets_set(ui, t->cur, type_by_key(c, key));
-			if (t->cur + 1 < c->n)
-				t->cur++;
+			tickets_set(ui, t->list.cur, type_by_key(c, key));
+			(void)ui_list_key(&t->list, KEY_DOWN);
 			break;
 		}
 		return UI_HANDLED;
@@ -186,6 +151,23 @@ tickets_tick(struct ui *ui)
 		return UI_REDRAW;
 	}
 	return 0;
+}
+
+/* Draws line i of the cart at screen line y (the list's callback). */
+static void
+tickets_draw_line(struct ui *ui, void *arg, int i, int y, bool hot)
+{
+	const struct cart *c = arg;
+	int k = cart_type_index(c, c->line[i].type);
+	char money[32];
+
+	(void)ui;
+	if (hot)
+		attron(A_REVERSE);
+	mvprintw(y, 2, "%-6s %-22s %10s", c->line[i].seat, k >= 0 ? c->types[k].name : c->line[i].type,
+	         cart_money(money, sizeof money, c->line[i].price_cents, c->currency));
+	if (hot)
+		attroff(A_REVERSE);
 }
 
 static void
@@ -209,19 +191,9 @@ tickets_draw(struct ui *ui)
 	attron(A_BOLD);
 	mvprintw(5, x, "%-6s %-22s %10s", "Seat", "Ticket", "Price");
 	attroff(A_BOLD);
-	for (int i = 0; i < c->n && y + i < LINES - 6; i++) {
-		int k = cart_type_index(c, c->line[i].type);
-
-		if (i == t->cur)
-			attron(A_REVERSE);
-		mvprintw(y + i, x, "%-6s %-22s %10s", c->line[i].seat, k >= 0 ? c->types[k].name : c->line[i].type,
-		         cart_money(money, sizeof money, c->line[i].price_cents, c->currency));
-		if (i == t->cur)
-			attroff(A_REVERSE);
-		if (ui->nbuttons < UI_MAX_BUTTONS)
-			ui->buttons[ui->nbuttons++] = (struct ui_button){ y + i, x, 1, 40, 1200 + i };
-	}
-	y += c->n + 1;
+	ui_list_set(&t->list, c->n);
+	ui_list_draw(ui, &t->list, y, x, 40, LINES - 6 - y, tickets_draw_line, c);
+	y += (c->n < t->list.rows ? c->n : t->list.rows) + 1;
 	attron(A_BOLD);
 	mvprintw(y, x, "%-29s %10s", "TOTAL", cart_money(money, sizeof money, c->total_cents, c->currency));
 	attroff(A_BOLD);
@@ -233,7 +205,7 @@ tickets_draw(struct ui *ui)
 		snprintf(label, sizeof label, "%c  %s %s", type_key(c, i), c->types[i].name,
 		         cart_money(money, sizeof money, c->types[i].price_cents, c->currency));
 		ui_draw_button(ui, 6 + i * 2, 48, COLS - 50 < 30 ? COLS - 50 : 30, 1, label, 1100 + i,
-		               t->cur < c->n && strcmp(c->line[t->cur].type, c->types[i].code) == 0);
+		               t->list.cur < c->n && strcmp(c->line[t->list.cur].type, c->types[i].code) == 0);
 	}
 	if (s->expired) {
 		attron(COLOR_PAIR(PAIR_ERR) | A_BOLD);

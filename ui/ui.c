@@ -3,6 +3,7 @@
  * terminal restore on every exit. Screens: ui/screen-*.c. */
 #include "ui.h"
 #include "auth.h"
+#include "client-show.h"
 #include "ids.h"
 #include "util.h"
 
@@ -76,7 +77,7 @@ ui_listen(struct ui *ui, bool on)
 	if (on == ui->listening)
 		return;
 	if (!on && ui->relaying) {
-		PQclear(db_exec(ui->db, DB_ONCE, "SELECT api.seat_relay_stop()", 0, NULL));
+		client_relay_stop(ui->db);
 		ui->relaying = false;
 	}
 	if (db_listen(ui->db, "seat_change", on) == 0 || !on) {
@@ -95,14 +96,11 @@ static double
 ui_relay(struct ui *ui)
 {
 	double now = ui_now();
-	PGresult *res;
 
 	if (!ui->listening || !db_connected(ui->db))
 		return 0.25;
 	if (now >= ui->next_relay) {
-		res = db_exec(ui->db, DB_ONCE, "SELECT api.seat_relay() AS n", 0, NULL);
-		ui->relaying = res != NULL && db_int(res, 0, "n") >= 0;
-		PQclear(res);
+		ui->relaying = client_relay(ui->db) >= 0;
 		ui->next_relay = now + (ui->relaying ? 0.05 : 1.0);
 	}
 	return ui->next_relay - now;
@@ -201,6 +199,11 @@ ui_housekeeping(struct ui *ui)
 		if (db_set(ui->db, "marquee.staff_id", id) == 0)
 			ui->staff_applied = ui->staff_id;
 	}
+	/* The hold's countdown is on screen: draw it when its second changes. */
+	if (ui_sale_seconds_left(ui) != ui->countdown_shown) {
+		ui->countdown_shown = ui_sale_seconds_left(ui);
+		flags |= UI_REDRAW;
+	}
 	if (ui->listening && db_connected(ui->db) && ui->listen_resets != ui->db->resets) {
 		ui->listening = false;
 		ui->relaying = false;	/* a new session relays nothing */
@@ -230,7 +233,6 @@ ui_main(struct app *app)
 	int flags = UI_REDRAW;
 	char *cause = NULL;
 	const char *env;
-	double last_draw = 0;
 
 	memset(&ui, 0, sizeof ui);
 	ui.app = app;
@@ -283,7 +285,7 @@ ui_main(struct app *app)
 			ui_switch(&ui, next);
 			flags |= UI_REDRAW;
 		}
-		if ((flags & UI_REDRAW) || ui_now() - last_draw > 1.0) {
+		if (flags & UI_REDRAW) {
 			ui.nbuttons = 0;
 			erase();
 			if (COLS < 80 || LINES < 24)
@@ -292,7 +294,6 @@ ui_main(struct app *app)
 			else
 				ui.screen->draw(&ui);
 			refresh();
-			last_draw = ui_now();
 		}
 		flags = 0;
 		pfd[0] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
@@ -304,7 +305,7 @@ ui_main(struct app *app)
 		wait_ms = (int)(ui_relay(&ui) * 1000);
 		(void)poll(pfd, (nfds_t)nfd, wait_ms < 1 ? 1 : wait_ms > 250 ? 250 : wait_ms);
 		/* Also when listening and the socket was quiet: a notification that
-		 * arrived during a query already sits in libpq's buffer. */
+		 * arrived during a query already sits in the connection's buffer. */
 		if ((nfd == 2 && (pfd[1].revents & (POLLIN | POLLERR | POLLHUP))) ||
 		    (ui.listening && db_connected(ui.db))) {
 			if (db_notifications(ui.db, ui_on_notify, &ui) != 0)
@@ -318,7 +319,7 @@ ui_main(struct app *app)
 			}
 			if (key == KEY_MOUSE && (key = ui_mouse(&ui)) == ERR)
 				continue;
-			flags |= ui.screen->key(&ui, key) | UI_REDRAW;
+			flags |= ui.screen->key(&ui, key);	/* redrawn only when it asks */
 			if ((flags & UI_QUIT) || ui.next != NULL)
 				break;
 		}

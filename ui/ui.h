@@ -7,6 +7,7 @@
 #include "bestseat.h"
 #include "card.h"
 #include "cart.h"
+#include "client-sale.h"
 #include "textfit.h"
 
 /* Text a person typed (a title, a hall), fitted to cols screen columns and
@@ -41,30 +42,7 @@ struct ui_button {
 };
 
 #define UI_MAX_BUTTONS 64
-#define UI_MAX_SEATS CART_MAX_SEATS
-
-/* The sale in progress at this terminal: it outlives the screens. */
-struct sale {
-	long long	showtime_id;
-	char		title[128];
-	char		when[48];
-	char		hall[96];
-	int		party;			/* best available party size */
-	char		seats[UI_MAX_SEATS][8];	/* chosen seats (labels) */
-	int		nseats;
-	long long	order_id;		/* 0 until held */
-	char		booking_code[16];
-	double		expire_at;		/* monotonic seconds when the hold ends */
-	bool		expired;
-	struct cart	cart;
-	char		hold_rid[37];		/* request ids: one per user action, kept for retry */
-	char		pay_rid[37];
-	char		start_rid[37];
-	char		card_key[37];		/* idempotency key of the card attempt */
-	long long	tendered_cents;
-	long long	change_cents;
-	char		paid_how[64];
-};
+#define UI_MAX_SEATS SALE_MAX_SEATS
 
 struct ui {
 	struct app		*app;
@@ -98,6 +76,7 @@ struct ui {
 	double			 next_relay;	/* when to call api.seat_relay again */
 	double			 next_reconnect;
 	double			 hold_minutes;	/* asked of the database; 0 = configured */
+	int			 countdown_shown;	/* seconds of the hold last drawn */
 };
 
 enum ui_attr { UI_ERR = 1, UI_OK = 2 };
@@ -138,10 +117,6 @@ int    ui_sale_seconds_left(const struct ui *ui);
 /* Turns LISTEN seat_change on or off. */
 void   ui_listen(struct ui *ui, bool on);
 
-/* Checks a staff member's (staff) or customer's password. Returns the
- * database's row for them (user_id, full_name, role; caller PQclear()s), or
- * NULL with the reason said (wrong password, tries left, locked). */
-PGresult *ui_sign_in(struct ui *ui, bool staff, const char *name, const char *pass);
 
 /* Drawing helpers (draw paths only). */
 void   ui_draw_header(struct ui *ui, const char *title);

@@ -1,0 +1,200 @@
+/* client-show.c - what is on: the listing, the cinemas, the attract list, a
+ * hall's layout and seat states, the seat-change relay. Each answer is copied
+ * out of its PGresult into plain structs. */
+#include "client-show.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A new copy of a column's value ("" for NULL). */
+static char *
+col(const PGresult *res, int row, const char *column)
+{
+	return xstrdup(db_value(res, row, column));
+}
+
+/* Copies the showtimes of res (columns it lacks read as ""/0). */
+static void
+showtimes_copy(const PGresult *res, struct showtimes *out)
+{
+	int n = PQntuples(res);
+
+	out->n = n;
+	out->v = xcalloc((size_t)n + 1, sizeof *out->v);
+	for (int i = 0; i < n; i++) {
+		struct showtime *s = &out->v[i];
+
+		s->showtime_id = db_int(res, i, "showtime_id");
+		s->title = col(res, i, "title");
+		s->location = col(res, i, "location");
+		s->auditorium = col(res, i, "auditorium");
+		s->rating = col(res, i, "rating");
+		s->starts = col(res, i, "starts");
+		s->currency = col(res, i, "currency");
+		s->seats_total = (int)db_int(res, i, "seats_total");
+		s->seats_available = (int)db_int(res, i, "seats_available");
+		s->runtime_min = (int)db_int(res, i, "runtime_min");
+		s->price_cents = db_int(res, i, "price_cents");
+	}
+}
+
+void
+showtimes_free(struct showtimes *s)
+{
+	for (int i = 0; i < s->n; i++) {
+		free(s->v[i].title);
+		free(s->v[i].location);
+		free(s->v[i].auditorium);
+		free(s->v[i].rating);
+		free(s->v[i].starts);
+		free(s->v[i].currency);
+	}
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+/* Runs a query of showtimes and copies its rows. Returns 0 or -1. */
+static int
+showtimes_query(struct db *db, const char *sql, int nparams, const char *const *params, struct showtimes *out,
+                char **cause)
+{
+	PGresult *res = client_read(db, "the showtimes", sql, nparams, params, cause);
+
+	if (res == NULL)
+		return -1;
+	showtimes_copy(res, out);
+	PQclear(res);
+	return 0;
+}
+
+int
+client_listing(struct db *db, const struct listing_filter *f, struct showtimes *out, char **cause)
+{
+	char loc[24], day[16];
+	const char *params[4] = { f->query != NULL ? f->query : "", NULL, f->time_of_day, NULL };
+
+	if (f->location_id > 0) {
+		snprintf(loc, sizeof loc, "%lld", f->location_id);
+		params[1] = loc;
+	}
+	if (f->day >= 0) {
+		snprintf(day, sizeof day, "%d", f->day);
+		params[3] = day;
+	}
+	return showtimes_query(db,
+	                       "SELECT showtime_id, title, location, auditorium, seats_total, seats_available,"
+	                       " rating, runtime_min, price_cents, currency,"
+	                       " to_char(starts_at, 'Dy DD Mon HH24:MI') AS starts"
+	                       " FROM api.listing_filtered($1, $2::bigint, $3,"
+	                       "  CASE WHEN $4::int IS NULL THEN NULL ELSE current_date + $4::int END)",
+	                       4, params, out, cause);
+}
+
+int
+client_showtimes_all(struct db *db, struct showtimes *out, char **cause)
+{
+	return showtimes_query(db,
+	                       "SELECT showtime_id, title, location, auditorium, seats_total, seats_available,"
+	                       " to_char(starts_at, 'Dy DD Mon HH24:MI') AS starts FROM api.listing()",
+	                       0, NULL, out, cause);
+}
+
+int
+client_attract(struct db *db, struct showtimes *out, char **cause)
+{
+	return showtimes_query(db,
+	                       "SELECT title, to_char(min(starts_at), 'Dy HH24:MI') AS starts"
+	                       " FROM api.listing_filtered('', NULL, NULL, NULL, 2) WHERE seats_available > 0"
+	                       " GROUP BY title ORDER BY min(starts_at), title LIMIT 8",
+	                       0, NULL, out, cause);
+}
+
+int
+client_locations(struct db *db, struct locations *out, char **cause)
+{
+	PGresult *res = client_read(db, "the cinemas", "SELECT * FROM api.locations()", 0, NULL, cause);
+
+	if (res == NULL)
+		return -1;
+	out->n = PQntuples(res);
+	out->v = xcalloc((size_t)out->n + 1, sizeof *out->v);
+	for (int i = 0; i < out->n; i++) {
+		out->v[i].location_id = db_int(res, i, "location_id");
+		out->v[i].name = col(res, i, "name");
+	}
+	PQclear(res);
+	return 0;
+}
+
+void
+locations_free(struct locations *l)
+{
+	for (int i = 0; i < l->n; i++)
+		free(l->v[i].name);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+int
+client_seat_layout(struct db *db, long long showtime_id, struct hall *hall, char **cause)
+{
+	PGresult *res = client_read_id(db, "the hall", "SELECT * FROM api.seat_layout($1::bigint)", showtime_id,
+	                               cause);
+
+	if (res == NULL)
+		return -1;
+	memset(hall, 0, sizeof *hall);
+	hall->n = PQntuples(res);
+	hall->seat = xcalloc((size_t)hall->n + 1, sizeof *hall->seat);
+	for (int i = 0; i < hall->n; i++) {
+		struct seat *st = &hall->seat[i];
+
+		strlcpy_m(st->label, db_value(res, i, "seat"), sizeof st->label);
+		st->row = (int)db_int(res, i, "row_no");
+		st->col = (int)db_int(res, i, "col_no");
+		st->kind = seat_kind_parse(db_value(res, i, "kind"));
+		st->status = st->kind == KIND_BLOCKED ? SEAT_SOLD : SEAT_AVAILABLE;
+		hall->rows = (int)db_int(res, i, "rows");
+		hall->cols = (int)db_int(res, i, "cols");
+	}
+	PQclear(res);
+	return 0;
+}
+
+int
+client_seat_map(struct db *db, long long showtime_id, struct hall *hall, char **cause)
+{
+	PGresult *res = client_read_id(db, "the seats", "SELECT seat, status FROM api.seat_map($1::bigint)",
+	                               showtime_id, cause);
+
+	if (res == NULL)
+		return -1;
+	for (int i = 0; i < PQntuples(res); i++) {
+		int k = hall_find_label(hall, db_value(res, i, "seat"));
+
+		if (k >= 0)
+			hall->seat[k].status = seat_status_parse(db_value(res, i, "status"));
+	}
+	PQclear(res);
+	return 0;
+}
+
+int
+client_relay(struct db *db)
+{
+	PGresult *res = db_exec(db, DB_ONCE, "SELECT api.seat_relay() AS n", 0, NULL);
+	int n = res != NULL && db_int(res, 0, "n") >= 0 ? (int)db_int(res, 0, "n") : -1;
+
+	PQclear(res);
+	return n;
+}
+
+void
+client_relay_stop(struct db *db)
+{
+	PQclear(db_exec(db, DB_ONCE, "SELECT api.seat_relay_stop()", 0, NULL));
+}

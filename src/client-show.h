@@ -1,0 +1,74 @@
+/* client-show.h - what is on: the listing (search and filters), the cinemas,
+ * the kiosk's attract list, a hall's layout and its seats' states, and the
+ * relay that announces seat changes. Curses-free; see client.h. */
+#ifndef MARQUEE_CLIENT_SHOW_H
+#define MARQUEE_CLIENT_SHOW_H
+
+#include "bestseat.h"
+#include "client.h"
+
+/* One showtime of the listing (or of the attract screen: title and starts). */
+struct showtime {
+	long long	 showtime_id;
+	char		*title;
+	char		*location;
+	char		*auditorium;
+	char		*rating;
+	char		*starts;	/* "Mon 07 Dec 18:00" (attract: "Mon 18:00") */
+	char		*currency;
+	int		 seats_total;
+	int		 seats_available;
+	int		 runtime_min;
+	long long	 price_cents;
+};
+
+struct showtimes {
+	struct showtime	*v;
+	int		 n;
+};
+
+struct location {
+	long long	 location_id;
+	char		*name;
+};
+
+struct locations {
+	struct location	*v;
+	int		 n;
+};
+
+/* The listing's filters: query text ("" = all), location_id (0 = all),
+ * time of day ("morning", ...; NULL = any), day (days from today; -1 = all). */
+struct listing_filter {
+	const char	*query;
+	long long	 location_id;
+	const char	*time_of_day;
+	int		 day;
+};
+
+/* Each returns 0 with *out filled (free with the matching *_free), or -1
+ * with *cause set to words for the screen (caller frees); *out is then
+ * left untouched. */
+int  client_listing(struct db *db, const struct listing_filter *f, struct showtimes *out, char **cause);
+/* Every showtime still to come (the admin menu's cancel tab). */
+int  client_showtimes_all(struct db *db, struct showtimes *out, char **cause);
+/* The attract screen: up to 8 films with seats left in the next two days,
+ * title and the next start ("Mon 18:00") only. */
+int  client_attract(struct db *db, struct showtimes *out, char **cause);
+void showtimes_free(struct showtimes *s);
+int  client_locations(struct db *db, struct locations *out, char **cause);
+void locations_free(struct locations *l);
+
+/* Reads a showtime's hall (api.seat_layout) into hall (hall->seat is
+ * allocated: free it). Every seat starts available, blocked ones sold. */
+int  client_seat_layout(struct db *db, long long showtime_id, struct hall *hall, char **cause);
+/* Sets each seat's status from api.seat_map. */
+int  client_seat_map(struct db *db, long long showtime_id, struct hall *hall, char **cause);
+
+/* One call of api.seat_relay: returns >= 0 while this terminal relays seat
+ * changes, -1 when another does (or the call failed). */
+int  client_relay(struct db *db);
+/* Stops relaying (api.seat_relay_stop). */
+void client_relay_stop(struct db *db);
+
+#endif
