@@ -297,8 +297,8 @@ sale_record(struct db *db, struct sale *s, const struct sale_pay *how, struct sa
 		snprintf(s->paid_how, sizeof s->paid_how, "%s",
 		         how->method == PAY_CASH ? "cash" : how->method == PAY_CARD ? "card" : "cash + card");
 		answer(ans, SALE_PAID, false, "Paid. %s", s->note);
+		/* drawer_open logs its own outcome */
 		if (how->method != PAY_CARD && drawer_open(how->drawer_queue, &cause) != 0) {
-			oplog(LOG_WARNING, "cash drawer did not open (queue %s): %s", how->drawer_queue, cause);
 			answer(ans, SALE_PAID, true, "Paid. The drawer did not open: %s", cause);
 			free(cause);
 		}
