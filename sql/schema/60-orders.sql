@@ -1,7 +1,6 @@
 -- 60-orders.sql - orders and their tickets: order ids (snowflakes),
 -- booking codes (Crockford base32 with a check symbol), the replay of a
--- retried request (core.request_log), an order's lines, and the guard that
--- keeps a showtime with orders.
+-- retried request (core.request_log) and an order's lines.
 
 -- Domains rather than CHECKs on the columns a hold writes: PostgreSQL plans
 -- a table's CHECK again for every statement that writes the table, and
@@ -15,17 +14,13 @@ CREATE DOMAIN core.cents AS bigint CHECK (VALUE >= 0);
 -- cancelled (released before payment), refunded (paid, then cancelled), expired.
 -- hold_seats and hold_prices are the seats a hold keeps and their prices, in
 -- seat_id order, until its tickets are written.
--- showtime_id has no foreign key: its check locked the showtime row (FOR KEY
--- SHARE) in every hold, 41 000 instructions of 780 000 (make bench-count).
--- Nothing is lost: only select_seat writes an order, having read its
--- showtime and locked its seat rows; deleting a showtime cascades to those
--- rows, which waits for the locks; core.showtime_keep_orders, after that
--- cascade, refuses to delete or renumber a showtime that has orders.
+-- A showtime that has orders is not deleted (its foreign key): it is
+-- cancelled (core.showtime.cancelled).
 CREATE TABLE core.orders (
     order_id      bigint PRIMARY KEY,
     booking_code  text NOT NULL UNIQUE,
     user_id       bigint REFERENCES core.app_user,
-    showtime_id   bigint NOT NULL,
+    showtime_id   bigint NOT NULL REFERENCES core.showtime,
     status        core.order_status NOT NULL,
     terminal      text NOT NULL DEFAULT '',
     staff_id      bigint REFERENCES core.app_user,
@@ -196,38 +191,6 @@ BEGIN
     IF strpos(alphabet, substr(t, 9, 1)) - 1 <> v % 37 THEN RETURN NULL; END IF;
     RETURN t;
 END $$;
-
--- A showtime that has orders is not deleted, nor its id changed (what the
--- foreign key did).
-CREATE FUNCTION core.showtime_keep_orders() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF (TG_OP = 'DELETE' OR NEW.showtime_id <> OLD.showtime_id)
-       AND EXISTS (SELECT 1 FROM core.orders o WHERE o.showtime_id = OLD.showtime_id) THEN
-        RAISE EXCEPTION 'showtime % has orders', OLD.showtime_id
-              USING ERRCODE = 'foreign_key_violation',
-                    HINT = 'A showtime that has sold or held seats is cancelled (core.showtime.cancelled), not deleted.';
-    END IF;
-    RETURN NULL;
-END $$;
-
--- AFTER: it runs after the cascade to the seat rows ("RI_..." triggers sort
--- first), so a hold that held those rows has committed or rolled back.
-CREATE TRIGGER showtime_keep_orders AFTER DELETE OR UPDATE OF showtime_id ON core.showtime
-    FOR EACH ROW EXECUTE FUNCTION core.showtime_keep_orders();
-
--- The same for TRUNCATE, which has no rows to look at: refused while any order exists.
-CREATE FUNCTION core.showtime_keep_orders_truncate() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM core.orders) THEN
-        RAISE EXCEPTION 'showtimes have orders' USING ERRCODE = 'foreign_key_violation';
-    END IF;
-    RETURN NULL;
-END $$;
-
-CREATE TRIGGER showtime_keep_orders_truncate BEFORE TRUNCATE ON core.showtime
-    FOR EACH STATEMENT EXECUTE FUNCTION core.showtime_keep_orders_truncate();
 
 -- The live lines of an order: its held or sold tickets, or, before they are
 -- written, the seats its hold still keeps (adult, at the held price, no

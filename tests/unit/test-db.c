@@ -521,9 +521,8 @@ test_tickets_takeover(void **state)
 
 /* A showtime that has orders cannot be deleted, even by a delete that
  * started before its first order was committed: the delete waits for the
- * hold's seat locks (its seat rows go by cascade), and the guard that runs
- * after the cascade sees the order (068; orders.showtime_id has no foreign
- * key). */
+ * hold's locks (its seat rows go by cascade, and the order's foreign key
+ * share-locks the showtime row), then the foreign key sees the order. */
 static void
 test_showtime_delete_waits(void **state)
 {
