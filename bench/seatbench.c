@@ -28,6 +28,7 @@
 #include "ids.h"
 #include "util.h"
 
+#include <libpq-fe.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>

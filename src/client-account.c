@@ -7,6 +7,7 @@
 #include "oplog.h"
 #include "util.h"
 
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

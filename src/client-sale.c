@@ -7,6 +7,7 @@
 #include "oplog.h"
 #include "util.h"
 
+#include <libpq-fe.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>

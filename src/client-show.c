@@ -4,6 +4,7 @@
 #include "client-show.h"
 #include "util.h"
 
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -25,10 +25,10 @@ struct client_words {
 const char *client_words(const struct client_words *table, const char *status, const char *fallback);
 /* Runs a read (a DB_SAFE query). Returns its result (caller PQclear()s), or
  * NULL with *cause set to "Cannot read <what>: <words>." (caller frees). */
-PGresult *client_read(struct db *db, const char *what, const char *sql, int nparams, const char *const *params,
+struct pg_result *client_read(struct db *db, const char *what, const char *sql, int nparams, const char *const *params,
                       char **cause);
 /* The same for a read whose one parameter is a bigint id. */
-PGresult *client_read_id(struct db *db, const char *what, const char *sql, long long id, char **cause);
+struct pg_result *client_read_id(struct db *db, const char *what, const char *sql, long long id, char **cause);
 /* Monotonic clock in seconds (the clock the hold's countdown uses). */
 double client_now(void);
 

@@ -6,6 +6,7 @@
 #include "oplog.h"
 #include "util.h"
 
+#include <libpq-fe.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,6 +6,7 @@
 #include "ticket.h"
 #include "util.h"
 
+#include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

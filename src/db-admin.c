@@ -3,6 +3,7 @@
 #include "auth.h"
 #include "util.h"
 
+#include <libpq-fe.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>

@@ -5,6 +5,7 @@
 #include "oplog.h"
 #include "util.h"
 
+#include <libpq-fe.h>
 #include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>

@@ -1,9 +1,16 @@
-/* db.h - the one path every query takes to PostgreSQL. */
+/* db.h - the one path every query takes to PostgreSQL.
+ *
+ * libpq's types are named by their struct tags (struct pg_conn is PGconn,
+ * struct pg_result is PGresult), so this header does not pull libpq in: the
+ * screens (ui/) include it for the connection and never see a result. A
+ * file that reads results includes <libpq-fe.h> itself. */
 #ifndef MARQUEE_DB_H
 #define MARQUEE_DB_H
 
-#include <libpq-fe.h>
 #include <stdbool.h>
+
+struct pg_conn;
+struct pg_result;
 
 /* A statement prepared on this connection (db_exec prepares each query the
  * first time it is sent and reuses it: no parsing or planning per call). */
@@ -13,7 +20,7 @@ struct db_stmt {
 };
 
 struct db {
-	PGconn	*conn;
+	struct pg_conn *conn;
 	char	*conninfo;
 	char	 sqlstate[6];	/* SQLSTATE of the last failure, "" if none */
 	char	*error;		/* message of the last failure, NULL if none */
@@ -41,7 +48,7 @@ void       db_close(struct db *db);
  * with db->error and db->sqlstate set. A broken connection is reset; a
  * DB_SAFE call (a read, or a write carrying a request_id) is then sent once
  * more. */
-PGresult  *db_exec(struct db *db, enum db_retry retry, const char *sql, int nparams,
+struct pg_result *db_exec(struct db *db, enum db_retry retry, const char *sql, int nparams,
                    const char *const *params);
 /* Runs a script of statements without parameters (migrations). Returns 0 or -1. */
 int        db_script(struct db *db, const char *sql);
@@ -69,8 +76,8 @@ int        db_notifications(struct db *db, void (*fn)(const char *channel, const
 /* Writes a new random (version 4) UUID, the request_id of one user action. */
 void       db_request_id(char out[37]);
 /* Accessors for results; value is "" for NULL. */
-const char *db_value(const PGresult *res, int row, const char *column);
-long long   db_int(const PGresult *res, int row, const char *column);
-bool        db_isnull(const PGresult *res, int row, const char *column);
+const char *db_value(const struct pg_result *res, int row, const char *column);
+long long   db_int(const struct pg_result *res, int row, const char *column);
+bool        db_isnull(const struct pg_result *res, int row, const char *column);
 
 #endif

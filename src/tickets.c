@@ -8,6 +8,7 @@
 #include "ticket.h"
 #include "util.h"
 
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

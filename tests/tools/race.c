@@ -23,6 +23,7 @@
 #include "db.h"
 #include "util.h"
 
+#include <libpq-fe.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>

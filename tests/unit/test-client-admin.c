@@ -2,6 +2,7 @@
  * real test cluster: sign-in of a manager and refusals in words, the admin
  * menu's reads (takings, prices, films, halls) and changes (a price, a
  * showtime added and cancelled, a film), customer registration and bookings. */
+#include <libpq-fe.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -3,6 +3,7 @@
  * whole cash sale, card sales through the test card terminal, a payment
  * whose answer is lost and sent again (charged once, paid once), a refused
  * hold in words, a refused payment, and what the operational log records. */
+#include <libpq-fe.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -2,6 +2,7 @@
  * exports MARQUEE_OWNER_DSN and MARQUEE_TERM_DSN): parameters, SQLSTATE, a
  * killed connection reset and a safe call retried, LISTEN/NOTIFY, and the
  * database's ids and booking codes agreeing with the C ones. */
+#include <libpq-fe.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
