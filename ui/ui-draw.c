@@ -39,13 +39,40 @@ ui_draw_footer(struct ui *ui, const char *keys)
 	char fit[1024];
 
 	attron(attr);
-	textfit(fit, sizeof fit, ui->status, COLS - 2, 0);	/* it may quote a title */
-	mvprintw(LINES - 2, 1, "%s", fit);
+	/* A message too long for the line wraps at a space onto the line above
+	 * (it may quote a title: textfit never cuts a character). */
+	textfit(fit, sizeof fit, ui->status, COLS - 2, 0);
+	if (strlen(fit) < strlen(ui->status)) {
+		mvhline(LINES - 3, 0, ' ', COLS);
+		ui_draw_wrap(LINES - 3, 1, COLS - 2, 2, ui->status);
+	} else
+		mvprintw(LINES - 2, 1, "%s", fit);
 	attroff(attr);
 	attron(COLOR_PAIR(PAIR_HEADER));
 	mvhline(LINES - 1, 0, ' ', COLS);
 	mvprintw(LINES - 1, 1, "%.*s", COLS - 2, keys);
 	attroff(COLOR_PAIR(PAIR_HEADER));
+}
+
+int
+ui_draw_wrap(int y, int x, int w, int lines, const char *text)
+{
+	char fit[1024], *space;
+	int n = 0;
+
+	while (*text != '\0' && n < lines) {
+		textfit(fit, sizeof fit, text, w, 0);
+		if (strlen(fit) < strlen(text) && n + 1 < lines && (space = strrchr(fit, ' ')) != NULL &&
+		    space > fit) {
+			*space = '\0';
+			text += space - fit + 1;
+		} else
+			text += strlen(fit);
+		mvprintw(y + n++, x, "%s", fit);
+		while (*text == ' ')
+			text++;
+	}
+	return n;
 }
 
 void

@@ -62,6 +62,26 @@ ui_say(struct ui *ui, int attr, const char *fmt, ...)
 	ui->status_attr = attr;
 }
 
+void
+ui_fail(struct ui *ui, const char *cause, const char *customer)
+{
+	if (!ui->kiosk) {
+		ui_say(ui, UI_ERR, "%s", cause);
+		return;
+	}
+	oplog(LOG_WARNING, "kiosk: the customer read \"%s\"; the cause: %s", customer, cause);
+	ui_say(ui, UI_ERR, "%s", customer);
+}
+
+void
+ui_fail_collect(struct ui *ui, const char *cause, const char *pretty)
+{
+	char words[120];
+
+	snprintf(words, sizeof words, "Please collect your tickets at the counter: booking %s.", pretty);
+	ui_fail(ui, cause, words);
+}
+
 const struct screen *
 ui_home(struct ui *ui)
 {
@@ -246,6 +266,7 @@ ui_housekeeping(struct ui *ui)
 	if (ui->kiosk && ui->screen != &screen_attract && idle > cfg->idle_seconds) {
 		ui_sale_abandon(ui);
 		ui->customer_id = 0;
+		ui->customer_name[0] = '\0';
 		ui_say(ui, 0, "%s", "");
 		ui_goto(ui, &screen_attract);
 		flags |= UI_REDRAW;
