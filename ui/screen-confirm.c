@@ -16,15 +16,23 @@ struct confirm {
 	double	entered;
 	int	printing;	/* 1: asked, "Printing..." not yet drawn; 2: drawn, print now */
 	char	*problem;	/* counter: why the tickets did not print, or NULL */
+	struct tender tenders[8];	/* how it was paid, as recorded */
+	int	ntenders;
 };
 
 static void
 confirm_enter(struct ui *ui)
 {
 	struct confirm *c = xcalloc(1, sizeof *c);
+	char *cause = NULL;
 
 	ui->data = c;
 	c->entered = ui_now();
+	/* A split payment: each tender is listed (a failure only hides the list). */
+	if ((c->ntenders = client_sale_tenders(ui->db, ui->sale.booking_code, c->tenders, 8, &cause)) < 0) {
+		c->ntenders = 0;
+		free(cause);
+	}
 }
 
 static void
@@ -182,6 +190,19 @@ confirm_draw(struct ui *ui)
 		printw("   CHANGE DUE %s", cart_money(money, sizeof money, s->change_cents, s->cart.currency));
 		attroff(A_BOLD | COLOR_PAIR(PAIR_OK));
 	}
+	for (int i = 0; c->ntenders > 1 && i < c->ntenders && y + 6 < LINES - 5; i++, y++) {
+		const struct tender *t = &c->tenders[i];
+
+		mvprintw(y + 5, 4, "%-24s %10s", t->what, cart_money(money, sizeof money, t->amount_cents, t->currency));
+		if (t->tendered_cents > t->amount_cents) {
+			char change[32];
+
+			printw("   tendered %s, change %s", cart_money(money, sizeof money, t->tendered_cents, t->currency),
+			       cart_money(change, sizeof change, t->tendered_cents - t->amount_cents, t->currency));
+		}
+	}
+	if (c->ntenders > 1)
+		y++;
 	if (c->typing)
 		ui_draw_text_box(y + 6, 2, 40, "E-mail receipt to:", c->email, true, false);
 	else if (c->problem != NULL) {
