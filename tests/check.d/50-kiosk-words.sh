@@ -1,6 +1,7 @@
 #!/bin/bash
 # 50-kiosk-words.sh - what a kiosk customer reads, at 80x24 and 120x40: touch
-# labels, never function keys; a printer that fails sends them to the counter
+# labels, never function keys; a printer that fails (a missing queue; a print
+# server that never answers, within two seconds) sends them to the counter
 # with their booking code (the printer's and configuration's words go to the
 # log only); sign-out and the idle time-out leave an empty account form; the
 # test card field starts empty. At the counter the same print failure shows
@@ -10,6 +11,17 @@
 pick_show 15
 noqueue=no-such-queue-e2e-$$
 fkeys='F[0-9]+ |F1[0-2]|Esc |Enter '
+# at 120x40 the print server takes the connection and never answers
+python3 -c 'import socket, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+print(s.getsockname()[1], flush=True)
+held = []
+end = time.time() + 300
+while time.time() < end:
+    held.append(s.accept())' >"$E2E_DIR/stall.port" &
+stall=$!
+trap 'e2e_cleanup; kill $stall 2>/dev/null' EXIT
+for _ in $(seq 50); do [ -s "$E2E_DIR/stall.port" ] && break; sleep 0.05; done
 
 for size in 80x24 120x40; do
 	w=${size%x*} h=${size#*x}
@@ -23,7 +35,11 @@ printer_queue = $noqueue
 log = $E2E_DIR/kiosk.log
 CONF
 	: >"$E2E_DIR/kiosk.log"
-	start k "$E2E_DIR/kiosk.conf"
+	if [ "$size" = 120x40 ]; then
+		start k "$E2E_DIR/kiosk.conf" "CUPS_SERVER=127.0.0.1:$(cat "$E2E_DIR/stall.port")"
+	else
+		start k "$E2E_DIR/kiosk.conf"
+	fi
 	tm resize-window -t k -x "$w" -y "$h"
 	wait_for k "TOUCH HERE"
 	[ "$(screen k | wc -l)" -ge "$h" ] || fail "$size: not drawn at $size"
@@ -67,14 +83,18 @@ CONF
 	pretty=$(screen k | sed -n 's/.*Booking  \([0-9A-Z]\{4\}-[^ ]*\).*/\1/p' | head -1)
 	[ -n "$pretty" ] || fail "$size: no booking code on the paid screen"
 	pretty_re=$(printf '%s' "$pretty" | sed 's/[]*$.^[\\]/\\&/g')
-	read -r x y <<<"$(where k "Print tickets")"; click k "$x" "$y"
+	read -r x y <<<"$(where k "Print tickets")"
+	t0=$(date +%s%N)
+	click k "$x" "$y"
 	wait_for k "Please collect your tickets at the counter: booking $pretty_re\." 15
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	[ "$ms" -le 3000 ] || fail "$size: the print failure took $ms ms to show"
 	absent k "kiosk.conf|printer_queue|CUPS|$noqueue|database"
 	grep -q "did not print on queue $noqueue" "$E2E_DIR/kiosk.log" || fail "$size: the printer's cause is not in the log"
 	grep -q "the customer read \"Please collect" "$E2E_DIR/kiosk.log" || fail "$size: what the customer read is not logged"
 	absent k "MARQUEE-EXITED"
 	tm kill-session -t k
-	echo "$size: kiosk sale by touch, no function keys; print failure: 'Please collect your tickets at the counter: booking $pretty.'"
+	echo "$size: kiosk sale by touch, no function keys; print failure in $ms ms: 'Please collect your tickets at the counter: booking $pretty.'"
 done
 
 # the idle time-out leaves an empty account form
