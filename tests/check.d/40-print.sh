@@ -121,13 +121,7 @@ else echo "$out" | grep -q "not running" && ok "no CUPS: $out" || fail "no CUPS:
 cups_survived "ticket print $code3" || fails=$((fails + 1))
 # a print server that takes the connection and never answers: refused within
 # two seconds, not after libcups's own thirty
-python3 -c 'import socket, sys, time
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
-print(s.getsockname()[1], flush=True)
-held = []
-end = time.time() + 60
-while time.time() < end:
-    held.append(s.accept())' >"$var/stall.port" &
+tests/tools/silent-server.py 60 >"$var/stall.port" &
 stall=$!
 for _ in $(seq 50); do [ -s "$var/stall.port" ] && break; sleep 0.05; done
 t0=$(date +%s%N)

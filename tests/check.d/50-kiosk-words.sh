@@ -12,13 +12,7 @@ pick_show 15
 noqueue=no-such-queue-e2e-$$
 fkeys='F[0-9]+ |F1[0-2]|Esc |Enter '
 # at 120x40 the print server takes the connection and never answers
-python3 -c 'import socket, time
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
-print(s.getsockname()[1], flush=True)
-held = []
-end = time.time() + 300
-while time.time() < end:
-    held.append(s.accept())' >"$E2E_DIR/stall.port" &
+tests/tools/silent-server.py 300 >"$E2E_DIR/stall.port" &
 stall=$!
 trap 'e2e_cleanup; kill $stall 2>/dev/null' EXIT
 for _ in $(seq 50); do [ -s "$E2E_DIR/stall.port" ] && break; sleep 0.05; done
