@@ -226,7 +226,7 @@ tickets_draw(struct ui *ui)
 	len = (size_t)snprintf(keys, sizeof keys, "Up/Down seat  ");
 	for (int i = 0; i < c->ntypes && i < 8; i++)
 		len += (size_t)snprintf(keys + len, sizeof keys - len, "%c", type_key(c, i));
-	snprintf(keys + len, sizeof keys - len, " type  Left/Right cycle  F2-F%d all one type  Enter pay  Esc seats",
+	snprintf(keys + len, sizeof keys - len, " type  Enter pay  Left/Right cycle  F2-F%d all one type  Esc seats",
 	         c->ntypes + 1 < 9 ? c->ntypes + 1 : 9);
 	ui_draw_footer(ui, keys);
 }
