@@ -4,7 +4,10 @@
  * Jobs follow CUPS's own lp (systemv/lp.c): cupsCreateJob, cupsStartDocument,
  * cupsWriteRequestData, cupsFinishDocument, and cupsCancelJob2 on any
  * failure, so a half-sent job never prints. The server is CUPS's default
- * (CUPS_SERVER, client.conf, or the local scheduler).
+ * (CUPS_SERVER, client.conf, or the local scheduler), reached through a
+ * connection of our own that gives up soon (CUPS_WAIT_MS) connecting or
+ * waiting for an answer: a dead or stalled print server is reported within
+ * two seconds instead of freezing the screen for libcups's thirty or more.
  *
  * A job is named without spaces and its document not at all: cupsd
  * 2.4.2-3+deb12u10 (Debian 12's security update) dies on a Send-Document
@@ -16,18 +19,73 @@
 #include <cups/cups.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <time.h>
 
-char *
-print_cups_default(void)
+/* How long a connection or an answer may take. A request waits one more
+ * second first (libcups's wait for "100 Continue"), so a silent server is
+ * given up on after two seconds. */
+#define CUPS_WAIT_MS 1000
+
+/* Opens a connection to the print server for printer name (for the words
+ * of a failure). Returns it (httpClose frees it), or NULL with *cause set. */
+static http_t *
+cups_open(const char *name, char **cause)
 {
-	cups_dest_t *dest = cupsGetNamedDest(CUPS_HTTP_DEFAULT, NULL, NULL);
+	http_t *http = httpConnect2(cupsServer(), ippPort(), NULL, AF_UNSPEC, cupsEncryption(), 1,
+	                            CUPS_WAIT_MS, NULL);
+
+	if (http == NULL) {
+		*cause = xasprintf("the print service (CUPS at %s) is not running or cannot be reached, "
+		                   "so printer '%s' cannot print", cupsServer(), name);
+		return NULL;
+	}
+	httpSetTimeout(http, CUPS_WAIT_MS / 1000.0, NULL, NULL);	/* no callback: give up */
+	return http;
+}
+
+/* Whether the last request on http failed because the server did not answer
+ * in time. */
+static int
+cups_timed_out(http_t *http)
+{
+	return httpError(http) == ETIMEDOUT;
+}
+
+/* The words for a server that connected but did not answer. */
+static char *
+cups_silent(const char *name)
+{
+	return xasprintf("the print service (CUPS at %s) did not answer within two seconds, so "
+	                 "printer '%s' cannot print", cupsServer(), name);
+}
+
+/* The default queue's name on http, or NULL (caller frees). */
+static char *
+cups_default_on(http_t *http)
+{
+	cups_dest_t *dest = cupsGetNamedDest(http, NULL, NULL);
 	char *name;
 
 	if (dest == NULL)
 		return NULL;
 	name = xstrdup(dest->name);
 	cupsFreeDests(1, dest);
+	return name;
+}
+
+char *
+print_cups_default(void)
+{
+	char *cause = NULL, *name;
+	http_t *http = cups_open("", &cause);
+
+	if (http == NULL) {
+		free(cause);
+		return NULL;
+	}
+	name = cups_default_on(http);
+	httpClose(http);
 	return name;
 }
 
@@ -72,10 +130,16 @@ print_cups_problem(const char *queue)
 	ipp_attribute_t *attr;
 	ipp_pstate_t state;
 	const char *words = NULL;
+	http_t *http;
 
+	if ((http = cups_open(queue != NULL ? queue : "", &problem)) == NULL)
+		return problem;
 	if (queue == NULL || *queue == '\0') {
-		if ((name = print_cups_default()) == NULL) {
-			return xstrdup("no printer is set up for tickets (set printer_queue in kiosk.conf)");
+		if ((name = cups_default_on(http)) == NULL) {
+			problem = cups_timed_out(http) ? cups_silent("(the default)") :
+			          xstrdup("no printer is set up for tickets (set printer_queue in kiosk.conf)");
+			httpClose(http);
+			return problem;
 		}
 	} else
 		name = xstrdup(queue);
@@ -86,9 +150,11 @@ print_cups_problem(const char *queue)
 	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", NULL, uri);
 	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
 	              (int)(sizeof want / sizeof want[0]), NULL, want);
-	resp = cupsDoRequest(CUPS_HTTP_DEFAULT, req, "/");
+	resp = cupsDoRequest(http, req, "/");
 	if (resp == NULL || cupsLastError() > IPP_STATUS_OK_CONFLICTING) {
-		if (cupsLastError() == IPP_STATUS_ERROR_NOT_FOUND)
+		if (cups_timed_out(http))
+			problem = cups_silent(name);
+		else if (cupsLastError() == IPP_STATUS_ERROR_NOT_FOUND)
 			problem = xasprintf("there is no printer called '%s' (check printer_queue in "
 			                    "kiosk.conf)", name);
 		else if (cupsLastError() == IPP_STATUS_ERROR_SERVICE_UNAVAILABLE)
@@ -120,6 +186,7 @@ print_cups_problem(const char *queue)
 		problem = xasprintf("printer '%s' %s", name, words);
 out:
 	ippDelete(resp);
+	httpClose(http);
 	free(name);
 	return problem;
 }
@@ -144,42 +211,50 @@ print_cups_submit(const char *queue, const char *title, const char *format,
 {
 	char *name = NULL, *jobname = job_name(title);
 	int job = 0;
+	http_t *http;
 
+	if ((http = cups_open(queue != NULL ? queue : "", cause)) == NULL) {
+		free(jobname);
+		return -1;
+	}
 	if (queue == NULL || *queue == '\0') {
-		if ((name = print_cups_default()) == NULL) {
+		if ((name = cups_default_on(http)) == NULL) {
 			*cause = xstrdup("no printer is set up for tickets (set printer_queue in kiosk.conf)");
+			httpClose(http);
 			free(jobname);
 			return -1;
 		}
 	} else
 		name = xstrdup(queue);
 
-	job = cupsCreateJob(CUPS_HTTP_DEFAULT, name, jobname, 0, NULL);
+	job = cupsCreateJob(http, name, jobname, 0, NULL);
 	if (job <= 0) {
 		*cause = xasprintf("printer '%s' did not take the job: %s", name, cupsLastErrorString());
 		job = 0;
 		goto fail;
 	}
 	/* No document-name (NULL): the job's name says it all. */
-	if (cupsStartDocument(CUPS_HTTP_DEFAULT, name, job, NULL, format, 1) != HTTP_STATUS_CONTINUE) {
+	if (cupsStartDocument(http, name, job, NULL, format, 1) != HTTP_STATUS_CONTINUE) {
 		*cause = xasprintf("printer '%s': cannot start the job: %s", name, cupsLastErrorString());
 		goto fail;
 	}
-	if (cupsWriteRequestData(CUPS_HTTP_DEFAULT, (const char *)data->data, data->len) !=
+	if (cupsWriteRequestData(http, (const char *)data->data, data->len) !=
 	    HTTP_STATUS_CONTINUE) {
 		*cause = xasprintf("printer '%s': sending the job failed: %s", name, cupsLastErrorString());
 		goto fail;
 	}
-	if (cupsFinishDocument(CUPS_HTTP_DEFAULT, name) > IPP_STATUS_OK_CONFLICTING) {
+	if (cupsFinishDocument(http, name) > IPP_STATUS_OK_CONFLICTING) {
 		*cause = xasprintf("printer '%s': the job failed: %s", name, cupsLastErrorString());
 		goto fail;
 	}
+	httpClose(http);
 	free(name);
 	free(jobname);
 	return job;
 fail:
 	if (job > 0)
-		cupsCancelJob2(CUPS_HTTP_DEFAULT, name, job, 0);
+		cupsCancelJob2(http, name, job, 0);
+	httpClose(http);
 	free(name);
 	free(jobname);
 	return -1;
@@ -187,7 +262,7 @@ fail:
 
 /* The state of job on the server, or 0 when it cannot be asked. */
 static ipp_jstate_t
-job_state(int job)
+job_state(http_t *http, int job)
 {
 	static const char *const want[] = { "job-state" };
 	char uri[HTTP_MAX_URI];
@@ -199,7 +274,7 @@ job_state(int job)
 	                 "/jobs/%d", job);
 	ippAddString(req, IPP_TAG_OPERATION, IPP_TAG_URI, "job-uri", NULL, uri);
 	ippAddStrings(req, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes", 1, NULL, want);
-	resp = cupsDoRequest(CUPS_HTTP_DEFAULT, req, "/");
+	resp = cupsDoRequest(http, req, "/");
 	if (resp != NULL && cupsLastError() <= IPP_STATUS_OK_CONFLICTING)
 		state = (ipp_jstate_t)ippGetInteger(ippFindAttribute(resp, "job-state", IPP_TAG_ENUM), 0);
 	ippDelete(resp);
@@ -212,18 +287,24 @@ print_cups_wait(const char *queue, int job, int seconds, char **cause)
 	const struct timespec tick = { 0, 100 * 1000 * 1000 };
 	ipp_jstate_t state = (ipp_jstate_t)0;
 	char *problem, *name;
+	http_t *http = cups_open(queue != NULL ? queue : "", cause);
 
+	if (http == NULL)
+		return -1;
 	for (int i = 0; i < seconds * 10; i++) {
-		state = job_state(job);
-		if (state == IPP_JSTATE_COMPLETED)
+		state = job_state(http, job);
+		if (state == IPP_JSTATE_COMPLETED) {
+			httpClose(http);
 			return 0;
+		}
 		if (state == IPP_JSTATE_STOPPED || state == IPP_JSTATE_CANCELED ||
 		    state == IPP_JSTATE_ABORTED)
 			break;
 		nanosleep(&tick, NULL);
 	}
-	name = queue != NULL && *queue != '\0' ? xstrdup(queue) : print_cups_default();
-	cupsCancelJob2(CUPS_HTTP_DEFAULT, name, job, 0);
+	name = queue != NULL && *queue != '\0' ? xstrdup(queue) : cups_default_on(http);
+	cupsCancelJob2(http, name, job, 0);
+	httpClose(http);
 	if ((problem = print_cups_problem(queue)) != NULL)
 		*cause = xasprintf("%s; the job was cancelled", problem);
 	else if (state == IPP_JSTATE_STOPPED || state == IPP_JSTATE_CANCELED ||

@@ -5,7 +5,8 @@
  * charges twice. Journal: $MARQUEE_CARD_TEST_DIR/journal, else
  * /tmp/marquee-card-test-UID/journal.
  *
- * Test cards (any other Luhn-valid number is approved):
+ * Test cards (any other Luhn-valid number is approved; none presented, or
+ * an empty number, is 4242 4242 4242 4242, approved):
  *   4000 0000 0000 0002  declined (insufficient funds)
  *   4000 0000 0000 0069  declined (expired card)
  *   4000 0000 0000 0119  timeout: no answer, nothing charged
@@ -80,6 +81,10 @@ card_test_present(void *state, const char *card_number)
 	struct card_test *t = state;
 	size_t k = 0;
 
+	if (*card_number == '\0') {	/* nothing typed: the approved test card */
+		strlcpy_m(t->card, "4242424242424242", sizeof t->card);
+		return;
+	}
 	for (const char *p = card_number; *p != '\0' && k < sizeof t->card - 1; p++)
 		if (*p >= '0' && *p <= '9')
 			t->card[k++] = *p;

@@ -59,6 +59,8 @@ int  card_open(struct card_terminal *term, const char *name, const char *arg, ch
 void card_close(struct card_terminal *term);
 /* Whether the driver lets the screen say which card is presented. */
 bool card_is_simulated(const struct card_terminal *term);
+/* The card the next charge reads (simulated drivers); "" is the driver's
+ * own approved card. */
 void card_present(struct card_terminal *term, const char *card_number);
 
 /* One card payment: charges under key and, when the outcome is unknown or

@@ -526,3 +526,28 @@ client_email_receipt(struct db *db, long long order_id, const char *email, char 
 	PQclear(res);
 	return rc;
 }
+
+int
+client_sale_tenders(struct db *db, const char *code, struct tender *out, int max, char **cause)
+{
+	const char *params[1] = { code };
+	PGresult *res = client_read(db, "the payments", "SELECT * FROM api.order_payments($1)", 1, params, cause);
+	int n;
+
+	if (res == NULL)
+		return -1;
+	for (n = 0; n < PQntuples(res) && n < max; n++) {
+		struct tender *t = &out[n];
+
+		if (strcmp(db_value(res, n, "method"), "card") == 0)
+			snprintf(t->what, sizeof t->what, "Card %s ****%s", db_value(res, n, "card_brand"),
+			         db_value(res, n, "card_last4"));
+		else
+			snprintf(t->what, sizeof t->what, "%s", "Cash");
+		t->amount_cents = db_int(res, n, "amount_cents");
+		t->tendered_cents = db_int(res, n, "tendered_cents");
+		snprintf(t->currency, sizeof t->currency, "%s", db_value(res, n, "currency"));
+	}
+	PQclear(res);
+	return n;
+}

@@ -100,6 +100,19 @@ int  client_set_types(struct db *db, struct sale *s, int line, const char *code,
  * charge is reversed and the drawer opened for cash. */
 void client_sale_pay(struct db *db, struct sale *s, const struct sale_pay *how, struct sale_answer *ans);
 
+/* One tender of a paid order, as the database recorded it. */
+struct tender {
+	char		what[48];	/* "Cash", or "Card VISA ****4242" */
+	long long	amount_cents;
+	long long	tendered_cents;	/* cash handed over; change is the difference */
+	char		currency[4];
+};
+
+/* Reads the tenders of booking code (api.order_payments), at most max of
+ * them, in the order they were taken. Returns how many, or -1 with *cause
+ * set (caller frees). */
+int  client_sale_tenders(struct db *db, const char *code, struct tender *out, int max, char **cause);
+
 /* Queues an e-mailed receipt of the order (api.email_receipt). rid is the
  * action's request id: made when empty, kept after a lost answer, cleared
  * after a refusal. Returns 0 when queued, or -1; *message says which. */

@@ -11,7 +11,8 @@ const struct cmd_spec cmd_keys_spec = {
 	.name = "keys",
 	.synopsis = "keys init [--force]",
 	.help = "  init         make the ticket signing key pair at kiosk.conf's signing_key\n"
-	        "               (secret, mode 0600) and public_key (for door scanners)\n"
+	        "               (secret, mode 0600) and public_key (for door scanners),\n"
+	        "               making a missing folder (mode 0700 for the secret key)\n"
 	        "      --force  replace a key pair that exists (tickets it signed stop\n"
 	        "               opening the door once the new public key is deployed)\n"
 	        "  -h, --help   show this help and exit\n",

@@ -3,9 +3,11 @@
  * the way CUPS's own lp does: create, start, write, finish. */
 #include "drawer.h"
 #include "oplog.h"
+#include "print.h"
 #include "util.h"
 
 #include <cups/cups.h>
+#include <stdlib.h>
 #include <string.h>
 
 size_t
@@ -23,26 +25,23 @@ int
 drawer_open(const char *queue, char **cause)
 {
 	unsigned char cmd[8];
-	size_t len;
+	struct obuf b = { 0 };
+	char *why = NULL;
 	int job;
 
 	if (queue == NULL || *queue == '\0')
 		return 0;
-	len = drawer_command(cmd, 0);
-	job = cupsCreateJob(CUPS_HTTP_DEFAULT, queue, "marquee-drawer", 0, NULL);
-	if (job == 0)
-		goto fail;
-	if (cupsStartDocument(CUPS_HTTP_DEFAULT, queue, job, NULL, CUPS_FORMAT_RAW, 1) != HTTP_STATUS_CONTINUE ||
-	    cupsWriteRequestData(CUPS_HTTP_DEFAULT, (const char *)cmd, len) != HTTP_STATUS_CONTINUE ||
-	    cupsFinishDocument(CUPS_HTTP_DEFAULT, queue) != IPP_STATUS_OK) {
-		cupsCancelJob2(CUPS_HTTP_DEFAULT, queue, job, 0);
-		goto fail;
+	obuf_add(&b, cmd, drawer_command(cmd, 0));
+	/* The tickets' way to CUPS: a print server that does not answer is
+	 * given up on within two seconds, and a half-sent job is cancelled. */
+	job = print_cups_submit(queue, "marquee-drawer", CUPS_FORMAT_RAW, &b, &why);
+	free(b.data);
+	if (job <= 0) {
+		*cause = xasprintf("cash drawer (%s): %s", queue, why);
+		oplog(LOG_ERR, "printer: the cash drawer did not open through queue %s: %s", queue, why);
+		free(why);
+		return -1;
 	}
 	oplog(LOG_INFO, "cash drawer opened through queue %s (job %d)", queue, job);
 	return 0;
-fail:
-	*cause = xasprintf("cash drawer (%s): %s", queue, cupsLastErrorString());
-	oplog(LOG_ERR, "printer: the cash drawer did not open through queue %s%s: %s", queue,
-	      job > 0 ? " (job cancelled)" : "", cupsLastErrorString());
-	return -1;
 }

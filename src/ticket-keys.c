@@ -20,6 +20,39 @@
 #define SEED_TAG	"ed25519-seed "
 #define PUBLIC_TAG	"ed25519-public "
 
+/* Makes the folder that will hold path, and any missing folder above it,
+ * with dir_mode (as mkdir -p does; folders that exist are left as they
+ * are). Returns 0, or -1 with *cause set. */
+static int
+make_key_dir(const char *path, mode_t dir_mode, char **cause)
+{
+	char *dir = xstrdup(path), *slash, was;
+	int rc = -1;
+
+	if ((slash = strrchr(dir, '/')) == NULL || slash == dir) {
+		free(dir);
+		return 0;
+	}
+	*slash = '\0';
+	for (char *p = dir + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		was = *p;
+		*p = '\0';
+		if (mkdir(dir, dir_mode) != 0 && errno != EEXIST) {
+			*cause = xasprintf("cannot make the folder %s: %s", dir, strerror(errno));
+			goto out;
+		}
+		*p = was;
+		if (was == '\0')
+			break;
+	}
+	rc = 0;
+out:
+	free(dir);
+	return rc;
+}
+
 /* Writes text to a new file of the given mode. Returns 0, or -1 with
  * *cause set. With force an existing file is replaced. */
 static int
@@ -70,6 +103,9 @@ ticket_keys_write(const char *secret_path, const char *public_path,
 	crypto_sign_seed_keypair(pk, sk, seed);
 	sodium_bin2hex(hex, sizeof hex, seed, crypto_sign_SEEDBYTES);
 	snprintf(line, sizeof line, "%s%s\n", SEED_TAG, hex);
+	/* A new folder for the secret key is for the terminal's user alone. */
+	if (make_key_dir(secret_path, 0700, cause) != 0 || make_key_dir(public_path, 0755, cause) != 0)
+		goto out;
 	if (write_key_file(secret_path, line, 0600, force, cause) != 0)
 		goto out;
 	sodium_bin2hex(hex, sizeof hex, pk, sizeof pk);

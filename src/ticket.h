@@ -50,7 +50,8 @@ enum ticket_verdict ticket_decode(const char *text, size_t len,
 const char *ticket_verdict_name(enum ticket_verdict v);
 
 /* Creates a new key pair: the secret key file (mode 0600) and the public
- * key file. Refuses to overwrite unless force. Returns 0, or -1 with *cause
+ * key file, making their folders when missing (the secret key's 0700,
+ * the public key's 0755). Refuses to overwrite unless force. Returns 0, or -1 with *cause
  * set (caller frees). */
 int  ticket_keys_init(const char *secret_path, const char *public_path, int force, char **cause);
 /* Writes the key pair whose seed is given (tests use a fixed one). Same

@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A touch on the e-mail or the password field. */
+enum { ACCOUNT_TOUCH_EMAIL = 1401, ACCOUNT_TOUCH_PASSWORD };
+
 struct account {
 	char		 email[80];
 	char		 pass[65];
@@ -50,7 +53,7 @@ account_load(struct ui *ui, struct account *a)
 
 	bookings_free(&a->bookings);
 	if (client_bookings(ui->db, ui->customer_id, &a->bookings, &cause) != 0) {
-		ui_say(ui, UI_ERR, "%s", cause);
+		ui_fail(ui, cause, "Sorry, your bookings cannot be shown just now. Please ask at the counter.");
 		free(cause);
 	}
 	ui_list_set(&a->list, a->bookings.n);
@@ -98,7 +101,10 @@ account_collect(struct ui *ui, struct account *a)
 	if (tickets_print(ui->app, ui->db, code, &cause) >= 0)
 		ui_say(ui, UI_OK, "Your tickets are printing. Enjoy the show!");
 	else {
-		ui_say(ui, UI_ERR, "%s not printed: %s", pretty, cause);
+		char *said = xasprintf("%s not printed: %s", pretty, cause);
+
+		ui_fail_collect(ui, said, pretty);
+		free(said);
 		free(cause);
 	}
 }
@@ -142,10 +148,21 @@ account_key(struct ui *ui, int key)
 		a->rid[0] = '\0';
 		return UI_REDRAW;
 	case KEY_F(10):
+		/* The next customer starts from an empty form. */
 		ui->customer_id = 0;
+		ui->customer_name[0] = '\0';
 		bookings_free(&a->bookings);
 		ui_list_set(&a->list, 0);
+		memset(a->email, 0, sizeof a->email);
+		sodium_memzero(a->pass, sizeof a->pass);
+		a->focus = 0;
+		a->registering = false;
+		a->rid[0] = '\0';
 		ui_say(ui, 0, "Signed out.");
+		return UI_REDRAW;
+	case ACCOUNT_TOUCH_EMAIL:
+	case ACCOUNT_TOUCH_PASSWORD:
+		a->focus = key == ACCOUNT_TOUCH_PASSWORD;
 		return UI_REDRAW;
 	case '\t':
 	case KEY_UP:
@@ -206,13 +223,19 @@ account_draw(struct ui *ui)
 		mvprintw(y, x, "%s", a->registering ? "Register (guests can always buy without an account)" :
 		                                      "Sign in to see and collect your bookings");
 		attroff(A_BOLD);
+		/* the fields are touch targets: registered first, drawn over */
+		if (ui->nbuttons + 2 <= UI_MAX_BUTTONS) {
+			ui->buttons[ui->nbuttons++] = (struct ui_button){ y + 2, x, 1, 46, ACCOUNT_TOUCH_EMAIL };
+			ui->buttons[ui->nbuttons++] = (struct ui_button){ y + 4, x, 1, 46, ACCOUNT_TOUCH_PASSWORD };
+		}
 		ui_draw_text_box(y + 2, x, 36, "E-mail   ", a->email, a->focus == 0, false);
 		ui_draw_text_box(y + 4, x, 36, "Password ", a->pass, a->focus == 1, true);
 		ui_draw_button(ui, y + 6, x, 20, 1, a->registering ? "Register" : "Sign in", '\r', true);
 		ui_draw_button(ui, y + 6, x + 22, 24, 1, a->registering ? "I have an account" : "New? Register",
 		               KEY_F(2), false);
 		ui_draw_button(ui, y + 6, x + 48, 12, 1, "Back", 27, false);
-		ui_draw_footer(ui, "Tab next field  Enter submit  F2 sign in / register  Esc back");
+		ui_draw_footer(ui, a->registering ? "Touch a field to type in it, then touch Register." :
+		                                    "Touch a field to type in it, then touch Sign in.");
 		return;
 	}
 	attron(A_BOLD);
@@ -224,7 +247,8 @@ account_draw(struct ui *ui)
 	ui_draw_button(ui, LINES - 4, x, 20, 1, "Buy tickets", KEY_F(5), true);
 	ui_draw_button(ui, LINES - 4, x + 22, 18, 1, "Print tickets", KEY_F(6), false);
 	ui_draw_button(ui, LINES - 4, x + 42, 14, 1, "Sign out", KEY_F(10), false);
-	ui_draw_footer(ui, "Touch a booking to print (collect) its tickets  F5 buy  F6 print  F10 sign out  Esc back");
+	ui_draw_button(ui, LINES - 4, x + 58, 10, 1, "Back", 27, false);
+	ui_draw_footer(ui, "Touch a booking, then Print tickets to collect them.");
 }
 
 const struct screen screen_account = {

@@ -35,6 +35,7 @@ attract_enter(struct ui *ui)
 
 	ui->data = a;
 	ui->customer_id = 0;
+	ui->customer_name[0] = '\0';
 	ui_sale_abandon(ui);
 	ui->sale.nseats = 0;
 	attract_load(ui, a);
@@ -83,6 +84,9 @@ attract_draw(struct ui *ui)
 	int w = ui_big_width("MARQUEE"), y = 2;
 	int n = a->films.n;
 
+	/* the whole screen is a target; the buttons drawn later win */
+	if (ui->nbuttons < UI_MAX_BUTTONS)
+		ui->buttons[ui->nbuttons++] = (struct ui_button){ 0, 0, LINES, COLS, '\r' };
 	ui_draw_header(ui, "welcome");
 	attron(COLOR_PAIR(PAIR_TITLE) | A_BOLD);
 	if (w < COLS)
@@ -98,11 +102,9 @@ attract_draw(struct ui *ui)
 		mvprintw(y + 2 + i, (COLS - 50) / 2, "%s next %s", UI_FIT(ft, a->films.v[i].title, 38),
 		         a->films.v[i].starts);
 	}
-	ui_draw_button(ui, LINES - 5, 4, COLS - 8, 3, "TOUCH HERE TO BUY TICKETS", '\r', true);
-	ui_draw_footer(ui, "Touch the screen or press any key to start.  F6 sign in to see your bookings.");
-	/* the whole screen is a target */
-	if (ui->nbuttons < UI_MAX_BUTTONS)
-		ui->buttons[ui->nbuttons++] = (struct ui_button){ 0, 0, LINES, COLS, '\r' };
+	ui_draw_button(ui, LINES - 5, 4, COLS - 22, 3, "TOUCH HERE TO BUY TICKETS", '\r', true);
+	ui_draw_button(ui, LINES - 5, COLS - 17, 13, 3, "My bookings", KEY_F(6), false);
+	ui_draw_footer(ui, "Touch the screen to buy tickets, or My bookings to collect yours.");
 }
 
 const struct screen screen_attract = {

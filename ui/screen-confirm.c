@@ -15,20 +15,32 @@ struct confirm {
 	char	rid[37];	/* request id of the receipt e-mail */
 	double	entered;
 	int	printing;	/* 1: asked, "Printing..." not yet drawn; 2: drawn, print now */
+	char	*problem;	/* counter: why the tickets did not print, or NULL */
+	struct tender tenders[8];	/* how it was paid, as recorded */
+	int	ntenders;
 };
 
 static void
 confirm_enter(struct ui *ui)
 {
 	struct confirm *c = xcalloc(1, sizeof *c);
+	char *cause = NULL;
 
 	ui->data = c;
 	c->entered = ui_now();
+	/* A split payment: each tender is listed (a failure only hides the list). */
+	if ((c->ntenders = client_sale_tenders(ui->db, ui->sale.booking_code, c->tenders, 8, &cause)) < 0) {
+		c->ntenders = 0;
+		free(cause);
+	}
 }
 
 static void
 confirm_leave(struct ui *ui)
 {
+	struct confirm *c = ui->data;
+
+	free(c->problem);
 	free(ui->data);
 	ui->data = NULL;
 	/* The sale is over: forget it without cancelling anything. */
@@ -39,16 +51,25 @@ confirm_leave(struct ui *ui)
 }
 
 static void
-confirm_print(struct ui *ui)
+confirm_print(struct ui *ui, struct confirm *c)
 {
-	char *cause = NULL;
+	char *cause = NULL, *said, pretty[BOOKCODE_LEN + 2];
 
+	bookcode_pretty(ui->sale.booking_code, pretty);
+	free(c->problem);
+	c->problem = NULL;
 	if (tickets_print(ui->app, ui->db, ui->sale.booking_code, &cause) >= 0)
-		ui_say(ui, UI_OK, "Tickets sent to the printer.");
-	else {
-		ui_say(ui, UI_ERR, "Tickets not printed: %s. Reprint later from booking %s.", cause,
-		       ui->sale.booking_code);
+		ui_say(ui, UI_OK, "%s", ui->kiosk ? "Your tickets are printing. Enjoy the show!" :
+		                        "Tickets sent to the printer.");
+	else if (ui->kiosk) {
+		said = xasprintf("Tickets not printed: %s", cause);
+		ui_fail_collect(ui, said, pretty);
+		free(said);
 		free(cause);
+	} else {
+		/* The cause is long (printer, service, what to do): on the screen in full. */
+		c->problem = cause;
+		ui_say(ui, UI_ERR, "Tickets not printed (why above). Reprint later from booking %s.", pretty);
 	}
 }
 
@@ -123,7 +144,7 @@ confirm_tick(struct ui *ui)
 	}
 	if (c->printing == 2) {
 		c->printing = 0;
-		confirm_print(ui);
+		confirm_print(ui, c);
 		return UI_REDRAW;
 	}
 	/* A kiosk goes home by itself a while after the sale. */
@@ -169,12 +190,35 @@ confirm_draw(struct ui *ui)
 		printw("   CHANGE DUE %s", cart_money(money, sizeof money, s->change_cents, s->cart.currency));
 		attroff(A_BOLD | COLOR_PAIR(PAIR_OK));
 	}
+	for (int i = 0; c->ntenders > 1 && i < c->ntenders && y + 6 < LINES - 5; i++, y++) {
+		const struct tender *t = &c->tenders[i];
+
+		mvprintw(y + 5, 4, "%-24s %10s", t->what, cart_money(money, sizeof money, t->amount_cents, t->currency));
+		if (t->tendered_cents > t->amount_cents) {
+			char change[32];
+
+			printw("   tendered %s, change %s", cart_money(money, sizeof money, t->tendered_cents, t->currency),
+			       cart_money(change, sizeof change, t->tendered_cents - t->amount_cents, t->currency));
+		}
+	}
+	if (c->ntenders > 1)
+		y++;
 	if (c->typing)
 		ui_draw_text_box(y + 6, 2, 40, "E-mail receipt to:", c->email, true, false);
-	ui_draw_button(ui, LINES - 4, 2, 18, 1, "F6 Print tickets", KEY_F(6), false);
-	ui_draw_button(ui, LINES - 4, 22, 18, 1, "F7 E-mail receipt", KEY_F(7), false);
+	else if (c->problem != NULL) {
+		attron(COLOR_PAIR(PAIR_ERR));
+		ui_draw_wrap(y + 6, 2, COLS - 4, LINES - 5 - (y + 6), c->problem);
+		attroff(COLOR_PAIR(PAIR_ERR));
+	}
+	ui_draw_button(ui, LINES - 4, 2, 18, 1, ui->kiosk ? "Print tickets" : "F6 Print tickets", KEY_F(6), false);
+	ui_draw_button(ui, LINES - 4, 22, 18, 1, ui->kiosk ? "E-mail receipt" : "F7 E-mail receipt", KEY_F(7), false);
 	ui_draw_button(ui, LINES - 4, COLS - 20, 18, 1, ui->kiosk ? "Done" : "Enter Next sale", '\r', true);
-	ui_draw_footer(ui, c->typing ? "Type the e-mail address, Enter sends, Esc cancels" :
+	if (c->typing && ui->kiosk) {
+		ui_draw_button(ui, y + 8, 2, 12, 1, "Send", '\r', true);
+		ui_draw_button(ui, y + 8, 16, 12, 1, "Cancel", 27, false);
+	}
+	ui_draw_footer(ui, c->typing ? (ui->kiosk ? "Type your e-mail address, then touch Send." :
+	                                "Type the e-mail address, Enter sends, Esc cancels") :
 	               ui->kiosk ? "Touch Print tickets, E-mail receipt, or Done. Enjoy the show!" :
 	                           "F6 print  F7 e-mail receipt  Enter next sale");
 }

@@ -44,7 +44,7 @@ listing_load(struct ui *ui, struct listing *l)
 		f.location_id = l->locations.v[lm.location - 1].location_id;
 	l->loaded_at = ui_now();
 	if (client_listing(ui->db, &f, &shows, &cause) != 0) {
-		ui_say(ui, UI_ERR, "%s", cause);
+		ui_fail(ui, cause, "Sorry, the showtimes cannot be shown just now. Please ask at the counter.");
 		free(cause);
 		return;
 	}
@@ -280,11 +280,17 @@ listing_draw(struct ui *ui)
 	lm.list.rowh = rowh;
 	ui_list_draw(ui, &lm.list, y0, 0, ui->kiosk ? COLS - 12 : COLS, rows * rowh, listing_draw_row, l);
 	if (n == 0)
-		mvprintw(y0 + 1, 2, "No showtimes match. Esc clears the search.");
+		mvprintw(y0 + 1, 2, "%s", ui->kiosk ? "No showtimes match. Touch Cinema, Time or Day to see others." :
+		                          "No showtimes match. Esc clears the search.");
 	if (ui->kiosk) {
+		ui_draw_button(ui, 3, 1, 10, 1, "Cinema", KEY_F(2), lm.location != 0);
+		ui_draw_button(ui, 3, 12, 8, 1, "Time", KEY_F(3), lm.tod != 0);
+		ui_draw_button(ui, 3, 21, 8, 1, "Day", KEY_F(4), lm.day != 0);
+		ui_draw_button(ui, 3, 30, 13, 1, "My bookings", KEY_F(6), false);
+		ui_draw_button(ui, 3, 44, 8, 1, "Home", KEY_F(10), false);
 		ui_draw_button(ui, 3, COLS - 22, 9, 1, " Up ", KEY_PPAGE, false);
 		ui_draw_button(ui, 3, COLS - 11, 9, 1, "Down", KEY_NPAGE, false);
-		ui_draw_footer(ui, "Touch a film   F2 cinema  F3 time  F4 day  F6 my account  Esc home");
+		ui_draw_footer(ui, "Touch a film to choose seats. Cinema, Time and Day change what is shown.");
 	} else if (strcmp(ui->staff_role, "manager") == 0)
 		ui_draw_footer(ui, "Type to search  Enter seats  F2 cinema  F3 time  F4 day  F6 reload  F9 admin  F10 log out");
 	else

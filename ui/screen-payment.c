@@ -28,11 +28,14 @@ payment_enter(struct ui *ui)
 	ui->data = p;
 	p->method = ui->kiosk ? PAY_CARD : PAY_CASH;
 	p->focus = ui->kiosk ? 1 : 0;
-	strlcpy_m(p->card, "4242424242424242", sizeof p->card);
 	client_sale_note_clear(&ui->sale);
 	(void)ui_sale_refresh(ui);
-	if (ui->card.driver == NULL && ui->card_error[0] != '\0')
-		ui_say(ui, UI_ERR, "Card terminal: %s", ui->card_error);
+	if (ui->card.driver == NULL && ui->card_error[0] != '\0') {
+		char *cause = xasprintf("Card terminal: %s", ui->card_error);
+
+		ui_fail(ui, cause, "Sorry, card payments are not working just now. Please pay at the counter.");
+		free(cause);
+	}
 }
 
 static void
@@ -251,8 +254,11 @@ payment_draw(struct ui *ui)
 			y += 7;
 		} else
 			mvprintw(y, x, "The customer presents the card on the card terminal.");
-		if (card_is_simulated(&ui->card))
+		if (card_is_simulated(&ui->card)) {
 			ui_draw_text_box(y + 1, x, 20, "Test terminal card", p->card, p->focus == 1, false);
+			if (p->card[0] == '\0')
+				mvprintw(y + 1, x + 40, "(empty: an approved card)");
+		}
 	}
 	if (p->phase == PHASE_PAYING) {
 		attron(A_BOLD | A_BLINK);

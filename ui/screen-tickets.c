@@ -19,7 +19,7 @@ tickets_load_types(struct ui *ui)
 	char *cause = NULL;
 
 	if (client_ticket_types(ui->db, ui->sale.showtime_id, &ui->sale.cart, &cause) != 0) {
-		ui_say(ui, UI_ERR, "%s", cause);
+		ui_fail(ui, cause, "Sorry, that did not work. Please try again, or ask at the counter.");
 		free(cause);
 	}
 }
@@ -52,7 +52,7 @@ tickets_set(struct ui *ui, int line, const char *code)
 	if (code == NULL)
 		return;
 	if (client_set_types(ui->db, &ui->sale, line, code, &cause) != 0) {
-		ui_say(ui, UI_ERR, "%s", cause);
+		ui_fail(ui, cause, "Sorry, that did not work. Please try again, or ask at the counter.");
 		free(cause);
 	} else
 		ui_say(ui, 0, "%s", "");
@@ -198,18 +198,23 @@ tickets_draw(struct ui *ui)
 	mvprintw(y, x, "%-29s %10s", "TOTAL", cart_money(money, sizeof money, c->total_cents, c->currency));
 	attroff(A_BOLD);
 	/* the types, as touch targets and with their keys */
-	mvprintw(5, 48, "Types (key, base price)");
+	mvprintw(5, 48, "%s", ui->kiosk ? "Ticket types" : "Types (key, base price)");
 	for (int i = 0; i < c->ntypes && 6 + i * 2 < LINES - 4; i++) {
 		char label[64];
 
-		snprintf(label, sizeof label, "%c  %s %s", type_key(c, i), c->types[i].name,
-		         cart_money(money, sizeof money, c->types[i].price_cents, c->currency));
+		if (ui->kiosk)
+			snprintf(label, sizeof label, "%s  %s", c->types[i].name,
+			         cart_money(money, sizeof money, c->types[i].price_cents, c->currency));
+		else
+			snprintf(label, sizeof label, "%c  %s %s", type_key(c, i), c->types[i].name,
+			         cart_money(money, sizeof money, c->types[i].price_cents, c->currency));
 		ui_draw_button(ui, 6 + i * 2, 48, COLS - 50 < 30 ? COLS - 50 : 30, 1, label, 1100 + i,
 		               t->list.cur < c->n && strcmp(c->line[t->list.cur].type, c->types[i].code) == 0);
 	}
 	if (s->expired) {
 		attron(COLOR_PAIR(PAIR_ERR) | A_BOLD);
-		mvprintw(y + 2, x, "HOLD EXPIRED - Enter tries the same seats again, Esc goes back.");
+		mvprintw(y + 2, x, "%s", ui->kiosk ? "HOLD EXPIRED - touch Pay to hold the same seats again." :
+		                   "HOLD EXPIRED - Enter tries the same seats again, Esc goes back.");
 		attroff(COLOR_PAIR(PAIR_ERR) | A_BOLD);
 	}
 	if (ui->kiosk) {
@@ -221,7 +226,7 @@ tickets_draw(struct ui *ui)
 	len = (size_t)snprintf(keys, sizeof keys, "Up/Down seat  ");
 	for (int i = 0; i < c->ntypes && i < 8; i++)
 		len += (size_t)snprintf(keys + len, sizeof keys - len, "%c", type_key(c, i));
-	snprintf(keys + len, sizeof keys - len, " type  Left/Right cycle  F2-F%d all one type  Enter pay  Esc seats",
+	snprintf(keys + len, sizeof keys - len, " type  Enter pay  Left/Right cycle  F2-F%d all one type  Esc seats",
 	         c->ntypes + 1 < 9 ? c->ntypes + 1 : 9);
 	ui_draw_footer(ui, keys);
 }

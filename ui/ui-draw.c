@@ -31,6 +31,43 @@ ui_draw_header(struct ui *ui, const char *title)
 	}
 }
 
+/* The key hints (groups apart by two or more spaces) fitted to cols in buf
+ * (of size bytes): when too long, the groups before the last go, nearest
+ * it first, so the last (the way back or out) always shows. Returns buf. */
+static const char *
+ui_fit_keys(char *buf, size_t size, const char *keys, int cols)
+{
+	const char *at[32];
+	int len[32], n = 0;
+
+	for (const char *p = keys; *p != '\0' && n < 32; ) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		at[n] = p;
+		while (*p != '\0' && !(p[0] == ' ' && p[1] == ' '))
+			p++;
+		len[n] = (int)(p - at[n]);
+		n++;
+	}
+	buf[0] = '\0';
+	for (int drop = 0; n > 0 && drop < n; drop++) {
+		size_t k = 0;
+
+		for (int i = 0; i < n && k < size; i++) {
+			if (i >= n - 1 - drop && i < n - 1)
+				continue;
+			k += (size_t)snprintf(buf + k, size - k, "%s%.*s", k > 0 ? "  " : "", len[i], at[i]);
+		}
+		if (k < size && (int)k <= cols)
+			return buf;
+	}
+	if (cols >= 0 && (size_t)cols < size)
+		buf[cols] = '\0';
+	return buf;
+}
+
 void
 ui_draw_footer(struct ui *ui, const char *keys)
 {
@@ -39,13 +76,41 @@ ui_draw_footer(struct ui *ui, const char *keys)
 	char fit[1024];
 
 	attron(attr);
-	textfit(fit, sizeof fit, ui->status, COLS - 2, 0);	/* it may quote a title */
-	mvprintw(LINES - 2, 1, "%s", fit);
+	/* A message too long for the line wraps at a space onto the line above
+	 * (it may quote a title: textfit never cuts a character). */
+	textfit(fit, sizeof fit, ui->status, COLS - 2, 0);
+	if (strlen(fit) < strlen(ui->status)) {
+		mvhline(LINES - 3, 0, ' ', COLS);
+		ui_draw_wrap(LINES - 3, 1, COLS - 2, 2, ui->status);
+	} else
+		mvprintw(LINES - 2, 1, "%s", fit);
 	attroff(attr);
 	attron(COLOR_PAIR(PAIR_HEADER));
 	mvhline(LINES - 1, 0, ' ', COLS);
-	mvprintw(LINES - 1, 1, "%.*s", COLS - 2, keys);
+	mvprintw(LINES - 1, 1, "%s", ui_fit_keys(fit, sizeof fit, keys, COLS - 2));
 	attroff(COLOR_PAIR(PAIR_HEADER));
+}
+
+
+int
+ui_draw_wrap(int y, int x, int w, int lines, const char *text)
+{
+	char fit[1024], *space;
+	int n = 0;
+
+	while (*text != '\0' && n < lines) {
+		textfit(fit, sizeof fit, text, w, 0);
+		if (strlen(fit) < strlen(text) && n + 1 < lines && (space = strrchr(fit, ' ')) != NULL &&
+		    space > fit) {
+			*space = '\0';
+			text += space - fit + 1;
+		} else
+			text += strlen(fit);
+		mvprintw(y + n++, x, "%s", fit);
+		while (*text == ' ')
+			text++;
+	}
+	return n;
 }
 
 void

@@ -24,7 +24,7 @@ ui_sale_refresh(struct ui *ui)
 	char *cause = NULL;
 
 	if (client_sale_refresh(ui->db, &ui->sale, &cause) != 0) {
-		ui_say(ui, UI_ERR, "%s", cause);
+		ui_fail(ui, cause, "Sorry, that did not work. Please try again, or ask at the counter.");
 		free(cause);
 		return -1;
 	}

@@ -5,6 +5,7 @@
 #include "auth.h"
 #include "client-show.h"
 #include "ids.h"
+#include "oplog.h"
 #include "util.h"
 
 #include <curses.h>
@@ -15,8 +16,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The last SIGHUP or SIGTERM received, or 0: the loop ends on either. */
+static volatile sig_atomic_t ui_signal;
+
+static void
+ui_on_signal(int sig)
+{
+	ui_signal = sig;
+}
 
 static void
 ui_end(void)
@@ -49,6 +60,26 @@ ui_say(struct ui *ui, int attr, const char *fmt, ...)
 	vsnprintf(ui->status, sizeof ui->status, fmt, ap);
 	va_end(ap);
 	ui->status_attr = attr;
+}
+
+void
+ui_fail(struct ui *ui, const char *cause, const char *customer)
+{
+	if (!ui->kiosk) {
+		ui_say(ui, UI_ERR, "%s", cause);
+		return;
+	}
+	oplog(LOG_WARNING, "kiosk: the customer read \"%s\"; the cause: %s", customer, cause);
+	ui_say(ui, UI_ERR, "%s", customer);
+}
+
+void
+ui_fail_collect(struct ui *ui, const char *cause, const char *pretty)
+{
+	char words[120];
+
+	snprintf(words, sizeof words, "Please collect your tickets at the counter: booking %s.", pretty);
+	ui_fail(ui, cause, words);
 }
 
 const struct screen *
@@ -176,6 +207,29 @@ ui_mouse(struct ui *ui)
 	return KEY_MOUSE;
 }
 
+/* Whether the terminal is gone, from what poll said of standard input
+ * (revents) and whether getch gave anything since (got_key): a hang-up,
+ * an error, or readable with nothing to read (end of input). Returns the
+ * reason, or NULL while the terminal is there. */
+static const char *
+ui_terminal_lost(short revents, bool got_key)
+{
+	int avail = 0;
+
+	if (ui_signal == SIGHUP)
+		return "hang-up signal";
+	if (revents & POLLNVAL)
+		return "standard input closed";
+	if (revents & POLLHUP)
+		return "the terminal hung up";
+	if (revents & POLLERR)
+		return "read error on the terminal";
+	if ((revents & POLLIN) && !got_key &&
+	    (ioctl(STDIN_FILENO, FIONREAD, &avail) != 0 || avail <= 0))
+		return "end of input";
+	return NULL;
+}
+
 /* Housekeeping every loop: reconnect, LISTEN again after a reset, idle timers. */
 static int
 ui_housekeeping(struct ui *ui)
@@ -212,6 +266,7 @@ ui_housekeeping(struct ui *ui)
 	if (ui->kiosk && ui->screen != &screen_attract && idle > cfg->idle_seconds) {
 		ui_sale_abandon(ui);
 		ui->customer_id = 0;
+		ui->customer_name[0] = '\0';
 		ui_say(ui, 0, "%s", "");
 		ui_goto(ui, &screen_attract);
 		flags |= UI_REDRAW;
@@ -230,9 +285,10 @@ int
 ui_main(struct app *app)
 {
 	struct ui ui;
-	int flags = UI_REDRAW;
+	struct sigaction sa;
+	int flags = UI_REDRAW, rc = 0;
 	char *cause = NULL;
-	const char *env;
+	const char *env, *lost = NULL;
 
 	memset(&ui, 0, sizeof ui);
 	ui.app = app;
@@ -253,6 +309,13 @@ ui_main(struct app *app)
 		snprintf(ui.card_error, sizeof ui.card_error, "%s", cause);
 		free(cause);
 	}
+	/* A lost terminal or a stop ends the loop, which releases the hold;
+	 * no SA_RESTART, so poll wakes at once. */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = ui_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	if (ui.kiosk) {
 		signal(SIGINT, SIG_IGN);
 		signal(SIGQUIT, SIG_IGN);
@@ -277,6 +340,10 @@ ui_main(struct app *app)
 	while (!(flags & UI_QUIT)) {
 		struct pollfd pfd[2];
 		int nfd = 1, key, sock, wait_ms;
+		bool got_key = false;
+
+		if (ui_signal != 0)
+			break;
 
 		if (ui.next != NULL) {
 			const struct screen *next = ui.next;
@@ -312,6 +379,7 @@ ui_main(struct app *app)
 				flags |= UI_REDRAW;
 		}
 		while ((key = getch()) != ERR) {
+			got_key = true;
 			ui.last_input = ui_now();
 			if (key == KEY_RESIZE) {
 				flags |= UI_REDRAW;
@@ -323,14 +391,24 @@ ui_main(struct app *app)
 			if ((flags & UI_QUIT) || ui.next != NULL)
 				break;
 		}
+		if ((lost = ui_terminal_lost(pfd[0].revents, got_key)) != NULL)
+			break;
 		if (ui.next == NULL && ui.screen->tick != NULL)
 			flags |= ui.screen->tick(&ui);
 		flags |= ui_housekeeping(&ui);
 	}
+	if (lost == NULL && ui_signal == SIGHUP)
+		lost = "hang-up signal";
+	if (lost != NULL) {
+		oplog(LOG_WARNING, "terminal lost (%s): releasing the hold and stopping", lost);
+		rc = 1;
+	} else if (ui_signal == SIGTERM)
+		oplog(LOG_NOTICE, "asked to stop (SIGTERM): releasing the hold");
 	ui_switch(&ui, &(const struct screen){ .name = "exit" });
+	ui_sale_abandon(&ui);
 	ui_end();
 	fatal_hook = NULL;
 	card_close(&ui.card);
 	db_close(ui.db);
-	return 0;
+	return rc;
 }

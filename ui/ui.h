@@ -103,6 +103,13 @@ double ui_now(void);
 void   ui_goto(struct ui *ui, const struct screen *next);
 /* Sets the message line (printf-style). */
 void   ui_say(struct ui *ui, int attr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A failure said to the person at the screen: at a counter the cause itself
+ * (staff act on it); at a kiosk the customer words, and the cause goes to
+ * the log, so a customer never reads configuration or database text. */
+void   ui_fail(struct ui *ui, const char *cause, const char *customer);
+/* ui_fail for tickets that did not print: a kiosk customer is sent to the
+ * counter with their booking code (pretty, "ABCD-EFGHJ"). */
+void   ui_fail_collect(struct ui *ui, const char *cause, const char *pretty);
 /* The home screen of this mode: attract (kiosk), listing (counter, signed in) or login. */
 const struct screen *ui_home(struct ui *ui);
 /* Forgets the sale; releases its hold in the database when one is live. */
@@ -123,6 +130,9 @@ void   ui_draw_header(struct ui *ui, const char *title);
 void   ui_draw_footer(struct ui *ui, const char *keys);
 void   ui_draw_button(struct ui *ui, int y, int x, int w, int h, const char *label, int key, bool hot);
 void   ui_draw_countdown(struct ui *ui, int y, int x);
+/* Draws text wrapped at spaces into at most lines lines of w columns from
+ * (y, x); what does not fit is cut. Returns the lines used. */
+int    ui_draw_wrap(int y, int x, int w, int lines, const char *text);
 /* Draws text in the big 5-line font; returns its width. */
 int    ui_draw_big(int y, int x, const char *text);
 int    ui_big_width(const char *text);

@@ -129,6 +129,22 @@ run keys init
 failed keys init
 run keys init --force
 [ "$rc" = 0 ] || fail "keys init --force: $rc $err"
+# ... making the key's folder when missing (as after a fresh `make`: var/),
+# for its owner alone
+sed "s|^signing_key.*|signing_key = $dir/new/keys/ticket.key|; s|^public_key.*|public_key = $dir/new/keys/ticket.pub|" \
+	"$dir/cli.conf" >"$dir/newdir.conf"
+run --config "$dir/newdir.conf" keys init
+[ "$rc" = 0 ] && [ -s "$dir/new/keys/ticket.key" ] || fail "keys init into a missing folder: $rc $err"
+[ "$(stat -c %a "$dir/new/keys")" = 700 ] || fail "the new key folder is mode $(stat -c %a "$dir/new/keys"), not 700"
+[ "$(stat -c %a "$dir/new/keys/ticket.key")" = 600 ] || fail "the new secret key is not mode 600"
+chmod 0500 "$dir/new"
+sed "s|^signing_key.*|signing_key = $dir/new/other/ticket.key|; s|^public_key.*|public_key = $dir/new/other/ticket.pub|" \
+	"$dir/cli.conf" >"$dir/newdir.conf"
+if [ "$(id -u)" -ne 0 ]; then
+	failed --config "$dir/newdir.conf" keys init
+	echo "$err" | grep -q "cannot make the folder $dir/new/other" || fail "keys init where no folder can be made: $err"
+fi
+chmod 0700 "$dir/new"
 
 # ---- the spellings tests, docs and units use still parse (and --config= and --dsn= forms)
 run --config="$MARQUEE_CONFIG" --dsn="$MARQUEE_TERM_DSN" scan --offline

@@ -119,6 +119,20 @@ cups_survived "ticket print $code3" || fails=$((fails + 1))
 if out=$(CUPS_SERVER=127.0.0.1:1 ./marquee ticket print "$code3" --queue $Q 2>&1); then fail "printed without CUPS"
 else echo "$out" | grep -q "not running" && ok "no CUPS: $out" || fail "no CUPS: $out"; fi
 cups_survived "ticket print $code3" || fails=$((fails + 1))
+# a print server that takes the connection and never answers: refused within
+# two seconds, not after libcups's own thirty
+tests/tools/silent-server.py 60 >"$var/stall.port" &
+stall=$!
+for _ in $(seq 50); do [ -s "$var/stall.port" ] && break; sleep 0.05; done
+t0=$(date +%s%N)
+if out=$(CUPS_SERVER=127.0.0.1:$(cat "$var/stall.port") timeout 40 ./marquee ticket print "$code3" --queue $Q 2>&1); then
+	fail "printed to a silent print server"
+else
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	echo "$out" | grep -q "did not answer within two seconds" && [ "$ms" -le 2600 ] &&
+		ok "silent CUPS answered in $ms ms: $out" || fail "silent CUPS ($ms ms): $out"
+fi
+kill "$stall" 2>/dev/null; wait "$stall" 2>/dev/null
 before=$(pdf_count)
 ./marquee ticket print "$code3" --queue $Q >/dev/null 2>&1 && ok "prints once the queue is right" || fail "print code3"
 cups_survived "ticket print $code3" || fails=$((fails + 1))

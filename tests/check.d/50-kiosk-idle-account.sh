@@ -27,7 +27,7 @@ wait_for k "Your bookings, Alice Customer"
 wait_for k "$pretty_re"
 read -r x y <<<"$(where k "$pretty")"
 click k "$x" "$y"                           # touch it: collect (print) the tickets
-wait_for k "Your tickets are printing|$pretty_re not printed: "
+wait_for k "Your tickets are printing|Please collect your tickets at the counter: booking $pretty_re\."
 keys k F5;  wait_for k "Choose a film"
 open_show k
 keys k Enter; wait_for k "SCREEN"

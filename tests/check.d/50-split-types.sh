@@ -1,7 +1,7 @@
 #!/bin/bash
 # 50-split-types.sh - under TERM=linux: ticket types change the price (the
 # database reprices the held order), then a split payment: part cash, the
-# rest on a card.
+# rest on a card, each tender listed on the paid screen.
 E2E_TERM=linux
 . "$(dirname "$0")/../e2e-lib.sh"
 
@@ -31,6 +31,10 @@ lit c $'\e[[D'; wait_for c "SPLIT"   # F4 as the linux console sends it
 lit c 10;     wait_for c "Card part"
 keys c Enter
 wait_for c "PAID - cash \+ card"
+# the paid screen lists each tender
+card=$(printf '%d.%02d' $(((total - 1000) / 100)) $(((total - 1000) % 100)))
+wait_for c "Cash +\\\$10\.00"
+wait_for c "Card [A-Z]+ \*{4}4242 +\\\$$card"
 rows=$(q "SELECT string_agg(method || ':' || amount_cents, ' ' ORDER BY method) FROM core.payment WHERE order_id = $oid")
 [ "$rows" = "card:$((total - 1000)) cash:1000" ] || fail "split payment rows: $rows"
 [ "$(q "SELECT status FROM core.orders WHERE order_id = $oid")" = success ] || fail "not paid"
