@@ -7,13 +7,14 @@
 conf=$(counter_conf)
 sed -i 's/^hold_minutes = .*/&\nlogout_minutes = 1/' "$conf"
 pick_show 12
+since=$(q "SELECT statement_timestamp()")
 start c "$conf"
 login c
 open_show c
 hold_two c
 oid=$(q "SELECT max(order_id) FROM core.orders WHERE showtime_id = $SHOW AND terminal = 'e2e-counter'")
 live="SELECT count(*) FROM core.session WHERE terminal = 'e2e-counter' AND role = 'cashier' AND ended_at IS NULL
-      AND created_at > now() - interval '5 minutes'"
+      AND created_at > '$since'"
 [ "$(q "$live")" = 1 ] || fail "no live session for the signed-in cashier"
 t0=$(date +%s)
 wait_for c "Logged out after 1 minute" 70

@@ -17,6 +17,7 @@ IFS='|' read -r aoid atotal acode <<<"$row"
 pretty="${acode:0:4}-${acode:4}"
 # the check symbol may be * ~ $ = or U: match the code as plain text
 pretty_re=$(printf '%s' "$pretty" | sed 's/[]*$.^[\\]/\\&/g')
+since=$(q "SELECT statement_timestamp()")
 start k "$conf"
 wait_for k "TOUCH HERE"
 keys k F6;  wait_for k "Sign in to see"
@@ -26,7 +27,7 @@ wait_for k "2 of 3 tries left"
 lit k alice123;          keys k Enter
 wait_for k "Your bookings, Alice Customer"
 live="SELECT count(*) FROM core.session WHERE terminal = 'e2e-kiosk' AND user_id = $alice AND ended_at IS NULL
-      AND created_at > now() - interval '5 minutes'"
+      AND created_at > '$since'"
 [ "$(q "$live")" = 1 ] || fail "no live session for the signed-in customer"
 wait_for k "$pretty_re"
 read -r x y <<<"$(where k "$pretty")"
