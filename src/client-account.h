@@ -1,7 +1,7 @@
 /* client-account.h - who is at the terminal: staff and customer sign-in
- * (the password is checked here against what the database hands out; the
- * database counts the outcome and locks), customer registration, and a
- * customer's bookings. Every sign-in and refusal goes to the operational log
+ * (a proof of the password is made here; the database checks it, counts
+ * the outcome, locks, and issues a session), sign-out, customer
+ * registration, and a customer's bookings. Every sign-in and refusal goes to the operational log
  * (the login, never a password or hash). Curses-free; see client.h. */
 #ifndef MARQUEE_CLIENT_ACCOUNT_H
 #define MARQUEE_CLIENT_ACCOUNT_H
@@ -15,6 +15,7 @@ struct person {
 	long long	user_id;
 	char		full_name[64];
 	char		role[16];	/* cashier, manager, customer */
+	char		session[72];	/* the database's session token, or "" */
 };
 
 /* One booking of a customer. */
@@ -31,16 +32,31 @@ struct bookings {
 	int		 n;
 };
 
-/* Checks a staff member's (staff) or customer's password at terminal.
- * Returns 0 with *who filled, or -1 with *cause saying why not (wrong
- * password and tries left, locked, no database). Caller frees *cause. */
+/* Signs a staff member (staff: by user name) or a customer (by e-mail) in
+ * at terminal. Returns 0 with *who filled (with its session), or -1 with
+ * *cause saying why not (wrong password and tries left, locked, no
+ * database). Caller frees *cause. */
 int  client_sign_in(struct db *db, const char *terminal, bool staff, const char *login, const char *password,
                     struct person *who, char **cause);
-/* Registers a customer (the password is hashed here) and signs them in.
- * rid: the action's request id (made when empty, cleared after a refusal).
- * Returns 0 with *who filled, or -1 with *cause. */
-int  client_register(struct db *db, const char *email, const char *password, char rid[37], struct person *who,
-                     char **cause);
+/* Ends who's session in the database (a failure is logged) and clears *who. */
+void client_sign_out(struct db *db, struct person *who);
+/* Registers a customer (a salt is made and the password's proof computed
+ * here) and signs them in at terminal. rid: the action's request id (made
+ * when empty, cleared after a refusal). Returns 0 with *who filled, or -1
+ * with *cause. */
+int  client_register(struct db *db, const char *terminal, const char *email, const char *password, char rid[37],
+                     struct person *who, char **cause);
+/* Changes the password of the account signed in as session (login: its
+ * user name or e-mail) from old_password to new_pw (at least 8
+ * characters): the old one's proof and the new salt and proof go to the
+ * database, which checks and counts the old one. Returns 0, or -1 with
+ * *cause (wrong, locked, no session). */
+int  client_change_password(struct db *db, const char *login, const char *session, const char *old_password,
+                            const char *new_pw, char **cause);
+/* A manager (manager_session) sets login's password and lifts its lock-out.
+ * Returns 0, or -1 with *cause (not a manager, no such account). */
+int  client_reset_password(struct db *db, const char *manager_session, const char *login, const char *password,
+                           char **cause);
 /* A customer's bookings. Returns 0 (free with bookings_free), or -1 with *cause. */
 int  client_bookings(struct db *db, long long customer_id, struct bookings *out, char **cause);
 void bookings_free(struct bookings *b);

@@ -365,6 +365,12 @@ struct demo_user {
 	const char *username, *email, *full_name, *role, *password;
 };
 
+/* The Argon2id limits of the demo accounts: libsodium's interactive ones,
+ * as the database's defaults for new passwords (settings pw_opslimit and
+ * pw_memlimit). */
+#define DEMO_OPSLIMIT	crypto_pwhash_OPSLIMIT_INTERACTIVE
+#define DEMO_MEMLIMIT	crypto_pwhash_MEMLIMIT_INTERACTIVE
+
 /* The demo accounts; their passwords are in the README. */
 static const struct demo_user demo_users[] = {
 	{ "cashier", NULL, "Casey Cashier", "cashier", "cashier1" },
@@ -389,16 +395,23 @@ db_demo(struct db *db)
 		goto fail;
 	for (size_t i = 0; i < sizeof demo_users / sizeof demo_users[0]; i++) {
 		const struct demo_user *u = &demo_users[i];
-		char hash[crypto_pwhash_STRBYTES];
-		const char *params[5] = { u->username, u->email, u->full_name, u->role, hash };
+		char salt[AUTH_SALT_HEX], proof[AUTH_PROOF_HEX], ops[24], mem[24];
+		const char *params[8] = { u->username, u->email, u->full_name, u->role, salt, ops, mem, proof };
 
-		if (auth_hash(u->password, hash) != 0) {
-			fprintf(stderr, "marquee: db demo: cannot hash a password (out of memory)\n");
+		auth_salt_new(salt);
+		snprintf(ops, sizeof ops, "%llu", (unsigned long long)DEMO_OPSLIMIT);
+		snprintf(mem, sizeof mem, "%zu", (size_t)DEMO_MEMLIMIT);
+		if (auth_proof(u->password, salt, DEMO_OPSLIMIT, DEMO_MEMLIMIT, proof) != 0) {
+			fprintf(stderr, "marquee: db demo: cannot make a password proof (out of memory)\n");
 			goto fail;
 		}
+		/* the database keeps only the proof's digest */
 		res = db_exec(db, DB_ONCE,
-		              "INSERT INTO core.app_user (username, email, full_name, role, pw_hash)"
-		              " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING", 5, params);
+		              "INSERT INTO core.app_user (username, email, full_name, role,"
+		              " pw_salt, pw_opslimit, pw_memlimit, pw_digest)"
+		              " VALUES ($1, $2, $3, $4, $5, $6::bigint, $7::bigint, core.proof_digest($8))"
+		              " ON CONFLICT DO NOTHING", 8, params);
+		sodium_memzero(proof, sizeof proof);
 		if (res == NULL)
 			goto fail;
 		PQclear(res);

@@ -68,7 +68,7 @@ account_submit(struct ui *ui, struct account *a)
 	int rc;
 
 	if (a->registering)
-		rc = client_register(ui->db, a->email, a->pass, a->rid, &who, &cause);
+		rc = client_register(ui->db, ui->app->cfg.terminal, a->email, a->pass, a->rid, &who, &cause);
 	else
 		rc = client_sign_in(ui->db, ui->app->cfg.terminal, false, a->email, a->pass, &who, &cause);
 	if (rc != 0) {
@@ -77,6 +77,8 @@ account_submit(struct ui *ui, struct account *a)
 		return;
 	}
 	ui->customer_id = who.user_id;
+	strlcpy_m(ui->customer_session, who.session, sizeof ui->customer_session);
+	sodium_memzero(who.session, sizeof who.session);
 	strlcpy_m(ui->customer_name, who.full_name[0] != '\0' ? who.full_name : a->email, sizeof ui->customer_name);
 	ui_say(ui, UI_OK, "%s", a->registering ? "Welcome! You are registered and signed in." :
 	                                         "Signed in. Your bookings are below; buy as usual.");
@@ -148,9 +150,7 @@ account_key(struct ui *ui, int key)
 		a->rid[0] = '\0';
 		return UI_REDRAW;
 	case KEY_F(10):
-		/* The next customer starts from an empty form. */
-		ui->customer_id = 0;
-		ui->customer_name[0] = '\0';
+		ui_sign_out(ui, false);
 		bookings_free(&a->bookings);
 		ui_list_set(&a->list, 0);
 		memset(a->email, 0, sizeof a->email);

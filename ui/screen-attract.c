@@ -34,8 +34,7 @@ attract_enter(struct ui *ui)
 	struct attract *a = xcalloc(1, sizeof *a);
 
 	ui->data = a;
-	ui->customer_id = 0;
-	ui->customer_name[0] = '\0';
+	ui_sign_out(ui, false);
 	ui_sale_abandon(ui);
 	ui->sale.nseats = 0;
 	attract_load(ui, a);

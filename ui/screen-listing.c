@@ -154,7 +154,7 @@ listing_key(struct ui *ui, int key)
 			ui_goto(ui, &screen_attract);
 			return UI_REDRAW;
 		}
-		ui->staff_id = 0;
+		ui_sign_out(ui, true);
 		ui_say(ui, 0, "Logged out.");
 		ui_goto(ui, &screen_login);
 		return UI_REDRAW;

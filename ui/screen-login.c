@@ -48,6 +48,8 @@ login_submit(struct ui *ui, struct login *l)
 		return;
 	}
 	ui->staff_id = who.user_id;
+	strlcpy_m(ui->staff_session, who.session, sizeof ui->staff_session);
+	sodium_memzero(who.session, sizeof who.session);
 	strlcpy_m(ui->staff_name, who.full_name, sizeof ui->staff_name);
 	strlcpy_m(ui->staff_role, who.role, sizeof ui->staff_role);
 	ui_say(ui, UI_OK, "Welcome, %s.", ui->staff_name);

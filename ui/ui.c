@@ -265,20 +265,37 @@ ui_housekeeping(struct ui *ui)
 	}
 	if (ui->kiosk && ui->screen != &screen_attract && idle > cfg->idle_seconds) {
 		ui_sale_abandon(ui);
-		ui->customer_id = 0;
-		ui->customer_name[0] = '\0';
+		ui_sign_out(ui, false);
 		ui_say(ui, 0, "%s", "");
 		ui_goto(ui, &screen_attract);
 		flags |= UI_REDRAW;
 	}
 	if (!ui->kiosk && ui->staff_id != 0 && idle > cfg->logout_minutes * 60.0) {
 		ui_sale_abandon(ui);
-		ui->staff_id = 0;
+		ui_sign_out(ui, true);
 		ui_say(ui, 0, "Logged out after %d minute(s) without a key.", cfg->logout_minutes);
 		ui_goto(ui, &screen_login);
 		flags |= UI_REDRAW;
 	}
 	return flags;
+}
+
+void
+ui_sign_out(struct ui *ui, bool staff)
+{
+	struct person who = { .user_id = staff ? ui->staff_id : ui->customer_id };
+
+	strlcpy_m(who.role, staff ? ui->staff_role : "customer", sizeof who.role);
+	strlcpy_m(who.session, staff ? ui->staff_session : ui->customer_session, sizeof who.session);
+	client_sign_out(ui->db, &who);
+	if (staff) {
+		ui->staff_id = 0;
+		sodium_memzero(ui->staff_session, sizeof ui->staff_session);
+	} else {
+		ui->customer_id = 0;
+		ui->customer_name[0] = '\0';
+		sodium_memzero(ui->customer_session, sizeof ui->customer_session);
+	}
 }
 
 int
@@ -408,6 +425,8 @@ ui_main(struct app *app)
 	ui_sale_abandon(&ui);
 	ui_end();
 	fatal_hook = NULL;
+	ui_sign_out(&ui, true);
+	ui_sign_out(&ui, false);
 	card_close(&ui.card);
 	db_close(ui.db);
 	return rc;

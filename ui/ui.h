@@ -7,6 +7,7 @@
 #include "bestseat.h"
 #include "card.h"
 #include "cart.h"
+#include "client-account.h"
 #include "client-sale.h"
 #include "textfit.h"
 
@@ -58,8 +59,10 @@ struct ui {
 	long long		 staff_applied;	/* staff_id the database session knows */
 	char			 staff_name[64];
 	char			 staff_role[16];
+	char			 staff_session[72];	/* the database's session, or "" */
 	long long		 customer_id;	/* kiosk: a signed-in customer, or 0 */
 	char			 customer_name[64];
+	char			 customer_session[72];
 	/* the sale */
 	struct sale		 sale;
 	struct card_terminal	 card;
@@ -113,6 +116,9 @@ void   ui_fail_collect(struct ui *ui, const char *cause, const char *pretty);
 /* The home screen of this mode: attract (kiosk), listing (counter, signed in) or login. */
 const struct screen *ui_home(struct ui *ui);
 /* Forgets the sale; releases its hold in the database when one is live. */
+/* Ends the session of the staff member (staff) or of the customer in the
+ * database and forgets who it was. */
+void   ui_sign_out(struct ui *ui, bool staff);
 void   ui_sale_abandon(struct ui *ui);
 /* Loads what the database says about the sale's order (total, paid, time left).
  * Returns 0, or -1 (message said). */

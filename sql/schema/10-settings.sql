@@ -98,6 +98,11 @@ INSERT INTO core.setting (name, value, description) VALUES
    'api answers'),
   ('login_max_failures', '3', 'failed sign-ins in the window before an account is locked'),
   ('login_window_minutes', '5', 'sliding window of the sign-in lock-out'),
+  ('login_device_max_failures', '30', 'failed sign-ins in the window before a device (database login) may try no more'),
+  ('session_idle_minutes', '30', 'a session unused this long has ended'),
+  ('session_max_minutes', '720', 'a session ends this long after sign-in however busy'),
+  ('pw_opslimit', '2', 'Argon2id opslimit of new passwords (libsodium interactive)'),
+  ('pw_memlimit', '67108864', 'Argon2id memlimit in bytes of new passwords (libsodium interactive)'),
   ('reprint_limit', '3', 'reprints a customer may make alone (card digits or account); staff have no limit'),
   ('reprint_attempts', '5', 'wrong card digits allowed per booking code per hour before reprints lock'),
   ('admit_before_minutes', '90', 'how long before the show the door starts letting its tickets in');

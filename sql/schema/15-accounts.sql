@@ -1,7 +1,18 @@
 -- 15-accounts.sql - staff and customer accounts (core.app_user), sign-in
--- with its lock-out window (core.rate_event, shared by every terminal; the
--- Argon2id check runs in the terminal), customer registration, and the
--- checks other files use: an active account, the selling staff member.
+-- decided here (the terminal sends an Argon2id proof; the database keeps
+-- only its SHA-256 digest, compares, counts failures per account and per
+-- device in a sliding window, core.rate_event, and issues a session),
+-- sessions (core.session: random tokens stored hashed, bound to the database
+-- login that opened them, idle and absolute expiry), password changes and
+-- resets, customer registration, and the checks other files use: an active
+-- account, the selling staff member, the person behind a session.
+--
+-- A proof is lower-case hex of libsodium crypto_pwhash (32 bytes,
+-- Argon2id13) of the password, with the account's salt (16 bytes, hex) and
+-- limits. It is as good as the password for signing in, so it is never
+-- stored: core.proof_digest(proof) is.
+
+CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA core;
 
 CREATE TABLE core.app_user (
     user_id    bigserial PRIMARY KEY,
@@ -9,7 +20,10 @@ CREATE TABLE core.app_user (
     email      text,
     full_name  text NOT NULL DEFAULT '',
     role       text NOT NULL CHECK (role IN ('customer', 'cashier', 'manager')),
-    pw_hash    text NOT NULL,
+    pw_salt    text NOT NULL CHECK (pw_salt ~ '^[0-9a-f]{32}$'),
+    pw_opslimit bigint NOT NULL CHECK (pw_opslimit BETWEEN 1 AND 16),
+    pw_memlimit bigint NOT NULL CHECK (pw_memlimit BETWEEN 8192 AND 1073741824),
+    pw_digest  bytea NOT NULL CHECK (length(pw_digest) = 32),
     active     boolean NOT NULL DEFAULT true,
     created_at timestamptz NOT NULL DEFAULT now(),
     CHECK (role = 'customer' OR username IS NOT NULL),
@@ -24,6 +38,32 @@ CREATE TABLE core.rate_event (
     ok     boolean NOT NULL
 );
 CREATE INDEX rate_event_idx ON core.rate_event (bucket, at);
+
+-- Secrets of this database, readable by the owner alone: 'login_salt' keys
+-- the salts that unknown logins are answered with.
+CREATE TABLE core.secret (
+    name  text PRIMARY KEY,
+    value bytea NOT NULL
+);
+INSERT INTO core.secret (name, value) VALUES ('login_salt', core.gen_random_bytes(32));
+
+-- Sessions the database issued. token_digest is SHA-256 of the token the
+-- terminal holds; user_id is NULL for a guest; db_login is the database
+-- login (device) that opened it, the only one that may use it.
+CREATE TABLE core.session (
+    session_id   bigserial PRIMARY KEY,
+    token_digest bytea NOT NULL UNIQUE CHECK (length(token_digest) = 32),
+    user_id      bigint REFERENCES core.app_user,
+    role         text NOT NULL CHECK (role IN ('guest', 'customer', 'cashier', 'manager')),
+    terminal     text NOT NULL DEFAULT '',
+    db_login     name NOT NULL,
+    created_at   timestamptz NOT NULL DEFAULT statement_timestamp(),
+    last_seen    timestamptz NOT NULL DEFAULT statement_timestamp(),
+    expires_at   timestamptz NOT NULL,
+    ended_at     timestamptz,
+    CHECK ((role = 'guest') = (user_id IS NULL))
+);
+CREATE INDEX session_user_idx ON core.session (user_id) WHERE ended_at IS NULL;
 
 -- True when p_user_id is an active account.
 CREATE FUNCTION core.user_active(p_user_id bigint) RETURNS boolean
@@ -54,15 +94,45 @@ BEGIN
                     WHERE u.user_id = p_staff_id AND u.role = 'manager' AND u.active);
 END $$;
 
-CREATE TYPE api.login_begin_result AS (
-    login_status text,       -- check | locked
-    user_id      bigint,     -- NULL when there is no such active account
-    pw_hash      text,       -- a hash to check the password against (a dummy one when no account)
-    full_name    text,
-    role         text,
-    retry_after  int,        -- seconds until a locked account may try again
-    message      text
-);
+-- The one-way digest kept of a proof (NULL when it is not 64 hex digits).
+CREATE FUNCTION core.proof_digest(p_proof text) RETURNS bytea
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN p_proof ~ '^[0-9a-fA-F]{64}$'
+                THEN core.digest(convert_to(lower(p_proof), 'UTF8'), 'sha256') END
+$$;
+
+-- True when salt, opslimit and memlimit are what an account may have.
+CREATE FUNCTION core.pw_params_ok(p_salt text, p_opslimit bigint, p_memlimit bigint) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce(p_salt ~ '^[0-9a-f]{32}$' AND p_opslimit BETWEEN 1 AND 16
+                    AND p_memlimit BETWEEN 8192 AND 1073741824, false)
+$$;
+
+-- A login as accounts are looked up: staff by user name, customers by
+-- e-mail (a login with an @), both trimmed and in lower case.
+CREATE FUNCTION core.login_norm(p_login text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT lower(btrim(coalesce(p_login, '')))
+$$;
+
+-- The rate bucket of a login's sign-in attempts.
+CREATE FUNCTION core.login_bucket(p_login text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT 'login:' || CASE WHEN strpos(core.login_norm(p_login), '@') > 0 THEN 'customer:' ELSE 'staff:' END
+           || core.login_norm(p_login)
+$$;
+
+-- The account a login names (active or not), or no row. p_kind 'staff' or
+-- 'customer' keeps to that kind; NULL takes either.
+CREATE FUNCTION core.login_account(p_login text, p_kind text DEFAULT NULL) RETURNS SETOF core.app_user
+LANGUAGE sql STABLE AS $$
+    SELECT * FROM core.app_user u
+     WHERE CASE WHEN strpos(core.login_norm(p_login), '@') > 0
+                THEN lower(u.email) = core.login_norm(p_login) AND u.role = 'customer'
+                     AND coalesce(p_kind, 'customer') = 'customer'
+                ELSE u.username = core.login_norm(p_login) AND u.role IN ('cashier', 'manager')
+                     AND coalesce(p_kind, 'staff') = 'staff' END
+$$;
 
 -- Failures of a bucket inside the window since its last success, and when
 -- the oldest of them leaves the window.
@@ -82,103 +152,282 @@ LANGUAGE sql STABLE AS $$
       FROM f
 $$;
 
--- First half of a sign-in: refuses a locked account, otherwise records the
--- attempt as a failure (until login_finish says it succeeded, so a terminal
--- that never finishes still counts) and returns the hash to check.
--- p_kind: 'staff' (by user name) or 'customer' (by e-mail).
-CREATE FUNCTION core.login_begin(p_kind text, p_name text, p_terminal text)
-RETURNS api.login_begin_result
+-- Failed sign-ins from this database login (device) inside the window; a
+-- success does not wipe them, so one device cannot guess on by signing in
+-- to an account of its own between guesses.
+CREATE FUNCTION core.device_failures() RETURNS int
+LANGUAGE sql STABLE AS $$
+    SELECT count(*)::int FROM core.rate_event e
+     WHERE e.bucket = 'login-device:' || session_user AND NOT e.ok
+       AND e.at > now() - make_interval(mins => core.setting_int('login_window_minutes', 5))
+$$;
+
+-- Opens a session for p_user_id (NULL: a guest) in p_role at p_terminal for
+-- this database login. Returns the token (64 hex digits, 256 random bits;
+-- only its digest is kept) and when the session ends at the latest.
+CREATE FUNCTION core.session_open(p_user_id bigint, p_role text, p_terminal text,
+                                  OUT token text, OUT expires_at timestamptz)
 LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    token := encode(core.gen_random_bytes(32), 'hex');
+    expires_at := statement_timestamp() + make_interval(mins => core.setting_int('session_max_minutes', 720));
+    INSERT INTO core.session (token_digest, user_id, role, terminal, db_login, expires_at)
+    VALUES (core.digest(token, 'sha256'), p_user_id, p_role, left(coalesce(p_terminal, ''), 64), session_user,
+            session_open.expires_at);
+END $$;
+
+-- Who acts through a session: one row (session_id, user_id, role,
+-- terminal) when the token is a live session opened by this same database
+-- login, not signed out, not past its absolute expiry nor idle longer than
+-- session_idle_minutes, and its account still active; else no row. A live
+-- session's idle clock restarts.
+CREATE FUNCTION core.session_who(p_session text)
+RETURNS TABLE (session_id bigint, user_id bigint, role text, terminal text)
+LANGUAGE sql VOLATILE AS $$
+    UPDATE core.session s SET last_seen = statement_timestamp()
+     WHERE s.token_digest = core.digest(coalesce(p_session, ''), 'sha256')
+       AND s.db_login = session_user
+       AND s.ended_at IS NULL
+       AND s.expires_at > statement_timestamp()
+       AND s.last_seen > statement_timestamp() - make_interval(mins => core.setting_int('session_idle_minutes', 30))
+       AND (s.user_id IS NULL OR core.user_active(s.user_id))
+    RETURNING s.session_id, s.user_id, s.role, s.terminal
+$$;
+
+-- The result of every sign-in.
+CREATE TYPE api.sign_in_result AS (
+    sign_in_status text,        -- ok | wrong | locked | busy
+    session        text,
+    user_id        bigint,
+    role           text,
+    full_name      text,
+    expires_at     timestamptz,
+    message        text
+);
+
+-- Sign-in, step 1: the salt and Argon2id limits of a login. A login with no
+-- account gets a salt derived from it with a secret of this database and
+-- the default limits: stable, well-formed, and the same shape.
+CREATE FUNCTION api.sign_in_salt(login text, OUT salt text, OUT opslimit bigint, OUT memlimit bigint)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 DECLARE
-    res api.login_begin_result;
-    bucket text := 'login:' || p_kind || ':' || lower(btrim(coalesce(p_name, '')));
+    u core.app_user;
+BEGIN
+    SELECT * INTO u FROM core.login_account(login) LIMIT 1;
+    IF u.user_id IS NOT NULL THEN
+        salt := u.pw_salt; opslimit := u.pw_opslimit; memlimit := u.pw_memlimit;
+        RETURN;
+    END IF;
+    salt := left(encode(core.hmac(convert_to(core.login_norm(login), 'UTF8'),
+                                  (SELECT s.value FROM core.secret s WHERE s.name = 'login_salt'), 'sha256'),
+                        'hex'), 32);
+    opslimit := core.setting_int('pw_opslimit', 2);
+    memlimit := core.setting_int('pw_memlimit', 67108864);
+END $$;
+
+-- Sign-in, step 2: checks proof against the login's account and, when it
+-- matches, opens a session at terminal. Refused (locked) while the account
+-- has login_max_failures failures in the window, even with the right proof,
+-- or while this device has login_device_max_failures. p_kind 'staff' or
+-- 'customer' keeps to that kind of account (a kiosk signs customers in).
+CREATE FUNCTION api.sign_in(login text, proof text, terminal text, kind text DEFAULT NULL)
+RETURNS api.sign_in_result
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    res api.sign_in_result;
+    bucket text := core.login_bucket(login);
     u core.app_user;
     lim record;
+    given bytea := coalesce(core.proof_digest(proof), '\x00'::bytea);
+    maxf int := core.setting_int('login_max_failures', 3);
+    s record;
 BEGIN
     PERFORM pg_advisory_xact_lock(hashtextextended(bucket, 11));
     lim := core.login_failures(bucket);
-    IF lim.failures >= core.setting_int('login_max_failures', 3) THEN
-        res.login_status := 'locked';
-        res.retry_after := lim.retry_after;
+    IF lim.failures >= maxf THEN
+        res.sign_in_status := 'locked';
         res.message := format('Too many wrong passwords. Locked for %s more minute(s); ask a manager.',
                               ceil(lim.retry_after / 60.0)::int);
         RETURN res;
     END IF;
-    IF p_kind = 'staff' THEN
-        SELECT * INTO u FROM core.app_user x
-         WHERE x.username = lower(btrim(p_name)) AND x.role IN ('cashier', 'manager') AND x.active;
-    ELSE
-        SELECT * INTO u FROM core.app_user x
-         WHERE lower(x.email) = lower(btrim(p_name)) AND x.role = 'customer' AND x.active;
+    IF core.device_failures() >= core.setting_int('login_device_max_failures', 30) THEN
+        res.sign_in_status := 'busy';
+        res.message := 'Too many wrong passwords at this terminal. Wait a few minutes, or ask a manager.';
+        RETURN res;
     END IF;
-    INSERT INTO core.rate_event (bucket, at, ok) VALUES (bucket, clock_timestamp(), false);
-    res.login_status := 'check';
-    res.user_id := u.user_id;
-    -- With no account the terminal still checks a (never matching) hash, so
-    -- both answers take the same time and look alike on screen.
-    res.pw_hash := coalesce(u.pw_hash, '$argon2id$v=19$m=65536,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
-    res.full_name := u.full_name;
-    res.role := u.role;
+    SELECT * INTO u FROM core.login_account(login, kind) x WHERE x.active LIMIT 1;
+    -- Both digests are always compared, whole, and against a digest of the
+    -- same length when there is no account.
+    IF u.user_id IS NOT NULL AND u.pw_digest = given AND length(given) = 32 THEN
+        INSERT INTO core.rate_event (bucket, at, ok) VALUES (bucket, clock_timestamp(), true);
+        s := core.session_open(u.user_id, u.role, terminal);
+        res.sign_in_status := 'ok';
+        res.session := s.token;
+        res.user_id := u.user_id;
+        res.role := u.role;
+        res.full_name := u.full_name;
+        res.expires_at := s.expires_at;
+        res.message := 'ok';
+        RETURN res;
+    END IF;
+    PERFORM coalesce(u.pw_digest, '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea)
+            = given;
+    INSERT INTO core.rate_event (bucket, at, ok)
+    VALUES (bucket, clock_timestamp(), false), ('login-device:' || session_user, clock_timestamp(), false);
+    lim := core.login_failures(bucket);
+    res.sign_in_status := 'wrong';
+    IF lim.failures >= maxf THEN
+        res.message := format('Wrong user name or password. Too many wrong passwords: locked for %s minute(s).',
+                              ceil(lim.retry_after / 60.0)::int);
+    ELSE
+        res.message := format('Wrong user name or password (%s of %s tries left).', maxf - lim.failures, maxf);
+    END IF;
     RETURN res;
 END $$;
 
--- Second half: the terminal's verdict. A success marks the attempt good (and
--- so ends the run of failures); a failure leaves it counted.
-CREATE FUNCTION core.login_finish(p_kind text, p_name text, p_ok boolean)
-RETURNS text
-LANGUAGE plpgsql VOLATILE AS $$
+-- A session for one anonymous customer at a kiosk (terminal).
+CREATE FUNCTION api.sign_in_guest(terminal text,
+                                  OUT sign_in_status text, OUT session text, OUT expires_at timestamptz)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_variable
 DECLARE
-    v_bucket text := 'login:' || p_kind || ':' || lower(btrim(coalesce(p_name, '')));
-    lim record;
+    s record;
 BEGIN
-    IF p_ok THEN
-        UPDATE core.rate_event e SET ok = true
-         WHERE e.bucket = v_bucket
-           AND e.at = (SELECT max(x.at) FROM core.rate_event x WHERE x.bucket = v_bucket);
-        RETURN 'ok';
-    END IF;
-    lim := core.login_failures(v_bucket);
-    IF lim.failures >= core.setting_int('login_max_failures', 3) THEN
-        RETURN format('Wrong user name or password. Too many wrong passwords: locked for %s minute(s).',
-                      ceil(lim.retry_after / 60.0)::int);
-    END IF;
-    RETURN format('Wrong user name or password (%s of %s tries left).',
-                  core.setting_int('login_max_failures', 3) - lim.failures,
-                  core.setting_int('login_max_failures', 3));
+    s := core.session_open(NULL, 'guest', terminal);
+    sign_in_status := 'ok';
+    session := s.token;
+    expires_at := s.expires_at;
 END $$;
 
--- Sign-in of a member of staff, first half: core.login_begin by user name.
-CREATE FUNCTION api.staff_login_begin(username text, terminal text)
-RETURNS api.login_begin_result
+-- Ends a session (of this database login). True when it was live.
+CREATE FUNCTION api.sign_out(session text, OUT signed_out boolean)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_variable
+BEGIN
+    UPDATE core.session s SET ended_at = statement_timestamp()
+     WHERE s.token_digest = core.digest(coalesce(session, ''), 'sha256')
+       AND s.db_login = session_user AND s.ended_at IS NULL;
+    signed_out := FOUND;
+END $$;
+
+-- Who a session is: one row (user_id, role, full_name, terminal) while it
+-- is live for this device, else no row.
+CREATE FUNCTION api.session_whoami(session text)
+RETURNS TABLE (user_id bigint, role text, full_name text, terminal text)
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
-    SELECT * FROM core.login_begin('staff', $1, $2)
+    SELECT w.user_id, w.role, coalesce(u.full_name, ''), w.terminal
+      FROM core.session_who($1) w LEFT JOIN core.app_user u ON u.user_id = w.user_id
 $$;
 
--- Second half: returns 'ok', or the words to show after a wrong password.
-CREATE FUNCTION api.staff_login_finish(username text, ok boolean)
-RETURNS text
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
-    SELECT core.login_finish('staff', $1, $2)
+-- Sets an account's salt, limits and proof digest. Returns false (and
+-- changes nothing) when they are not well-formed.
+CREATE FUNCTION core.password_set(p_user_id bigint, p_salt text, p_opslimit bigint, p_memlimit bigint,
+                                  p_proof text) RETURNS boolean
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    IF NOT core.pw_params_ok(p_salt, p_opslimit, p_memlimit) OR core.proof_digest(p_proof) IS NULL THEN
+        RETURN false;
+    END IF;
+    UPDATE core.app_user u SET pw_salt = p_salt, pw_opslimit = p_opslimit, pw_memlimit = p_memlimit,
+                               pw_digest = core.proof_digest(p_proof)
+     WHERE u.user_id = p_user_id;
+    RETURN FOUND;
+END $$;
+
+-- Changes the password of the session's own account: old_proof (made with
+-- the current salt) must match; a wrong one counts as a failed sign-in.
+-- Every other session of the account ends. Returns changed | wrong |
+-- locked | no_session | invalid, with words to show.
+CREATE FUNCTION api.change_password(session text, old_proof text, new_salt text, new_opslimit bigint,
+                                    new_memlimit bigint, new_proof text,
+                                    OUT change_status text, OUT message text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    w record;
+    u core.app_user;
+    bucket text;
+BEGIN
+    SELECT * INTO w FROM core.session_who(session);
+    IF w.user_id IS NULL THEN
+        change_status := 'no_session'; message := 'Sign in first.';
+        RETURN;
+    END IF;
+    SELECT * INTO u FROM core.app_user x WHERE x.user_id = w.user_id;
+    bucket := core.login_bucket(coalesce(u.username, u.email));
+    PERFORM pg_advisory_xact_lock(hashtextextended(bucket, 11));
+    IF (core.login_failures(bucket)).failures >= core.setting_int('login_max_failures', 3) THEN
+        change_status := 'locked'; message := 'Too many wrong passwords; ask a manager.';
+        RETURN;
+    END IF;
+    IF u.pw_digest IS DISTINCT FROM core.proof_digest(old_proof) THEN
+        INSERT INTO core.rate_event (bucket, at, ok) VALUES (bucket, clock_timestamp(), false);
+        change_status := 'wrong'; message := 'The current password is wrong.';
+        RETURN;
+    END IF;
+    IF NOT core.password_set(u.user_id, new_salt, new_opslimit, new_memlimit, new_proof) THEN
+        change_status := 'invalid'; message := 'The new password could not be stored.';
+        RETURN;
+    END IF;
+    UPDATE core.session s SET ended_at = statement_timestamp()
+     WHERE s.user_id = u.user_id AND s.session_id <> w.session_id AND s.ended_at IS NULL;
+    change_status := 'changed'; message := 'Password changed.';
+END $$;
+
+-- The manager behind a session, or NULL.
+CREATE FUNCTION core.session_manager(p_session text) RETURNS bigint
+LANGUAGE sql VOLATILE AS $$
+    SELECT w.user_id FROM core.session_who(p_session) w WHERE w.role = 'manager'
 $$;
 
--- Sign-in of a customer, first half: core.login_begin by e-mail address.
-CREATE FUNCTION api.customer_login_begin(email text, terminal text)
-RETURNS api.login_begin_result
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
-    SELECT * FROM core.login_begin('customer', $1, $2)
-$$;
+-- A manager sets another account's password (login: a user name or an
+-- e-mail address) and lifts its lock-out; the account's sessions end.
+-- Returns reset | not_manager | no_account | invalid, with words to show.
+CREATE FUNCTION api.admin_password_reset(session text, login text, new_salt text, new_opslimit bigint,
+                                         new_memlimit bigint, new_proof text,
+                                         OUT reset_status text, OUT message text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    u core.app_user;
+BEGIN
+    IF core.session_manager(session) IS NULL THEN
+        reset_status := 'not_manager'; message := 'Only a signed-in manager may reset passwords.';
+        RETURN;
+    END IF;
+    SELECT * INTO u FROM core.login_account(login) LIMIT 1;
+    IF u.user_id IS NULL THEN
+        reset_status := 'no_account'; message := 'There is no such account.';
+    ELSIF NOT core.password_set(u.user_id, new_salt, new_opslimit, new_memlimit, new_proof) THEN
+        reset_status := 'invalid'; message := 'The new password could not be stored.';
+    ELSE
+        INSERT INTO core.rate_event (bucket, at, ok) VALUES (core.login_bucket(login), clock_timestamp(), true);
+        UPDATE core.session s SET ended_at = statement_timestamp()
+         WHERE s.user_id = u.user_id AND s.ended_at IS NULL;
+        reset_status := 'reset'; message := 'Password set and the account unlocked.';
+    END IF;
+END $$;
 
--- Second half: returns 'ok', or the words to show after a wrong password.
-CREATE FUNCTION api.customer_login_finish(email text, ok boolean)
-RETURNS text
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
-    SELECT core.login_finish('customer', $1, $2)
-$$;
+-- A manager lifts a login's lock-out. Returns unlocked | not_manager.
+CREATE FUNCTION api.admin_unlock(session text, login text, OUT unlock_status text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_variable
+BEGIN
+    IF core.session_manager(session) IS NULL THEN
+        unlock_status := 'not_manager';
+        RETURN;
+    END IF;
+    INSERT INTO core.rate_event (bucket, at, ok) VALUES (core.login_bucket(login), clock_timestamp(), true);
+    unlock_status := 'unlocked';
+END $$;
 
--- Registers a customer (the terminal hashed the password with Argon2id).
--- Returns registered | email_taken | invalid, and the new user_id.
-CREATE FUNCTION api.customer_register(email text, full_name text, pw_hash text,
-                                      request_id uuid DEFAULT NULL,
+-- Registers a customer with the salt and limits the terminal chose and the
+-- proof it made of the password (only its digest is kept; the customer
+-- then signs in with api.sign_in). Returns registered | email_taken |
+-- invalid, and the new user_id.
+CREATE FUNCTION api.customer_register(email text, full_name text, salt text, opslimit bigint,
+                                      memlimit bigint, proof text, request_id uuid DEFAULT NULL,
                                       OUT register_status text, OUT user_id bigint, OUT message text)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_variable
@@ -195,13 +444,14 @@ BEGIN
     END IF;
     IF e !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' OR length(e) > 200 THEN
         register_status := 'invalid'; message := 'that does not look like an e-mail address';
-    ELSIF coalesce(pw_hash, '') !~ '^\$argon2id\$' THEN
-        register_status := 'invalid'; message := 'the password hash must be Argon2id';
+    ELSIF NOT core.pw_params_ok(salt, opslimit, memlimit) OR core.proof_digest(proof) IS NULL THEN
+        register_status := 'invalid'; message := 'the password proof is not well-formed';
     ELSIF EXISTS (SELECT 1 FROM core.app_user u WHERE lower(u.email) = e) THEN
         register_status := 'email_taken'; message := 'an account with this e-mail already exists';
     ELSE
-        INSERT INTO core.app_user (email, full_name, role, pw_hash)
-        VALUES (e, left(coalesce(full_name, ''), 100), 'customer', pw_hash)
+        INSERT INTO core.app_user (email, full_name, role, pw_salt, pw_opslimit, pw_memlimit, pw_digest)
+        VALUES (e, left(coalesce(full_name, ''), 100), 'customer', salt, opslimit, memlimit,
+                core.proof_digest(proof))
         RETURNING app_user.user_id INTO user_id;
         register_status := 'registered'; message := 'welcome';
     END IF;

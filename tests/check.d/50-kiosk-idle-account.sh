@@ -1,7 +1,8 @@
 #!/bin/bash
 # 50-kiosk-idle-account.sh - a kiosk customer signs in (e-mail + password) and
 # sees their bookings; a kiosk left alone mid-sale releases the hold
-# (api.cancel) and goes back to the attract screen after idle_seconds (10).
+# (api.cancel), ends the customer's database session (api.sign_out) and goes
+# back to the attract screen after idle_seconds (10).
 . "$(dirname "$0")/../e2e-lib.sh"
 
 conf=$(kiosk_conf 10)
@@ -16,6 +17,7 @@ IFS='|' read -r aoid atotal acode <<<"$row"
 pretty="${acode:0:4}-${acode:4}"
 # the check symbol may be * ~ $ = or U: match the code as plain text
 pretty_re=$(printf '%s' "$pretty" | sed 's/[]*$.^[\\]/\\&/g')
+since=$(q "SELECT statement_timestamp()")
 start k "$conf"
 wait_for k "TOUCH HERE"
 keys k F6;  wait_for k "Sign in to see"
@@ -24,6 +26,9 @@ lit k wrongpass;         keys k Enter
 wait_for k "2 of 3 tries left"
 lit k alice123;          keys k Enter
 wait_for k "Your bookings, Alice Customer"
+live="SELECT count(*) FROM core.session WHERE terminal = 'e2e-kiosk' AND user_id = $alice AND ended_at IS NULL
+      AND created_at > '$since'"
+[ "$(q "$live")" = 1 ] || fail "no live session for the signed-in customer"
 wait_for k "$pretty_re"
 read -r x y <<<"$(where k "$pretty")"
 click k "$x" "$y"                           # touch it: collect (print) the tickets
@@ -45,5 +50,6 @@ st=$(q "SELECT status FROM core.orders WHERE order_id = $oid")
 free=$(q "SELECT count(*) FROM core.showtime_seat WHERE showtime_id = $SHOW AND order_id = $oid")
 [ "$free" = 0 ] || fail "$free seats still held by the abandoned order"
 absent k "Alice"
+[ "$(q "$live")" = 0 ] || fail "the customer's session was not ended"
 echo "idle kiosk went home after $((t1 - t0)) s, order $oid cancelled, seats released, customer signed out"
 echo ok

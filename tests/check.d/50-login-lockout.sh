@@ -9,9 +9,10 @@
 
 conf=$(counter_conf)
 # a staff account of this test's own (other stages sign in as the demo staff),
-# with the demo cashier's password hash: its password is cashier1
-q "INSERT INTO core.app_user (username, full_name, role, pw_hash)
-   SELECT 'locktest', 'Lock Test', 'manager', pw_hash FROM core.app_user WHERE username = 'cashier'
+# with the demo cashier's salt, limits and proof digest: its password is cashier1
+q "INSERT INTO core.app_user (username, full_name, role, pw_salt, pw_opslimit, pw_memlimit, pw_digest)
+   SELECT 'locktest', 'Lock Test', 'manager', pw_salt, pw_opslimit, pw_memlimit, pw_digest
+     FROM core.app_user WHERE username = 'cashier'
    ON CONFLICT (username) DO NOTHING" >/dev/null
 start c "$conf"
 wait_for c "Staff sign-in"

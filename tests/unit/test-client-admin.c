@@ -190,6 +190,20 @@ test_cashier_refused(void **state)
 
 /* A customer registers, is signed in, has no bookings yet, and signs in
  * again; a wrong password is refused with the tries left. */
+/* True when session is live for this database login (api.session_whoami). */
+static bool
+session_live(struct db *db, const char *session)
+{
+	const char *params[1] = { session };
+	PGresult *res = db_exec(db, DB_ONCE, "SELECT * FROM api.session_whoami($1)", 1, params);
+	bool live;
+
+	assert_non_null(res);
+	live = PQntuples(res) == 1;
+	PQclear(res);
+	return live;
+}
+
 static void
 test_customer(void **state)
 {
@@ -200,25 +214,62 @@ test_customer(void **state)
 
 	(void)state;
 	snprintf(email, sizeof email, "unit-%d@example.org", (int)getpid());
-	assert_int_equal(client_register(db, email, "short", rid, &who, &cause), -1);
+	assert_int_equal(client_register(db, "unit-admin", email, "short", rid, &who, &cause), -1);
 	assert_string_equal(cause, "Choose a password of at least 8 characters.");
 	free(cause);
-	assert_int_equal(client_register(db, "not-an-address", "long enough", rid, &who, &cause), -1);
+	assert_int_equal(client_register(db, "unit-admin", "not-an-address", "long enough", rid, &who, &cause), -1);
 	assert_string_equal(cause, "Not registered: that does not look like an e-mail address.");
 	free(cause);
 	assert_string_equal(rid, "");
-	assert_int_equal(client_register(db, email, "long enough", rid, &who, &cause), 0);
+	assert_int_equal(client_register(db, "unit-admin", email, "long enough", rid, &who, &cause), 0);
 	assert_true(who.user_id > 0);
 	assert_int_equal(client_bookings(db, who.user_id, &b, &cause), 0);
 	assert_int_equal(b.n, 0);
 	bookings_free(&b);
+	assert_int_equal(strlen(who.session), 64);
 	assert_int_equal(client_sign_in(db, "unit-admin", false, email, "long enough", &again, &cause), 0);
 	assert_int_equal(again.user_id, who.user_id);
+	assert_string_not_equal(again.session, who.session);
+	assert_true(session_live(db, again.session));
+	{
+		char ended[sizeof again.session];
+
+		strcpy(ended, again.session);
+		client_sign_out(db, &again);
+		assert_string_equal(again.session, "");
+		assert_false(session_live(db, ended));
+		assert_true(session_live(db, who.session));
+	}
+	/* a password of one's own: the current one is checked by the database */
+	assert_int_equal(client_change_password(db, email, who.session, "not the one", "changed pw 2", &cause), -1);
+	assert_string_equal(cause, "The current password is wrong.");
+	free(cause);
+	assert_int_equal(client_change_password(db, email, who.session, "long enough", "changed pw 2", &cause), 0);
+	assert_int_equal(client_sign_in(db, "unit-admin", false, email, "long enough", &again, &cause), -1);
+	free(cause);
+	assert_int_equal(client_sign_in(db, "unit-admin", false, email, "changed pw 2", &again, &cause), 0);
+	client_sign_out(db, &again);
+	/* a manager resets it; a cashier may not */
+	{
+		struct person mgr, cashier;
+
+		assert_int_equal(client_sign_in(db, "unit-admin", true, "manager", "manager1", &mgr, &cause), 0);
+		assert_int_equal(client_sign_in(db, "unit-admin", true, "cashier", "cashier1", &cashier, &cause), 0);
+		assert_int_equal(client_reset_password(db, cashier.session, email, "reset pw 33", &cause), -1);
+		assert_string_equal(cause, "Only a signed-in manager may reset passwords.");
+		free(cause);
+		assert_int_equal(client_reset_password(db, mgr.session, email, "reset pw 33", &cause), 0);
+		assert_int_equal(client_sign_in(db, "unit-admin", false, email, "reset pw 33", &again, &cause), 0);
+		client_sign_out(db, &again);
+		client_sign_out(db, &cashier);
+		client_sign_out(db, &mgr);
+	}
+	assert_false(session_live(db, who.session));	/* the reset ended it */
 	assert_int_equal(client_sign_in(db, "unit-admin", false, email, "wrong one", &again, &cause), -1);
 	assert_non_null(strstr(cause, "tries left"));
 	free(cause);
 	rid[0] = '\0';
-	assert_int_equal(client_register(db, email, "long enough", rid, &who, &cause), -1);
+	assert_int_equal(client_register(db, "unit-admin", email, "long enough", rid, &who, &cause), -1);
 	assert_string_equal(cause, "Not registered: an account with this e-mail already exists; sign in instead.");
 	free(cause);
 	db_close(db);

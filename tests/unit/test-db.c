@@ -651,7 +651,7 @@ test_terminal_role(void **state)
 static void
 test_request_id_and_passwords(void **state)
 {
-	char a[37], b[37], hash[crypto_pwhash_STRBYTES];
+	char a[37], b[37], salt[AUTH_SALT_HEX], salt2[AUTH_SALT_HEX], p1[AUTH_PROOF_HEX], p2[AUTH_PROOF_HEX];
 
 	(void)state;
 	assert_int_equal(auth_init(), 0);
@@ -662,12 +662,25 @@ test_request_id_and_passwords(void **state)
 	assert_true(strchr("89ab", a[19]) != NULL);
 	assert_string_not_equal(a, b);
 
-	assert_int_equal(auth_hash("cashier1", hash), 0);
-	assert_true(strncmp(hash, "$argon2id$", 10) == 0);
-	assert_true(auth_verify(hash, "cashier1"));
-	assert_false(auth_verify(hash, "cashier2"));
-	assert_false(auth_verify(hash, ""));
-	assert_false(auth_verify("plain-text", "plain-text"));
+	auth_salt_new(salt);
+	auth_salt_new(salt2);
+	assert_int_equal(strlen(salt), 32);
+	assert_string_not_equal(salt, salt2);
+	assert_int_equal(auth_proof("cashier1", salt, 2, 65536, p1), 0);
+	assert_int_equal(strlen(p1), 64);
+	assert_int_equal(strspn(p1, "0123456789abcdef"), 64);
+	assert_int_equal(auth_proof("cashier1", salt, 2, 65536, p2), 0);
+	assert_string_equal(p1, p2);
+	assert_int_equal(auth_proof("cashier2", salt, 2, 65536, p2), 0);
+	assert_string_not_equal(p1, p2);
+	assert_int_equal(auth_proof("cashier1", salt2, 2, 65536, p2), 0);
+	assert_string_not_equal(p1, p2);
+	assert_int_equal(auth_proof("cashier1", salt, 3, 65536, p2), 0);
+	assert_string_not_equal(p1, p2);
+	assert_int_equal(auth_proof("cashier1", "not-hex", 2, 65536, p2), -1);
+	assert_int_equal(auth_proof("cashier1", "zz" "000000000000000000000000000000", 2, 65536, p2), -1);
+	assert_int_equal(auth_proof("cashier1", salt, 0, 65536, p2), -1);
+	assert_int_equal(auth_proof("cashier1", salt, 2, (size_t)4 << 30, p2), -1);
 }
 
 int
