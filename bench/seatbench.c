@@ -195,9 +195,10 @@ relay_run(void *arg)
 }
 
 static void
-count_id(int64_t id, void *arg)
+count_id(int64_t id, int64_t version, void *arg)
 {
 	(void)id;
+	(void)version;
 	(*(long *)arg)++;
 }
 

@@ -60,10 +60,19 @@ int  client_locations(struct db *db, struct locations *out, char **cause);
 void locations_free(struct locations *l);
 
 /* Reads a showtime's hall (api.seat_layout) into hall (hall->seat is
- * allocated: free it). Every seat starts available, blocked ones sold. */
+ * allocated: free it). Every seat starts available, blocked ones sold, and
+ * the hall has no version yet (-1). */
 int  client_seat_layout(struct db *db, long long showtime_id, struct hall *hall, char **cause);
-/* Sets each seat's status from api.seat_map. */
+/* Sets each seat's status, and the hall's version, from api.seat_map. */
 int  client_seat_map(struct db *db, long long showtime_id, struct hall *hall, char **cause);
+/* Brings the hall's states to the showtime's current seat version: applies
+ * api.seat_changes since the hall's own version (every seat when it has
+ * none), so a missed or late notification never leaves it wrong. Returns
+ * how many seats the answer named (0: the hall was current), or -1. */
+int  client_seat_changes(struct db *db, long long showtime_id, struct hall *hall, char **cause);
+/* Whether a seat_change naming the hall's showtime at version (0: unknown)
+ * may change it: false when the hall is at that version or past it. */
+bool client_seat_behind(const struct hall *hall, long long version);
 
 /* One call of api.seat_relay: returns >= 0 while this terminal relays seat
  * changes, -1 when another does (or the call failed). */

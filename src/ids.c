@@ -91,20 +91,24 @@ bookcode_pretty(const char *code, char out[BOOKCODE_LEN + 2])
 }
 
 int
-ids_each(const char *list, void (*fn)(int64_t id, void *arg), void *arg)
+ids_each(const char *list, void (*fn)(int64_t id, int64_t version, void *arg), void *arg)
 {
 	const char *p = list;
 	int n = 0;
 
 	while (p != NULL && *p != '\0') {
 		size_t len = strcspn(p, " ");
-		int64_t id = 0;
-		size_t i;
+		int64_t id = 0, version = 0;
+		size_t i, j;
 
 		for (i = 0; i < len && i < 18 && p[i] >= '0' && p[i] <= '9'; i++)
 			id = id * 10 + (p[i] - '0');
-		if (len > 0 && i == len && id > 0) {
-			fn(id, arg);
+		j = i;
+		if (i > 0 && i < len && p[i] == ':')
+			for (j = i + 1; j < len && j - i <= 18 && p[j] >= '0' && p[j] <= '9'; j++)
+				version = version * 10 + (p[j] - '0');
+		if (len > 0 && j == len && (j == i || j > i + 1) && id > 0) {
+			fn(id, version, arg);
 			n++;
 		}
 		p += len;

@@ -31,10 +31,12 @@ int     bookcode_parse(const char *text, char out[BOOKCODE_LEN + 1], uint64_t *v
 /* Formats a canonical code for reading aloud: "ABCD-EFGHJ". */
 void    bookcode_pretty(const char *code, char out[BOOKCODE_LEN + 2]);
 
-/* Calls fn(id, arg) for each id in a list of decimal ids separated by
- * spaces, as a seat_change payload carries showtime ids (the relay sends up
- * to 300 in one NOTIFY; a lone id is a list of one). Words that are not a
- * positive id are skipped. Returns how many ids it passed to fn. */
-int     ids_each(const char *list, void (*fn)(int64_t id, void *arg), void *arg);
+/* Calls fn(id, version, arg) for each word of a list separated by spaces,
+ * as a seat_change payload carries "showtime_id:version" words (the relay
+ * sends up to 300 in one NOTIFY; a lone word is a list of one). A word that
+ * is a bare id passes version 0 (unknown); words that are not a positive id
+ * with an optional ":version" of digits are skipped. Returns how many ids it
+ * passed to fn. */
+int     ids_each(const char *list, void (*fn)(int64_t id, int64_t version, void *arg), void *arg);
 
 #endif

@@ -135,14 +135,15 @@ ui_colors(void)
 }
 
 static void
-ui_on_showtime(int64_t id, void *arg)
+ui_on_showtime(int64_t id, int64_t version, void *arg)
 {
 	struct ui *ui = arg;
 
-	(void)ui->screen->notify(ui, id);
+	(void)ui->screen->notify(ui, id, version);
 }
 
-/* seat_change: the payload lists the changed showtimes (ids_each). */
+/* seat_change: the payload lists the changed showtimes and their seat
+ * versions (ids_each). */
 static void
 ui_on_notify(const char *channel, const char *payload, void *arg)
 {

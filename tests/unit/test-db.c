@@ -278,13 +278,14 @@ struct wanted {
 	int	count;
 };
 
+/* A payload names a showtime with the version its change raised it to. */
 static void
-match_id(int64_t id, void *arg)
+match_id(int64_t id, int64_t version, void *arg)
 {
 	struct wanted *w = arg;
 
 	for (int i = 0; i < w->n; i++)
-		if (id == w->id[i])
+		if (id == w->id[i] && version > 0)
 			w->named++;
 }
 

@@ -141,20 +141,23 @@ test_money(void **state)
 struct seen {
 	int	n;
 	int64_t	ids[8];
+	int64_t	versions[8];
 };
 
 static void
-see(int64_t id, void *arg)
+see(int64_t id, int64_t version, void *arg)
 {
 	struct seen *s = arg;
 
-	if (s->n < 8)
+	if (s->n < 8) {
 		s->ids[s->n] = id;
+		s->versions[s->n] = version;
+	}
 	s->n++;
 }
 
-/* seat_change payloads: a lone id, the relay's space-separated batches, and
- * junk that must be skipped, never misread. */
+/* seat_change payloads: a lone id, the relay's space-separated batches,
+ * "id:version" words, and junk that must be skipped, never misread. */
 static void
 test_ids_each(void **state)
 {
@@ -172,6 +175,18 @@ test_ids_each(void **state)
 	assert_int_equal(ids_each("  5  x 6y -3 0 1234567890123456789 8 ", see, &s), 2);
 	assert_int_equal(s.ids[0], 5);
 	assert_int_equal(s.ids[1], 8);
+	s.n = 0;
+	assert_int_equal(ids_each("12:7 3:1234567890123 4", see, &s), 3);
+	assert_int_equal(s.ids[0], 12);
+	assert_int_equal(s.versions[0], 7);
+	assert_int_equal(s.ids[1], 3);
+	assert_int_equal(s.versions[1], 1234567890123LL);
+	assert_int_equal(s.ids[2], 4);
+	assert_int_equal(s.versions[2], 0);
+	s.n = 0;
+	assert_int_equal(ids_each("5: :5 6:x 7:8: 9::1 1:2:3 0:4 11:2", see, &s), 1);
+	assert_int_equal(s.ids[0], 11);
+	assert_int_equal(s.versions[0], 2);
 	s.n = 0;
 	assert_int_equal(ids_each("", see, &s), 0);
 	assert_int_equal(ids_each(NULL, see, &s), 0);
