@@ -27,9 +27,11 @@
  * The rush: -w N more connections watch the showtime of -t, each as an open
  * seat map (-W says how):
  *   listen  LISTEN seat_change and read what arrives, nothing else
- *   delta   as the seat map screen: the layout once, then api.seat_changes
- *           since its own version on each notification naming a newer
- *           version, and every 5 s anyway (client_seat_changes)
+ *   delta   as the seat map screen: the layout once, then the seats a
+ *           notification carries when they are the changes since its own
+ *           version (client_seat_news), else api.seat_changes since its own
+ *           version when a notification names a newer one, and every 5 s
+ *           anyway (client_seat_changes)
  *   whole   as the seat map screen used to: re-read api.seat_map whole on a
  *           notification naming the showtime, at most every 50 ms, and
  *           every 5 s anyway
@@ -87,7 +89,7 @@ struct watcher {
 	long long	 show;
 	struct hall	 hall;
 	bool		 stale;		/* a notification asks for a read */
-	long		 heard, reads, rows;
+	long		 heard, applied, reads, rows;
 };
 
 static double
@@ -223,10 +225,9 @@ relay_run(void *arg)
 }
 
 static void
-count_id(int64_t id, int64_t version, void *arg)
+count_id(const struct seat_news *news, void *arg)
 {
-	(void)id;
-	(void)version;
+	(void)news;
 	(*(long *)arg)++;
 }
 
@@ -264,17 +265,22 @@ listen_run(void *arg)
 	return NULL;
 }
 
-/* A seat_change payload word: the watcher's showtime at a version its map
- * has not seen (any version, for the whole map) asks for a read. */
+/* A seat_change payload word for the watcher's showtime: applied as it is
+ * when it carries the seats changed since the map's version; else a version
+ * the map has not seen (any, for the whole map) asks for a read. */
 static void
-watch_id(int64_t id, int64_t version, void *arg)
+watch_id(const struct seat_news *news, void *arg)
 {
 	struct watcher *w = arg;
 
-	if (id != w->show)
+	if (news->showtime_id != w->show)
 		return;
 	w->heard++;
-	if (w->mode == WATCH_WHOLE || (w->mode == WATCH_DELTA && client_seat_behind(&w->hall, version)))
+	if (w->mode == WATCH_WHOLE)
+		w->stale = true;
+	else if (w->mode == WATCH_DELTA && client_seat_news(&w->hall, news) == 1)
+		w->applied++;
+	else if (w->mode == WATCH_DELTA && client_seat_behind(&w->hall, news->version))
 		w->stale = true;
 }
 
@@ -458,7 +464,7 @@ main(int argc, char **argv)
 	enum watch_mode wmode = WATCH_LISTEN;
 	const char *wname = "listen";
 	struct watcher *wt = NULL;
-	long wheard = 0, wreads = 0, wrows = 0;
+	long wheard = 0, wapplied = 0, wreads = 0, wrows = 0;
 	double cpu0 = -1, cpu1 = -1;
 	const char *mode = "spread", *owner = getenv("MARQUEE_OWNER_DSN"), *term = getenv("MARQUEE_TERM_DSN");
 	struct client *cl = NULL, aux[2];
@@ -526,6 +532,7 @@ main(int argc, char **argv)
 	for (int i = 0; i < nwatch; i++) {
 		pthread_join(wt[i].c.thread, NULL);
 		wheard += wt[i].heard;
+		wapplied += wt[i].applied;
 		wreads += wt[i].reads;
 		wrows += wt[i].rows;
 		errors += wt[i].c.errors;
@@ -555,8 +562,8 @@ main(int argc, char **argv)
 	if (nwatch > 0 || pm > 0) {
 		double cpu = cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1;
 
-		printf(" watchers=%d watch=%s watch_heard=%ld watch_reads/s=%.1f watch_rows/read=%.1f cpu_s=%.2f "
-		       "cpu_us_per_hold=%.1f", nwatch, wname, wheard, wreads / secs,
+		printf(" watchers=%d watch=%s watch_heard=%ld watch_applied=%ld watch_reads/s=%.1f watch_rows/read=%.1f cpu_s=%.2f "
+		       "cpu_us_per_hold=%.1f", nwatch, wname, wheard, wapplied, wreads / secs,
 		       wreads > 0 ? (double)wrows / (double)wreads : 0.0, cpu,
 		       holds > 0 && cpu >= 0 ? cpu * 1e6 / (double)holds : -1.0);
 	}

@@ -222,6 +222,31 @@ client_seat_behind(const struct hall *hall, long long version)
 }
 
 int
+client_seat_news(struct hall *hall, const struct seat_news *news)
+{
+	const char *p = news->seats, *end = news->seats + news->seats_len;
+
+	if (news->from < 0 || news->from != hall->version || news->version < news->from)
+		return 0;
+	while (p < end) {
+		const char *eq = memchr(p, '=', (size_t)(end - p));
+		char label[sizeof hall->seat[0].label];
+		int k;
+
+		if (eq == NULL || eq == p || (size_t)(eq - p) >= sizeof label || eq + 1 >= end ||
+		    (eq[1] != 'a' && eq[1] != 'p' && eq[1] != 's') || (eq + 2 < end && eq[2] != ','))
+			return -1;
+		memcpy(label, p, (size_t)(eq - p));
+		label[eq - p] = '\0';
+		if ((k = hall_find_label(hall, label)) >= 0)
+			hall->seat[k].status = eq[1] == 's' ? SEAT_SOLD : eq[1] == 'p' ? SEAT_HELD : SEAT_AVAILABLE;
+		p = eq + 3;
+	}
+	hall->version = news->version;
+	return 1;
+}
+
+int
 client_relay(struct db *db)
 {
 	PGresult *res = db_exec(db, DB_ONCE, "SELECT api.seat_relay() AS n", 0, NULL);

@@ -6,6 +6,7 @@
 
 #include "bestseat.h"
 #include "client.h"
+#include "ids.h"
 
 /* One showtime of the listing (or of the attract screen: title and starts). */
 struct showtime {
@@ -73,6 +74,13 @@ int  client_seat_changes(struct db *db, long long showtime_id, struct hall *hall
 /* Whether a seat_change naming the hall's showtime at version (0: unknown)
  * may change it: false when the hall is at that version or past it. */
 bool client_seat_behind(const struct hall *hall, long long version);
+/* Applies a seat_change word for the hall's showtime that carries the seats
+ * changed since the hall's own version: returns 1, the hall now at
+ * news->version. Returns 0 when the word does not apply to the hall (no
+ * seats, or seats since another version), -1 when its seats cannot be read
+ * (some may be applied): either way, if client_seat_behind, ask
+ * client_seat_changes, which makes it right. */
+int  client_seat_news(struct hall *hall, const struct seat_news *news);
 
 /* One call of api.seat_relay: returns >= 0 while this terminal relays seat
  * changes, -1 when another does (or the call failed). */

@@ -1,9 +1,11 @@
 /* screen-seatmap.c - the hall of one showtime: screen, aisles, every seat in
  * its colour (legend on screen), arrows/mouse/touch, scrolling for big halls,
- * best available for a party of N. Live: the layout is read once, then the
- * seats that changed since the map's own seat version are applied
- * (client_seat_changes) on each seat_change that names a newer version, and
- * every few seconds in case a notification is lost. */
+ * best available for a party of N. Live: the layout is read once, then
+ * changes only: a seat_change that carries the seats changed since the map's
+ * own seat version is applied as it is (client_seat_news); one that names a
+ * newer version otherwise makes the map ask for the seats changed since its
+ * own (client_seat_changes), and so does a check every few seconds in case
+ * a notification is lost. */
 #include "ui.h"
 #include "client-show.h"
 #include "util.h"
@@ -22,6 +24,7 @@ struct seatmap {
 	double		 loaded_at;
 	double		 refresh;	/* seconds between fallback checks */
 	bool		 stale;		/* a newer version of this showtime was announced */
+	bool		 changed;	/* a notification changed seats */
 	/* geometry of the last draw, for mouse hits */
 	int		 gy, gx, cw, vrows, vcols;
 };
@@ -42,32 +45,14 @@ sale_has(const struct sale *s, const char *label)
 	return false;
 }
 
-/* Brings the seats' states up to date: the layout is read once, then only
- * the seats changed since the map's version (all of them when full, as F5
- * asks). Returns how many seats the answer named, or -1. */
-static int
-seatmap_load(struct ui *ui, struct seatmap *m, bool full)
+/* After seats changed: a chosen seat someone else just took is no longer
+ * ours to offer. */
+static void
+seatmap_changed(struct ui *ui, struct seatmap *m)
 {
 	struct sale *s = &ui->sale;
-	char *cause = NULL;
-	int lost = 0, n;
+	int lost = 0;
 
-	m->loaded_at = ui_now();
-	m->stale = false;
-	if (m->hall.seat == NULL && client_seat_layout(ui->db, s->showtime_id, &m->hall, &cause) != 0)
-		n = -1;
-	else if (full)
-		n = client_seat_map(ui->db, s->showtime_id, &m->hall, &cause) == 0 ? m->hall.n : -1;
-	else
-		n = client_seat_changes(ui->db, s->showtime_id, &m->hall, &cause);
-	if (n < 0) {
-		ui_say(ui, UI_ERR, "%s", cause);
-		free(cause);
-		return -1;
-	}
-	if (n == 0)
-		return 0;
-	/* A chosen seat someone else just took is no longer ours to offer. */
 	for (int i = 0; i < s->nseats; i++) {
 		int k = hall_find_label(&m->hall, s->seats[i]);
 
@@ -82,6 +67,33 @@ seatmap_load(struct ui *ui, struct seatmap *m, bool full)
 		ui_say(ui, UI_ERR, "%d chosen seat(s) were just taken at another terminal.", lost);
 	for (int i = 0; i < m->hall.n; i++)
 		m->hall.seat[i].selected = sale_has(s, m->hall.seat[i].label);
+}
+
+/* Brings the seats' states up to date: the layout is read once, then only
+ * the seats changed since the map's version (all of them when full, as F5
+ * asks). Returns how many seats the answer named, or -1. */
+static int
+seatmap_load(struct ui *ui, struct seatmap *m, bool full)
+{
+	struct sale *s = &ui->sale;
+	char *cause = NULL;
+	int n;
+
+	m->loaded_at = ui_now();
+	m->stale = false;
+	if (m->hall.seat == NULL && client_seat_layout(ui->db, s->showtime_id, &m->hall, &cause) != 0)
+		n = -1;
+	else if (full)
+		n = client_seat_map(ui->db, s->showtime_id, &m->hall, &cause) == 0 ? m->hall.n : -1;
+	else
+		n = client_seat_changes(ui->db, s->showtime_id, &m->hall, &cause);
+	if (n < 0) {
+		ui_say(ui, UI_ERR, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	if (n > 0)
+		seatmap_changed(ui, m);
 	return n;
 }
 
@@ -118,14 +130,19 @@ seatmap_leave(struct ui *ui)
 	ui->data = NULL;
 }
 
-/* A seat_change: asks only when it names this showtime at a version newer
- * than the map's (a late or repeated one asks nothing). */
+/* A seat_change for this showtime: applied when it carries the seats
+ * changed since the map's version; else the map asks when the version it
+ * names is newer than its own (a late or repeated one asks nothing). */
 static int
-seatmap_notify(struct ui *ui, long long showtime_id, long long version)
+seatmap_notify(struct ui *ui, const struct seat_news *news)
 {
 	struct seatmap *m = ui->data;
 
-	if (showtime_id == ui->sale.showtime_id && client_seat_behind(&m->hall, version))
+	if (news->showtime_id != ui->sale.showtime_id)
+		return 0;
+	if (client_seat_news(&m->hall, news) == 1)
+		m->changed = true;
+	else if (client_seat_behind(&m->hall, news->version))
 		m->stale = true;
 	return 0;
 }
@@ -139,8 +156,13 @@ seatmap_tick(struct ui *ui)
 	struct seatmap *m = ui->data;
 
 	if (m->stale || ui_now() - m->loaded_at > m->refresh)
-		return seatmap_load(ui, m, false) != 0 ? UI_REDRAW : 0;
-	return 0;
+		m->changed |= seatmap_load(ui, m, false) != 0;
+	else if (m->changed)
+		seatmap_changed(ui, m);
+	if (!m->changed)
+		return 0;
+	m->changed = false;
+	return UI_REDRAW;
 }
 
 /* Selects or unselects one seat. */

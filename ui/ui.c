@@ -135,11 +135,11 @@ ui_colors(void)
 }
 
 static void
-ui_on_showtime(int64_t id, int64_t version, void *arg)
+ui_on_showtime(const struct seat_news *news, void *arg)
 {
 	struct ui *ui = arg;
 
-	(void)ui->screen->notify(ui, id, version);
+	(void)ui->screen->notify(ui, news);
 }
 
 /* seat_change: the payload lists the changed showtimes and their seat

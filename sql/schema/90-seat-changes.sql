@@ -99,12 +99,27 @@ END $$;
 CREATE TRIGGER showtime_seat_changed AFTER UPDATE ON core.showtime_seat
     FOR EACH ROW WHEN (NEW.state <> 'held') EXECUTE FUNCTION core.log_seat_change();
 
--- Empties the change log: one NOTIFY seat_change for up to 300 changed
--- showtimes, payload "showtime_id:version" words separated by spaces (the
--- version as this transaction sees it, at least that of every change it
--- took from the log). Returns how many
--- showtimes it announced. Changes that another relay is taking at this
--- moment are left to it.
+-- The seat version each showtime was last announced at by a relay, so the
+-- next announcement can carry the seats changed since. Unlogged: after a
+-- crash the next announcement carries the version alone.
+CREATE UNLOGGED TABLE core.seat_announced (
+    showtime_id bigint PRIMARY KEY,
+    version     bigint NOT NULL
+);
+
+-- Empties the change log and announces the changed showtimes. Each is a
+-- word "showtime_id:version", the version as this statement sees it (at
+-- least that of every change it took from the log); when the showtime was
+-- announced before, at version from, the word also carries the seats whose
+-- status may have changed since then, as api.seat_changes(showtime_id,
+-- from) would give them: "showtime_id:version:from:F12=p,F13=a" (a
+-- available, p pending, s sold). A map at version from applies them and is
+-- at version without asking anything; any other map asks seat_changes from
+-- its own version. Words with seats go one to a NOTIFY (up to about 6000
+-- bytes of seats; more and the word carries the version alone), the others
+-- up to 300 to a NOTIFY, separated by spaces. Returns how many showtimes it
+-- announced. Changes that another relay is taking at this moment are left
+-- to it.
 CREATE FUNCTION core.relay_seat_changes() RETURNS int
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
@@ -115,12 +130,31 @@ BEGIN
         DELETE FROM core.seat_change c
          WHERE c.ctid = ANY (ARRAY(SELECT x.ctid FROM core.seat_change x FOR UPDATE SKIP LOCKED))
         RETURNING c.showtime_id),
+    now_at AS (
+        SELECT u.showtime_id, core.seat_version_of(u.showtime_id) AS version, a.version AS since
+          FROM (SELECT DISTINCT showtime_id FROM d) u
+          LEFT JOIN core.seat_announced a ON a.showtime_id = u.showtime_id),
+    news AS (
+        SELECT x.showtime_id, x.version, x.since,
+               CASE WHEN x.since <= x.version THEN
+                   (SELECT string_agg(s.label || '=' || left(core.seat_status(ss.state, ss.held_until), 1), ',')
+                      FROM core.showtime_seat ss JOIN core.seat s ON s.seat_id = ss.seat_id
+                     WHERE ss.showtime_id = x.showtime_id
+                       AND (ss.changed > x.since OR (ss.state = 'held' AND ss.held_until <= statement_timestamp())))
+               END AS seats
+          FROM now_at x),
+    kept AS (
+        INSERT INTO core.seat_announced AS a (showtime_id, version)
+        SELECT x.showtime_id, x.version FROM now_at x
+        ON CONFLICT (showtime_id) DO UPDATE SET version = greatest(a.version, EXCLUDED.version)),
+    words AS (
+        SELECT w.showtime_id || ':' || w.version
+               || CASE WHEN length(w.seats) <= 6000 THEN ':' || w.since || ':' || w.seats ELSE '' END AS word,
+               CASE WHEN length(w.seats) <= 6000 THEN -row_number() OVER ()
+                    ELSE (row_number() OVER ()) / 300 END AS part
+          FROM news w),
     part AS (
-        SELECT string_agg(s.showtime_id || ':' || core.seat_version_of(s.showtime_id), ' ') AS ids,
-               count(*) AS k
-          FROM (SELECT showtime_id, (row_number() OVER ()) / 300 AS part
-                  FROM (SELECT DISTINCT showtime_id FROM d) u) s
-         GROUP BY s.part)
+        SELECT string_agg(w.word, ' ') AS ids, count(*) AS k FROM words w GROUP BY w.part)
     SELECT coalesce(sum(p.k), 0), count(pg_notify('seat_change', p.ids)) INTO n, sent FROM part p;
     RETURN n;
 END $$;

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "ids.h"
@@ -142,16 +143,20 @@ struct seen {
 	int	n;
 	int64_t	ids[8];
 	int64_t	versions[8];
+	int64_t	froms[8];
+	char	seats[8][32];
 };
 
 static void
-see(int64_t id, int64_t version, void *arg)
+see(const struct seat_news *w, void *arg)
 {
 	struct seen *s = arg;
 
 	if (s->n < 8) {
-		s->ids[s->n] = id;
-		s->versions[s->n] = version;
+		s->ids[s->n] = w->showtime_id;
+		s->versions[s->n] = w->version;
+		s->froms[s->n] = w->from;
+		snprintf(s->seats[s->n], sizeof s->seats[0], "%.*s", (int)w->seats_len, w->from >= 0 ? w->seats : "");
 	}
 	s->n++;
 }
@@ -184,9 +189,19 @@ test_ids_each(void **state)
 	assert_int_equal(s.ids[2], 4);
 	assert_int_equal(s.versions[2], 0);
 	s.n = 0;
-	assert_int_equal(ids_each("5: :5 6:x 7:8: 9::1 1:2:3 0:4 11:2", see, &s), 1);
+	assert_int_equal(ids_each("5: :5 6:x 7:8: 9::1 1:2:3 0:4 11:2 3:4:x:A1=a 3:4:5 3:4::A1=a", see, &s), 1);
 	assert_int_equal(s.ids[0], 11);
 	assert_int_equal(s.versions[0], 2);
+	assert_int_equal(s.froms[0], -1);
+	s.n = 0;
+	assert_int_equal(ids_each("12:9:7:F12=p,F13=a 13:5 14:6:6:", see, &s), 3);
+	assert_int_equal(s.ids[0], 12);
+	assert_int_equal(s.versions[0], 9);
+	assert_int_equal(s.froms[0], 7);
+	assert_string_equal(s.seats[0], "F12=p,F13=a");
+	assert_int_equal(s.froms[1], -1);
+	assert_int_equal(s.froms[2], 6);
+	assert_string_equal(s.seats[2], "");
 	s.n = 0;
 	assert_int_equal(ids_each("", see, &s), 0);
 	assert_int_equal(ids_each(NULL, see, &s), 0);
