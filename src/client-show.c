@@ -226,7 +226,9 @@ client_seat_news(struct hall *hall, const struct seat_news *news)
 {
 	const char *p = news->seats, *end = news->seats + news->seats_len;
 
-	if (news->from < 0 || news->from != hall->version || news->version < news->from)
+	/* The word gives, as of news->version, every seat that changed after
+	 * from: all a map at any version from there up to news->version lacks. */
+	if (news->from < 0 || hall->version < news->from || hall->version >= news->version)
 		return 0;
 	while (p < end) {
 		const char *eq = memchr(p, '=', (size_t)(end - p));

@@ -75,10 +75,11 @@ int  client_seat_changes(struct db *db, long long showtime_id, struct hall *hall
  * may change it: false when the hall is at that version or past it. */
 bool client_seat_behind(const struct hall *hall, long long version);
 /* Applies a seat_change word for the hall's showtime that carries the seats
- * changed since the hall's own version: returns 1, the hall now at
- * news->version. Returns 0 when the word does not apply to the hall (no
- * seats, or seats since another version), -1 when its seats cannot be read
- * (some may be applied): either way, if client_seat_behind, ask
+ * changed since version from, when the hall is at from or later (and not
+ * yet at news->version): returns 1, the hall now at news->version. Returns
+ * 0 when the word does not apply to the hall (no seats, seats since a later
+ * version than the hall's, or nothing new), -1 when its seats cannot be
+ * read (some may be applied): either way, if client_seat_behind, ask
  * client_seat_changes, which makes it right. */
 int  client_seat_news(struct hall *hall, const struct seat_news *news);
 

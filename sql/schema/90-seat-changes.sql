@@ -113,8 +113,9 @@ CREATE UNLOGGED TABLE core.seat_announced (
 -- announced before, at version from, the word also carries the seats whose
 -- status may have changed since then, as api.seat_changes(showtime_id,
 -- from) would give them: "showtime_id:version:from:F12=p,F13=a" (a
--- available, p pending, s sold). A map at version from applies them and is
--- at version without asking anything; any other map asks seat_changes from
+-- available, p pending, s sold). A map at version from or later (up to
+-- version) applies them and is at version without asking anything: they
+-- hold every seat it may lack. A map older than from asks seat_changes from
 -- its own version. Words with seats go one to a NOTIFY (up to about 6000
 -- bytes of seats; more and the word carries the version alone), the others
 -- up to 300 to a NOTIFY, separated by spaces. Returns how many showtimes it
