@@ -236,7 +236,7 @@ client_seat_news(struct hall *hall, const struct seat_news *news)
 		int k;
 
 		if (eq == NULL || eq == p || (size_t)(eq - p) >= sizeof label || eq + 1 >= end ||
-		    (eq[1] != 'a' && eq[1] != 'p' && eq[1] != 's') || (eq + 2 < end && eq[2] != ','))
+		    (eq[1] != 'a' && eq[1] != 'p' && eq[1] != 's') || (eq + 2 < end && (eq[2] != ',' || eq + 3 == end)))
 			return -1;
 		memcpy(label, p, (size_t)(eq - p));
 		label[eq - p] = '\0';

@@ -4,7 +4,7 @@
  * while the map applies client_seat_changes at random moments, with most
  * notifications never read, and must equal api.seat_map seat for seat; a
  * change whose notification is dropped is still applied; a late
- * notification asks nothing. */
+ * notification asks nothing; the relay's words apply only where they may. */
 #include <libpq-fe.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -340,10 +340,51 @@ test_expired_hold(void **state)
 	free(hall.seat);
 }
 
+/* Words as the relay sends them, applied to a hall of three seats: only
+ * from a version at or after the word's from and before its version;
+ * malformed seats are refused. */
+static void
+test_news_words(void **state)
+{
+	struct seat seats[3] = { { .label = "A1" }, { .label = "A2" }, { .label = "B1" } };
+	struct hall hall = { .rows = 2, .cols = 2, .seat = seats, .n = 3, .version = 10 };
+	struct seat_news w = { .showtime_id = 7, .version = 14, .from = 11, .seats = "A1=p,B1=s", .seats_len = 9 };
+	static const char *const bad[] = { "A1=x", "A1=", "=p", "A1p", "A1=pp", "A1=p,", "TOOLONGLABEL=p" };
+
+	(void)state;
+	assert_int_equal(client_seat_news(&hall, &w), 0);	/* the hall is older than from */
+	assert_true(client_seat_behind(&hall, w.version));
+	hall.version = 12;
+	assert_int_equal(client_seat_news(&hall, &w), 1);
+	assert_int_equal(hall.version, 14);
+	assert_int_equal(seats[0].status, SEAT_HELD);
+	assert_int_equal(seats[1].status, SEAT_AVAILABLE);
+	assert_int_equal(seats[2].status, SEAT_SOLD);
+	assert_int_equal(client_seat_news(&hall, &w), 0);	/* nothing new */
+	w.version = 15;
+	w.seats = "A1=a";
+	w.seats_len = 4;
+	hall.version = 11;
+	assert_int_equal(client_seat_news(&hall, &w), 1);	/* from itself */
+	assert_int_equal(seats[0].status, SEAT_AVAILABLE);
+	w.from = -1;
+	hall.version = 12;
+	assert_int_equal(client_seat_news(&hall, &w), 0);	/* a version alone */
+	w.from = 11;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		w.seats = bad[i];
+		w.seats_len = strlen(bad[i]);
+		hall.version = 12;
+		assert_int_equal(client_seat_news(&hall, &w), -1);
+		assert_int_equal(hall.version, 12);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_news_words),
 		cmocka_unit_test(test_rush_exact),
 		cmocka_unit_test(test_lost_and_late),
 		cmocka_unit_test(test_expired_hold),
