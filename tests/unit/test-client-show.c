@@ -144,6 +144,24 @@ map_open(struct fixture *f, struct hall *hall)
 	assert_true(hall->version >= 0);
 }
 
+/* With every seat of the tests free, opens the map, holds seat x from the
+ * owner's connection and applies that change. Returns x's index. */
+static int
+map_with_held(struct fixture *f, struct hall *hall, const char *x)
+{
+	char *cause = NULL;
+	int k;
+
+	seats_free(f);
+	map_open(f, hall);
+	seat_set(f, x, "held");
+	if (client_seat_changes(f->term, f->show, hall, &cause) != 1)
+		fail_msg("the hold of %s was not the one change: %s", x, cause != NULL ? cause : "");
+	k = hall_find_label(hall, x);
+	assert_int_equal(hall->seat[k].status, SEAT_HELD);
+	return k;
+}
+
 /* Fails unless hall equals api.seat_map (read afresh) seat for seat, at its
  * version. */
 static void
@@ -260,14 +278,7 @@ test_lost_and_late(void **state)
 	struct heard h = { f->show, 0, NULL, 0 };
 	char *cause = NULL;
 	const char *x = f->labels[0], *y = f->labels[1];
-	int k;
-
-	seats_free(f);
-	map_open(f, &hall);
-	seat_set(f, x, "held");
-	assert_int_equal(client_seat_changes(f->term, f->show, &hall, &cause), 1);
-	k = hall_find_label(&hall, x);
-	assert_int_equal(hall.seat[k].status, SEAT_HELD);
+	int k = map_with_held(f, &hall, x);
 
 	/* Its release is announced to nobody: the map was not listening. */
 	seat_set(f, x, "available");
@@ -322,14 +333,7 @@ test_expired_hold(void **state)
 	struct hall hall;
 	char *cause = NULL;
 	const char *x = f->labels[2];
-	int k;
-
-	seats_free(f);
-	map_open(f, &hall);
-	seat_set(f, x, "held");
-	assert_int_equal(client_seat_changes(f->term, f->show, &hall, &cause), 1);
-	k = hall_find_label(&hall, x);
-	assert_int_equal(hall.seat[k].status, SEAT_HELD);
+	int k = map_with_held(f, &hall, x);
 	PQclear(owner_run(f->owner, "UPDATE core.showtime_seat ss SET held_until = now() - interval '1 second'"
 	                  " FROM core.seat s WHERE s.seat_id = ss.seat_id AND ss.showtime_id = $1::bigint"
 	                  " AND s.label = $2", f->id, x));
