@@ -35,13 +35,27 @@ $$;
 
 -- Before a seat row's state or order changes: raises its showtime's seat
 -- version and marks the row with it. Every writer of seat rows passes
--- here, holds included.
+-- here, holds included. A statement from the client (an api call) raises a
+-- showtime's version once for all the seats it changes (a hold of two
+-- seats, a sale): the version it made is kept in a transaction-local
+-- setting with its statement_timestamp, and the next seat row of that
+-- showtime in the same statement takes the same mark. (A later statement
+-- of the same transaction raises the version again, so even the writing
+-- session sees each of its steps as a new version.)
 CREATE FUNCTION core.seat_version_bump() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    made text := current_setting('marquee.seat_version', true);
+    mine text := NEW.showtime_id || '@' || statement_timestamp() || ':';
 BEGIN
+    IF starts_with(made, mine) THEN
+        NEW.changed := substr(made, length(mine) + 1)::bigint;
+        RETURN NEW;
+    END IF;
     INSERT INTO core.seat_version AS v (showtime_id, version) VALUES (NEW.showtime_id, 1)
     ON CONFLICT (showtime_id) DO UPDATE SET version = v.version + 1
     RETURNING v.version INTO NEW.changed;
+    PERFORM set_config('marquee.seat_version', mine || NEW.changed, true);
     RETURN NEW;
 END $$;
 

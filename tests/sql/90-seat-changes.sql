@@ -11,7 +11,7 @@
 BEGIN;
 \set day 410
 \ir fixture.psql
-SELECT plan(44);
+SELECT plan(45);
 
 -- Changes are logged for a relay only while one holds a live lease (with
 -- none, a change NOTIFYs by itself: heard across sessions in test-db.c).
@@ -80,6 +80,7 @@ SELECT is((SELECT count(*) FROM api.seat_changes(:st, :v0)), 0::bigint,
 SELECT * FROM api.select_seat(NULL, :st, '{E1,E2}', 'tap') \gset h_
 SELECT max(version) AS v1 FROM api.seat_map(:st) \gset
 SELECT cmp_ok(:v1::bigint, '>', :v0::bigint, 'a hold raises the version');
+SELECT is(:v1::bigint, :v0::bigint + 1, 'a hold of two seats raises it once');
 SELECT set_eq(format('SELECT seat, status FROM api.seat_changes(%s, %s)', :st, :v0),
               $$VALUES ('E1', 'pending'), ('E2', 'pending')$$, 'seat_changes gives exactly the seats held');
 SELECT is((SELECT DISTINCT version FROM api.seat_changes(:st, :v0)), :v1::bigint,
