@@ -91,7 +91,7 @@ ui_listen(struct ui *ui, bool on)
  * relay: the first terminal with a seat map open that asks. It empties the
  * log every 50 ms, each call renewing its lease of 2 s; the others ask once
  * a second and take over when it stops or falls silent. Returns the seconds
- * until the next call is due. */
+ * until the next call is due, or 0 when this call announced something. */
 static double
 ui_relay(struct ui *ui)
 {
@@ -100,8 +100,14 @@ ui_relay(struct ui *ui)
 	if (!ui->listening || !db_connected(ui->db))
 		return 0.25;
 	if (now >= ui->next_relay) {
-		ui->relaying = client_relay(ui->db) >= 0;
+		int n = client_relay(ui->db);
+
+		ui->relaying = n >= 0;
 		ui->next_relay = now + (ui->relaying ? 0.05 : 1.0);
+		/* Its own NOTIFY already sits in the connection's buffer, where
+		 * poll() does not see it: read it now, not 50 ms later. */
+		if (n > 0)
+			return 0;
 	}
 	return ui->next_relay - now;
 }
