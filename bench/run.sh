@@ -14,6 +14,12 @@
 #   api.seat_map of the Grand showtime, and the same rows by a plain SELECT
 #   and, for information: contended with every hold cancelled at once by its
 #   client (cancel), and contended and spread with hold_commit = durable
+#   the rush: 100 open seat maps on the Grand showtime while 4 sellers hold
+#   and cancel there (seatbench -w 100): the database's CPU per sale cycle
+#   with the maps kept current (-W delta, as the seat map screen does) over
+#   the same with the maps only listening (-W listen), and the sellers' rate
+#   with the maps kept over without; and, for information, the maps
+#   re-reading api.seat_map whole at most every 50 ms (-W whole)
 #
 # Every select_seat run has a seat relay and a listening seat map running
 # beside it (see bench/seatbench.c), as a box office with maps open has.
@@ -70,6 +76,7 @@ field() {	# field NAME LINE: the value of NAME=... in a seatbench line
 seat_rate() { got=$(field rate "$1") units=$(field calls "$1"); }	# seat_rate LINE
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t) ? "met" : "MISSED" }'; }
+verdict_max() { awk -v r="$1" -v t="$2" 'BEGIN { print (r <= t) ? "met" : "MISSED" }'; }
 
 echo "bench: PostgreSQL $(psql -Atc 'SHOW server_version'), $(nproc) CPUs, $clients clients, ${secs} s per run, $rounds rounds"
 # A few seconds of sales first, not measured: the past orders above.
@@ -174,6 +181,26 @@ echo "  api.seat_map ($nseats seats)     $sm calls/s"
 echo "  plain SELECT, same rows     $pl calls/s"
 
 rm_=$(ratio "$sm" "$pl")
+
+# The rush. The database's CPU is read from /proc (the postmaster and its
+# children, ended ones included) over each run; the runs go listen, delta,
+# whole, listen, and the maps-kept run is set against the mean of the two
+# listening runs around it, which cancels a steady drift.
+pm=$(head -1 "$pgdata/postmaster.pid")
+cycles() { awk -v h="$(field holds "$1")" -v s="$(field secs "$1")" 'BEGIN { printf "%.1f", h / s }'; }
+rush() { reset; build/bench/seatbench -m cancel -c 4 -d "$secs" -t "$grand" -w 100 -W "$1" -P "$pm"; }
+rl1=$(rush listen)
+rd=$(rush delta)
+rw=$(rush whole)
+rl2=$(rush listen)
+echo "  rush, maps only listening:  $rl1"
+echo "  rush, maps kept (changes):  $rd"
+echo "  rush, maps re-read whole:   $rw"
+echo "  rush, maps only listening:  $rl2"
+cpu_l=$(mean "$(field cpu_us_per_hold "$rl1")" "$(field cpu_us_per_hold "$rl2")")
+rate_l=$(mean "$(cycles "$rl1")" "$(cycles "$rl2")")
+rr=$(ratio "$(field cpu_us_per_hold "$rd")" "$cpu_l")
+rsell=$(ratio "$(cycles "$rd")" "$rate_l")
 echo
 echo "bench: select_seat spread    / pgbench -N   = ${rs}x  (median of ${rs_all[*]}; target >= 1.0x: $(verdict "$rs" 1.0))"
 echo "bench: select_seat contended / pgbench -N   = ${rc}x  (median of ${rc_all[*]}; target >= 0.8x: $(verdict "$rc" 0.8))"
@@ -181,3 +208,9 @@ echo "bench: api.seat_map          / plain SELECT = ${rm_}x  (target >= 0.7x: $(
 echo "bench: for information: select_seat + cancel / pgbench -N = $(ratio "$(field rate "$can")" "$base")x;" \
      "with hold_commit = durable (not the default): spread $(ratio "$(field rate "$fspr")" "$base")x," \
      "contended $(ratio "$(field rate "$fcon")" "$base")x"
+echo "bench: rush: database CPU per sale cycle, 100 maps kept / only listening = ${rr}x" \
+     "($(field cpu_us_per_hold "$rd") vs $cpu_l us; target <= 1.25x: $(verdict_max "$rr" 1.25))"
+echo "bench: rush: sellers' rate with 100 maps kept / only listening = ${rsell}x" \
+     "($(cycles "$rd") vs $rate_l cycles/s; target >= 0.90x: $(verdict "$rsell" 0.90));" \
+     "for information, maps re-read whole: $(ratio "$(field cpu_us_per_hold "$rw")" "$cpu_l")x CPU per cycle," \
+     "$(ratio "$(cycles "$rw")" "$rate_l")x sellers' rate"

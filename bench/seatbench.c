@@ -23,11 +23,29 @@
  * cost is in the measurement: one calls api.seat_relay every 50 ms (it
  * NOTIFYs the changed showtimes), one LISTENs seat_change and counts what
  * it hears.
+ *
+ * The rush: -w N more connections watch the showtime of -t, each as an open
+ * seat map (-W says how):
+ *   listen  LISTEN seat_change and read what arrives, nothing else
+ *   delta   as the seat map screen: the layout once, then the seats a
+ *           notification carries when they are the changes since its own
+ *           version (client_seat_news), else api.seat_changes since its own
+ *           version when a notification names a newer one, and every 5 s
+ *           anyway (client_seat_changes)
+ *   whole   as the seat map screen used to: re-read api.seat_map whole on a
+ *           notification naming the showtime, at most every 50 ms, and
+ *           every 5 s anyway
+ * With -P PID (the postmaster's), it also reports the database's CPU over
+ * the measured time: utime+stime of the postmaster and its live children,
+ * plus cutime+cstime of the postmaster (children that ended), as cpu_s and
+ * per completed hold (cpu_us_per_hold).
  * Prints one line of key=value pairs. */
+#include "client-show.h"
 #include "db.h"
 #include "ids.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <libpq-fe.h>
 #include <poll.h>
 #include <pthread.h>
@@ -61,6 +79,18 @@ static bool cancel;	/* cancel every hold at once */
 static atomic_int go;
 static double deadline;
 static long relayed, heard;	/* showtimes announced by the relay, notifications heard */
+
+enum watch_mode { WATCH_LISTEN, WATCH_DELTA, WATCH_WHOLE };
+
+/* One open seat map of the rush. */
+struct watcher {
+	struct client	 c;
+	enum watch_mode	 mode;
+	long long	 show;
+	struct hall	 hall;
+	bool		 stale;		/* a notification asks for a read */
+	long		 heard, applied, reads, rows;
+};
 
 static double
 now_s(void)
@@ -195,9 +225,9 @@ relay_run(void *arg)
 }
 
 static void
-count_id(int64_t id, void *arg)
+count_id(const struct seat_news *news, void *arg)
 {
-	(void)id;
+	(void)news;
 	(*(long *)arg)++;
 }
 
@@ -233,6 +263,146 @@ listen_run(void *arg)
 	}
 	db_close(db);
 	return NULL;
+}
+
+/* A seat_change payload word for the watcher's showtime: applied as it is
+ * when it carries the seats changed since the map's version; else a version
+ * the map has not seen (any, for the whole map) asks for a read. */
+static void
+watch_id(const struct seat_news *news, void *arg)
+{
+	struct watcher *w = arg;
+
+	if (news->showtime_id != w->show)
+		return;
+	w->heard++;
+	if (w->mode == WATCH_WHOLE)
+		w->stale = true;
+	else if (w->mode == WATCH_DELTA && client_seat_news(&w->hall, news) == 1)
+		w->applied++;
+	else if (w->mode == WATCH_DELTA && client_seat_behind(&w->hall, news->version))
+		w->stale = true;
+}
+
+static void
+watch_notify(const char *channel, const char *payload, void *arg)
+{
+	(void)channel;
+	(void)ids_each(payload, watch_id, arg);
+}
+
+/* Brings the watcher's map up to date as its mode does. Returns 0 or -1. */
+static int
+watch_read(struct watcher *w, struct db *db)
+{
+	char *cause = NULL;
+	int n;
+
+	w->stale = false;
+	w->reads++;
+	if (w->mode == WATCH_WHOLE)
+		n = client_seat_map(db, w->show, &w->hall, &cause) == 0 ? w->hall.n : -1;
+	else
+		n = client_seat_changes(db, w->show, &w->hall, &cause);
+	if (n < 0) {
+		snprintf(w->c.error, sizeof w->c.error, "%s", cause);
+		w->c.errors++;
+		free(cause);
+		return -1;
+	}
+	w->rows += n;
+	return 0;
+}
+
+/* One open seat map: LISTEN, read the layout and states once, then keep
+ * them as -W says until the deadline. */
+static void *
+watch_run(void *arg)
+{
+	struct watcher *w = arg;
+	struct db *db = client_open(&w->c);
+	char *cause = NULL;
+	double last = 0, checked;
+
+	if (db == NULL)
+		return NULL;
+	if (db_listen(db, "seat_change", true) != 0 ||
+	    (w->mode != WATCH_LISTEN && client_seat_layout(db, w->show, &w->hall, &cause) != 0) ||
+	    (w->mode != WATCH_LISTEN && watch_read(w, db) != 0)) {
+		client_fail(&w->c, db);
+		free(cause);
+		db_close(db);
+		return NULL;
+	}
+	w->reads = w->rows = 0;
+	while (!atomic_load(&go))
+		usleep(1000);
+	checked = now_s();
+	while (now_s() < deadline) {
+		struct pollfd pfd = { .fd = db_socket(db), .events = POLLIN };
+		double now = now_s(), due = deadline;
+
+		if (w->stale)
+			due = w->mode == WATCH_WHOLE ? last + 0.05 : now;
+		if (w->mode != WATCH_LISTEN && checked + 5.0 < due)
+			due = checked + 5.0;
+		if (due > now)
+			(void)poll(&pfd, 1, (int)((due - now) * 1000) + 1);
+		(void)db_notifications(db, watch_notify, w);
+		now = now_s();
+		if (w->mode == WATCH_LISTEN || now >= deadline)
+			continue;
+		if ((w->stale && (w->mode == WATCH_DELTA || now >= last + 0.05)) || now >= checked + 5.0) {
+			if (watch_read(w, db) != 0)
+				break;
+			last = checked = now;
+		}
+	}
+	db_close(db);
+	return NULL;
+}
+
+/* CPU seconds the database has used: utime+stime of the postmaster pid and
+ * of its live children, plus cutime+cstime of the postmaster (its children
+ * that have ended and been reaped). Returns -1 when /proc cannot say. */
+static double
+db_cpu(long pid)
+{
+	double ticks = (double)sysconf(_SC_CLK_TCK), total = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	bool found = false;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		char path[64], buf[1024], *p;
+		unsigned long long ut, st, cut, cst;
+		long ppid, me = atol(e->d_name);
+		FILE *f;
+		size_t n;
+
+		if (me <= 0)
+			continue;
+		snprintf(path, sizeof path, "/proc/%ld/stat", me);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		/* after the command's closing parenthesis: state ppid ... field 14 utime */
+		if ((p = strrchr(buf, ')')) == NULL ||
+		    sscanf(p + 2, "%*c %ld %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %llu %llu",
+		           &ppid, &ut, &st, &cut, &cst) != 5)
+			continue;
+		if (me == pid) {
+			total += (double)(ut + st + cut + cst);
+			found = true;
+		} else if (ppid == pid)
+			total += (double)(ut + st);
+	}
+	closedir(d);
+	return found ? total / ticks : -1;
 }
 
 /* Reads the showtimes open for sale (one, if showtime != 0) and their
@@ -288,27 +458,41 @@ out:
 int
 main(int argc, char **argv)
 {
-	int nclients = 8, seconds = 10, opt, rc = 1;
+	int nclients = 8, seconds = 10, opt, rc = 1, nwatch = 0;
 	long long showtime = 0;
+	long pm = 0;
+	enum watch_mode wmode = WATCH_LISTEN;
+	const char *wname = "listen";
+	struct watcher *wt = NULL;
+	long wheard = 0, wapplied = 0, wreads = 0, wrows = 0;
+	double cpu0 = -1, cpu1 = -1;
 	const char *mode = "spread", *owner = getenv("MARQUEE_OWNER_DSN"), *term = getenv("MARQUEE_TERM_DSN");
 	struct client *cl = NULL, aux[2];
 	long calls = 0, holds = 0, conflicts = 0, cancels = 0, errors = 0;
 	double started, secs;
 
-	while ((opt = getopt(argc, argv, "m:c:d:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "m:c:d:t:w:W:P:")) != -1) {
 		switch (opt) {
 		case 'm': mode = optarg; break;
 		case 'c': nclients = atoi(optarg); break;
 		case 'd': seconds = atoi(optarg); break;
 		case 't': showtime = atoll(optarg); break;
+		case 'w': nwatch = atoi(optarg); break;
+		case 'W':
+			wname = optarg;
+			wmode = strcmp(optarg, "delta") == 0 ? WATCH_DELTA : strcmp(optarg, "whole") == 0 ? WATCH_WHOLE :
+			        WATCH_LISTEN;
+			break;
+		case 'P': pm = atol(optarg); break;
 		default:
-			fprintf(stderr, "usage: seatbench -m contended|cancel|spread [-c N] [-d SECONDS] [-t SHOWTIME]\n");
+			fprintf(stderr, "usage: seatbench -m contended|cancel|spread [-c N] [-d SECONDS] [-t SHOWTIME]"
+			        " [-w WATCHERS -W listen|delta|whole] [-P POSTMASTER_PID]\n");
 			return 2;
 		}
 	}
 	cancel = strcmp(mode, "cancel") == 0;
 	contended = cancel || strcmp(mode, "contended") == 0;
-	if (owner == NULL || term == NULL || (contended && showtime == 0) || nclients < 1) {
+	if (owner == NULL || term == NULL || ((contended || nwatch > 0) && showtime == 0) || nclients < 1) {
 		fprintf(stderr, "seatbench: set MARQUEE_OWNER_DSN and MARQUEE_TERM_DSN; contended needs -t\n");
 		return 2;
 	}
@@ -320,19 +504,42 @@ main(int argc, char **argv)
 	if (pthread_create(&aux[0].thread, NULL, relay_run, &aux[0]) != 0 ||
 	    pthread_create(&aux[1].thread, NULL, listen_run, &aux[1]) != 0)
 		fatal("cannot start a thread");
+	wt = xcalloc((size_t)nwatch + 1, sizeof *wt);
+	for (int i = 0; i < nwatch; i++) {
+		wt[i].c.dsn = term;
+		wt[i].mode = wmode;
+		wt[i].show = showtime;
+		if (pthread_create(&wt[i].c.thread, NULL, watch_run, &wt[i]) != 0)
+			fatal("cannot start a thread");
+	}
 	for (int i = 0; i < nclients; i++) {
 		cl[i].dsn = term;
 		cl[i].rng = (unsigned int)time(NULL) * 2654435761u + (unsigned int)i * 40503u + 1;
 		if (pthread_create(&cl[i].thread, NULL, client_run, &cl[i]) != 0)
 			fatal("cannot start a thread");
 	}
-	usleep(300 * 1000);	/* let every client connect before the clock starts */
+	usleep((300 + 20 * (useconds_t)nwatch) * 1000);	/* let every client connect before the clock starts */
 	started = now_s();
 	deadline = started + seconds;
+	if (pm > 0)
+		cpu0 = db_cpu(pm);
 	atomic_store(&go, 1);
 	for (int i = 0; i < nclients; i++)
 		pthread_join(cl[i].thread, NULL);
 	secs = now_s() - started;
+	if (pm > 0)
+		cpu1 = db_cpu(pm);
+	for (int i = 0; i < nwatch; i++) {
+		pthread_join(wt[i].c.thread, NULL);
+		wheard += wt[i].heard;
+		wapplied += wt[i].applied;
+		wreads += wt[i].reads;
+		wrows += wt[i].rows;
+		errors += wt[i].c.errors;
+		if (wt[i].c.errors != 0)
+			fprintf(stderr, "seatbench: watcher %d: %s\n", i, wt[i].c.error);
+		free(wt[i].hall.seat);
+	}
 	for (int i = 0; i < 2; i++) {
 		pthread_join(aux[i].thread, NULL);
 		if (aux[i].errors != 0) {
@@ -350,10 +557,20 @@ main(int argc, char **argv)
 			fprintf(stderr, "seatbench: client %d: %ld errors, last: %s\n", i, cl[i].errors, cl[i].error);
 	}
 	printf("mode=%s clients=%d showtimes=%d secs=%.2f calls=%ld rate=%.1f holds=%ld holds/s=%.1f "
-	       "conflicts=%ld cancels=%ld relayed=%ld heard=%ld errors=%ld\n", mode, nclients, nshows, secs,
+	       "conflicts=%ld cancels=%ld relayed=%ld heard=%ld errors=%ld", mode, nclients, nshows, secs,
 	       calls, calls / secs, holds, holds / secs, conflicts, cancels, relayed, heard, errors);
+	if (nwatch > 0 || pm > 0) {
+		double cpu = cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1;
+
+		printf(" watchers=%d watch=%s watch_heard=%ld watch_applied=%ld watch_reads/s=%.1f watch_rows/read=%.1f cpu_s=%.2f "
+		       "cpu_us_per_hold=%.1f", nwatch, wname, wheard, wapplied, wreads / secs,
+		       wreads > 0 ? (double)wrows / (double)wreads : 0.0, cpu,
+		       holds > 0 && cpu >= 0 ? cpu * 1e6 / (double)holds : -1.0);
+	}
+	putchar('\n');
 	rc = errors == 0 ? 0 : 1;
 out:
+	free(wt);
 	free(cl);
 	free(labels);
 	free(rows);

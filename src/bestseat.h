@@ -19,6 +19,7 @@ struct hall {
 	int		rows, cols;
 	struct seat	*seat;		/* sorted by row, then col */
 	int		n;
+	long long	version;	/* the showtime's seat version the states are as of; -1: not read */
 };
 
 /* Parses "standard", "premium", ... (unknown words read as standard). */

@@ -149,6 +149,7 @@ client_seat_layout(struct db *db, long long showtime_id, struct hall *hall, char
 	if (res == NULL)
 		return -1;
 	memset(hall, 0, sizeof *hall);
+	hall->version = -1;
 	hall->n = PQntuples(res);
 	hall->seat = xcalloc((size_t)hall->n + 1, sizeof *hall->seat);
 	for (int i = 0; i < hall->n; i++) {
@@ -166,22 +167,85 @@ client_seat_layout(struct db *db, long long showtime_id, struct hall *hall, char
 	return 0;
 }
 
+/* Sets the status of each seat res names, and the hall's version to the
+ * highest res gives. Returns how many rows res has; frees res. */
+static int
+hall_apply(struct hall *hall, PGresult *res)
+{
+	int n = PQntuples(res);
+
+	for (int i = 0; i < n; i++) {
+		int k = hall_find_label(hall, db_value(res, i, "seat"));
+		long long v = db_int(res, i, "version");
+
+		if (k >= 0)
+			hall->seat[k].status = seat_status_parse(db_value(res, i, "status"));
+		if (v > hall->version)
+			hall->version = v;
+	}
+	PQclear(res);
+	return n;
+}
+
 int
 client_seat_map(struct db *db, long long showtime_id, struct hall *hall, char **cause)
 {
-	PGresult *res = client_read_id(db, "the seats", "SELECT seat, status FROM api.seat_map($1::bigint)",
+	PGresult *res = client_read_id(db, "the seats", "SELECT seat, status, version FROM api.seat_map($1::bigint)",
 	                               showtime_id, cause);
 
 	if (res == NULL)
 		return -1;
-	for (int i = 0; i < PQntuples(res); i++) {
-		int k = hall_find_label(hall, db_value(res, i, "seat"));
-
-		if (k >= 0)
-			hall->seat[k].status = seat_status_parse(db_value(res, i, "status"));
-	}
-	PQclear(res);
+	(void)hall_apply(hall, res);
 	return 0;
+}
+
+int
+client_seat_changes(struct db *db, long long showtime_id, struct hall *hall, char **cause)
+{
+	char id[24], since[24];
+	const char *params[2] = { id, hall->version >= 0 ? since : NULL };
+	PGresult *res;
+
+	snprintf(id, sizeof id, "%lld", showtime_id);
+	snprintf(since, sizeof since, "%lld", hall->version);
+	res = client_read(db, "the seats", "SELECT seat, status, version FROM api.seat_changes($1::bigint, $2::bigint)",
+	                  2, params, cause);
+	if (res == NULL)
+		return -1;
+	return hall_apply(hall, res);
+}
+
+bool
+client_seat_behind(const struct hall *hall, long long version)
+{
+	return version <= 0 || version > hall->version;
+}
+
+int
+client_seat_news(struct hall *hall, const struct seat_news *news)
+{
+	const char *p = news->seats, *end = news->seats + news->seats_len;
+
+	/* The word gives, as of news->version, every seat that changed after
+	 * from: all a map at any version from there up to news->version lacks. */
+	if (news->from < 0 || hall->version < news->from || hall->version >= news->version)
+		return 0;
+	while (p < end) {
+		const char *eq = memchr(p, '=', (size_t)(end - p));
+		char label[sizeof hall->seat[0].label];
+		int k;
+
+		if (eq == NULL || eq == p || (size_t)(eq - p) >= sizeof label || eq + 1 >= end ||
+		    (eq[1] != 'a' && eq[1] != 'p' && eq[1] != 's') || (eq + 2 < end && (eq[2] != ',' || eq + 3 == end)))
+			return -1;
+		memcpy(label, p, (size_t)(eq - p));
+		label[eq - p] = '\0';
+		if ((k = hall_find_label(hall, label)) >= 0)
+			hall->seat[k].status = eq[1] == 's' ? SEAT_SOLD : eq[1] == 'p' ? SEAT_HELD : SEAT_AVAILABLE;
+		p = eq + 3;
+	}
+	hall->version = news->version;
+	return 1;
 }
 
 int

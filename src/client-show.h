@@ -6,6 +6,7 @@
 
 #include "bestseat.h"
 #include "client.h"
+#include "ids.h"
 
 /* One showtime of the listing (or of the attract screen: title and starts). */
 struct showtime {
@@ -60,10 +61,27 @@ int  client_locations(struct db *db, struct locations *out, char **cause);
 void locations_free(struct locations *l);
 
 /* Reads a showtime's hall (api.seat_layout) into hall (hall->seat is
- * allocated: free it). Every seat starts available, blocked ones sold. */
+ * allocated: free it). Every seat starts available, blocked ones sold, and
+ * the hall has no version yet (-1). */
 int  client_seat_layout(struct db *db, long long showtime_id, struct hall *hall, char **cause);
-/* Sets each seat's status from api.seat_map. */
+/* Sets each seat's status, and the hall's version, from api.seat_map. */
 int  client_seat_map(struct db *db, long long showtime_id, struct hall *hall, char **cause);
+/* Brings the hall's states to the showtime's current seat version: applies
+ * api.seat_changes since the hall's own version (every seat when it has
+ * none), so a missed or late notification never leaves it wrong. Returns
+ * how many seats the answer named (0: the hall was current), or -1. */
+int  client_seat_changes(struct db *db, long long showtime_id, struct hall *hall, char **cause);
+/* Whether a seat_change naming the hall's showtime at version (0: unknown)
+ * may change it: false when the hall is at that version or past it. */
+bool client_seat_behind(const struct hall *hall, long long version);
+/* Applies a seat_change word for the hall's showtime that carries the seats
+ * changed since version from, when the hall is at from or later (and not
+ * yet at news->version): returns 1, the hall now at news->version. Returns
+ * 0 when the word does not apply to the hall (no seats, seats since a later
+ * version than the hall's, or nothing new), -1 when its seats cannot be
+ * read (some may be applied): either way, if client_seat_behind, ask
+ * client_seat_changes, which makes it right. */
+int  client_seat_news(struct hall *hall, const struct seat_news *news);
 
 /* One call of api.seat_relay: returns >= 0 while this terminal relays seat
  * changes, -1 when another does (or the call failed). */

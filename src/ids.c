@@ -4,6 +4,7 @@
 #include "ids.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <string.h>
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U";
@@ -90,21 +91,40 @@ bookcode_pretty(const char *code, char out[BOOKCODE_LEN + 2])
 	out[10] = '\0';
 }
 
+/* Reads 1 to 18 decimal digits at p[*i] (below len) into *v, moving *i past
+ * them. Returns 0, or -1 when there is no digit there. */
+static int
+ids_number(const char *p, size_t len, size_t *i, int64_t *v)
+{
+	size_t start = *i;
+
+	*v = 0;
+	while (*i < len && *i - start < 18 && p[*i] >= '0' && p[*i] <= '9')
+		*v = *v * 10 + (p[(*i)++] - '0');
+	return *i > start ? 0 : -1;
+}
+
 int
-ids_each(const char *list, void (*fn)(int64_t id, void *arg), void *arg)
+ids_each(const char *list, void (*fn)(const struct seat_news *news, void *arg), void *arg)
 {
 	const char *p = list;
 	int n = 0;
 
 	while (p != NULL && *p != '\0') {
-		size_t len = strcspn(p, " ");
-		int64_t id = 0;
-		size_t i;
+		size_t len = strcspn(p, " "), i = 0;
+		struct seat_news w = { .from = -1 };
+		bool ok = ids_number(p, len, &i, &w.showtime_id) == 0 && w.showtime_id > 0;
 
-		for (i = 0; i < len && i < 18 && p[i] >= '0' && p[i] <= '9'; i++)
-			id = id * 10 + (p[i] - '0');
-		if (len > 0 && i == len && id > 0) {
-			fn(id, arg);
+		if (ok && i < len)
+			ok = p[i++] == ':' && ids_number(p, len, &i, &w.version) == 0;
+		if (ok && i < len) {
+			ok = p[i++] == ':' && ids_number(p, len, &i, &w.from) == 0 && i < len && p[i++] == ':';
+			w.seats = p + i;
+			w.seats_len = len - i;
+			i = len;
+		}
+		if (ok && i == len) {
+			fn(&w, arg);
 			n++;
 		}
 		p += len;

@@ -2,6 +2,7 @@
 #ifndef MARQUEE_IDS_H
 #define MARQUEE_IDS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define SNOWFLAKE_EPOCH_MS 1704067200000LL	/* 2024-01-01T00:00:00Z */
@@ -31,10 +32,23 @@ int     bookcode_parse(const char *text, char out[BOOKCODE_LEN + 1], uint64_t *v
 /* Formats a canonical code for reading aloud: "ABCD-EFGHJ". */
 void    bookcode_pretty(const char *code, char out[BOOKCODE_LEN + 2]);
 
-/* Calls fn(id, arg) for each id in a list of decimal ids separated by
- * spaces, as a seat_change payload carries showtime ids (the relay sends up
- * to 300 in one NOTIFY; a lone id is a list of one). Words that are not a
- * positive id are skipped. Returns how many ids it passed to fn. */
-int     ids_each(const char *list, void (*fn)(int64_t id, void *arg), void *arg);
+/* One word of a seat_change payload: "showtime_id", "showtime_id:version",
+ * or "showtime_id:version:from:F12=p,F13=a" (the seats changed since version
+ * from, see core.relay_seat_changes). */
+struct seat_news {
+	int64_t		 showtime_id;
+	int64_t		 version;	/* 0: not given */
+	int64_t		 from;		/* -1: the word carries no seats */
+	const char	*seats;		/* seats_len bytes of "LABEL=c,..." (not NUL-terminated) */
+	size_t		 seats_len;
+};
+
+/* Calls fn(news, arg) for each word of a list separated by spaces, as a
+ * seat_change payload carries them (the relay sends up to 300 in one
+ * NOTIFY; a lone word is a list of one). Words that do not start with a
+ * positive id, or whose version or from is not digits, are skipped; the
+ * seats are passed as they are (their reader checks them). news points into
+ * list. Returns how many words it passed to fn. */
+int     ids_each(const char *list, void (*fn)(const struct seat_news *news, void *arg), void *arg);
 
 #endif

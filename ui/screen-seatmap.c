@@ -1,7 +1,11 @@
 /* screen-seatmap.c - the hall of one showtime: screen, aisles, every seat in
  * its colour (legend on screen), arrows/mouse/touch, scrolling for big halls,
- * best available for a party of N. Live: LISTEN seat_change while open, and a
- * refresh every few seconds in case a notification is lost. */
+ * best available for a party of N. Live: the layout is read once, then
+ * changes only: a seat_change that carries the seats changed since the map's
+ * own seat version is applied as it is (client_seat_news); one that names a
+ * newer version otherwise makes the map ask for the seats changed since its
+ * own (client_seat_changes), and so does a check every few seconds in case
+ * a notification is lost. */
 #include "ui.h"
 #include "client-show.h"
 #include "util.h"
@@ -11,15 +15,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SEATMAP_REFRESH 5.0	/* seconds between fallback refreshes ($MARQUEE_SEATMAP_REFRESH) */
+#define SEATMAP_REFRESH 5.0	/* seconds between fallback checks ($MARQUEE_SEATMAP_REFRESH) */
 
 struct seatmap {
 	struct hall	 hall;
 	int		 cur;		/* seat under the cursor, or -1 */
 	int		 top, left;	/* first grid row and column shown */
 	double		 loaded_at;
-	double		 refresh;	/* seconds between fallback refreshes */
-	bool		 stale;		/* a notification for this showtime arrived */
+	double		 refresh;	/* seconds between fallback checks */
+	bool		 stale;		/* a newer version of this showtime was announced */
+	bool		 changed;	/* a notification changed seats */
 	/* geometry of the last draw, for mouse hits */
 	int		 gy, gx, cw, vrows, vcols;
 };
@@ -40,23 +45,14 @@ sale_has(const struct sale *s, const char *label)
 	return false;
 }
 
-/* Reloads the seats' states. The layout is read once. Returns 0 or -1. */
-static int
-seatmap_load(struct ui *ui, struct seatmap *m)
+/* After seats changed: a chosen seat someone else just took is no longer
+ * ours to offer. */
+static void
+seatmap_changed(struct ui *ui, struct seatmap *m)
 {
 	struct sale *s = &ui->sale;
-	char *cause = NULL;
 	int lost = 0;
 
-	m->loaded_at = ui_now();
-	m->stale = false;
-	if ((m->hall.seat == NULL && client_seat_layout(ui->db, s->showtime_id, &m->hall, &cause) != 0) ||
-	    client_seat_map(ui->db, s->showtime_id, &m->hall, &cause) != 0) {
-		ui_say(ui, UI_ERR, "%s", cause);
-		free(cause);
-		return -1;
-	}
-	/* A chosen seat someone else just took is no longer ours to offer. */
 	for (int i = 0; i < s->nseats; i++) {
 		int k = hall_find_label(&m->hall, s->seats[i]);
 
@@ -71,7 +67,34 @@ seatmap_load(struct ui *ui, struct seatmap *m)
 		ui_say(ui, UI_ERR, "%d chosen seat(s) were just taken at another terminal.", lost);
 	for (int i = 0; i < m->hall.n; i++)
 		m->hall.seat[i].selected = sale_has(s, m->hall.seat[i].label);
-	return 0;
+}
+
+/* Brings the seats' states up to date: the layout is read once, then only
+ * the seats changed since the map's version (all of them when full, as F5
+ * asks). Returns how many seats the answer named, or -1. */
+static int
+seatmap_load(struct ui *ui, struct seatmap *m, bool full)
+{
+	struct sale *s = &ui->sale;
+	char *cause = NULL;
+	int n;
+
+	m->loaded_at = ui_now();
+	m->stale = false;
+	if (m->hall.seat == NULL && client_seat_layout(ui->db, s->showtime_id, &m->hall, &cause) != 0)
+		n = -1;
+	else if (full)
+		n = client_seat_map(ui->db, s->showtime_id, &m->hall, &cause) == 0 ? m->hall.n : -1;
+	else
+		n = client_seat_changes(ui->db, s->showtime_id, &m->hall, &cause);
+	if (n < 0) {
+		ui_say(ui, UI_ERR, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	if (n > 0)
+		seatmap_changed(ui, m);
+	return n;
 }
 
 static void
@@ -87,7 +110,7 @@ seatmap_enter(struct ui *ui)
 	/* Back from the ticket screen: release the hold, keep the choice. */
 	ui_sale_abandon(ui);
 	ui_listen(ui, true);
-	if (seatmap_load(ui, m) == 0 && m->hall.n > 0) {
+	if (seatmap_load(ui, m, false) >= 0 && m->hall.n > 0) {
 		int best[1];
 
 		m->cur = ui->sale.nseats > 0 ? hall_find_label(&m->hall, ui->sale.seats[0]) : -1;
@@ -107,26 +130,39 @@ seatmap_leave(struct ui *ui)
 	ui->data = NULL;
 }
 
+/* A seat_change for this showtime: applied when it carries the seats
+ * changed since the map's version; else the map asks when the version it
+ * names is newer than its own (a late or repeated one asks nothing). */
 static int
-seatmap_notify(struct ui *ui, long long showtime_id)
+seatmap_notify(struct ui *ui, const struct seat_news *news)
 {
 	struct seatmap *m = ui->data;
 
-	if (showtime_id == ui->sale.showtime_id)
+	if (news->showtime_id != ui->sale.showtime_id)
+		return 0;
+	if (client_seat_news(&m->hall, news) == 1)
+		m->changed = true;
+	else if (client_seat_behind(&m->hall, news->version))
 		m->stale = true;
 	return 0;
 }
 
+/* Applies the changes since the map's version when one was announced, and
+ * every m->refresh seconds anyway (a lost notification, or a hold that ran
+ * out by the clock). Redraws only when a seat changed. */
 static int
 seatmap_tick(struct ui *ui)
 {
 	struct seatmap *m = ui->data;
 
-	if (m->stale || ui_now() - m->loaded_at > m->refresh) {
-		(void)seatmap_load(ui, m);
-		return UI_REDRAW;
-	}
-	return 0;
+	if (m->stale || ui_now() - m->loaded_at > m->refresh)
+		m->changed |= seatmap_load(ui, m, false) != 0;
+	else if (m->changed)
+		seatmap_changed(ui, m);
+	if (!m->changed)
+		return 0;
+	m->changed = false;
+	return UI_REDRAW;
 }
 
 /* Selects or unselects one seat. */
@@ -257,7 +293,7 @@ seatmap_key(struct ui *ui, int key)
 		if (ui_sale_hold(ui) == 0)
 			ui_goto(ui, &screen_tickets);
 		else
-			(void)seatmap_load(ui, m);
+			(void)seatmap_load(ui, m, false);
 		break;
 	case 27:
 	case KEY_F(11):
@@ -266,7 +302,7 @@ seatmap_key(struct ui *ui, int key)
 		ui_goto(ui, &screen_listing);
 		break;
 	case KEY_F(5):
-		(void)seatmap_load(ui, m);
+		(void)seatmap_load(ui, m, true);
 		break;
 	case KEY_MOUSE: {
 		int r = m->top + (ui->mouse_y - m->gy) + 1;

@@ -122,7 +122,7 @@ ui_listen(struct ui *ui, bool on)
  * relay: the first terminal with a seat map open that asks. It empties the
  * log every 50 ms, each call renewing its lease of 2 s; the others ask once
  * a second and take over when it stops or falls silent. Returns the seconds
- * until the next call is due. */
+ * until the next call is due, or 0 when this call announced something. */
 static double
 ui_relay(struct ui *ui)
 {
@@ -131,8 +131,14 @@ ui_relay(struct ui *ui)
 	if (!ui->listening || !db_connected(ui->db))
 		return 0.25;
 	if (now >= ui->next_relay) {
-		ui->relaying = client_relay(ui->db) >= 0;
+		int n = client_relay(ui->db);
+
+		ui->relaying = n >= 0;
 		ui->next_relay = now + (ui->relaying ? 0.05 : 1.0);
+		/* Its own NOTIFY already sits in the connection's buffer, where
+		 * poll() does not see it: read it now, not 50 ms later. */
+		if (n > 0)
+			return 0;
 	}
 	return ui->next_relay - now;
 }
@@ -166,14 +172,15 @@ ui_colors(void)
 }
 
 static void
-ui_on_showtime(int64_t id, void *arg)
+ui_on_showtime(const struct seat_news *news, void *arg)
 {
 	struct ui *ui = arg;
 
-	(void)ui->screen->notify(ui, id);
+	(void)ui->screen->notify(ui, news);
 }
 
-/* seat_change: the payload lists the changed showtimes (ids_each). */
+/* seat_change: the payload lists the changed showtimes and their seat
+ * versions (ids_each). */
 static void
 ui_on_notify(const char *channel, const char *payload, void *arg)
 {

@@ -25,6 +25,7 @@ enum ui_flags {
 };
 
 struct ui;
+struct seat_news;
 
 struct screen {
 	const char	*name;
@@ -33,7 +34,7 @@ struct screen {
 	int		(*key)(struct ui *, int key);	/* returns enum ui_flags */
 	void		(*draw)(struct ui *);
 	int		(*tick)(struct ui *);		/* called every loop; may be NULL */
-	int		(*notify)(struct ui *, long long showtime_id);	/* seat_change; may be NULL */
+	int		(*notify)(struct ui *, const struct seat_news *);	/* seat_change; may be NULL */
 };
 
 /* A place on screen that a click or touch turns into a key. Filled by draw. */

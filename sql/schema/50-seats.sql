@@ -12,6 +12,15 @@ LANGUAGE sql STABLE AS $$
     SELECT p_state = 'available' OR (p_state = 'held' AND p_held_until <= statement_timestamp())
 $$;
 
+-- What a terminal shows of a seat row: sold, available (core.seat_free) or
+-- pending. Inlined.
+CREATE FUNCTION core.seat_status(p_state core.seat_state, p_held_until timestamptz) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN p_state = 'sold' THEN 'sold'
+                WHEN core.seat_free(p_state, p_held_until) THEN 'available'
+                ELSE 'pending' END
+$$;
+
 -- One row per sellable seat per showtime: the row every hold locks.
 -- state: available | held | sold. A held row whose held_until has passed is
 -- available to anyone, even before a sweeper resets it. There is no index
@@ -24,6 +33,9 @@ CREATE TABLE core.showtime_seat (
     state       core.seat_state NOT NULL DEFAULT 'available',
     order_id    bigint,
     held_until  timestamptz,
+    -- the showtime's seat version (core.seat_version) of this row's last
+    -- change of state or order: api.seat_changes answers from it
+    changed     bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (showtime_id, seat_id),
     -- available <=> no order; held <=> an expiry (so sold: an order, no expiry)
     CONSTRAINT showtime_seat_order_check CHECK ((state = 'available') = (order_id IS NULL)),
@@ -48,20 +60,20 @@ CREATE TRIGGER showtime_fill AFTER INSERT ON core.showtime
     FOR EACH ROW EXECUTE FUNCTION core.showtime_fill_seats();
 
 -- The seats of a showtime and their state: available, pending (held by a
--- live order) or sold. Blocked places are not seats for sale: seat_layout.
+-- live order) or sold, each row with the showtime's seat version these
+-- states are as of (api.seat_changes brings a map on from there). Blocked
+-- places are not seats for sale: seat_layout.
 -- (plpgsql, so the query is planned once per session: a sql function
 -- with SET options cannot be inlined and is planned again on every call.)
 CREATE FUNCTION api.seat_map(showtime_id bigint)
-RETURNS TABLE (seat text, status text, kind text, row_no int, col_no int)
+RETURNS TABLE (seat text, status text, kind text, row_no int, col_no int, version bigint)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = core, pg_temp
     SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+    v bigint := core.seat_version_of(seat_map.showtime_id);
 BEGIN
     RETURN QUERY
-    SELECT s.label,
-           CASE WHEN ss.state = 'sold' THEN 'sold'
-                WHEN core.seat_free(ss.state, ss.held_until) THEN 'available'
-                ELSE 'pending' END,
-           s.kind, s.row_no, s.col_no
+    SELECT s.label, core.seat_status(ss.state, ss.held_until), s.kind, s.row_no, s.col_no, v
       FROM core.showtime_seat ss JOIN core.seat s ON s.seat_id = ss.seat_id
      WHERE ss.showtime_id = seat_map.showtime_id
      ORDER BY s.row_no, s.col_no;

@@ -301,7 +301,7 @@ BEGIN
           FROM o;
     END LOOP;
     IF NOT st.relay THEN
-        PERFORM pg_notify('seat_change', st.showtime_id::text);
+        PERFORM pg_notify('seat_change', st.showtime_id || ':' || core.seat_version_of(st.showtime_id));
     END IF;
 
     res.selection_status := 'held';

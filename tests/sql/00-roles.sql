@@ -65,6 +65,7 @@ SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespac
           'api.reprint(text,text,bigint,text,bigint,uuid)',
           'api.sales_report(bigint,date,date,bigint)',
           'api.search(text,date,bigint,text)',
+          'api.seat_changes(bigint,bigint)',
           'api.seat_layout(bigint)',
           'api.seat_map(bigint)',
           'api.seat_relay()',

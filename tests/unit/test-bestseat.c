@@ -16,7 +16,7 @@ static struct seat seats[400];
 static struct hall
 hall_from(const char *const *pic, int rows)
 {
-	struct hall h = { rows, 0, seats, 0 };
+	struct hall h = { .rows = rows, .seat = seats, .version = -1 };
 
 	for (int r = 0; r < rows; r++) {
 		int n = 0, len = (int)strlen(pic[r]);

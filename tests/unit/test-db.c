@@ -269,23 +269,24 @@ expect(struct db *db, const char *want, const char *sql, int n, const char *cons
 	free(v);
 }
 
-/* The showtimes a seat_change must name, and how many NOTIFYs named them
- * all in one payload. */
+/* The showtimes seat_changes must name, and whether all have been named
+ * (count: 1 once every one of id has been). */
 struct wanted {
 	int64_t	id[2];
 	int	n;
-	int	named;	/* of id, named by the payload at hand */
+	int	named;	/* bit i: id[i] was named */
 	int	count;
 };
 
+/* A payload names a showtime with the version its change raised it to. */
 static void
-match_id(int64_t id, void *arg)
+match_id(const struct seat_news *news, void *arg)
 {
 	struct wanted *w = arg;
 
 	for (int i = 0; i < w->n; i++)
-		if (id == w->id[i])
-			w->named++;
+		if (news->showtime_id == w->id[i] && news->version > 0)
+			w->named |= 1 << i;
 }
 
 static void
@@ -295,14 +296,13 @@ on_match(const char *channel, const char *payload, void *arg)
 
 	if (strcmp(channel, "seat_change") != 0)
 		return;
-	w->named = 0;
 	(void)ids_each(payload, match_id, w);
-	if (w->named == w->n)
-		w->count++;
+	if (w->named == (1 << w->n) - 1)
+		w->count = 1;
 }
 
-/* Waits up to 5 s for one seat_change naming showtime want (and also2, if
- * not NULL); returns 1 if heard. */
+/* Waits up to 5 s for seat_changes naming showtime want (and also2, if not
+ * NULL); returns 1 if heard. */
 static int
 hear(struct db *db, const char *want, const char *also2)
 {
@@ -402,8 +402,7 @@ test_relay(void **state)
 }
 
 /* The relay announces every showtime changed since its last call in one
- * NOTIFY: holds on two showtimes reach a listening map as one payload that
- * names both. */
+ * call: holds on two showtimes reach a listening map, both named. */
 static void
 test_relay_batch(void **state)
 {

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "ids.h"
@@ -141,20 +142,27 @@ test_money(void **state)
 struct seen {
 	int	n;
 	int64_t	ids[8];
+	int64_t	versions[8];
+	int64_t	froms[8];
+	char	seats[8][32];
 };
 
 static void
-see(int64_t id, void *arg)
+see(const struct seat_news *w, void *arg)
 {
 	struct seen *s = arg;
 
-	if (s->n < 8)
-		s->ids[s->n] = id;
+	if (s->n < 8) {
+		s->ids[s->n] = w->showtime_id;
+		s->versions[s->n] = w->version;
+		s->froms[s->n] = w->from;
+		snprintf(s->seats[s->n], sizeof s->seats[0], "%.*s", (int)w->seats_len, w->from >= 0 ? w->seats : "");
+	}
 	s->n++;
 }
 
-/* seat_change payloads: a lone id, the relay's space-separated batches, and
- * junk that must be skipped, never misread. */
+/* seat_change payloads: a lone id, the relay's space-separated batches,
+ * "id:version" words, and junk that must be skipped, never misread. */
 static void
 test_ids_each(void **state)
 {
@@ -172,6 +180,28 @@ test_ids_each(void **state)
 	assert_int_equal(ids_each("  5  x 6y -3 0 1234567890123456789 8 ", see, &s), 2);
 	assert_int_equal(s.ids[0], 5);
 	assert_int_equal(s.ids[1], 8);
+	s.n = 0;
+	assert_int_equal(ids_each("12:7 3:1234567890123 4", see, &s), 3);
+	assert_int_equal(s.ids[0], 12);
+	assert_int_equal(s.versions[0], 7);
+	assert_int_equal(s.ids[1], 3);
+	assert_int_equal(s.versions[1], 1234567890123LL);
+	assert_int_equal(s.ids[2], 4);
+	assert_int_equal(s.versions[2], 0);
+	s.n = 0;
+	assert_int_equal(ids_each("5: :5 6:x 7:8: 9::1 1:2:3 0:4 11:2 3:4:x:A1=a 3:4:5 3:4::A1=a", see, &s), 1);
+	assert_int_equal(s.ids[0], 11);
+	assert_int_equal(s.versions[0], 2);
+	assert_int_equal(s.froms[0], -1);
+	s.n = 0;
+	assert_int_equal(ids_each("12:9:7:F12=p,F13=a 13:5 14:6:6:", see, &s), 3);
+	assert_int_equal(s.ids[0], 12);
+	assert_int_equal(s.versions[0], 9);
+	assert_int_equal(s.froms[0], 7);
+	assert_string_equal(s.seats[0], "F12=p,F13=a");
+	assert_int_equal(s.froms[1], -1);
+	assert_int_equal(s.froms[2], 6);
+	assert_string_equal(s.seats[2], "");
 	s.n = 0;
 	assert_int_equal(ids_each("", see, &s), 0);
 	assert_int_equal(ids_each(NULL, see, &s), 0);
