@@ -19,21 +19,8 @@
 #include "client-admin.h"
 #include "client-show.h"
 #include "util.h"
+#include "test-pg.h"
 
-/* A connection as the role in $env (MARQUEE_TERM_DSN, MARQUEE_OWNER_DSN). */
-static struct db *
-open_as(const char *env)
-{
-	const char *v = getenv(env);
-	char *cause = NULL;
-	struct db *db;
-
-	if (v == NULL || *v == '\0')
-		fail_msg("%s is not set: run this through `make check`", env);
-	if ((db = db_open(v, &cause)) == NULL)
-		fail_msg("%s", cause);
-	return db;
-}
 
 static struct db *
 open_term(void)

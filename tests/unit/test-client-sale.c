@@ -21,29 +21,10 @@
 #include "client-show.h"
 #include "oplog.h"
 #include "util.h"
+#include "test-pg.h"
 
 static char logpath[64], carddir[64];
 
-static const char *
-dsn(const char *name)
-{
-	const char *v = getenv(name);
-
-	if (v == NULL || *v == '\0')
-		fail_msg("%s is not set: run this through `make check`", name);
-	return v;
-}
-
-static struct db *
-open_as(const char *env)
-{
-	char *cause = NULL;
-	struct db *db = db_open(dsn(env), &cause);
-
-	if (db == NULL)
-		fail_msg("%s", cause);
-	return db;
-}
 
 /* A counter terminal with the cashier signed in (the database records who sells). */
 static struct db *

@@ -20,30 +20,11 @@
 #include "client-show.h"
 #include "ids.h"
 #include "util.h"
+#include "test-pg.h"
 
 /* The showtime these tests change: one no other unit test uses. */
 #define SHOW_OFFSET "12"
 
-static const char *
-dsn(const char *name)
-{
-	const char *v = getenv(name);
-
-	if (v == NULL || *v == '\0')
-		fail_msg("%s is not set: run this through `make check`", name);
-	return v;
-}
-
-static struct db *
-open_as(const char *env)
-{
-	char *cause = NULL;
-	struct db *db = db_open(dsn(env), &cause);
-
-	if (db == NULL)
-		fail_msg("%s", cause);
-	return db;
-}
 
 /* Runs sql as owner with up to two parameters; fails the test on error.
  * Returns the result (caller clears). */

@@ -20,28 +20,8 @@
 #include "db.h"
 #include "ids.h"
 #include "util.h"
+#include "test-pg.h"
 
-static const char *
-dsn(const char *name)
-{
-	const char *v = getenv(name);
-
-	if (v == NULL || *v == '\0')
-		fail_msg("%s is not set: run this through `make check`", name);
-	return v;
-}
-
-/* A connection as the role in $env (MARQUEE_OWNER_DSN, MARQUEE_TERM_DSN). */
-static struct db *
-open_as(const char *env)
-{
-	char *cause = NULL;
-	struct db *db = db_open(dsn(env), &cause);
-
-	if (db == NULL)
-		fail_msg("%s", cause);
-	return db;
-}
 
 static struct db *
 open_owner(void)
