@@ -75,7 +75,7 @@ sign_in_send(struct db *db, const char *terminal, const char *kind, const char *
 	if (strcmp(db_value(res, 0, "sign_in_status"), "ok") != 0) {
 		oplog(LOG_WARNING, "sign-in refused: %s login \"%s\": %s (%s)", kind, login,
 		      db_value(res, 0, "sign_in_status"), db_value(res, 0, "message"));
-		*cause = xstrdup(db_value(res, 0, "message"));	/* tries left, or locked */
+		*cause = client_col(res, 0, "message");	/* tries left, or locked */
 		PQclear(res);
 		return -1;
 	}
@@ -210,7 +210,7 @@ password_call(struct db *db, const char *sql, const char *params[6], const char 
 	if (strcmp(db_value(res, 0, status_col), ok_status) == 0)
 		rc = 0;
 	else
-		*cause = xstrdup(db_value(res, 0, "message"));
+		*cause = client_col(res, 0, "message");
 	oplog(rc == 0 ? LOG_NOTICE : LOG_WARNING, "password: %s", db_value(res, 0, status_col));
 	PQclear(res);
 	return rc;
@@ -261,11 +261,11 @@ client_bookings(struct db *db, long long customer_id, struct bookings *out, char
 	out->n = PQntuples(res);
 	out->v = xcalloc((size_t)out->n + 1, sizeof *out->v);
 	for (int i = 0; i < out->n; i++) {
-		out->v[i].booking_code = xstrdup(db_value(res, i, "booking_code"));
-		out->v[i].status = xstrdup(db_value(res, i, "status"));
-		out->v[i].title = xstrdup(db_value(res, i, "title"));
-		out->v[i].seats = xstrdup(db_value(res, i, "seats"));
-		out->v[i].starts = xstrdup(db_value(res, i, "starts"));
+		out->v[i].booking_code = client_col(res, i, "booking_code");
+		out->v[i].status = client_col(res, i, "status");
+		out->v[i].title = client_col(res, i, "title");
+		out->v[i].seats = client_col(res, i, "seats");
+		out->v[i].starts = client_col(res, i, "starts");
 	}
 	PQclear(res);
 	return 0;

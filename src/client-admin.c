@@ -24,12 +24,6 @@ admin_read(struct db *db, const char *what, const char *sql, int nparams, const 
 	return res;
 }
 
-static char *
-col(const PGresult *res, int row, const char *column)
-{
-	return xstrdup(db_value(res, row, column));
-}
-
 int
 client_admin_takings(struct db *db, long long staff_id, int day, struct admin_rows *out, char **cause)
 {
@@ -48,8 +42,8 @@ client_admin_takings(struct db *db, long long staff_id, int day, struct admin_ro
 	for (int i = 0; i < out->n; i++) {
 		struct takings_row *r = ADMIN_ROW(out, struct takings_row, i);
 
-		r->location = col(res, i, "location");
-		r->title = col(res, i, "title");
+		r->location = client_col(res, i, "location");
+		r->title = client_col(res, i, "title");
 		r->tickets = db_int(res, i, "tickets");
 		r->cash_cents = db_int(res, i, "cash_cents");
 		r->card_cents = db_int(res, i, "card_cents");
@@ -87,10 +81,10 @@ client_admin_prices(struct db *db, long long staff_id, struct admin_rows *out, c
 	for (int i = 0; i < out->n; i++) {
 		struct price_row *r = ADMIN_ROW(out, struct price_row, i);
 
-		r->price_plan = col(res, i, "price_plan");
-		r->type_code = col(res, i, "type_code");
-		r->type_name = col(res, i, "type_name");
-		r->currency = col(res, i, "currency");
+		r->price_plan = client_col(res, i, "price_plan");
+		r->type_code = client_col(res, i, "type_code");
+		r->type_name = client_col(res, i, "type_name");
+		r->currency = client_col(res, i, "currency");
 		r->amount_cents = db_int(res, i, "amount_cents");
 	}
 	PQclear(res);
@@ -126,7 +120,7 @@ client_admin_films(struct db *db, struct admin_rows *out, char **cause)
 		struct film_row *r = ADMIN_ROW(out, struct film_row, i);
 
 		r->movie_id = db_int(res, i, "movie_id");
-		r->title = col(res, i, "title");
+		r->title = client_col(res, i, "title");
 		r->runtime_min = (int)db_int(res, i, "runtime_min");
 	}
 	PQclear(res);
@@ -159,8 +153,8 @@ client_admin_halls(struct db *db, long long staff_id, struct admin_rows *out, ch
 		struct hall_row *r = ADMIN_ROW(out, struct hall_row, i);
 
 		r->auditorium_id = db_int(res, i, "auditorium_id");
-		r->location = col(res, i, "location");
-		r->auditorium = col(res, i, "auditorium");
+		r->location = client_col(res, i, "location");
+		r->auditorium = client_col(res, i, "auditorium");
 		r->seats = (int)db_int(res, i, "seats");
 	}
 	PQclear(res);

@@ -9,13 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A new copy of a column's value ("" for NULL). */
-static char *
-col(const PGresult *res, int row, const char *column)
-{
-	return xstrdup(db_value(res, row, column));
-}
-
 /* Copies the showtimes of res (columns it lacks read as ""/0). */
 static void
 showtimes_copy(const PGresult *res, struct showtimes *out)
@@ -28,12 +21,12 @@ showtimes_copy(const PGresult *res, struct showtimes *out)
 		struct showtime *s = &out->v[i];
 
 		s->showtime_id = db_int(res, i, "showtime_id");
-		s->title = col(res, i, "title");
-		s->location = col(res, i, "location");
-		s->auditorium = col(res, i, "auditorium");
-		s->rating = col(res, i, "rating");
-		s->starts = col(res, i, "starts");
-		s->currency = col(res, i, "currency");
+		s->title = client_col(res, i, "title");
+		s->location = client_col(res, i, "location");
+		s->auditorium = client_col(res, i, "auditorium");
+		s->rating = client_col(res, i, "rating");
+		s->starts = client_col(res, i, "starts");
+		s->currency = client_col(res, i, "currency");
 		s->seats_total = (int)db_int(res, i, "seats_total");
 		s->seats_available = (int)db_int(res, i, "seats_available");
 		s->runtime_min = (int)db_int(res, i, "runtime_min");
@@ -124,7 +117,7 @@ client_locations(struct db *db, struct locations *out, char **cause)
 	out->v = xcalloc((size_t)out->n + 1, sizeof *out->v);
 	for (int i = 0; i < out->n; i++) {
 		out->v[i].location_id = db_int(res, i, "location_id");
-		out->v[i].name = col(res, i, "name");
+		out->v[i].name = client_col(res, i, "name");
 	}
 	PQclear(res);
 	return 0;

@@ -106,3 +106,9 @@ client_now(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+char *
+client_col(const PGresult *res, int row, const char *column)
+{
+	return xstrdup(db_value(res, row, column));
+}

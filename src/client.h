@@ -29,6 +29,8 @@ struct pg_result *client_read(struct db *db, const char *what, const char *sql, 
                       char **cause);
 /* The same for a read whose one parameter is a bigint id. */
 struct pg_result *client_read_id(struct db *db, const char *what, const char *sql, long long id, char **cause);
+/* A new copy of a column's value ("" for NULL); caller frees. */
+char *client_col(const struct pg_result *res, int row, const char *column);
 /* Monotonic clock in seconds (the clock the hold's countdown uses). */
 double client_now(void);
 
