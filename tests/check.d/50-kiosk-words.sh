@@ -45,6 +45,8 @@ CONF
 	lit k alice@example.com; keys k Enter
 	lit k alice123;          keys k Enter
 	wait_for k "Your bookings, Alice Customer"
+	# the message line is drawn last: the whole screen is there once it is
+	wait_for k "Signed in\. Your bookings are below"
 	absent k "$fkeys"
 	read -r x y <<<"$(where k "Sign out")"; click k "$x" "$y"
 	wait_for k "Signed out"
