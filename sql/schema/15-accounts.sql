@@ -176,22 +176,47 @@ BEGIN
             session_open.expires_at);
 END $$;
 
--- Who acts through a session: one row (session_id, user_id, role,
--- terminal) when the token is a live session opened by this same database
--- login, not signed out, not past its absolute expiry nor idle longer than
--- session_idle_minutes, and its account still active; else no row. A live
--- session's idle clock restarts.
-CREATE FUNCTION core.session_who(p_session text)
-RETURNS TABLE (session_id bigint, user_id bigint, role text, terminal text)
-LANGUAGE sql VOLATILE AS $$
-    UPDATE core.session s SET last_seen = statement_timestamp()
-     WHERE s.token_digest = core.digest(coalesce(p_session, ''), 'sha256')
-       AND s.db_login = session_user
-       AND s.ended_at IS NULL
-       AND s.expires_at > statement_timestamp()
-       AND s.last_seen > statement_timestamp() - make_interval(mins => core.setting_int('session_idle_minutes', 30))
-       AND (s.user_id IS NULL OR core.user_active(s.user_id))
-    RETURNING s.session_id, s.user_id, s.role, s.terminal
+-- Who acts through a session: the session's id, account (NULL for a guest),
+-- role and terminal.
+CREATE TYPE core.who AS (
+    session_id bigint,
+    user_id    bigint,
+    role       text,
+    terminal   text
+);
+
+-- Who acts through p_session when the token is a live session opened by
+-- this same database login, not signed out, not past its absolute expiry
+-- nor idle longer than session_idle_minutes, and its account still active;
+-- else a core.who whose fields are all NULL. The idle clock restarts at
+-- most once a minute, so a busy terminal does not write its session row on
+-- every call.
+CREATE FUNCTION core.session_who(p_session text) RETURNS core.who
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    s core.session;
+    w core.who;
+BEGIN
+    SELECT * INTO s FROM core.session x
+     WHERE x.token_digest = core.digest(coalesce(p_session, ''), 'sha256')
+       AND x.db_login = session_user
+       AND x.ended_at IS NULL
+       AND x.expires_at > statement_timestamp()
+       AND x.last_seen > statement_timestamp() - make_interval(mins => core.setting_int('session_idle_minutes', 30));
+    IF NOT FOUND OR (s.user_id IS NOT NULL AND NOT core.user_active(s.user_id)) THEN
+        RETURN w;
+    END IF;
+    IF s.last_seen < statement_timestamp() - interval '1 minute' THEN
+        UPDATE core.session x SET last_seen = statement_timestamp() WHERE x.session_id = s.session_id;
+    END IF;
+    w := ROW(s.session_id, s.user_id, s.role, s.terminal);
+    RETURN w;
+END $$;
+
+-- True when w is a staff session (cashier or manager).
+CREATE FUNCTION core.is_staff(w core.who) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT coalesce(w.role IN ('cashier', 'manager'), false)
 $$;
 
 -- The result of every sign-in.
@@ -318,6 +343,7 @@ RETURNS TABLE (user_id bigint, role text, full_name text, terminal text)
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
     SELECT w.user_id, w.role, coalesce(u.full_name, ''), w.terminal
       FROM core.session_who($1) w LEFT JOIN core.app_user u ON u.user_id = w.user_id
+     WHERE w.session_id IS NOT NULL
 $$;
 
 -- Sets an account's salt, limits and proof digest. Returns false (and
@@ -345,11 +371,11 @@ CREATE FUNCTION api.change_password(session text, old_proof text, new_salt text,
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_variable
 DECLARE
-    w record;
+    w core.who;
     u core.app_user;
     bucket text;
 BEGIN
-    SELECT * INTO w FROM core.session_who(session);
+    w := core.session_who(session);
     IF w.user_id IS NULL THEN
         change_status := 'no_session'; message := 'Sign in first.';
         RETURN;

@@ -14,12 +14,14 @@ CREATE DOMAIN core.cents AS bigint CHECK (VALUE >= 0);
 -- cancelled (released before payment), refunded (paid, then cancelled), expired.
 -- hold_seats and hold_prices are the seats a hold keeps and their prices, in
 -- seat_id order, until its tickets are written.
--- A showtime that has orders is not deleted (its foreign key): it is
--- cancelled (core.showtime.cancelled).
+-- session_id is the session that made the hold: a guest's orders are the
+-- orders of its session. A showtime that has orders is not deleted (its
+-- foreign key): it is cancelled (core.showtime.cancelled).
 CREATE TABLE core.orders (
     order_id      bigint PRIMARY KEY,
     booking_code  text NOT NULL UNIQUE,
     user_id       bigint REFERENCES core.app_user,
+    session_id    bigint REFERENCES core.session,
     showtime_id   bigint NOT NULL REFERENCES core.showtime,
     status        core.order_status NOT NULL,
     terminal      text NOT NULL DEFAULT '',
@@ -35,6 +37,34 @@ CREATE TABLE core.orders (
 );
 CREATE INDEX orders_user_idx ON core.orders (user_id) WHERE user_id IS NOT NULL;
 CREATE INDEX orders_showtime_idx ON core.orders (showtime_id);
+CREATE INDEX orders_session_idx ON core.orders (session_id) WHERE session_id IS NOT NULL;
+
+-- The order p_order_id when the session w may act on it, else NULL: a
+-- staff session (cashier, manager) any order; a customer the orders of
+-- their account and of their session; a guest the orders of its session.
+-- An order that does not exist and one that is not the session's answer
+-- the same, so order ids cannot be probed. With p_lock the row is locked
+-- (FOR UPDATE), the first step of the lock order.
+CREATE FUNCTION core.order_for(w core.who, p_order_id bigint, p_lock boolean DEFAULT true)
+RETURNS core.orders
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    o core.orders;
+BEGIN
+    IF w.session_id IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF p_lock THEN
+        SELECT * INTO o FROM core.orders x WHERE x.order_id = p_order_id FOR UPDATE;
+    ELSE
+        SELECT * INTO o FROM core.orders x WHERE x.order_id = p_order_id;
+    END IF;
+    IF NOT FOUND OR NOT (core.is_staff(w) OR o.session_id = w.session_id
+                         OR (w.role = 'customer' AND o.user_id = w.user_id)) THEN
+        RETURN NULL;
+    END IF;
+    RETURN o;
+END $$;
 
 -- A ticket is one seat of one order. printed_at says the current issue went
 -- to a printer (85-tickets.sql).
