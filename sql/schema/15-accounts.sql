@@ -134,19 +134,26 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- The account a login names (active or not), or no row. p_kind 'staff' or
--- 'customer' keeps to that kind; NULL takes either. A kiosk knows only
--- customers and a counter only staff: to any other device a login of the
--- wrong kind is a login with no account.
+-- 'customer' keeps to that kind; NULL takes either.
 CREATE FUNCTION core.login_account(p_login text, p_kind text DEFAULT NULL) RETURNS SETOF core.app_user
 LANGUAGE sql STABLE AS $$
     SELECT * FROM core.app_user u
      WHERE CASE WHEN strpos(core.login_norm(p_login), '@') > 0
                 THEN lower(u.email) = core.login_norm(p_login) AND u.role = 'customer'
                      AND coalesce(p_kind, 'customer') = 'customer'
-                     AND coalesce(core.device_kind(), 'kiosk') = 'kiosk'
                 ELSE u.username = core.login_norm(p_login) AND u.role IN ('cashier', 'manager')
-                     AND coalesce(p_kind, 'staff') = 'staff'
-                     AND coalesce(core.device_kind(), 'counter') = 'counter' END
+                     AND coalesce(p_kind, 'staff') = 'staff' END
+$$;
+
+-- The account a login names that may sign in on this device: a kiosk knows
+-- only customers and a counter only staff; to them a login of the other
+-- kind is a login with no account.
+CREATE FUNCTION core.login_account_here(p_login text, p_kind text DEFAULT NULL) RETURNS SETOF core.app_user
+LANGUAGE sql STABLE AS $$
+    SELECT * FROM core.login_account(p_login, p_kind) u
+     WHERE CASE core.device_kind() WHEN 'kiosk' THEN u.role = 'customer'
+                                   WHEN 'counter' THEN u.role IN ('cashier', 'manager')
+                                   WHEN 'door' THEN false ELSE true END
 $$;
 
 -- Failures of a bucket inside the window since its last success, and when
@@ -253,7 +260,7 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 DECLARE
     u core.app_user;
 BEGIN
-    SELECT * INTO u FROM core.login_account(login) LIMIT 1;
+    SELECT * INTO u FROM core.login_account_here(login) LIMIT 1;
     IF u.user_id IS NOT NULL THEN
         salt := u.pw_salt; opslimit := u.pw_opslimit; memlimit := u.pw_memlimit;
         RETURN;
@@ -296,7 +303,7 @@ BEGIN
         res.message := 'Too many wrong passwords at this terminal. Wait a few minutes, or ask a manager.';
         RETURN res;
     END IF;
-    SELECT * INTO u FROM core.login_account(login, kind) x WHERE x.active LIMIT 1;
+    SELECT * INTO u FROM core.login_account_here(login, kind) x WHERE x.active LIMIT 1;
     -- Both digests are always compared, whole, and against a digest of the
     -- same length when there is no account.
     IF u.user_id IS NOT NULL AND u.pw_digest = given AND length(given) = 32 THEN

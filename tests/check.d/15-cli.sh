@@ -85,7 +85,7 @@ refused "unknown option --no-such-option" --no-such-option
 refused "unknown command 'frobnicate'" frobnicate
 refused "option --config needs a value" --config
 refused "unknown option --no-such-option" db migrate --no-such-option
-refused "say what to do: migrate or demo" db
+refused "say what to do: migrate, demo or device" db
 refused "unknown action 'upgrade'" db upgrade
 refused "unknown option --no-such-option" keys init --no-such-option
 refused "say what to do: init" keys
