@@ -4,7 +4,8 @@
 #   scripts/pg.sh start [DIR]   init (first time) and start a cluster, create db "marquee"
 #   scripts/pg.sh stop  [DIR]   stop it
 #   scripts/pg.sh destroy [DIR] stop it and delete its data
-#   scripts/pg.sh env   [DIR]   print shell lines: PGHOST, PGPORT, MARQUEE_OWNER_DSN ...
+#   scripts/pg.sh env   [DIR]   print shell lines: PGHOST, PGPORT, MARQUEE_OWNER_DSN,
+#                               MARQUEE_COUNTER_DSN, MARQUEE_KIOSK_DSN, MARQUEE_DOOR_DSN ...
 #
 # DIR defaults to ./var. The cluster listens only on a Unix socket in DIR/run,
 # port $MARQUEE_PGPORT (default 54329). Local connections are trusted: this is a
@@ -87,7 +88,13 @@ env)
 	echo "PGUSER=postgres; export PGUSER"
 	echo "PGDATABASE=$db; export PGDATABASE"
 	echo "MARQUEE_OWNER_DSN='host=$sock port=$port user=postgres dbname=$db'; export MARQUEE_OWNER_DSN"
-	echo "MARQUEE_TERM_DSN='host=$sock port=$port user=marquee_term dbname=$db'; export MARQUEE_TERM_DSN"
+	# The demo devices (`marquee db demo`): a counter, a kiosk, a door scanner.
+	# MARQUEE_TERM_DSN is the counter's, the terminal most tests drive.
+	for d in counter kiosk door; do
+		D=$(echo "$d" | tr a-z A-Z)
+		echo "MARQUEE_${D}_DSN='host=$sock port=$port user=${d}1 dbname=$db'; export MARQUEE_${D}_DSN"
+	done
+	echo "MARQUEE_TERM_DSN='host=$sock port=$port user=counter1 dbname=$db'; export MARQUEE_TERM_DSN"
 	;;
 *)
 	echo "usage: pg.sh start|stop|destroy|env [DIR]" >&2; exit 2 ;;

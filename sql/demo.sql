@@ -3,6 +3,11 @@
 -- skips what is already there. Staff accounts are added by the program itself
 -- (it hashes their passwords with Argon2id).
 
+-- One device of each kind, as `marquee db device add` makes them: the
+-- database logins `make run` and the tests connect as.
+SELECT core.device_add('counter1', 'counter'), core.device_add('kiosk1', 'kiosk'),
+       core.device_add('door1', 'door');
+
 INSERT INTO core.ticket_type (type_code, name, sort) VALUES
   ('adult', 'Adult', 1), ('child', 'Child (under 12)', 2),
   ('senior', 'Senior (65+)', 3), ('student', 'Student', 4)

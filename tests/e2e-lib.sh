@@ -1,7 +1,8 @@
 # e2e-lib.sh - shared by tests/check.d/50-*.sh: drive the real ./marquee in
 # tmux on a private socket against the test PostgreSQL (tests/run.sh exports
-# PGHOST..., MARQUEE_OWNER_DSN, MARQUEE_TERM_DSN). Terminals connect as
-# MARQUEE_TERM_DSN (EXECUTE on api only); checks read the tables as owner.
+# PGHOST..., MARQUEE_OWNER_DSN, MARQUEE_COUNTER_DSN, MARQUEE_KIOSK_DSN).
+# A terminal connects as the demo device of its mode (a counter or a kiosk:
+# EXECUTE on its kind's api functions only); checks read the tables as owner.
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 E2E_NAME=$(basename "$0" .sh)
@@ -21,8 +22,9 @@ q() { psql "$MARQUEE_OWNER_DSN" -XAtqc "$1"; }
 
 # start NAME CONF [ENV=V ...]: a terminal in its own tmux session NAME, 80x24
 start() {
-	local name=$1 conf=$2; shift 2
-	local envs="MARQUEE_DSN='$MARQUEE_TERM_DSN' MARQUEE_CONFIG='$conf' MARQUEE_CARD_TEST_DIR='$MARQUEE_CARD_TEST_DIR' TERM=${E2E_TERM:-xterm-256color}"
+	local name=$1 conf=$2 dsn=$MARQUEE_COUNTER_DSN; shift 2
+	grep -q '^mode *= *kiosk' "$conf" 2>/dev/null && dsn=$MARQUEE_KIOSK_DSN
+	local envs="MARQUEE_DSN='$dsn' MARQUEE_CONFIG='$conf' MARQUEE_CARD_TEST_DIR='$MARQUEE_CARD_TEST_DIR' TERM=${E2E_TERM:-xterm-256color}"
 	for e in "$@"; do envs="$envs $e"; done
 	tm new-session -d -s "$name" -x 80 -y 24 "env $envs ${MARQUEE_E2E_BIN:-./marquee} 2>>'$E2E_DIR/$name.err'; echo MARQUEE-EXITED rc=\$?; sleep 600"
 }

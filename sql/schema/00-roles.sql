@@ -1,9 +1,13 @@
 -- 00-roles.sql - the schemas, the roles and who may use what.
 -- Schema core holds the tables and rules and is private; schema api holds
--- the functions terminals call (members of marquee_terminal may EXECUTE
--- them and nothing else); schema notifier holds what `marquee notify` uses
--- (role marquee_notify). Roles are the cluster's, so they are made only if
--- missing.
+-- the functions terminals call; schema notifier holds what `marquee notify`
+-- uses (role marquee_notify). Each kind of terminal has its own role:
+-- marquee_kiosk (lobby kiosks), marquee_counter (box office counters) and
+-- marquee_door (ticket scanners at the door). They cannot log in; each
+-- device logs in as its own member of its kind's role (`marquee db device
+-- add`), so sessions and limits are per device. What each kind may EXECUTE
+-- is decided function by function in 99-privileges.sql. Roles are the
+-- cluster's, so they are made only if missing.
 --
 -- Every api function runs as its owner (SECURITY DEFINER) with a fixed
 -- search_path. Writing functions take an optional last argument request_id:
@@ -24,13 +28,14 @@ CREATE SCHEMA api;
 CREATE SCHEMA notifier;
 
 DO $$
+DECLARE
+    r text;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'marquee_terminal') THEN
-        CREATE ROLE marquee_terminal NOLOGIN;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'marquee_term') THEN
-        CREATE ROLE marquee_term LOGIN IN ROLE marquee_terminal;
-    END IF;
+    FOREACH r IN ARRAY ARRAY['marquee_kiosk', 'marquee_counter', 'marquee_door'] LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+            EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+        END IF;
+    END LOOP;
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'marquee_notify') THEN
         CREATE ROLE marquee_notify LOGIN;
     END IF;
@@ -39,10 +44,5 @@ END $$;
 REVOKE ALL ON SCHEMA core FROM PUBLIC;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 REVOKE ALL ON SCHEMA notifier FROM PUBLIC;
-GRANT USAGE ON SCHEMA api TO marquee_terminal;
+GRANT USAGE ON SCHEMA api TO marquee_kiosk, marquee_counter, marquee_door;
 GRANT USAGE ON SCHEMA notifier TO marquee_notify;
-
--- Every function made in api may be run by the terminals. (PUBLIC's
--- EXECUTE, which PostgreSQL gives every new function, is taken back in
--- 99-privileges.sql: a schema's default privileges cannot take it away.)
-ALTER DEFAULT PRIVILEGES IN SCHEMA api GRANT EXECUTE ON FUNCTIONS TO marquee_terminal;

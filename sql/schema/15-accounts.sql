@@ -122,6 +122,17 @@ LANGUAGE sql IMMUTABLE AS $$
            || core.login_norm(p_login)
 $$;
 
+-- The kind of device this database login is (kiosk, counter or door: the
+-- role it is a direct member of), or NULL for any other login (the owner,
+-- tests). Membership is read from pg_auth_members, not pg_has_role, which
+-- answers true for a superuser whatever the role.
+CREATE FUNCTION core.device_kind() RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT min(substr(g.rolname, 9)) FROM pg_auth_members m
+      JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles d ON d.oid = m.member
+     WHERE d.rolname = session_user AND g.rolname IN ('marquee_kiosk', 'marquee_counter', 'marquee_door')
+$$;
+
 -- The account a login names (active or not), or no row. p_kind 'staff' or
 -- 'customer' keeps to that kind; NULL takes either.
 CREATE FUNCTION core.login_account(p_login text, p_kind text DEFAULT NULL) RETURNS SETOF core.app_user
@@ -132,6 +143,17 @@ LANGUAGE sql STABLE AS $$
                      AND coalesce(p_kind, 'customer') = 'customer'
                 ELSE u.username = core.login_norm(p_login) AND u.role IN ('cashier', 'manager')
                      AND coalesce(p_kind, 'staff') = 'staff' END
+$$;
+
+-- The account a login names that may sign in on this device: a kiosk knows
+-- only customers and a counter only staff; to them a login of the other
+-- kind is a login with no account.
+CREATE FUNCTION core.login_account_here(p_login text, p_kind text DEFAULT NULL) RETURNS SETOF core.app_user
+LANGUAGE sql STABLE AS $$
+    SELECT * FROM core.login_account(p_login, p_kind) u
+     WHERE CASE core.device_kind() WHEN 'kiosk' THEN u.role = 'customer'
+                                   WHEN 'counter' THEN u.role IN ('cashier', 'manager')
+                                   WHEN 'door' THEN false ELSE true END
 $$;
 
 -- Failures of a bucket inside the window since its last success, and when
@@ -238,7 +260,7 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 DECLARE
     u core.app_user;
 BEGIN
-    SELECT * INTO u FROM core.login_account(login) LIMIT 1;
+    SELECT * INTO u FROM core.login_account_here(login) LIMIT 1;
     IF u.user_id IS NOT NULL THEN
         salt := u.pw_salt; opslimit := u.pw_opslimit; memlimit := u.pw_memlimit;
         RETURN;
@@ -281,7 +303,7 @@ BEGIN
         res.message := 'Too many wrong passwords at this terminal. Wait a few minutes, or ask a manager.';
         RETURN res;
     END IF;
-    SELECT * INTO u FROM core.login_account(login, kind) x WHERE x.active LIMIT 1;
+    SELECT * INTO u FROM core.login_account_here(login, kind) x WHERE x.active LIMIT 1;
     -- Both digests are always compared, whole, and against a digest of the
     -- same length when there is no account.
     IF u.user_id IS NOT NULL AND u.pw_digest = given AND length(given) = 32 THEN
@@ -485,3 +507,60 @@ BEGIN
                           jsonb_build_object('register_status', register_status,
                                              'user_id', user_id, 'message', message));
 END $$;
+
+-- Devices: each kiosk, counter and door scanner logs in to the database as
+-- its own login, a member of its kind's role. core.device_add makes one
+-- (NOLOGIN roles and the owner's own are never taken over) and answers
+-- added or exists; core.device_remove ends its sessions, closes its
+-- connections and drops the login, answering removed or no_device. Run by
+-- the owner (`marquee db device`), who needs CREATEROLE.
+CREATE FUNCTION core.device_add(p_name text, p_kind text) RETURNS text
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    now_kind text;
+BEGIN
+    IF p_kind NOT IN ('kiosk', 'counter', 'door') THEN
+        RAISE EXCEPTION 'a device is a kiosk, a counter or a door, not "%"', p_kind;
+    END IF;
+    IF p_name !~ '^[a-z][a-z0-9_]{0,62}$' OR p_name LIKE 'marquee%' OR p_name LIKE 'pg%' THEN
+        RAISE EXCEPTION 'a device name is a lower-case letter, then letters, digits or _ (not "%")', p_name;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = p_name) THEN
+        SELECT min(substr(g.rolname, 9)) INTO now_kind FROM pg_auth_members m
+          JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles d ON d.oid = m.member
+         WHERE d.rolname = p_name AND g.rolname IN ('marquee_kiosk', 'marquee_counter', 'marquee_door');
+        IF now_kind IS DISTINCT FROM p_kind THEN
+            RAISE EXCEPTION 'database login "%" exists and is not a % device', p_name, p_kind;
+        END IF;
+        RETURN 'exists';
+    END IF;
+    EXECUTE format('CREATE ROLE %I LOGIN IN ROLE %I', p_name, 'marquee_' || p_kind);
+    RETURN 'added';
+END $$;
+
+CREATE FUNCTION core.device_remove(p_name text) RETURNS text
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+                     JOIN pg_roles d ON d.oid = m.member
+                    WHERE d.rolname = p_name
+                      AND g.rolname IN ('marquee_kiosk', 'marquee_counter', 'marquee_door')) THEN
+        RETURN 'no_device';
+    END IF;
+    UPDATE core.session s SET ended_at = statement_timestamp() WHERE s.db_login = p_name AND s.ended_at IS NULL;
+    EXECUTE format('ALTER ROLE %I NOLOGIN', p_name);
+    PERFORM pg_terminate_backend(a.pid) FROM pg_stat_activity a WHERE a.usename = p_name;
+    EXECUTE format('DROP ROLE %I', p_name);
+    RETURN 'removed';
+END $$;
+
+-- The devices: name, kind, whether it may log in, its live sessions.
+CREATE FUNCTION core.devices() RETURNS TABLE (name text, kind text, can_login boolean, sessions bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT d.rolname::text, substr(g.rolname, 9), d.rolcanlogin,
+           (SELECT count(*) FROM core.session s
+             WHERE s.db_login = d.rolname AND s.ended_at IS NULL AND s.expires_at > statement_timestamp())
+      FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles d ON d.oid = m.member
+     WHERE g.rolname IN ('marquee_kiosk', 'marquee_counter', 'marquee_door')
+     ORDER BY 2, 1
+$$;

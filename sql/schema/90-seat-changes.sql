@@ -89,8 +89,6 @@ BEGIN
        AND (ss.changed > floor OR (ss.state = 'held' AND ss.held_until <= statement_timestamp()));
 END $$;
 
-GRANT EXECUTE ON FUNCTION api.seat_changes(bigint, bigint) TO marquee_term;
-
 -- Unlogged: it is only ever a queue of wake-ups (empty after a crash, which
 -- is right: every terminal re-reads its map after reconnecting).
 CREATE UNLOGGED TABLE core.seat_change (

@@ -85,7 +85,7 @@ refused "unknown option --no-such-option" --no-such-option
 refused "unknown command 'frobnicate'" frobnicate
 refused "option --config needs a value" --config
 refused "unknown option --no-such-option" db migrate --no-such-option
-refused "say what to do: migrate or demo" db
+refused "say what to do: migrate, demo or device" db
 refused "unknown action 'upgrade'" db upgrade
 refused "unknown option --no-such-option" keys init --no-such-option
 refused "say what to do: init" keys
@@ -147,9 +147,9 @@ fi
 chmod 0700 "$dir/new"
 
 # ---- the spellings tests, docs and units use still parse (and --config= and --dsn= forms)
-run --config="$MARQUEE_CONFIG" --dsn="$MARQUEE_TERM_DSN" scan --offline
+run --config="$MARQUEE_CONFIG" --dsn="$MARQUEE_DOOR_DSN" scan --offline
 [ "$rc" = 0 ] || fail "--config=FILE --dsn=CONNINFO scan --offline: $rc $err"
-run --config "$MARQUEE_CONFIG" --dsn "$MARQUEE_TERM_DSN" scan
+run --config "$MARQUEE_CONFIG" --dsn "$MARQUEE_DOOR_DSN" scan
 [ "$rc" = 0 ] || fail "--config FILE --dsn CONNINFO scan: $rc $err"
 echo "MQ1AAAA" | ./marquee scan --offline | grep -q '^forged' || fail "scan --offline reading stdin"
 run --dsn="$MARQUEE_OWNER_DSN" db migrate

@@ -69,10 +69,10 @@ cp "$var/ticket-1.png" "$MARQUEE_TEST_VAR/ticket.png" 2>/dev/null
 pdftotext "$pdf" - | grep -q "ADMIT ONE" && pdftotext "$pdf" - | grep -q "$(echo "$code" | cut -c1-4)-" &&
 	ok "ticket text has ADMIT ONE and the booking code" || fail "ticket text"
 
-first=$(./marquee scan <"$var/payloads")
+first=$(MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan <"$var/payloads")
 echo "$first" | sed 's/^/  door: /'
 [ "$(echo "$first" | grep -c '^valid')" = 2 ] && ok "door lets both in" || fail "first scan: $first"
-second=$(./marquee scan <"$var/payloads")
+second=$(MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan <"$var/payloads")
 [ "$(echo "$second" | grep -c '^already admitted')" = 2 ] && ok "second scan refused: already admitted" ||
 	fail "second scan: $second"
 offline=$(./marquee scan --offline <"$var/payloads")
@@ -80,7 +80,7 @@ offline=$(./marquee scan --offline <"$var/payloads")
 p1=$(head -1 "$var/payloads")
 [ "${p1:40:1}" = A ] && r=B || r=A
 tampered=${p1:0:40}$r${p1:41}
-echo "$tampered" | ./marquee scan | grep -q '^forged' && ok "a tampered QR is forged" || fail "tampered accepted"
+echo "$tampered" | MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan | grep -q '^forged' && ok "a tampered QR is forged" || fail "tampered accepted"
 
 # ---- printing the same issue twice needs a reprint
 if out=$(./marquee ticket print "$code" --queue $Q 2>&1); then fail "second print allowed: $out"
@@ -109,7 +109,7 @@ if out=$(./marquee ticket print "$code2" --queue $Q 2>&1); then ok "printed afte
 cups_survived "ticket print $code2" || fails=$((fails + 1))
 pdf2=$(wait_pdf $((before + 1))) || fail "no PDF after resume"
 qr_of "$pdf2" "$var/resumed" >"$var/payloads2"
-./marquee scan <"$var/payloads2" | grep -q '^valid' && ok "resumed ticket admits" || fail "resumed scan"
+MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan <"$var/payloads2" | grep -q '^valid' && ok "resumed ticket admits" || fail "resumed scan"
 
 # ---- a missing printer and a stopped print service
 code3=$(paid_booking "$st" '{C5,C6}' 2222)
@@ -166,8 +166,8 @@ for n in 1 2; do
 	build/tests/tools/escpos-raster "$var/off.bin" $n >"$var/off$n.pbm" &&
 		zbarimg -q --raw "$var/off$n.pbm" 2>/dev/null
 done >"$var/off-payloads"
-./marquee scan <"$var/off-payloads" | grep -c '^valid' | grep -q 2 && ok "thermal tickets admit" ||
-	fail "thermal tickets: $(./marquee scan <"$var/off-payloads")"
+MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan <"$var/off-payloads" | grep -c '^valid' | grep -q 2 && ok "thermal tickets admit" ||
+	fail "thermal tickets: $(MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan <"$var/off-payloads")"
 
 # ---- reprint: proof needed, earlier copies stop working, counted and logged
 if out=$(./marquee ticket reprint "$code3" --last4 9999 --queue $Q 2>&1); then fail "reprint with wrong digits"
@@ -180,9 +180,9 @@ cups_survived "ticket reprint $code3" || fails=$((fails + 1))
 pdf4=$(wait_pdf $((before + 1))) || fail "no PDF for the reprint"
 qr_of "$pdf4" "$var/new" >"$var/new-payloads"
 pdftotext "$pdf4" - | grep -q REPRINT && ok "reprint says REPRINT" || fail "no REPRINT mark"
-./marquee scan <"$var/old-payloads" | grep -c '^reissued' | grep -q 2 && ok "old copies: reissued" ||
-	fail "old copies: $(./marquee scan <"$var/old-payloads")"
-./marquee scan <"$var/new-payloads" | grep -c '^valid' | grep -q 2 && ok "new copies admit" || fail "new copies"
+MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan <"$var/old-payloads" | grep -c '^reissued' | grep -q 2 && ok "old copies: reissued" ||
+	fail "old copies: $(MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan <"$var/old-payloads")"
+MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan <"$var/new-payloads" | grep -c '^valid' | grep -q 2 && ok "new copies admit" || fail "new copies"
 n=$(owner_sql -c "SELECT count(*) FROM core.reprint_log r JOIN core.orders o USING (order_id)
                   WHERE o.booking_code = '$code3' AND r.proof = 'card'")
 [ "$n" = 1 ] && ok "reprint logged once" || fail "reprint_log has $n rows"
@@ -196,7 +196,7 @@ fi
 code5=$(paid_booking "$st" '{D8}' 5555)
 ./marquee ticket render "$code5" --driver fgl -o "$var/race.fgl" || fail "render for the race"
 grep -o '{MQ1[A-Z2-7]*}' "$var/race.fgl" | tr -d '{}' >"$var/race-payload"
-for i in 1 2 3 4 5 6 7 8; do ./marquee scan <"$var/race-payload" >"$var/race.$i" & done
+for i in 1 2 3 4 5 6 7 8; do MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan <"$var/race-payload" >"$var/race.$i" & done
 wait_for=$(jobs -p | grep -v "^${CUPS_PID}$")
 wait $wait_for
 valid=$(cat "$var"/race.? | grep -c '^valid')
@@ -219,12 +219,14 @@ SQL
 		fail "owner reprint"
 fi
 
-# ---- the terminal role may run the ticket functions and nothing in core
+# ---- counters print (not admit), the door admits (not print); neither reaches core
 for f in order_tickets order_payments print_claim print_release reprint admit; do
-	g=$(owner_sql -c "SELECT bool_and(has_function_privilege('marquee_terminal', p.oid, 'EXECUTE'))
+	g=$(owner_sql -c "SELECT bool_and(has_function_privilege('marquee_counter', p.oid, 'EXECUTE'))
+	                         || '|' || bool_and(has_function_privilege('marquee_door', p.oid, 'EXECUTE'))
 	                  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 	                  WHERE n.nspname = 'api' AND p.proname = '$f'")
-	[ "$g" = t ] || fail "marquee_terminal cannot execute api.$f"
+	if [ "$f" = admit ]; then want='false|true'; else want='true|false'; fi
+	[ "$g" = "$want" ] || fail "api.$f: counter|door may execute: $g, not $want"
 done
 psql -X -Atq "$MARQUEE_TERM_DSN" -c "SELECT count(*) FROM core.reprint_log" >/dev/null 2>&1 &&
 	fail "terminal reads core.reprint_log" || ok "terminal role: api yes, core no"

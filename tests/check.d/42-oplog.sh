@@ -22,7 +22,8 @@ port=$((${MARQUEE_TEST_CUPS_PORT:-63511} + 8))
 Q=marquee-log-$port
 scanner=
 cleanup() {
-	q "ALTER ROLE marquee_term LOGIN" >/dev/null
+	q "ALTER ROLE counter1 LOGIN" >/dev/null
+	q "ALTER ROLE door1 LOGIN" >/dev/null
 	[ -n "$scanner" ] && kill "$scanner" 2>/dev/null
 	cups_stop
 }
@@ -72,28 +73,28 @@ done >"$dir/payloads"
 [ "$(grep -c '^MQ1' "$dir/payloads")" = 2 ] || fail "QR read back: $(cat "$dir/payloads")"
 p1=$(head -1 "$dir/payloads")
 [ "${p1:40:1}" = A ] && r=B || r=A
-echo "${p1:0:40}$r${p1:41}" | ./marquee scan >/dev/null
+echo "${p1:0:40}$r${p1:41}" | MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan >/dev/null
 has "forged ticket" "warning: door refused a forged ticket: "
-./marquee scan <"$dir/payloads" | grep -c '^valid' | grep -q 2 || fail "first scan"
-./marquee scan <"$dir/payloads" >/dev/null
+MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan <"$dir/payloads" | grep -c '^valid' | grep -q 2 || fail "first scan"
+MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan <"$dir/payloads" >/dev/null
 has "already admitted" "warning: door refused seat C[12] \(order [0-9]+, show $st, issue [0-9]+\): already admitted"
 [ "$(grep -c 'door refused seat' "$log")" = 2 ] || fail "not one line a refused ticket: $(grep 'door refused seat' "$log")"
 ! grep -qF "${p1:3:20}" "$log" && ok "no ticket text in the log" || fail "a ticket's text is in the log"
 
 # ---- the database goes away under a running scanner, and comes back
 mkfifo "$dir/scan.in"
-./marquee scan <"$dir/scan.in" >"$dir/scan.out" 2>"$dir/scan.err" &
+MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan <"$dir/scan.in" >"$dir/scan.out" 2>"$dir/scan.err" &
 scanner=$!
 exec 3>"$dir/scan.in"
 head -1 "$dir/payloads" >&3	# already admitted: the scanner is connected
 for i in $(seq 1 50); do [ -s "$dir/scan.out" ] && break; sleep 0.1; done
-q "ALTER ROLE marquee_term NOLOGIN" >/dev/null
-n=$(q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = 'marquee_term'")
+q "ALTER ROLE door1 NOLOGIN" >/dev/null
+n=$(q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = 'door1'")
 [ "$n" -ge 1 ] || fail "no scanner session to end"
 head -1 "$dir/payloads" >&3
 for i in $(seq 1 100); do [ "$(wc -l <"$dir/scan.out")" -ge 2 ] && break; sleep 0.1; done
 grep -q '^unchecked' "$dir/scan.out" || fail "scanner without database: $(cat "$dir/scan.out")"
-q "ALTER ROLE marquee_term LOGIN" >/dev/null
+q "ALTER ROLE door1 LOGIN" >/dev/null
 tail -1 "$dir/payloads" >&3
 exec 3>&-
 wait "$scanner"
@@ -114,14 +115,14 @@ oid=$(q "SELECT order_id FROM core.orders WHERE booking_code = '$code'")
 [ "$(psql "$MARQUEE_TERM_DSN" -XAtqc "SELECT api.email_receipt($oid, 'log@example.com')")" = queued ] ||
 	fail "receipt not queued"
 { cat "$MARQUEE_CONFIG"; echo 'sendmail = "cat >/dev/null; exit 75"'; } >"$dir/badmail.conf"
-MARQUEE_DSN=${MARQUEE_TERM_DSN/user=marquee_term/user=marquee_notify} \
+MARQUEE_DSN=${MARQUEE_TERM_DSN/user=counter1/user=marquee_notify} \
 	./marquee --config "$dir/badmail.conf" notify --once >/dev/null 2>&1 && fail "notify said success"
 has "mail refused" "error: notify: message [0-9]+ \(receipt\) not delivered, kept for a retry: .*status 75"
 ! grep -q "log@example.com\|exit 75" "$log" && ok "no address or mail command in the log" ||
 	fail "an address or the mail command is in the log"
 has "notify summary" "warning: notify: [0-9]+ sent, [1-9][0-9]* failed"
 { cat "$MARQUEE_CONFIG"; echo 'sendmail = "cat >/dev/null"'; } >"$dir/goodmail.conf"
-MARQUEE_DSN=${MARQUEE_TERM_DSN/user=marquee_term/user=marquee_notify} \
+MARQUEE_DSN=${MARQUEE_TERM_DSN/user=counter1/user=marquee_notify} \
 	./marquee --config "$dir/goodmail.conf" notify --once >/dev/null 2>&1	# leaves the outbox empty
 
 # ---- a command's own failure

@@ -95,7 +95,7 @@ done
 v=$(./marquee scan --offline <"$var/qr.txt")
 [ "$(echo "$v" | grep -c '^wrong day: this ticket is for Sat 15 Jun')" = 2 ] && ok "offline: $(echo "$v" | head -1)" ||
 	fail "offline verdicts: $v"
-v=$(./marquee scan <"$var/qr.txt")
+v=$(MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan <"$var/qr.txt")
 [ "$(echo "$v" | grep -c '^wrong day')" = 2 ] && ok "online: $(echo "$v" | head -1)" || fail "online verdicts: $v"
 text=$($tools/escpos-raster "$var/captured.escpos" -t)
 for want in "Orbital Decay" "Marquee Golden Gate" "B3" "B4" "Child (under 12)" "USD 12.50" "USD 8.50" \

@@ -10,7 +10,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 q() { psql "$MARQUEE_OWNER_DSN" -XAtqc "$1"; }
 t() { psql "$MARQUEE_TERM_DSN" -XAtqc "$1"; }
 # marquee notify logs in as marquee_notify; a terminal may not read the outbox
-NOTIFY_DSN=${MARQUEE_TERM_DSN/user=marquee_term/user=marquee_notify}
+NOTIFY_DSN=${MARQUEE_TERM_DSN/user=counter1/user=marquee_notify}
 t "SELECT count(*) FROM notifier.outbox_claim(1)" >/dev/null 2>&1 && fail "a terminal can read the outbox"
 
 # a paid order and a receipt for it, made through the api as a terminal would

@@ -6,7 +6,7 @@
 # sale is then paid - once.
 . "$(dirname "$0")/../e2e-lib.sh"
 
-restore() { q "ALTER ROLE marquee_term LOGIN" >/dev/null; e2e_cleanup; }
+restore() { q "ALTER ROLE counter1 LOGIN" >/dev/null; e2e_cleanup; }
 trap restore EXIT
 conf=$(counter_conf)
 pick_show 13   # 7 is 55-admin's
@@ -15,14 +15,14 @@ login c
 open_show c
 to_payment c
 oid=$(q "SELECT max(order_id) FROM core.orders WHERE showtime_id = $SHOW AND terminal = 'e2e-counter'")
-q "ALTER ROLE marquee_term NOLOGIN" >/dev/null
-n=$(q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = 'marquee_term'")
+q "ALTER ROLE counter1 NOLOGIN" >/dev/null
+n=$(q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = 'counter1'")
 [ "$n" -ge 1 ] || fail "no terminal session to end"
 wait_for c "DATABASE CONNECTION LOST" 3
 keys c Enter
 wait_for c "Database connection lost - press Enter"
 [ "$(q "SELECT count(*) FROM core.payment WHERE order_id = $oid")" = 0 ] || fail "paid while the database was away?"
-q "ALTER ROLE marquee_term LOGIN" >/dev/null
+q "ALTER ROLE counter1 LOGIN" >/dev/null
 wait_for c "The database is back" 5
 absent c "DATABASE CONNECTION LOST"
 keys c Enter

@@ -104,7 +104,7 @@ card_driver = test
 log = $E2E_DIR/kiosk.log
 CONF
 tm new-session -d -s k -x 80 -y 24 \
-	"cd '$top' && exec env $unit_env MARQUEE_CONFIG='$E2E_DIR/kiosk.conf' MARQUEE_DSN='$MARQUEE_TERM_DSN' MARQUEE_CARD_TEST_DIR='$MARQUEE_CARD_TEST_DIR' $exec_line 2>>'$E2E_DIR/k.err'"
+	"cd '$top' && exec env $unit_env MARQUEE_CONFIG='$E2E_DIR/kiosk.conf' MARQUEE_DSN='$MARQUEE_KIOSK_DSN' MARQUEE_CARD_TEST_DIR='$MARQUEE_CARD_TEST_DIR' $exec_line 2>>'$E2E_DIR/k.err'"
 wait_for k "TOUCH HERE"
 keys k Enter; wait_for k "Choose a film"
 open_show k
@@ -115,7 +115,7 @@ lose k "$E2E_DIR/kiosk.log"
 
 # 3. end of input: standard input at end of file (output still a terminal)
 tm new-session -d -s e -x 80 -y 24 \
-	"cd '$top' && env MARQUEE_CONFIG='$E2E_DIR/kiosk.conf' MARQUEE_DSN='$MARQUEE_TERM_DSN' $bin </dev/null 2>>'$E2E_DIR/e.err'; echo MARQUEE-EXITED rc=\$?; sleep 600"
+	"cd '$top' && env MARQUEE_CONFIG='$E2E_DIR/kiosk.conf' MARQUEE_DSN='$MARQUEE_KIOSK_DSN' $bin </dev/null 2>>'$E2E_DIR/e.err'; echo MARQUEE-EXITED rc=\$?; sleep 600"
 wait_for e "MARQUEE-EXITED rc=1" 3
 grep -q "terminal lost (end of input)" "$E2E_DIR/kiosk.log" || fail "no 'end of input' in the log"
 echo "stdin at end of file: stopped with status 1"

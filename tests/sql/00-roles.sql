@@ -1,40 +1,88 @@
--- 00-roles.sql - the terminal role may only EXECUTE the api: every api
--- function is callable by it (listed one by one, so a new one is a
--- decision), runs as its owner with a fixed search_path, and no core table
--- or function is reachable directly; the notifier's role may EXECUTE the
--- notifier's functions alone, and a terminal none of them.
+-- 00-roles.sql - each kind of terminal (marquee_kiosk, marquee_counter,
+-- marquee_door) may only EXECUTE the api functions it needs, listed here one
+-- by one per role, so a new function is a decision; every api function is
+-- decided (run by some role, or by the owner alone on purpose), runs as its
+-- owner with a fixed search_path, and no core table or function is
+-- reachable directly; the notifier's role may EXECUTE the notifier's
+-- functions alone, and a terminal none of them. The demo devices (counter1,
+-- kiosk1, door1) are members of their kind's role and of nothing else.
 BEGIN;
 \set day 401
 \ir fixture.psql
-SELECT plan(20);
+SELECT plan(28);
 
-SELECT ok(EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'marquee_term' AND rolcanlogin),
-          'marquee_term exists and may log in');
-SELECT is((SELECT count(*)::int FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-            WHERE n.nspname = 'api'
-              AND NOT has_function_privilege('marquee_term', p.oid, 'EXECUTE')), 0,
-          'marquee_term may EXECUTE every api function');
+-- What a role may run: the api functions it may EXECUTE.
+CREATE FUNCTION pg_temp.may_run(r name) RETURNS SETOF text LANGUAGE sql AS $$
+    SELECT p.oid::regprocedure::text FROM pg_proc p
+     WHERE p.pronamespace = 'api'::regnamespace AND has_function_privilege(r, p.oid, 'EXECUTE')
+$$;
+
+SELECT is((SELECT string_agg(rolname || ':' || rolcanlogin, ',' ORDER BY rolname) FROM pg_roles
+            WHERE rolname IN ('marquee_kiosk', 'marquee_counter', 'marquee_door')),
+          'marquee_counter:false,marquee_door:false,marquee_kiosk:false',
+          'the three kinds of terminal are roles that cannot log in');
+SELECT is((SELECT string_agg(d.rolname || '>' || g.rolname, ',' ORDER BY d.rolname)
+             FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles d ON d.oid = m.member
+            WHERE d.rolname IN ('counter1', 'kiosk1', 'door1')),
+          'counter1>marquee_counter,door1>marquee_door,kiosk1>marquee_kiosk',
+          'each demo device is a member of its kind''s role alone');
+SELECT is((SELECT count(*)::int FROM pg_roles WHERE rolname IN ('marquee_terminal', 'marquee_term')
+             AND pg_has_role(rolname, 'marquee_counter', 'MEMBER')), 0,
+          'no role shared by every kind of terminal');
 SELECT is((SELECT count(*)::int FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
             WHERE n.nspname = 'api' AND (NOT p.prosecdef OR NOT EXISTS
                   (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%'))), 0,
           'every api function is SECURITY DEFINER with its own search_path');
 SELECT is((SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              CROSS JOIN unnest(ARRAY['marquee_kiosk', 'marquee_counter', 'marquee_door']) r
             WHERE n.nspname = 'core' AND c.relkind IN ('r', 'v', 'S')
-              AND (has_table_privilege('marquee_term', c.oid, 'SELECT')
-                   OR has_table_privilege('marquee_term', c.oid, 'INSERT')
-                   OR has_table_privilege('marquee_term', c.oid, 'UPDATE')
-                   OR has_table_privilege('marquee_term', c.oid, 'DELETE'))), 0,
-          'marquee_term has no privilege on any core table or sequence');
-SELECT ok(NOT has_schema_privilege('marquee_term', 'core', 'USAGE'),
-          'marquee_term may not even look into schema core');
-SELECT ok(NOT has_schema_privilege('marquee_term', 'public', 'CREATE'),
-          'marquee_term cannot create objects in public');
+              AND (has_table_privilege(r, c.oid, 'SELECT') OR has_table_privilege(r, c.oid, 'INSERT')
+                   OR has_table_privilege(r, c.oid, 'UPDATE') OR has_table_privilege(r, c.oid, 'DELETE'))), 0,
+          'no terminal role has a privilege on any core table or sequence');
+SELECT ok(NOT has_schema_privilege('marquee_kiosk', 'core', 'USAGE')
+          AND NOT has_schema_privilege('marquee_counter', 'core', 'USAGE')
+          AND NOT has_schema_privilege('marquee_door', 'core', 'USAGE'),
+          'no terminal role may even look into schema core');
+SELECT ok(NOT has_schema_privilege('kiosk1', 'public', 'CREATE'), 'a device cannot create objects in public');
 
--- Exactly these api functions, by name and argument types. A new function
--- is granted to terminals by default (ALTER DEFAULT PRIVILEGES), so it
--- fails this test until it is listed here, or its grant revoked, on purpose.
-SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-                WHERE n.nspname = 'api' AND has_function_privilege('marquee_term', p.oid, 'EXECUTE')$$,
+-- Exactly these api functions per kind, by name and argument types. A new
+-- function is run by nobody until 99-privileges.sql decides it, and then
+-- fails here until it is listed.
+SELECT set_eq('SELECT * FROM pg_temp.may_run(''marquee_kiosk'')',
+    ARRAY[
+          'api.cancel(bigint,bigint,uuid)',
+          'api.change_password(text,text,text,bigint,bigint,text)',
+          'api.customer_register(text,text,text,bigint,bigint,text,uuid)',
+          'api.email_receipt(bigint,text,uuid)',
+          'api.listing(timestamp with time zone,integer,bigint)',
+          'api.listing_filtered(text,bigint,text,date,integer)',
+          'api.locations()',
+          'api.my_bookings(bigint)',
+          'api.order_lines(bigint)',
+          'api.order_payments(text)',
+          'api.order_status(bigint)',
+          'api.order_tickets(text)',
+          'api.payment(bigint,bigint,jsonb,uuid)',
+          'api.payment_start(bigint,bigint,uuid)',
+          'api.print_claim(text,text,uuid)',
+          'api.print_release(text,text,text)',
+          'api.reprint(text,text,bigint,text,bigint,uuid)',
+          'api.search(text,date,bigint,text)',
+          'api.seat_changes(bigint,bigint)',
+          'api.seat_layout(bigint)',
+          'api.seat_map(bigint)',
+          'api.seat_relay()',
+          'api.seat_relay_stop()',
+          'api.select_seat(bigint,bigint,text[],text,uuid)',
+          'api.session_whoami(text)',
+          'api.set_ticket_types(bigint,jsonb,uuid)',
+          'api.sign_in(text,text,text,text)',
+          'api.sign_in_guest(text)',
+          'api.sign_in_salt(text)',
+          'api.sign_out(text)',
+          'api.ticket_types(bigint)'],
+    'a kiosk may EXECUTE exactly these: what is on, seats, guest and customer sign-in, its own orders');
+SELECT set_eq('SELECT * FROM pg_temp.may_run(''marquee_counter'')',
     ARRAY[
           'api.admin_halls(bigint)',
           'api.admin_movie_save(bigint,bigint,text,text,integer,text,text,uuid)',
@@ -44,16 +92,12 @@ SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespac
           'api.admin_showtime_add(bigint,bigint,bigint,timestamp with time zone,text,integer,uuid)',
           'api.admin_showtime_cancel(bigint,bigint,uuid)',
           'api.admin_unlock(text,text)',
-          'api.admit(bigint,bigint,integer,bigint,text,uuid)',
           'api.cancel(bigint,bigint,uuid)',
           'api.change_password(text,text,text,bigint,bigint,text)',
-          'api.customer_register(text,text,text,bigint,bigint,text,uuid)',
           'api.email_receipt(bigint,text,uuid)',
-          'api.expire_holds()',
           'api.listing(timestamp with time zone,integer,bigint)',
           'api.listing_filtered(text,bigint,text,date,integer)',
           'api.locations()',
-          'api.my_bookings(bigint)',
           'api.order_lines(bigint)',
           'api.order_payments(text)',
           'api.order_status(bigint)',
@@ -74,11 +118,23 @@ SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespac
           'api.session_whoami(text)',
           'api.set_ticket_types(bigint,jsonb,uuid)',
           'api.sign_in(text,text,text,text)',
-          'api.sign_in_guest(text)',
           'api.sign_in_salt(text)',
           'api.sign_out(text)',
           'api.ticket_types(bigint)'],
-    'marquee_term may EXECUTE exactly the listed api functions');
+    'a counter may EXECUTE exactly these: staff sign-in, selling, printing, the back office');
+SELECT set_eq('SELECT * FROM pg_temp.may_run(''marquee_door'')',
+    ARRAY['api.admit(bigint,bigint,integer,bigint,text,uuid)'],
+    'a door scanner may EXECUTE exactly these: admitting');
+SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p
+                WHERE p.pronamespace = 'api'::regnamespace
+                EXCEPT SELECT * FROM pg_temp.may_run('marquee_kiosk')
+                EXCEPT SELECT * FROM pg_temp.may_run('marquee_counter')
+                EXCEPT SELECT * FROM pg_temp.may_run('marquee_door')$$,
+    ARRAY['api.expire_holds()'],
+    'the api functions no terminal may run are exactly these (the owner''s)');
+SELECT is((SELECT count(*)::int FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname IN ('core', 'api', 'notifier') AND has_function_privilege('public', p.oid, 'EXECUTE')), 0,
+          'PUBLIC may EXECUTE no function of core, api or notifier');
 
 -- The notifier (marquee notify) reads the outbox, which holds customers'
 -- addresses: its functions are its own. What a role can call is what it
@@ -90,13 +146,14 @@ SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespac
     ARRAY['notifier.expire_holds()', 'notifier.outbox_claim(integer)', 'notifier.outbox_done(bigint,text)'],
     'marquee_notify can call the three notifier functions and nothing else');
 SELECT is((SELECT count(*)::int FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-            WHERE n.nspname = 'notifier' AND has_function_privilege('marquee_term', p.oid, 'EXECUTE')), 0,
-          'marquee_term may EXECUTE no notifier function');
-SELECT ok(NOT has_schema_privilege('marquee_term', 'notifier', 'USAGE'),
-          'marquee_term may not even look into schema notifier');
+              CROSS JOIN unnest(ARRAY['marquee_kiosk', 'marquee_counter', 'marquee_door']) r
+            WHERE n.nspname = 'notifier' AND has_function_privilege(r, p.oid, 'EXECUTE')), 0,
+          'no terminal role may EXECUTE a notifier function');
+SELECT ok(NOT has_schema_privilege('marquee_kiosk', 'notifier', 'USAGE'),
+          'a kiosk may not even look into schema notifier');
 
--- The same, acted out as the terminal. pgTAP itself is out of the
--- terminal's reach, so each attempt's SQLSTATE is kept in a psql variable
+-- The same, acted out as each kind of device. pgTAP itself is out of a
+-- device's reach, so each attempt's SQLSTATE is kept in a psql variable
 -- and checked after RESET ROLE.
 CREATE FUNCTION pg_temp.attempt(q text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
@@ -105,7 +162,7 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN
     RETURN SQLSTATE;
 END $$;
-SET LOCAL ROLE marquee_term;
+SET LOCAL ROLE kiosk1;
 SELECT pg_temp.attempt('SELECT * FROM core.showtime_seat') AS sel_seat,
        pg_temp.attempt('SELECT * FROM core.orders') AS sel_orders,
        pg_temp.attempt('UPDATE core.showtime_seat SET state = ''sold''') AS upd_seat,
@@ -114,9 +171,28 @@ SELECT pg_temp.attempt('SELECT * FROM core.showtime_seat') AS sel_seat,
        pg_temp.attempt('SELECT * FROM api.listing()') AS api_listing,
        (SELECT count(*) FROM api.seat_map(:st)) AS api_map,
        (SELECT selection_status FROM api.select_seat(NULL, :st, '{C7}', 'tap')) AS api_hold,
+       pg_temp.attempt('SELECT * FROM api.admin_prices(1)') AS admin,
+       pg_temp.attempt('SELECT * FROM api.admit(1, 1, 0)') AS admit,
        current_user AS who \gset term_
+SET LOCAL ROLE counter1;
+SELECT pg_temp.attempt('SELECT * FROM api.admit(1, 1, 0)') AS admit,
+       pg_temp.attempt('SELECT * FROM api.sign_in_guest(''c'')') AS guest,
+       pg_temp.attempt('SELECT * FROM api.customer_register(''x@example.com'', ''X'', '''', 1, 1, '''')') AS reg,
+       current_user AS who \gset counter_
+SET LOCAL ROLE door1;
+SELECT pg_temp.attempt(format('SELECT * FROM api.seat_map(%s)', :st)) AS map,
+       pg_temp.attempt('SELECT * FROM api.order_tickets(''ABCD-EFGH'')') AS tickets,
+       pg_temp.attempt('SELECT * FROM api.print_claim(''ABCD-EFGH'', ''d'')') AS claim,
+       pg_temp.attempt('SELECT * FROM api.sign_in_salt(''x'')') AS salt,
+       current_user AS who \gset door_
 RESET ROLE;
-SELECT is(:'term_who'::text, 'marquee_term', 'the attempts below ran as marquee_term');
+SELECT is(:'term_who' || ',' || :'counter_who' || ',' || :'door_who', 'kiosk1,counter1,door1',
+          'the attempts below ran as kiosk1, counter1 and door1');
+SELECT is(:'term_admin' || '|' || :'term_admit', '42501|42501', 'a kiosk cannot run the back office or admit');
+SELECT is(:'counter_admit' || '|' || :'counter_guest' || '|' || :'counter_reg', '42501|42501|42501',
+          'a counter cannot admit, open guest sessions or register customers');
+SELECT is(:'door_map' || '|' || :'door_tickets' || '|' || :'door_claim' || '|' || :'door_salt',
+          '42501|42501|42501|42501', 'a door scanner cannot read seats or tickets, print, or sign in');
 SELECT is(:'term_sel_seat'::text, '42501', 'the terminal cannot SELECT from core.showtime_seat');
 SELECT is(:'term_sel_orders'::text, '42501', 'the terminal cannot SELECT from core.orders');
 SELECT is(:'term_upd_seat'::text, '42501', 'the terminal cannot UPDATE seats directly');

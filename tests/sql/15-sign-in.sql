@@ -5,7 +5,7 @@
 BEGIN;
 \set day 422
 \ir fixture.psql
-SELECT plan(28);
+SELECT plan(32);
 
 SELECT 'ada' || :day || '@example.com' AS ada, repeat('a1', 32) AS proof, 'sqlsignin' || :day AS staff \gset
 INSERT INTO core.app_user (username, full_name, role, pw_salt, pw_opslimit, pw_memlimit, pw_digest)
@@ -88,8 +88,8 @@ SELECT is((SELECT coalesce(user_id::text, 'none') || '|' || role FROM api.sessio
 -- Another database login (another device) cannot use a session, even one
 -- of the same kind of terminal.
 SELECT 'tap_other_' || :day AS other \gset
-CREATE ROLE :"other" LOGIN IN ROLE marquee_terminal;
-SET LOCAL SESSION AUTHORIZATION marquee_term;
+CREATE ROLE :"other" LOGIN IN ROLE marquee_kiosk;
+SET LOCAL SESSION AUTHORIZATION kiosk1;
 SELECT sign_in_status AS t_status, session AS t_session FROM api.sign_in(:'ada', :'proof', 'k2') \gset
 SELECT count(*) AS t_own FROM api.session_whoami(:'t_session') \gset
 SET LOCAL SESSION AUTHORIZATION :"other";
@@ -99,6 +99,24 @@ RESET SESSION AUTHORIZATION;
 SELECT is(:'t_status' || '|' || :t_own, 'ok|1', 'a device signs in and uses its own session');
 SELECT is(:o_theirs::int, 0, 'another database login cannot use it');
 SELECT is(:'o_out'::text, 'f', 'nor end it');
+
+-- The kind of device decides which accounts sign in there: customers at a
+-- kiosk, staff at a counter. To the other kind the login has no account
+-- (its salt is an unknown login's, and the right proof is wrong).
+SELECT salt AS own_salt FROM api.sign_in_salt(:'staff') \gset
+SET LOCAL SESSION AUTHORIZATION kiosk1;
+SELECT salt AS k_salt FROM api.sign_in_salt(:'staff') \gset
+SELECT sign_in_status AS k_staff FROM api.sign_in(:'staff', repeat('c3', 32), 'k3') \gset
+SET LOCAL SESSION AUTHORIZATION counter1;
+SELECT sign_in_status AS c_customer FROM api.sign_in(:'ada', :'proof', 'c3') \gset
+SELECT sign_in_status AS c_staff FROM api.sign_in(:'staff', repeat('c3', 32), 'c3') \gset
+RESET SESSION AUTHORIZATION;
+SELECT is(:'own_salt'::text, repeat('5a', 16), 'the owner reads a staff login''s own salt');
+SELECT ok(:'k_salt' <> :'own_salt' AND :'k_salt' ~ '^[0-9a-f]{32}$',
+          'a kiosk gets an unknown login''s salt for a staff login');
+SELECT is(:'k_staff' || '|' || :'c_customer', 'wrong|wrong',
+          'staff cannot sign in at a kiosk, nor customers at a counter');
+SELECT is(:'c_staff'::text, 'ok', 'staff sign in at a counter');
 
 SELECT * FROM finish();
 ROLLBACK;

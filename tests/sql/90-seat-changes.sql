@@ -131,8 +131,9 @@ SELECT set_eq(format('SELECT seat, status, version FROM api.seat_changes(%s, NUL
 SELECT is((SELECT count(*) FROM api.seat_changes(:st, -1)), 478::bigint, 'since -1: every seat');
 SELECT is((SELECT count(*) FROM api.seat_changes(:st, :v7 + 1)), 478::bigint,
           'since ahead of the showtime (another database''s map): every seat');
-SELECT ok(has_function_privilege('marquee_term', 'api.seat_changes(bigint,bigint)', 'EXECUTE'),
-          'terminals may call seat_changes');
+SELECT ok(has_function_privilege('marquee_kiosk', 'api.seat_changes(bigint,bigint)', 'EXECUTE')
+          AND has_function_privilege('marquee_counter', 'api.seat_changes(bigint,bigint)', 'EXECUTE'),
+          'kiosks and counters may call seat_changes');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -194,7 +194,7 @@ session_live(struct db *db, const char *session)
 static void
 test_customer(void **state)
 {
-	struct db *db = open_term();
+	struct db *db = open_as("MARQUEE_KIOSK_DSN"), *counter = open_term();
 	struct person who, again;
 	struct bookings b;
 	char email[64], rid[37] = "", *cause = NULL;
@@ -240,16 +240,21 @@ test_customer(void **state)
 	{
 		struct person mgr, cashier;
 
-		assert_int_equal(client_sign_in(db, "unit-admin", true, "manager", "manager1", &mgr, &cause), 0);
-		assert_int_equal(client_sign_in(db, "unit-admin", true, "cashier", "cashier1", &cashier, &cause), 0);
-		assert_int_equal(client_reset_password(db, cashier.session, email, "reset pw 33", &cause), -1);
+		/* staff sign in at a counter, not at a kiosk; customers the other way */
+		assert_int_equal(client_sign_in(db, "unit-admin", true, "manager", "manager1", &mgr, &cause), -1);
+		free(cause);
+		assert_int_equal(client_sign_in(counter, "unit-admin", false, email, "changed pw 2", &again, &cause), -1);
+		free(cause);
+		assert_int_equal(client_sign_in(counter, "unit-admin", true, "manager", "manager1", &mgr, &cause), 0);
+		assert_int_equal(client_sign_in(counter, "unit-admin", true, "cashier", "cashier1", &cashier, &cause), 0);
+		assert_int_equal(client_reset_password(counter, cashier.session, email, "reset pw 33", &cause), -1);
 		assert_string_equal(cause, "Only a signed-in manager may reset passwords.");
 		free(cause);
-		assert_int_equal(client_reset_password(db, mgr.session, email, "reset pw 33", &cause), 0);
+		assert_int_equal(client_reset_password(counter, mgr.session, email, "reset pw 33", &cause), 0);
 		assert_int_equal(client_sign_in(db, "unit-admin", false, email, "reset pw 33", &again, &cause), 0);
 		client_sign_out(db, &again);
-		client_sign_out(db, &cashier);
-		client_sign_out(db, &mgr);
+		client_sign_out(counter, &cashier);
+		client_sign_out(counter, &mgr);
 	}
 	assert_false(session_live(db, who.session));	/* the reset ended it */
 	assert_int_equal(client_sign_in(db, "unit-admin", false, email, "wrong one", &again, &cause), -1);
@@ -259,6 +264,7 @@ test_customer(void **state)
 	assert_int_equal(client_register(db, "unit-admin", email, "long enough", rid, &who, &cause), -1);
 	assert_string_equal(cause, "Not registered: an account with this e-mail already exists; sign in instead.");
 	free(cause);
+	db_close(counter);
 	db_close(db);
 }
 

@@ -283,13 +283,13 @@ test_payment_answer_lost(void **state)
 	strlcpy_m(key, s.card_key, sizeof key);
 
 	/* The line goes down: the backend is killed and no new session is let in. */
-	PQclear(db_exec(owner, DB_ONCE, "ALTER ROLE marquee_term CONNECTION LIMIT 0", 0, NULL));
+	PQclear(db_exec(owner, DB_ONCE, "ALTER ROLE counter1 CONNECTION LIMIT 0", 0, NULL));
 	snprintf(pid, sizeof pid, "%d", PQbackendPID(db->conn));
 	res = db_exec(owner, DB_ONCE, "SELECT pg_terminate_backend($1::int, 5000)", 1, kp);
 	assert_non_null(res);
 	PQclear(res);
 	client_sale_pay(db, &s, &how, &ans);	/* F5: the terminal says approved */
-	PQclear(db_exec(owner, DB_ONCE, "ALTER ROLE marquee_term CONNECTION LIMIT -1", 0, NULL));
+	PQclear(db_exec(owner, DB_ONCE, "ALTER ROLE counter1 CONNECTION LIMIT -1", 0, NULL));
 	assert_int_equal(ans.outcome, SALE_AGAIN);
 	assert_string_equal(ans.message, "Database connection lost - press Enter to finish this payment"
 	                    " (it will not be taken twice).");
