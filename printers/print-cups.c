@@ -89,6 +89,28 @@ print_cups_default(void)
 	return name;
 }
 
+char *
+print_cups_info(const char *queue)
+{
+	char *cause = NULL, *info = NULL;
+	const char *v;
+	http_t *http = cups_open(queue, &cause);
+	cups_dest_t *dest;
+
+	free(cause);
+	if (http == NULL)
+		return NULL;
+	dest = cupsGetNamedDest(http, queue[0] != '\0' ? queue : NULL, NULL);
+	if (dest != NULL) {
+		v = cupsGetOption("printer-info", dest->num_options, dest->options);
+		if (v != NULL && v[0] != '\0')
+			info = xstrdup(v);
+		cupsFreeDests(1, dest);
+	}
+	httpClose(http);
+	return info;
+}
+
 /* A printer-state-reasons keyword in a cashier's words, or NULL for one
  * that does not stop printing. */
 static const char *

@@ -168,5 +168,9 @@ int   print_cups_submit(const char *queue, const char *title, const char *format
 int   print_cups_wait(const char *queue, int job, int seconds, char **cause);
 /* The name of the default queue as a new string, or NULL when none. */
 char *print_cups_default(void);
+/* What queue ("" = default) says it is (its printer-info, set with lpadmin
+ * -D: "Box office Boca", "PDF files in /srv/pdf") as a new string, or NULL
+ * when it says nothing or cannot be reached. */
+char *print_cups_info(const char *queue);
 
 #endif

@@ -417,3 +417,9 @@ tickets_reprint(struct app *app, struct db *db, const char *code, const char *la
 	PQclear(res);
 	return issue;
 }
+
+char *
+tickets_printer_info(struct app *app)
+{
+	return print_cups_info(app->cfg.printer_queue);
+}

@@ -36,4 +36,8 @@ int  tickets_reprint(struct app *app, struct db *db, const char *code, const cha
 int  tickets_render(struct app *app, struct db *db, const char *code, enum print_driver driver,
                     int receipt, struct obuf *out, char **cause);
 
+/* What the ticket queue says it is (its CUPS printer-info, e.g. "PDF
+ * files in /srv/pdf"), as a new string, or NULL. */
+char *tickets_printer_info(struct app *app);
+
 #endif

@@ -58,10 +58,17 @@ confirm_print(struct ui *ui, struct confirm *c)
 	bookcode_pretty(ui->sale.booking_code, pretty);
 	free(c->problem);
 	c->problem = NULL;
-	if (tickets_print(ui->app, ui->db, ui->sale.booking_code, &cause) >= 0)
-		ui_say(ui, UI_OK, "%s", ui->kiosk ? "Your tickets are printing. Enjoy the show!" :
-		                        "Tickets sent to the printer.");
-	else if (ui->kiosk) {
+	if (tickets_print(ui->app, ui->db, ui->sale.booking_code, &cause) >= 0) {
+		char *info = ui->kiosk ? NULL : tickets_printer_info(ui->app);
+
+		if (ui->kiosk)
+			ui_say(ui, UI_OK, "Your tickets are printing. Enjoy the show!");
+		else if (info != NULL)
+			ui_say(ui, UI_OK, "Tickets sent to the printer: %s.", info);
+		else
+			ui_say(ui, UI_OK, "Tickets sent to the printer.");
+		free(info);
+	} else if (ui->kiosk) {
 		said = xasprintf("Tickets not printed: %s", cause);
 		ui_fail_collect(ui, said, pretty);
 		free(said);
