@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -491,13 +492,23 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char path[128];
+	char path[512];
+	struct dirent *e;
+	DIR *d;
 
 	(void)state;
 	oplog_close();
 	unlink(logpath);
-	snprintf(path, sizeof path, "%s/journal", carddir);
-	unlink(path);
+	/* The test card's journal and its marks of calls in progress. */
+	if ((d = opendir(carddir)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof path, "%s/%s", carddir, e->d_name);
+			unlink(path);
+		}
+		closedir(d);
+	}
 	rmdir(carddir);
 	return 0;
 }
