@@ -21,6 +21,7 @@ showtimes_copy(const PGresult *res, struct showtimes *out)
 		struct showtime *s = &out->v[i];
 
 		s->showtime_id = db_int(res, i, "showtime_id");
+		s->movie_id = db_int(res, i, "movie_id");
 		s->title = client_col(res, i, "title");
 		s->location = client_col(res, i, "location");
 		s->auditorium = client_col(res, i, "auditorium");
@@ -79,8 +80,8 @@ client_listing(struct db *db, const struct listing_filter *f, struct showtimes *
 		params[3] = day;
 	}
 	return showtimes_query(db,
-	                       "SELECT showtime_id, title, location, auditorium, seats_total, seats_available,"
-	                       " rating, runtime_min, price_cents, currency,"
+	                       "SELECT showtime_id, movie_id, title, location, auditorium, seats_total,"
+	                       " seats_available, rating, runtime_min, price_cents, currency,"
 	                       " to_char(starts_at, 'Dy DD Mon HH24:MI') AS starts"
 	                       " FROM api.listing_filtered($1, $2::bigint, $3,"
 	                       "  CASE WHEN $4::int IS NULL THEN NULL ELSE current_date + $4::int END)",

@@ -11,6 +11,7 @@
 /* One showtime of the listing (or of the attract screen: title and starts). */
 struct showtime {
 	long long	 showtime_id;
+	long long	 movie_id;
 	char		*title;
 	char		*location;
 	char		*auditorium;

@@ -60,6 +60,7 @@ attract_key(struct ui *ui, int key)
 		return UI_REDRAW;
 	}
 	ui_say(ui, 0, "%s", "");
+	listing_forget();
 	ui_goto(ui, &screen_listing);
 	return UI_REDRAW;
 }

@@ -1,6 +1,8 @@
 /* screen-listing.c - today's and upcoming showtimes: search as you type,
  * filters by cinema, time of day and day, seats left with sold-out and
- * nearly-full at a glance. Enter opens the seat map. */
+ * nearly-full at a glance. Enter opens the seat map. At a kiosk the films
+ * come first, one row each, and touching one lists its times; a search
+ * lists the matching times at once. */
 #include "ui.h"
 #include "client-show.h"
 #include "ui-list.h"
@@ -17,6 +19,9 @@ struct listing {
 	struct showtimes shows;
 	struct locations locations;
 	double		 loaded_at;
+	int		*rows;		/* what is listed: indexes into shows.v */
+	int		*ntimes;	/* films view: each film's number of times */
+	int		 nrows;
 };
 
 /* What the listing remembers between sales. */
@@ -25,8 +30,57 @@ static struct {
 	int	location;	/* index into locations + 1; 0 = all */
 	int	tod;		/* index into times_of_day */
 	int	day;		/* index into days */
-	struct ui_list list;	/* the showtimes: a click on one is 1000 + row */
+	long long film;		/* kiosk: the film whose times are listed, 0 = the films */
+	char	film_title[128];
+	struct ui_list list;	/* the rows: a click on one is 1000 + row */
 } lm = { .list = { .click_key = 1000 } };
+
+void
+listing_forget(void)
+{
+	lm.query[0] = '\0';
+	lm.location = lm.tod = lm.day = 0;
+	lm.film = 0;
+	ui_list_reset(&lm.list);
+}
+
+/* Whether the kiosk lists films (no search, no film chosen). */
+static bool
+films_view(const struct ui *ui)
+{
+	return ui->kiosk && lm.query[0] == '\0' && lm.film == 0;
+}
+
+/* Fills l->rows from l->shows: every film once, in the order of its first
+ * showtime, with its number of times (the films view), or the showtimes
+ * (of the chosen film, at a kiosk). */
+static void
+listing_rows(struct ui *ui, struct listing *l)
+{
+	int n = 0;
+
+	free(l->rows);
+	free(l->ntimes);
+	l->rows = xcalloc((size_t)l->shows.n + 1, sizeof *l->rows);
+	l->ntimes = xcalloc((size_t)l->shows.n + 1, sizeof *l->ntimes);
+	for (int i = 0; i < l->shows.n; i++) {
+		const struct showtime *sh = &l->shows.v[i];
+		int f;
+
+		if (!films_view(ui)) {
+			if (!ui->kiosk || lm.query[0] != '\0' || sh->movie_id == lm.film)
+				l->rows[n++] = i;
+			continue;
+		}
+		for (f = 0; f < n && l->shows.v[l->rows[f]].movie_id != sh->movie_id; f++)
+			;
+		if (f == n)
+			l->rows[n++] = i;
+		l->ntimes[f]++;
+	}
+	l->nrows = n;
+	ui_list_set(&lm.list, n);
+}
 
 static void
 listing_load(struct ui *ui, struct listing *l)
@@ -50,7 +104,7 @@ listing_load(struct ui *ui, struct listing *l)
 	}
 	showtimes_free(&l->shows);
 	l->shows = shows;
-	ui_list_set(&lm.list, shows.n);
+	listing_rows(ui, l);
 }
 
 static void
@@ -72,11 +126,14 @@ listing_leave(struct ui *ui)
 
 	showtimes_free(&l->shows);
 	locations_free(&l->locations);
+	free(l->rows);
+	free(l->ntimes);
 	free(l);
 	ui->data = NULL;
 }
 
-/* Starts a sale of the showtime under the cursor. */
+/* Starts a sale of the showtime under the cursor, or (films view) lists
+ * the times of the film under it. */
 static void
 listing_open(struct ui *ui, struct listing *l)
 {
@@ -85,9 +142,16 @@ listing_open(struct ui *ui, struct listing *l)
 
 	const struct showtime *sh;
 
-	if (r >= l->shows.n)
+	if (r >= l->nrows)
 		return;
-	sh = &l->shows.v[r];
+	sh = &l->shows.v[l->rows[r]];
+	if (films_view(ui)) {
+		lm.film = sh->movie_id;
+		strlcpy_m(lm.film_title, sh->title, sizeof lm.film_title);
+		ui_list_reset(&lm.list);
+		listing_rows(ui, l);
+		return;
+	}
 	if (sh->seats_available == 0) {
 		ui_say(ui, UI_ERR, "That showtime is sold out.");
 		return;
@@ -158,9 +222,17 @@ listing_key(struct ui *ui, int key)
 		ui_say(ui, 0, "Logged out.");
 		ui_goto(ui, &screen_login);
 		return UI_REDRAW;
-	case 27:	/* Esc: clear the search, then the filters */
+	case KEY_F(7):	/* kiosk: back to the films */
+		if (!ui->kiosk)
+			return UI_HANDLED;
+		lm.query[0] = '\0';
+		lm.film = 0;
+		break;
+	case 27:	/* Esc: clear the search, then the filters (kiosk: the film) */
 		if (lm.query[0] != '\0')
 			lm.query[0] = '\0';
+		else if (ui->kiosk && lm.film != 0)
+			lm.film = 0;
 		else if (ui->kiosk) {
 			ui_goto(ui, &screen_attract);
 			return UI_REDRAW;
@@ -209,36 +281,18 @@ listing_tick(struct ui *ui)
 	return 0;
 }
 
-/* Draws showtime r at line y (the list's callback). */
+/* Draws film row r at line y, two lines (the kiosk's films view). */
 static void
-listing_draw_row(struct ui *ui, void *arg, int r, int y, bool hot)
+listing_draw_film(struct listing *l, int r, int y, bool hot)
 {
-	struct listing *l = arg;
-	const struct showtime *sh = &l->shows.v[r];
-	int left = sh->seats_available;
-	int total = sh->seats_total;
-	const char *tag = left == 0 ? "SOLD OUT" : left * 10 <= total ? "NEARLY FULL" : "";
-	int tagattr = left == 0 ? COLOR_PAIR(PAIR_SOLD) | A_BOLD : COLOR_PAIR(PAIR_HELD) | A_BOLD;
-	char price[24], loc[64], ft[512], fl[128];
+	const struct showtime *sh = &l->shows.v[l->rows[r]];
+	char price[24], times[24];
 
 	cart_money(price, sizeof price, sh->price_cents, sh->currency);
-	snprintf(loc, sizeof loc, "%s %s", sh->location + (strncmp(sh->location, "Marquee ", 8) == 0 ? 8 : 0),
-	         sh->auditorium);
-	if (!ui->kiosk) {
-		if (hot)
-			attron(A_REVERSE);
-		mvhline(y, 0, ' ', COLS);
-		mvprintw(y, 1, "%-16.16s %s %s %4d/%-4d ", sh->starts,
-		         UI_FIT(ft, sh->title, COLS - 62 > 10 ? COLS - 62 : 10),
-		         UI_FIT(fl, loc, 20), left, total);
-		if (hot)
-			attroff(A_REVERSE);
-		attron(tagattr);
-		printw("%s", tag);
-		attroff(tagattr);
-		return;
-	}
-	/* kiosk: big two-line rows, the whole row is a target */
+	if (l->ntimes[r] == 1)
+		snprintf(times, sizeof times, "1 time");
+	else
+		snprintf(times, sizeof times, "%d times", l->ntimes[r]);
 	if (hot)
 		attron(A_REVERSE);
 	mvhline(y, 0, ' ', COLS);
@@ -246,8 +300,80 @@ listing_draw_row(struct ui *ui, void *arg, int r, int y, bool hot)
 	attron(A_BOLD);
 	mvprintw(y, 2, "%-.*s", COLS - 30, sh->title);
 	attroff(A_BOLD);
-	mvprintw(y, COLS - 24, "%s", sh->starts);
-	mvprintw(y + 1, 2, "%s  %s  from %s", sh->rating, loc, price);
+	mvprintw(y, COLS - 28, "next %s", sh->starts);
+	if (sh->runtime_min > 0)
+		mvprintw(y + 1, 2, "%s  %d min  from %s", sh->rating, sh->runtime_min, price);
+	else
+		mvprintw(y + 1, 2, "%s  from %s", sh->rating, price);
+	mvprintw(y + 1, COLS - 28, "%s", times);
+	if (hot)
+		attroff(A_REVERSE);
+}
+
+/* Draws row r at line y (the list's callback). The counter's row gives the
+ * film's title the room: when, title, cinema and hall, seats left; a full
+ * or nearly full show says so in the seats-left column, and in words too
+ * where the screen is wide enough. */
+static void
+listing_draw_row(struct ui *ui, void *arg, int r, int y, bool hot)
+{
+	struct listing *l = arg;
+	const struct showtime *sh = &l->shows.v[l->rows[r]];
+	int left = sh->seats_available;
+	int total = sh->seats_total;
+	const char *tag = left == 0 ? "SOLD OUT" : left * 10 <= total ? "NEARLY FULL" : "";
+	int tagattr = left == 0 ? COLOR_PAIR(PAIR_SOLD) | A_BOLD : COLOR_PAIR(PAIR_HELD) | A_BOLD;
+	char price[24], loc[64], ft[512], fl[128], seats[24];
+
+	if (films_view(ui)) {
+		listing_draw_film(l, r, y, hot);
+		return;
+	}
+	cart_money(price, sizeof price, sh->price_cents, sh->currency);
+	snprintf(loc, sizeof loc, "%s %s", sh->location + (strncmp(sh->location, "Marquee ", 8) == 0 ? 8 : 0),
+	         sh->auditorium);
+	if (!ui->kiosk) {
+		int locw = COLS >= 100 ? 20 : 18, tagw = COLS >= 100 ? 12 : 0;
+		int titlew = COLS - 1 - 17 - (locw + 1) - 10 - tagw;
+
+		if (left == 0)
+			snprintf(seats, sizeof seats, "SOLD OUT");
+		else
+			snprintf(seats, sizeof seats, "%4d/%-4d", left, total);
+		if (hot)
+			attron(A_REVERSE);
+		mvhline(y, 0, ' ', COLS);
+		mvprintw(y, 1, "%-16.16s %s %s ", sh->starts, UI_FIT(ft, sh->title, titlew > 10 ? titlew : 10),
+		         UI_FIT(fl, loc, locw));
+		if (tag[0] != '\0')
+			attron(tagattr);
+		printw("%9s", seats);
+		if (tagw > 0)
+			printw(" %s", tag);
+		if (tag[0] != '\0')
+			attroff(tagattr);
+		if (hot)
+			attroff(A_REVERSE);
+		return;
+	}
+	/* kiosk: big two-line rows, the whole row is a target. A chosen film's
+	 * times lead with the time (the film is in the title); a search's
+	 * with the film. */
+	if (hot)
+		attron(A_REVERSE);
+	mvhline(y, 0, ' ', COLS);
+	mvhline(y + 1, 0, ' ', COLS);
+	attron(A_BOLD);
+	if (lm.query[0] == '\0') {
+		mvprintw(y, 2, "%s", sh->starts);
+		attroff(A_BOLD);
+		mvprintw(y + 1, 2, "%s  from %s", loc, price);
+	} else {
+		mvprintw(y, 2, "%-.*s", COLS - 30, sh->title);
+		attroff(A_BOLD);
+		mvprintw(y, COLS - 24, "%s", sh->starts);
+		mvprintw(y + 1, 2, "%s  %s  from %s", sh->rating, loc, price);
+	}
 	if (hot)
 		attroff(A_REVERSE);
 	attron(tagattr);
@@ -261,20 +387,32 @@ static void
 listing_draw(struct ui *ui)
 {
 	struct listing *l = ui->data;
-	int n = l->shows.n, rowh = ui->kiosk ? 3 : 1;
+	int n = l->nrows, rowh = ui->kiosk ? 3 : 1;
 	int y0 = ui->kiosk ? 5 : 4, rows = (LINES - 2 - y0) / rowh;
 	const char *loc = "all cinemas";
+	char title[160];
 
 	if (lm.location > 0 && lm.location <= l->locations.n)
 		loc = l->locations.v[lm.location - 1].name;
-	ui_draw_header(ui, ui->kiosk ? "Choose a film" : "showtimes");
+	if (!ui->kiosk)
+		snprintf(title, sizeof title, "showtimes");
+	else if (films_view(ui))
+		snprintf(title, sizeof title, "Choose a film");
+	else if (lm.query[0] == '\0')
+		snprintf(title, sizeof title, "Choose a time: %s", lm.film_title);
+	else
+		snprintf(title, sizeof title, "Choose a time");
+	ui_draw_header(ui, title);
 	ui_draw_text_box(2, 1, 24, "Search:", lm.query, true, false);
-	mvprintw(2, 36, "%.20s | %s | %s | %d", loc, times_of_day[lm.tod][0] != '\0' ? times_of_day[lm.tod] : "any time",
-	         days[lm.day], n);
+	mvprintw(2, 36, "%.20s | %s | %s | %d%s", loc, times_of_day[lm.tod][0] != '\0' ? times_of_day[lm.tod] : "any time",
+	         days[lm.day], n, films_view(ui) ? (n == 1 ? " film" : " films") : "");
 	if (!ui->kiosk) {
+		int locw = COLS >= 100 ? 20 : 18, tagw = COLS >= 100 ? 12 : 0;
+		int titlew = COLS - 1 - 17 - (locw + 1) - 10 - tagw;
+
 		attron(A_BOLD);
-		mvprintw(3, 1, "%-16s %-*s %-20s %9s", "When", COLS - 62 > 10 ? COLS - 62 : 10, "Film",
-		         "Cinema / hall", "Left");
+		mvprintw(3, 1, "%-16s %-*s %-*s %9s", "When", titlew > 10 ? titlew : 10, "Film", locw, "Cinema / hall",
+		         "Left");
 		attroff(A_BOLD);
 	}
 	lm.list.rowh = rowh;
@@ -288,9 +426,12 @@ listing_draw(struct ui *ui)
 		ui_draw_button(ui, 3, 21, 8, 1, "Day", KEY_F(4), lm.day != 0);
 		ui_draw_button(ui, 3, 30, 13, 1, "My bookings", KEY_F(6), false);
 		ui_draw_button(ui, 3, 44, 8, 1, "Home", KEY_F(10), false);
-		ui_draw_button(ui, 3, COLS - 22, 9, 1, " Up ", KEY_PPAGE, false);
-		ui_draw_button(ui, 3, COLS - 11, 9, 1, "Down", KEY_NPAGE, false);
-		ui_draw_footer(ui, "Touch a film to choose seats. Cinema, Time and Day change what is shown.");
+		if (!films_view(ui))
+			ui_draw_button(ui, 3, 53, 11, 1, "All films", KEY_F(7), false);
+		ui_draw_button(ui, 3, COLS - 16, 7, 1, "Up", KEY_PPAGE, false);
+		ui_draw_button(ui, 3, COLS - 8, 7, 1, "Down", KEY_NPAGE, false);
+		ui_draw_footer(ui, films_view(ui) ? "Touch a film to see its times. Cinema, Time and Day change what is shown." :
+		                                    "Touch a time to choose seats, or All films to go back.");
 	} else if (strcmp(ui->staff_role, "manager") == 0)
 		ui_draw_footer(ui, "Type to search  Enter seats  F2 cinema  F3 time  F4 day  F6 reload  F9 admin  F10 log out");
 	else

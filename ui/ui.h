@@ -91,6 +91,9 @@ enum {
 	PAIR_BLOCKED, PAIR_MINE, PAIR_BANNER, PAIR_BUTTON, PAIR_OK, PAIR_ERR, PAIR_TITLE,
 };
 
+/* The listing forgets its search, filters and film (a new customer). */
+void listing_forget(void);
+
 extern const struct screen screen_attract;
 extern const struct screen screen_login;
 extern const struct screen screen_listing;

@@ -24,7 +24,7 @@ lit c "amé"
 wait_for c "Search: amé "
 # 80 columns leave the title 18: "Amélie à Paris 千" is 17, and "と" (two
 # more) does not fit, so a space pads the column instead of half a character.
-wait_for c "Amélie à Paris 千 "
+wait_for c "Amélie à Paris 千と "
 [ "$(screen c | grep -cE '^ (Mon|Tue|Wed|Thu|Fri|Sat|Sun) ')" = 1 ] || fail "'amé' should find the one film"
 
 # Its row against an ASCII row: the "/" of "left/total" is at the same
@@ -51,5 +51,5 @@ wait_for c "Search: am "
 absent c "Database"
 keys c BSpace; keys c BSpace
 lit c "千"
-wait_for c "Amélie à Paris 千 "
+wait_for c "Amélie à Paris 千と "
 echo "UTF-8 search and Backspace work"
