@@ -60,7 +60,7 @@ SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespac
           'api.order_tickets(text)',
           'api.payment(bigint,bigint,jsonb,uuid)',
           'api.payment_start(bigint,bigint,uuid)',
-          'api.print_claim(text,text,uuid)',
+          'api.print_claim(text,text,uuid,text)',
           'api.print_release(text,text,text)',
           'api.reprint(text,text,bigint,text,bigint,uuid)',
           'api.sales_report(bigint,date,date,bigint)',
@@ -77,6 +77,8 @@ SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespac
           'api.sign_in_guest(text)',
           'api.sign_in_salt(text)',
           'api.sign_out(text)',
+          'api.ticket_key_register(text,text,uuid)',
+          'api.ticket_keys()',
           'api.ticket_types(bigint)'],
     'marquee_term may EXECUTE exactly the listed api functions');
 
