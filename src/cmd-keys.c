@@ -49,6 +49,19 @@ struct keys_opts {
 	int		 no_register;
 };
 
+/* Fails an owner's action (what: "list the ticket keys") the database
+ * refused, in one line: a device's login is told it needs the owner's. */
+static int
+keys_owner_fail(struct db *db, const char *what)
+{
+	const char *why = db_error(db);
+
+	if (strcmp(db->sqlstate, "42501") == 0)
+		return cmd_fail(&cmd_keys_spec, "cannot %s: it needs the database owner's login, "
+		                "not a device's", what);
+	return cmd_fail(&cmd_keys_spec, "cannot %s: %.*s", what, (int)strcspn(why, "\n"), why);
+}
+
 /* Registers the public key of the device's secret key under the database
  * login of db. Returns 0 and prints the key id, or -1 with *cause set. */
 static int
@@ -68,7 +81,8 @@ keys_register(struct app *app, struct db *db, char **cause)
 	db_request_id(rid);
 	res = db_exec(db, DB_SAFE, "SELECT * FROM api.ticket_key_register($1, $2, $3)", 3, params);
 	if (res == NULL) {
-		*cause = xasprintf("ticket key %s is not registered: %s", idhex, db_error(db));
+		*cause = xasprintf("ticket key %s is not registered: %.*s", idhex,
+		                   (int)strcspn(db_error(db), "\n"), db_error(db));
 		return -1;
 	}
 	if (strcmp(db_value(res, 0, "register_status"), "registered") != 0) {
@@ -128,8 +142,7 @@ keys_list(struct db *db)
 	              "coalesce(to_char(revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), '-') AS revoked, "
 	              "revoked_why FROM core.ticket_key_list()", 0, NULL);
 	if (res == NULL)
-		return cmd_fail(&cmd_keys_spec, "cannot list the ticket keys (it needs the database "
-		                "owner's login): %s", db_error(db));
+		return keys_owner_fail(db, "list the ticket keys");
 	printf("%-16s  %-20s  %-12s  %-16s  %s\n", "KEY", "DEVICE", "TERMINAL", "CREATED (UTC)",
 	       "REVOKED (UTC)");
 	for (int i = 0; i < PQntuples(res); i++) {
@@ -148,13 +161,17 @@ static int
 keys_revoke(struct db *db, const struct keys_opts *o)
 {
 	const char *params[2] = { o->key_id, o->reason != NULL ? o->reason : "" }, *status;
+	char *what;
 	PGresult *res;
 	int rc = CMD_OK;
 
 	res = db_exec(db, DB_SAFE, "SELECT core.ticket_key_revoke($1, $2) AS status", 2, params);
-	if (res == NULL)
-		return cmd_fail(&cmd_keys_spec, "cannot revoke ticket key %s (it needs the database "
-		                "owner's login): %s", o->key_id, db_error(db));
+	if (res == NULL) {
+		what = xasprintf("revoke ticket key %s", o->key_id);
+		rc = keys_owner_fail(db, what);
+		free(what);
+		return rc;
+	}
 	status = db_value(res, 0, "status");
 	if (strcmp(status, "revoked") == 0) {
 		oplog(LOG_NOTICE, "ticket key %s revoked: %s", o->key_id, params[1]);

@@ -183,7 +183,8 @@ ticket_keyring_fetch(struct db *db, struct ticket_keyring *ring, char **cause)
 	res = db_exec(db, DB_SAFE, "SELECT public_key, coalesce(to_char(revoked_at AT TIME ZONE 'UTC', "
 	              "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') AS revoked FROM api.ticket_keys()", 0, NULL);
 	if (res == NULL) {
-		*cause = xasprintf("cannot read the ticket keys: %s", db_error(db));
+		*cause = xasprintf("cannot read the ticket keys: %.*s", (int)strcspn(db_error(db), "\n"),
+		                   db_error(db));
 		return -1;
 	}
 	for (int i = 0; i < PQntuples(res); i++) {
