@@ -277,11 +277,6 @@ tickets_print_to(struct app *app, struct db *db, const char *code, const char *q
 		*cause = xasprintf("'%s' is not a booking code (9 letters and digits, like ABCD-EFGHJ)", code);
 		return -1;
 	}
-	/* The claim names the key that signs: no key, no claim. */
-	if (ticket_key_secret_public(app->cfg.signing_key, pk, cause) != 0)
-		return -1;
-	ticket_key_id(pk, id);
-	ticket_key_id_hex(id, key_id);
 	/* Ask the printer first: a paused or missing one claims nothing. */
 	if ((problem = print_cups_problem(queue)) != NULL) {
 		tickets_log("tickets", code, queue, 0, problem);
@@ -289,6 +284,15 @@ tickets_print_to(struct app *app, struct db *db, const char *code, const char *q
 		free(problem);
 		return -1;
 	}
+	/* The claim names the key that signs: no key, no claim. */
+	if (ticket_key_secret_public(app->cfg.signing_key, pk, &why) != 0) {
+		tickets_log("tickets", code, queue, 0, why);
+		*cause = xasprintf("%s. %s", why, kept);
+		free(why);
+		return -1;
+	}
+	ticket_key_id(pk, id);
+	ticket_key_id_hex(id, key_id);
 	db_request_id(rid);
 	params[0] = canonical;
 	params[1] = app->cfg.terminal;

@@ -326,7 +326,9 @@ BEGIN
         res.verdict := 'reissued'; res.message := 'an old copy: this ticket was reprinted';
     ELSIF core.ticket_issue_revoked(t.ticket_id, admit.issue) IS NOT NULL THEN
         res.verdict := 'revoked_key';
-        res.message := 'printed with a ticket key revoked on ' || to_char(core.ticket_issue_revoked(t.ticket_id, admit.issue) AT TIME ZONE tz, 'DD Mon HH24:MI') || ': reprint it at the counter';
+        res.message := 'printed with a ticket key revoked on '
+            || to_char(core.ticket_issue_revoked(t.ticket_id, admit.issue) AT TIME ZONE tz, 'DD Mon HH24:MI')
+            || ': reprint it at the counter';
     ELSIF t.admitted_at IS NOT NULL THEN
         res.verdict := 'already_admitted';
         res.message := 'already in at ' || to_char(t.admitted_at AT TIME ZONE tz, 'HH24:MI');

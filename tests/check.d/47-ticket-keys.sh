@@ -75,7 +75,7 @@ out=$(door keys list 2>&1) && fail "a door may list the keys: $out" ||
 
 # ---- a ticket printed with device A's key; its issue recorded with the key
 st=$(soon_showtime)
-code=$(paid_booking "$st" '{D1,D2,D3}' 4747)
+code=$(paid_booking "$st" '{B1,B2,B3}' 4747)
 [ -n "$code" ] || { echo "could not make a paid booking"; exit 1; }
 claim=$(psql -XAtq "$dsn_a" -c "SELECT print_status FROM api.print_claim('$code', 'kiosk-a', NULL, '$ka')")
 [ "$claim" = ok ] && ok "device A claims the print with its key" || fail "claim: $claim"
@@ -86,9 +86,9 @@ owner keys export -o "$var/ring" || fail "keys export"
 	ok "the keyring holds every registered key, each with its id" || fail "keyring: $(cat "$var/ring")"
 [ "$(door keys export)" = "$(cat "$var/ring")" ] && ok "a door exports the same keyring" || fail "door keys export"
 v=$(sed -n 1p "$var/a.txt" | door scan --offline --keyring "$var/ring")
-echo "$v" | grep -q '^valid: seat D1' && ok "offline with the keyring: $v" || fail "offline: $v"
+echo "$v" | grep -q '^valid: seat B1' && ok "offline with the keyring: $v" || fail "offline: $v"
 v=$(sed -n 2p "$var/a.txt" | door scan --keyring "$var/kept")
-echo "$v" | grep -q '^valid: seat D2' && ok "online: $v" || fail "online: $v"
+echo "$v" | grep -q '^valid: seat B2' && ok "online: $v" || fail "online: $v"
 cmp -s "$var/kept" "$var/ring" && ok "an online scanner keeps the keys it read (--keyring)" ||
 	fail "kept keyring: $(diff "$var/kept" "$var/ring")"
 
@@ -117,10 +117,10 @@ echo "$v" | grep -q "^valid" && ok "(an old keyring does not know yet: export af
 reclaim=$(psql -XAtq "$dsn_a" -c "SELECT api.print_release('$code', 'kiosk-a', 'test')" \
 	-c "SELECT message FROM api.print_claim('$code', 'kiosk-a', NULL, '$ka')" | tail -1)
 echo "$reclaim" | grep -q "was revoked" && ok "device A prints no more: $reclaim" || fail "claim after revoke: $reclaim"
-code_b=$(paid_booking "$st" '{D5}' 4848)
+code_b=$(paid_booking "$st" '{B4}' 4848)
 payloads b "$code_b" >"$var/b.txt" || fail "render with key b"
 v=$(door scan <"$var/b.txt")
-echo "$v" | grep -q '^valid: seat D5' && ok "device B's tickets still open the door: $v" || fail "key b: $v"
+echo "$v" | grep -q '^valid: seat B4' && ok "device B's tickets still open the door: $v" || fail "key b: $v"
 
 # ---- a key never registered
 payloads c "$code_b" >"$var/c.txt" || fail "render with key c"
