@@ -1,6 +1,9 @@
-/* cmd-scan.c - `marquee scan [--offline]`, the door's ticket reader: one
- * scanned QR text a line on stdin, one verdict a line on stdout; refusals go
- * to the operational log with the seat (never the payload or signature). */
+/* cmd-scan.c - `marquee scan [--offline] [--keyring FILE]`, the door's
+ * ticket reader: one scanned QR text a line on stdin, one verdict a line on
+ * stdout; refusals go to the operational log with the seat (never the
+ * payload or signature). A ticket names the key that signed it: online the
+ * keys come from the database (re-read every KEYS_REFRESH seconds, so a
+ * revocation reaches the door), offline from a keyring file. */
 #include "cmd.h"
 #include "oplog.h"
 #include "ticket.h"
@@ -11,15 +14,21 @@
 #include <string.h>
 #include <time.h>
 
+#define KEYS_REFRESH	10	/* seconds an online door trusts its key list */
+
 const struct cmd_spec cmd_scan_spec = {
 	.name = "scan",
-	.synopsis = "scan [--offline]",
+	.synopsis = "scan [--offline] [--keyring FILE]",
 	.help = "Reads one ticket payload a line (a USB scanner types lines) and prints a\n"
 	        "verdict a line: valid, already admitted, reissued, cancelled, wrong day,\n"
-	        "forged, ... Online, a valid ticket is checked in so it cannot enter twice.\n\n"
-	        "      --offline  check only the signature and the day, with the public key;\n"
-	        "                 nothing is checked in\n"
-	        "  -h, --help     show this help and exit\n",
+	        "revoked key, unknown key, forged, ... Online, the ticket keys come from the\n"
+	        "database and a valid ticket is checked in so it cannot enter twice.\n\n"
+	        "      --offline       check only the signature and the day, with the keys of\n"
+	        "                      the keyring; nothing is checked in\n"
+	        "      --keyring FILE  offline: the keyring to check with (default: kiosk.conf's\n"
+	        "                      public_key); online: where to keep the keys read from\n"
+	        "                      the database, for scanning offline later\n"
+	        "  -h, --help          show this help and exit\n",
 };
 
 /* Prints "already_admitted" as "already admitted", and the detail. */
@@ -114,49 +123,136 @@ scan_forged(const char *why)
 	oplog(LOG_WARNING, "door refused a forged ticket: %s", why);
 }
 
+/* Says and logs a ticket signed by a key the door does not accept: id is
+ * the key the ticket names, k the door's record of it (NULL: unknown). */
+static void
+scan_bad_key(const unsigned char id[TICKET_KEY_ID_BYTES], const struct ticket_key *k,
+             const char *keyring)
+{
+	char hex[TICKET_KEY_ID_HEX], *detail;
+
+	ticket_key_id_hex(id, hex);
+	if (k != NULL)
+		detail = xasprintf("signed with key %s, revoked %s; reprint it at the counter", hex,
+		                   k->revoked);
+	else if (keyring != NULL)
+		detail = xasprintf("signed with key %s, which the keyring %s does not hold", hex, keyring);
+	else
+		detail = xasprintf("signed with key %s, which is not registered", hex);
+	scan_print_verdict(k != NULL ? "revoked_key" : "unknown_key", detail);
+	oplog(LOG_WARNING, "door refused a ticket: %s key: %s", k != NULL ? "revoked" : "unknown", detail);
+	free(detail);
+}
+
+/* True when two keyrings hold the same keys in the same states. */
+static int
+scan_ring_same(const struct ticket_keyring *a, const struct ticket_keyring *b)
+{
+	return a->n == b->n && (a->n == 0 || memcmp(a->keys, b->keys, a->n * sizeof *a->keys) == 0);
+}
+
+/* Reads the keys from the database into ring when they are older than
+ * KEYS_REFRESH seconds (*fetched: when they were read), keeping them in
+ * keyring (when not NULL) if they changed. A failure keeps the keys there
+ * are. Returns 0, or -1 with *cause set when ring is still empty. */
+static int
+scan_refresh(struct db *db, struct ticket_keyring *ring, time_t *fetched, const char *keyring,
+             char **cause)
+{
+	struct ticket_keyring fresh = { 0 };
+	char *why = NULL;
+
+	if (*fetched != 0 && time(NULL) - *fetched < KEYS_REFRESH)
+		return 0;
+	if (ticket_keyring_fetch(db, &fresh, &why) != 0) {
+		if (ring->n > 0) {
+			free(why);
+			return 0;
+		}
+		*cause = why;
+		return -1;
+	}
+	*fetched = time(NULL);
+	if (scan_ring_same(ring, &fresh)) {
+		ticket_keyring_free(&fresh);
+		return 0;
+	}
+	ticket_keyring_free(ring);
+	*ring = fresh;
+	if (keyring != NULL && ticket_keyring_save(keyring, ring, &why) != 0) {
+		oplog(LOG_WARNING, "door cannot keep the ticket keys: %s", why);
+		free(why);
+	}
+	return 0;
+}
+
 int
 cmd_scan(struct app *app, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "offline", no_argument, NULL, 'O' },
+		{ "keyring", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+	struct ticket_keyring ring = { 0 };
 	struct db *db = NULL;
 	char *line = NULL, *cause = NULL;
+	const char *keyring = NULL;
 	size_t cap = 0;
+	time_t fetched = 0;
 	int c, offline = 0, rc = CMD_OK;
 
 	optind = 0;
 	while ((c = cmd_opt(&cmd_scan_spec, argc, argv, "-:h", longopts, &rc)) != -1) {
-		if (c == CMD_STOP)
+		switch (c) {
+		case CMD_STOP:
 			return rc;
-		if (c == CMD_ARG)
+		case CMD_ARG:
 			return cmd_refuse(&cmd_scan_spec, "unexpected argument '%s' (tickets come on "
 			                  "standard input)", optarg);
-		offline = 1;
+		case 'k':
+			keyring = optarg;
+			break;
+		default:
+			offline = 1;
+			break;
+		}
 	}
-	if (ticket_key_public(app->cfg.public_key, pk, &cause) != 0) {
-		rc = cmd_fail(&cmd_scan_spec, "%s", cause);
-		free(cause);
-		return rc;
+	if (offline) {
+		if (keyring == NULL)
+			keyring = app->cfg.public_key;
+		if (ticket_keyring_load(keyring, &ring, &cause) != 0)
+			goto fail;
+	} else {
+		if ((db = cmd_connect(app, &cmd_scan_spec)) == NULL)
+			return CMD_FAILED;
+		if (scan_refresh(db, &ring, &fetched, keyring, &cause) != 0)
+			goto fail;
 	}
-	if (!offline && (db = cmd_connect(app, &cmd_scan_spec)) == NULL)
-		return CMD_FAILED;
 
 	while (getline(&line, &cap, stdin) != -1) {
 		struct ticket_payload p;
+		unsigned char id[TICKET_KEY_ID_BYTES];
+		const struct ticket_key *k;
 		size_t len = strlen(strtrim(line));	/* a scanner's CR LF */
 
 		if (len == 0)
 			continue;
-		switch (ticket_decode(line, len, pk, &p)) {
+		if (!offline)
+			scan_refresh(db, &ring, &fetched, keyring, &cause);
+		switch (ticket_decode_ring(line, len, &ring, &p, id, &k)) {
 		case TICKET_MALFORMED:
 			scan_forged("not a Marquee ticket code");
 			break;
 		case TICKET_FORGED:
 			scan_forged("the signature does not match");
+			break;
+		case TICKET_UNKNOWN_KEY:
+			scan_bad_key(id, NULL, offline ? keyring : NULL);
+			break;
+		case TICKET_REVOKED_KEY:
+			scan_bad_key(id, k, NULL);
 			break;
 		case TICKET_OK:
 			if (offline)
@@ -167,6 +263,13 @@ cmd_scan(struct app *app, int argc, char **argv)
 		}
 	}
 	free(line);
+	ticket_keyring_free(&ring);
+	db_close(db);
+	return rc;
+fail:
+	rc = cmd_fail(&cmd_scan_spec, "%s", cause);
+	free(cause);
+	ticket_keyring_free(&ring);
 	db_close(db);
 	return rc;
 }

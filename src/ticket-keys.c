@@ -212,3 +212,15 @@ ticket_key_public(const char *path, unsigned char pk[crypto_sign_PUBLICKEYBYTES]
 	}
 	return read_key_file(path, PUBLIC_TAG, 0, pk, cause);
 }
+
+int
+ticket_key_secret_public(const char *path, unsigned char pk[crypto_sign_PUBLICKEYBYTES], char **cause)
+{
+	unsigned char sk[crypto_sign_SECRETKEYBYTES];
+
+	if (ticket_key_secret(path, sk, cause) != 0)
+		return -1;
+	crypto_sign_ed25519_sk_to_pk(pk, sk);
+	sodium_memzero(sk, sizeof sk);
+	return 0;
+}

@@ -267,7 +267,9 @@ tickets_print_to(struct app *app, struct db *db, const char *code, const char *q
 {
 	struct obuf out = { 0 };
 	char canonical[BOOKCODE_LEN + 1], rid[37], *problem, *title = NULL, *why = NULL;
-	const char *params[3];
+	char key_id[TICKET_KEY_ID_HEX];
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES], id[TICKET_KEY_ID_BYTES];
+	const char *params[4];
 	PGresult *res;
 	int job = -1;
 
@@ -282,11 +284,21 @@ tickets_print_to(struct app *app, struct db *db, const char *code, const char *q
 		free(problem);
 		return -1;
 	}
+	/* The claim names the key that signs: no key, no claim. */
+	if (ticket_key_secret_public(app->cfg.signing_key, pk, &why) != 0) {
+		tickets_log("tickets", code, queue, 0, why);
+		*cause = xasprintf("%s. %s", why, kept);
+		free(why);
+		return -1;
+	}
+	ticket_key_id(pk, id);
+	ticket_key_id_hex(id, key_id);
 	db_request_id(rid);
 	params[0] = canonical;
 	params[1] = app->cfg.terminal;
 	params[2] = rid;
-	res = db_exec(db, DB_SAFE, "SELECT * FROM api.print_claim($1, $2, $3)", 3, params);
+	params[3] = key_id;
+	res = db_exec(db, DB_SAFE, "SELECT * FROM api.print_claim($1, $2, $3, $4)", 4, params);
 	if (res == NULL) {
 		*cause = xasprintf("cannot claim the tickets for printing: %s", db_error(db));
 		tickets_log("tickets", code, queue, 0, *cause);

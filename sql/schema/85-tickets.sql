@@ -90,7 +90,7 @@ $$;
 
 CREATE TYPE api.print_claim_result AS (
     print_status text,       -- ok | unknown_code | not_paid | cancelled | refunded |
-                             -- already_printed
+                             -- key_refused | already_printed
     order_id     bigint,
     message      text
 );
@@ -110,7 +110,10 @@ $$;
 -- A terminal about to print a booking's tickets claims the current issue:
 -- it is marked printed, so a second copy of the same issue needs a reprint.
 -- A print that then fails gives the claim back (api.print_release).
-CREATE FUNCTION api.print_claim(booking_code text, terminal text, request_id uuid DEFAULT NULL)
+-- key_id names the ticket key that will sign (core.ticket_key_refusal says
+-- which the caller may use); it is recorded for every ticket of the issue.
+CREATE FUNCTION api.print_claim(booking_code text, terminal text, request_id uuid DEFAULT NULL,
+                                key_id text DEFAULT NULL)
 RETURNS api.print_claim_result
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
@@ -127,6 +130,8 @@ BEGIN
         res.print_status := 'unknown_code'; res.message := 'no booking with this code';
     ELSIF o.status <> 'success' THEN
         SELECT u.status, u.message INTO res.print_status, res.message FROM core.unpaid_booking(o.status) u;
+    ELSIF core.ticket_key_refusal(print_claim.key_id) IS NOT NULL THEN
+        res.print_status := 'key_refused'; res.message := core.ticket_key_refusal(print_claim.key_id);
     ELSIF EXISTS (SELECT 1 FROM core.ticket t WHERE t.order_id = o.order_id
                      AND t.state = 'sold' AND t.printed_at IS NOT NULL) THEN
         res.print_status := 'already_printed';
@@ -134,6 +139,7 @@ BEGIN
     ELSE
         UPDATE core.ticket t SET printed_at = now()
          WHERE t.order_id = o.order_id AND t.state = 'sold';
+        PERFORM core.ticket_key_record(o.order_id, print_claim.key_id);
         INSERT INTO core.print_log (order_id, terminal, event)
         VALUES (o.order_id, coalesce(print_claim.terminal, ''), 'claimed');
         res.print_status := 'ok'; res.message := 'print the tickets';
@@ -260,7 +266,8 @@ END $$;
 
 CREATE TYPE api.admit_result AS (
     verdict      text,       -- valid | already_admitted | wrong_day | too_early | show_over |
-                             -- cancelled | refunded | not_paid | reissued | unknown_ticket
+                             -- cancelled | refunded | not_paid | reissued | revoked_key |
+                             -- unknown_ticket
     message      text,
     seat         text,
     film         text,
@@ -271,7 +278,8 @@ CREATE TYPE api.admit_result AS (
 
 -- Checks in one scanned ticket (its signature already checked by the
 -- scanner): the ticket must belong to the order and showtime it names, be
--- sold, be the current issue, be for today's show (in the cinema's time
+-- sold, be the current issue, not signed by a revoked key (as recorded
+-- by print_claim), be for today's show (in the cinema's time
 -- zone), not over, and not already in. Every scan is logged.
 CREATE FUNCTION api.admit(ticket_id bigint, order_id bigint, issue int,
                           showtime_id bigint DEFAULT NULL, terminal text DEFAULT '',
@@ -316,6 +324,11 @@ BEGIN
         res.verdict := 'not_paid'; res.message := 'this booking was never paid';
     ELSIF admit.issue < t.issue THEN
         res.verdict := 'reissued'; res.message := 'an old copy: this ticket was reprinted';
+    ELSIF core.ticket_issue_revoked(t.ticket_id, admit.issue) IS NOT NULL THEN
+        res.verdict := 'revoked_key';
+        res.message := 'printed with a ticket key revoked on '
+            || to_char(core.ticket_issue_revoked(t.ticket_id, admit.issue) AT TIME ZONE tz, 'DD Mon HH24:MI')
+            || ': reprint it at the counter';
     ELSIF t.admitted_at IS NOT NULL THEN
         res.verdict := 'already_admitted';
         res.message := 'already in at ' || to_char(t.admitted_at AT TIME ZONE tz, 'HH24:MI');

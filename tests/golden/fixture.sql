@@ -1,6 +1,8 @@
 -- fixture.sql - one paid booking with every id, time and price fixed, so a
 -- render of it gives the same bytes on every run (45-golden.sh). Needs the
--- demo data (the film and the price plan). Safe to rerun.
+-- demo data (the film and the price plan). Safe to rerun. The published
+-- golden test key is registered for the terminal role's login, which prints
+-- with it.
 INSERT INTO core.location (name, address, timezone) VALUES ('Marquee Golden Gate', '7 Reel Lane', 'UTC')
 ON CONFLICT DO NOTHING;
 INSERT INTO core.auditorium (location_id, name, rows, cols)
@@ -38,5 +40,9 @@ VALUES (990001, 123456789012345678, 'card', 1500, 'USD', NULL, '4242', 'VISA', '
         '2030-06-01 12:02+00'),
        (990002, 123456789012345678, 'cash', 600, 'USD', 1000, NULL, NULL, NULL, NULL,
         '2030-06-01 12:02+00')
+ON CONFLICT DO NOTHING;
+INSERT INTO core.ticket_key (key_id, public_key, device, terminal)
+SELECT core.ticket_key_id(k), k, 'marquee_term', 'golden-1'
+  FROM decode('c4d3ca084c3fb7bf81e05b5741da024ce12505c05972ac0b389863391d8ced30', 'hex') k
 ON CONFLICT DO NOTHING;
 SELECT booking_code FROM core.orders WHERE order_id = 123456789012345678;

@@ -50,3 +50,21 @@ SELECT payment_status FROM api.payment(NULL, :oid,
 SELECT :'code' WHERE :'payment_status' = 'success';
 SQL
 }
+
+# test_device_login NAME: makes a database login NAME in the terminals' role
+# (a device of its own) unless it exists; prints its connection string.
+test_device_login() {
+	owner_sql -c "DO \$\$ BEGIN
+	    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$1') THEN
+	        CREATE ROLE $1 LOGIN IN ROLE marquee_terminal;
+	    END IF; END \$\$" >/dev/null || return 1
+	echo "${MARQUEE_TERM_DSN/user=marquee_term/user=$1}"
+}
+
+# The ticket checks sign with $MARQUEE_TEST_VAR/ticket.key (tests/test.conf),
+# registered for the terminal role's login, which prints with it: made once
+# a run, by whichever check sources this first.
+if [ -n "${MARQUEE_TEST_VAR:-}" ] && [ ! -f "$MARQUEE_TEST_VAR/ticket.key" ]; then
+	MARQUEE_DSN=$MARQUEE_TERM_DSN ./marquee --config tests/test.conf keys init >/dev/null ||
+		echo "tickets.sh: cannot make the test ticket key" >&2
+fi
