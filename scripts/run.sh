@@ -22,9 +22,14 @@ scripts/pg.sh start ./var
 eval "$(scripts/pg.sh env ./var)"
 MARQUEE_DSN=$MARQUEE_OWNER_DSN ./marquee db migrate >/dev/null
 MARQUEE_DSN=$MARQUEE_OWNER_DSN ./marquee db demo >/dev/null
-if [ ! -f var/ticket.key ] && ./marquee keys init >/dev/null 2>&1; then :; fi
 dsn=$MARQUEE_COUNTER_DSN
 [ "$(conf_value mode)" = kiosk ] && dsn=$MARQUEE_KIOSK_DSN
+# This device's ticket key, registered under its own database login.
+if [ ! -f var/ticket.key ]; then
+	MARQUEE_DSN=$dsn ./marquee keys init >/dev/null 2>&1 || true
+else
+	MARQUEE_DSN=$dsn ./marquee keys register >/dev/null 2>&1 || true
+fi
 
 # The PDF printer. cups-pdf runs as root and writes as user nobody, so the
 # PDFs go where nobody may write: ./var/pdf when it can be reached, else a

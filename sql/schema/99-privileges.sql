@@ -54,6 +54,8 @@ BEGIN
         ('print_release',         '{kiosk,counter}'),
         ('reprint',               '{kiosk,counter}'),
         ('admit',                 '{door}'),
+        ('ticket_key_register',   '{kiosk,counter}'),
+        ('ticket_keys',           '{counter,door}'),
         -- The back office: staff sessions of the right role, at a counter.
         ('admin_movie_save',      '{counter}'),
         ('admin_showtime_add',    '{counter}'),

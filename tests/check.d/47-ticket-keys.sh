@@ -41,7 +41,7 @@ as() {
 	case $d in a) MARQUEE_DSN=$dsn_a ;; b) MARQUEE_DSN=$dsn_b ;; *) MARQUEE_DSN=$MARQUEE_TERM_DSN ;; esac
 	MARQUEE_DSN=$MARQUEE_DSN MARQUEE_CONFIG=$var/$d.conf ./marquee "$@"
 }
-door() { MARQUEE_DSN=$MARQUEE_TERM_DSN ./marquee "$@"; }
+door() { MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee "$@"; }
 owner() { MARQUEE_DSN=$MARQUEE_OWNER_DSN ./marquee "$@"; }
 # payloads DEVICE CODE: the QR texts of CODE's tickets signed by DEVICE
 payloads() {

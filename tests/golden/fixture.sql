@@ -42,7 +42,7 @@ VALUES (990001, 123456789012345678, 'card', 1500, 'USD', NULL, '4242', 'VISA', '
         '2030-06-01 12:02+00')
 ON CONFLICT DO NOTHING;
 INSERT INTO core.ticket_key (key_id, public_key, device, terminal)
-SELECT core.ticket_key_id(k), k, 'marquee_term', 'golden-1'
+SELECT core.ticket_key_id(k), k, 'counter1', 'golden-1'
   FROM decode('c4d3ca084c3fb7bf81e05b5741da024ce12505c05972ac0b389863391d8ced30', 'hex') k
 ON CONFLICT DO NOTHING;
 SELECT booking_code FROM core.orders WHERE order_id = 123456789012345678;

@@ -36,7 +36,7 @@ SQL
 
 # paid_booking SHOWTIME SEATS LAST4: holds the seats (a Postgres array text,
 # e.g. '{A1,A2}') and pays by card ending LAST4 through the api as the
-# terminal role; prints the booking code.
+# counter's login; prints the booking code.
 paid_booking() {
 	psql -X -v ON_ERROR_STOP=1 -Atq "$MARQUEE_TERM_DSN" \
 		-v st="$1" -v seats="$2" -v last4="$3" <<'SQL'
@@ -51,18 +51,18 @@ SELECT :'code' WHERE :'payment_status' = 'success';
 SQL
 }
 
-# test_device_login NAME: makes a database login NAME in the terminals' role
+# test_device_login NAME: makes a database login NAME in the counters' role
 # (a device of its own) unless it exists; prints its connection string.
 test_device_login() {
 	owner_sql -c "DO \$\$ BEGIN
 	    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$1') THEN
-	        CREATE ROLE $1 LOGIN IN ROLE marquee_terminal;
+	        CREATE ROLE $1 LOGIN IN ROLE marquee_counter;
 	    END IF; END \$\$" >/dev/null || return 1
-	echo "${MARQUEE_TERM_DSN/user=marquee_term/user=$1}"
+	echo "${MARQUEE_TERM_DSN/user=counter1/user=$1}"
 }
 
 # The ticket checks sign with $MARQUEE_TEST_VAR/ticket.key (tests/test.conf),
-# registered for the terminal role's login, which prints with it: made once
+# registered for the counter's login (counter1), which prints with it: made once
 # a run, by whichever check sources this first.
 if [ -n "${MARQUEE_TEST_VAR:-}" ] && [ ! -f "$MARQUEE_TEST_VAR/ticket.key" ]; then
 	MARQUEE_DSN=$MARQUEE_TERM_DSN ./marquee --config tests/test.conf keys init >/dev/null ||

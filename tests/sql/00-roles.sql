@@ -64,7 +64,7 @@ SELECT set_eq('SELECT * FROM pg_temp.may_run(''marquee_kiosk'')',
           'api.order_tickets(text)',
           'api.payment(bigint,bigint,jsonb,uuid)',
           'api.payment_start(bigint,bigint,uuid)',
-          'api.print_claim(text,text,uuid)',
+          'api.print_claim(text,text,uuid,text)',
           'api.print_release(text,text,text)',
           'api.reprint(text,text,bigint,text,bigint,uuid)',
           'api.search(text,date,bigint,text)',
@@ -80,6 +80,7 @@ SELECT set_eq('SELECT * FROM pg_temp.may_run(''marquee_kiosk'')',
           'api.sign_in_guest(text)',
           'api.sign_in_salt(text)',
           'api.sign_out(text)',
+          'api.ticket_key_register(text,text,uuid)',
           'api.ticket_types(bigint)'],
     'a kiosk may EXECUTE exactly these: what is on, seats, guest and customer sign-in, its own orders');
 SELECT set_eq('SELECT * FROM pg_temp.may_run(''marquee_counter'')',
@@ -125,8 +126,9 @@ SELECT set_eq('SELECT * FROM pg_temp.may_run(''marquee_counter'')',
           'api.ticket_types(bigint)'],
     'a counter may EXECUTE exactly these: staff sign-in, selling, printing, the back office');
 SELECT set_eq('SELECT * FROM pg_temp.may_run(''marquee_door'')',
-    ARRAY['api.admit(bigint,bigint,integer,bigint,text,uuid)'],
-    'a door scanner may EXECUTE exactly these: admitting');
+    ARRAY['api.admit(bigint,bigint,integer,bigint,text,uuid)',
+          'api.ticket_keys()'],
+    'a door scanner may EXECUTE exactly these: admitting, and the ticket keys it checks signatures with');
 SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p
                 WHERE p.pronamespace = 'api'::regnamespace
                 EXCEPT SELECT * FROM pg_temp.may_run('marquee_kiosk')

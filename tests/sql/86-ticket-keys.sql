@@ -12,8 +12,8 @@ BEGIN;
 \ir fixture.psql
 SELECT plan(30);
 
-CREATE ROLE marquee_keys86_a LOGIN IN ROLE marquee_terminal;
-CREATE ROLE marquee_keys86_b LOGIN IN ROLE marquee_terminal;
+CREATE ROLE marquee_keys86_a LOGIN IN ROLE marquee_counter;
+CREATE ROLE marquee_keys86_b LOGIN IN ROLE marquee_counter;
 CREATE FUNCTION pg_temp.attempt(q text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE q;
