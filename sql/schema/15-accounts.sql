@@ -511,8 +511,9 @@ END $$;
 -- Devices: each kiosk, counter and door scanner logs in to the database as
 -- its own login, a member of its kind's role. core.device_add makes one
 -- (NOLOGIN roles and the owner's own are never taken over) and answers
--- added or exists; core.device_remove ends its sessions, closes its
--- connections and drops the login, answering removed or no_device. Run by
+-- added or exists; core.device_remove ends its sessions, revokes its ticket
+-- keys (84-ticket-keys.sql), closes its connections and drops the login,
+-- answering removed or no_device. Run by
 -- the owner (`marquee db device`), who needs CREATEROLE.
 CREATE FUNCTION core.device_add(p_name text, p_kind text) RETURNS text
 LANGUAGE plpgsql VOLATILE AS $$
@@ -548,6 +549,8 @@ BEGIN
         RETURN 'no_device';
     END IF;
     UPDATE core.session s SET ended_at = statement_timestamp() WHERE s.db_login = p_name AND s.ended_at IS NULL;
+    UPDATE core.ticket_key k SET revoked_at = now(), revoked_why = 'device removed'
+     WHERE k.device = p_name AND k.revoked_at IS NULL;
     EXECUTE format('ALTER ROLE %I NOLOGIN', p_name);
     PERFORM pg_terminate_backend(a.pid) FROM pg_stat_activity a WHERE a.usename = p_name;
     EXECUTE format('DROP ROLE %I', p_name);

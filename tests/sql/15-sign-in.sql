@@ -5,7 +5,7 @@
 BEGIN;
 \set day 422
 \ir fixture.psql
-SELECT plan(32);
+SELECT plan(39);
 
 SELECT 'ada' || :day || '@example.com' AS ada, repeat('a1', 32) AS proof, 'sqlsignin' || :day AS staff \gset
 INSERT INTO core.app_user (username, full_name, role, pw_salt, pw_opslimit, pw_memlimit, pw_digest)
@@ -117,6 +117,28 @@ SELECT ok(:'k_salt' <> :'own_salt' AND :'k_salt' ~ '^[0-9a-f]{32}$',
 SELECT is(:'k_staff' || '|' || :'c_customer', 'wrong|wrong',
           'staff cannot sign in at a kiosk, nor customers at a counter');
 SELECT is(:'c_staff'::text, 'ok', 'staff sign in at a counter');
+
+-- Devices: made by the owner, one login each, in its kind's role; removing
+-- one ends its sessions, revokes its ticket keys and drops its login.
+SELECT 'tapdev' || :day AS dev \gset
+SELECT is(core.device_add(:'dev', 'kiosk') || ',' || core.device_add(:'dev', 'kiosk'), 'added,exists',
+          'a device is added once');
+SELECT throws_ok(format('SELECT core.device_add(%L, ''counter'')', :'dev'), 'P0001', NULL,
+                 'an existing device is not made another kind');
+SELECT throws_ok('SELECT core.device_add(''postgres'', ''kiosk'')', 'P0001', NULL,
+                 'a login that is not a device (the owner) is not taken over');
+SELECT throws_ok('SELECT core.device_add(''Bad Name'', ''kiosk'')', 'P0001', NULL, 'a name that is not a plain word is refused');
+SELECT throws_ok('SELECT core.device_add(''tapdev2'', ''admin'')', 'P0001', NULL, 'a kind that does not exist is refused');
+SET LOCAL SESSION AUTHORIZATION :"dev";
+SELECT session AS dev_session FROM api.sign_in_guest('tapdev') \gset
+SELECT register_status AS dev_key FROM api.ticket_key_register(encode(sha256(:'dev'::bytea), 'hex'), 'tapdev') \gset
+RESET SESSION AUTHORIZATION;
+SELECT is(core.device_remove(:'dev') || ',' || core.device_remove(:'dev'), 'removed,no_device',
+          'a device is removed once');
+SELECT ok((SELECT ended_at IS NOT NULL FROM core.session WHERE token_digest = core.digest(:'dev_session', 'sha256'))
+          AND (SELECT revoked_at IS NOT NULL FROM core.ticket_key WHERE device = :'dev')
+          AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'dev'),
+          'its session ended, its ticket key revoked, its login gone');
 
 SELECT * FROM finish();
 ROLLBACK;
