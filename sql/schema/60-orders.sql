@@ -86,13 +86,33 @@ LANGUAGE sql IMMUTABLE AS $$
                          ELSE p_status END
 $$;
 
+-- Bookings a session proved with the last four digits of the card that
+-- paid (api.reprint): that session may then print and read them, as a
+-- customer without an account retrieving their booking.
+CREATE TABLE core.booking_proof (
+    session_id bigint NOT NULL REFERENCES core.session ON DELETE CASCADE,
+    order_id   bigint NOT NULL REFERENCES core.orders,
+    proved_at  timestamptz NOT NULL DEFAULT statement_timestamp(),
+    PRIMARY KEY (session_id, order_id)
+);
+
 -- The order of booking code p_code (as a person typed it) when session w
--- may act on it, as core.order_for.
+-- may act on it (core.order_for), or proved it (core.booking_proof); else
+-- NULL.
 CREATE FUNCTION core.order_by_code(w core.who, p_code text, p_lock boolean DEFAULT true) RETURNS core.orders
 LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    id bigint := (SELECT x.order_id FROM core.orders x WHERE x.booking_code = core.parse_booking_code(p_code));
+    o core.orders := core.order_for(w, id, p_lock);
 BEGIN
-    RETURN core.order_for(w, (SELECT x.order_id FROM core.orders x
-                                WHERE x.booking_code = core.parse_booking_code(p_code)), p_lock);
+    IF o.order_id IS NULL AND EXISTS (SELECT 1 FROM core.booking_proof p
+                                       WHERE p.session_id = w.session_id AND p.order_id = id) THEN
+        SELECT * INTO o FROM core.orders x WHERE x.order_id = id;
+        IF p_lock THEN
+            PERFORM 1 FROM core.orders x WHERE x.order_id = id FOR UPDATE;
+        END IF;
+    END IF;
+    RETURN o;
 END $$;
 
 -- A ticket is one seat of one order. printed_at says the current issue went

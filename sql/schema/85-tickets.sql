@@ -182,7 +182,8 @@ CREATE TYPE api.reprint_result AS (
 -- Makes a new issue of a paid booking's tickets so they can be printed
 -- again; every earlier copy is then refused at the door. The session may
 -- act on the booking (staff: any; a customer or guest: their own), or
--- proves it with the last four digits of a card that paid it. Wrong digits
+-- proves it with the last four digits of a card that paid it (the session
+-- may then print and read that booking: core.booking_proof). Wrong digits
 -- are counted per booking code and per device (database login) for an
 -- hour, and lock both; a code that is not known is answered as one that is
 -- not the session's. Customers and guests reprint at most reprint_limit
@@ -264,6 +265,10 @@ BEGIN
      WHERE t.order_id = o.order_id AND t.state = 'sold';
     INSERT INTO core.reprint_log (order_id, proof, user_id, staff_id, terminal, new_issue)
     VALUES (o.order_id, proof, core.who_customer(w), core.who_staff(w), w.terminal, res.issue);
+    IF proof = 'card' THEN
+        INSERT INTO core.booking_proof (session_id, order_id) VALUES (w.session_id, o.order_id)
+        ON CONFLICT DO NOTHING;
+    END IF;
     res.reprints := done + 1;
     res.reprint_status := 'reprinted';
     res.message := 'earlier copies of these tickets no longer open the door';

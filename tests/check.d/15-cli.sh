@@ -175,6 +175,13 @@ stdin=$pw run ticket render ZZZZ-ZZZZZ --driver escpos --output "$dir/x" --recei
 stdin=$pw run ticket render -o "$dir/x" --user cashier -- ZZZZ-ZZZZZ
 [ "$rc" = 1 ] || fail "ticket render -o FILE -- CODE: $rc $err"
 
+# ---- a terminal with the test card driver will not start on a database that is not a training one
+psql "$MARQUEE_OWNER_DSN" -XAtqc "UPDATE core.setting SET value = 'false' WHERE name = 'training'"
+run
+psql "$MARQUEE_OWNER_DSN" -XAtqc "UPDATE core.setting SET value = 'true' WHERE name = 'training'"
+[ "$rc" = 1 ] && echo "$err" | grep -q "card_driver = test is for training and demo databases only" ||
+	fail "the screens started with the test card driver on a production database: $rc $err"
+
 [ $fails = 0 ] || exit 1
 echo "every command answers --help, refuses bad usage with status 2 and one line, fails with status 1 and one line"
 echo ok

@@ -7,7 +7,7 @@
 BEGIN;
 \set day 421
 \ir fixture.psql
-SELECT plan(43);
+SELECT plan(45);
 
 -- A small hall of its own, so its show can be moved to today without
 -- meeting the demo's shows.
@@ -68,7 +68,10 @@ SELECT is((SELECT reprint_status || ' ' || issue || ' ' || reprints FROM api.rep
           'reprinted 1 1', 'the last four digits of the card that paid make issue 1 (the first was 0)');
 SELECT is((SELECT string_agg(issue || ' ' || (printed_at IS NULL), ',') FROM core.ticket WHERE order_id = :o),
           '1 true,1 true', 'both tickets are now issue 1, not yet printed');
-SELECT is((SELECT print_status FROM api.print_claim(pg_temp.staff(), :'code')), 'ok', 'so the new issue may be printed');
+SELECT is((SELECT count(*)::int FROM api.order_tickets(:'ga', :'code')), 2,
+          'the guest that proved the booking may now read its tickets');
+SELECT is((SELECT print_status FROM api.print_claim(:'ga', :'code')), 'ok', 'and print the new issue');
+SELECT is((SELECT count(*)::int FROM api.order_tickets(:'sb', :'code')), 0, 'another session still may not');
 SELECT is((SELECT reprint_status || ' ' || issue FROM api.reprint(:'sa', :'code')), 'reprinted 2',
           'the account that owns the booking may reprint');
 SELECT is((SELECT reprint_status || ' ' || issue FROM api.reprint(:'sc', :'code')),
@@ -80,8 +83,9 @@ SELECT is((SELECT reprint_status || ' ' || issue FROM api.reprint(:'sc', :'code'
 SELECT is((SELECT string_agg(proof || ' ' || new_issue || ' ' || terminal, ',' ORDER BY reprint_id)
              FROM core.reprint_log WHERE order_id = :o),
           'card 1 tap,account 2 tap,staff 3 tap,staff 4 tap', 'every reprint is logged with its proof, issue and terminal');
-SELECT api.reprint(:'ga', :'code', '0000') FROM generate_series(1, 4) \g /dev/null
-SELECT is((SELECT reprint_status FROM api.reprint(:'ga', :'code', '4242')), 'locked',
+SELECT token AS gb FROM core.session_open(NULL, 'guest', 'tap') \gset
+SELECT api.reprint(:'gb', :'code', '0000') FROM generate_series(1, 4) \g /dev/null
+SELECT is((SELECT reprint_status FROM api.reprint(:'gb', :'code', '4242')), 'locked',
           'five wrong card digits lock the code''s reprints, even for the right digits');
 
 -- A second booking, paid and refunded while the show is still ahead.
