@@ -194,7 +194,7 @@ BEGIN
         END IF;
         IF cardinality(labels) <> cardinality(seats) OR labels[1] = labels[2] THEN
             res.selection_status := 'duplicate_seats';
-        ELSE
+        ELSIF st.per_session > 0 OR st.per_device > 0 THEN
             res.selection_status := core.hold_limit(w, st.per_session, st.per_device);
         END IF;
     END IF;
