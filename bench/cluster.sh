@@ -21,6 +21,8 @@ bench_cluster() {
 	export MARQUEE_SQLDIR=$PWD/sql MARQUEE_CONFIG=$PWD/tests/test.conf
 	MARQUEE_DSN=$MARQUEE_OWNER_DSN ./marquee db migrate >/dev/null
 	MARQUEE_DSN=$MARQUEE_OWNER_DSN ./marquee db demo >/dev/null
+	# seatbench's clients are guests buying at kiosks: the demo kiosk's login.
+	export MARQUEE_TERM_DSN=$MARQUEE_KIOSK_DSN
 	psql -qc "CREATE DATABASE bench_pgbench" postgres
 	pgbench -i -q bench_pgbench >/dev/null 2>&1
 }

@@ -49,6 +49,7 @@ psql -q >/dev/null <<SQL
 UPDATE core.orders SET status = 'expired', closed_at = now() WHERE status IN ('initiated', 'pending');
 UPDATE core.showtime_seat SET state = 'available', order_id = NULL, held_until = NULL WHERE state = 'held';
 UPDATE core.hold_policy SET relay_holder = 0, relay_until = now() + interval '1 day';
+UPDATE core.setting SET value = '0' WHERE name IN ('holds_per_minute', 'holds_per_minute_device');
 VACUUM ANALYZE;
 SQL
 draw() {	# draw WHERE: the calls' seats (showtime, label, right neighbour), in a random order
@@ -64,7 +65,8 @@ draw() {	# draw WHERE: the calls' seats (showtime, label, right neighbour), in a
 draw "n <= $((warm + calls))" >"$dir/work/seats"
 draw "n > $((warm + calls)) AND NOT EXISTS (SELECT 1 FROM used u WHERE u.showtime_id = a.showtime_id AND u.x = a.label)" \
 	>"$dir/work/over"
-awk '{ printf "SELECT count(*) FROM api.select_seat(NULL, %s, %c{%s}%c, %ccount%c);\n", $1, 39, $2, 39, 39, 39 }' "$dir/work/over" |
+{ echo "SELECT session AS s FROM api.sign_in_guest('count') \\gset"
+  awk '{ printf "SELECT count(*) FROM api.select_seat(:%cs%c, %s, %c{%s}%c);\n", 39, 39, $1, 39, $2, 39 }' "$dir/work/over"; } |
 	PGOPTIONS="-c marquee.hold_minutes=0.01" psql -q >/dev/null
 [ "$(psql -Atc "SELECT count(*) FROM core.showtime_seat WHERE state = 'held'")" -eq $((warm + calls)) ] ||
 	{ echo "count.sh: the seats to take over were not all held" >&2; exit 1; }
@@ -77,7 +79,8 @@ script() {	# script KIND N: the single-user input for N calls
 	case $1 in
 	one|two|over)
 		echo "SELECT set_config('marquee.hold_minutes', '0.01', false);"
-		echo "PREPARE s(bigint, text[]) AS SELECT selection_status, order_id FROM api.select_seat(NULL, \$1, \$2, 'count');"
+		echo "SELECT set_config('count.session', (SELECT session FROM api.sign_in_guest('count')), false);"
+		echo "PREPARE s(bigint, text[]) AS SELECT selection_status, order_id FROM api.select_seat(current_setting('count.session'), \$1, \$2);"
 		head -n "$2" "$dir/work/$([ "$1" = over ] && echo over || echo seats)" | awk -v k="$1" '{
 			if (k == "two" && $3 != "") printf "EXECUTE s(%s, %c{%s,%s}%c);\n", $1, 39, $2, $3, 39
 			else printf "EXECUTE s(%s, %c{%s}%c);\n", $1, 39, $2, 39 }' ;;

@@ -140,13 +140,22 @@ client_run(void *arg)
 {
 	struct client *c = arg;
 	struct db *db = client_open(c);
-	char st[24], list[32], oid[24];
-	const char *params[2] = { st, list };
-	const char *cparams[1] = { oid };
+	char st[24], list[32], oid[24], session[72];
+	const char *params[3] = { session, st, list };
+	const char *cparams[2] = { session, oid };
 	PGresult *res;
 
 	if (db == NULL)
 		return NULL;
+	/* Each terminal acts through a guest session of its own, opened once. */
+	res = db_exec(db, DB_SAFE, "SELECT session FROM api.sign_in_guest('bench')", 0, NULL);
+	if (res == NULL) {
+		client_fail(c, db);
+		db_close(db);
+		return NULL;
+	}
+	snprintf(session, sizeof session, "%s", db_value(res, 0, "session"));
+	PQclear(res);
 	if (!cancel) {
 		const char *p[1] = { "0.01" };
 
@@ -167,7 +176,7 @@ client_run(void *arg)
 		else
 			snprintf(list, sizeof list, "{%s}", labels[i]);
 		res = db_exec(db, DB_ONCE, "SELECT selection_status, order_id "
-		              "FROM api.select_seat(NULL, $1, $2::text[], 'bench')", 2, params);
+		              "FROM api.select_seat($1, $2, $3::text[])", 3, params);
 		c->calls++;
 		if (res == NULL) {
 			client_fail(c, db);
@@ -180,8 +189,8 @@ client_run(void *arg)
 			snprintf(oid, sizeof oid, "%s", db_value(res, 0, "order_id"));
 			PQclear(res);
 			if (cancel) {
-				res = db_exec(db, DB_ONCE, "SELECT cancellation_status FROM api.cancel(NULL, $1)",
-				              1, cparams);
+				res = db_exec(db, DB_ONCE, "SELECT cancellation_status FROM api.cancel($1, $2)",
+				              2, cparams);
 				if (res == NULL)
 					client_fail(c, db);
 				else

@@ -103,6 +103,27 @@ client_sign_in(struct db *db, const char *terminal, bool staff, const char *logi
 	return rc;
 }
 
+int
+client_sign_in_guest(struct db *db, const char *terminal, struct person *who, char **cause)
+{
+	const char *params[1] = { terminal };
+	PGresult *res = db_exec(db, DB_SAFE, "SELECT * FROM api.sign_in_guest($1)", 1, params);
+
+	if (res == NULL) {
+		*cause = client_failure_as(db, "sign_in_guest", "Cannot start: ");
+		return -1;
+	}
+	memset(who, 0, sizeof *who);
+	strlcpy_m(who->session, db_value(res, 0, "session"), sizeof who->session);
+	strlcpy_m(who->role, "guest", sizeof who->role);
+	PQclear(res);
+	if (who->session[0] == '\0') {
+		*cause = xstrdup("Cannot start: the database gave no session.");
+		return -1;
+	}
+	return 0;
+}
+
 void
 client_sign_out(struct db *db, struct person *who)
 {
@@ -249,12 +270,13 @@ client_reset_password(struct db *db, const char *manager_session, const char *lo
 }
 
 int
-client_bookings(struct db *db, long long customer_id, struct bookings *out, char **cause)
+client_bookings(struct db *db, const char *session, struct bookings *out, char **cause)
 {
-	PGresult *res = client_read_id(db, "your bookings",
-	                               "SELECT booking_code, status, title, seats,"
-	                               " to_char(starts_at, 'Dy DD Mon HH24:MI') AS starts"
-	                               " FROM api.my_bookings($1::bigint)", customer_id, cause);
+	const char *params[1] = { session };
+	PGresult *res = client_read(db, "your bookings",
+	                            "SELECT booking_code, status, title, seats,"
+	                            " to_char(starts_at, 'Dy DD Mon HH24:MI') AS starts"
+	                            " FROM api.my_bookings($1)", 1, params, cause);
 
 	if (res == NULL)
 		return -1;

@@ -14,7 +14,7 @@
 struct person {
 	long long	user_id;
 	char		full_name[64];
-	char		role[16];	/* cashier, manager, customer */
+	char		role[16];	/* cashier, manager, customer, guest */
 	char		session[72];	/* the database's session token, or "" */
 };
 
@@ -38,6 +38,10 @@ struct bookings {
  * database). Caller frees *cause. */
 int  client_sign_in(struct db *db, const char *terminal, bool staff, const char *login, const char *password,
                     struct person *who, char **cause);
+/* Opens a session for one anonymous customer at terminal (a kiosk guest):
+ * their holds and orders belong to it alone. Returns 0 with *who filled
+ * (user_id 0, role "guest"), or -1 with *cause. */
+int  client_sign_in_guest(struct db *db, const char *terminal, struct person *who, char **cause);
 /* Ends who's session in the database (a failure is logged) and clears *who. */
 void client_sign_out(struct db *db, struct person *who);
 /* Registers a customer (a salt is made and the password's proof computed
@@ -57,8 +61,9 @@ int  client_change_password(struct db *db, const char *login, const char *sessio
  * Returns 0, or -1 with *cause (not a manager, no such account). */
 int  client_reset_password(struct db *db, const char *manager_session, const char *login, const char *password,
                            char **cause);
-/* A customer's bookings. Returns 0 (free with bookings_free), or -1 with *cause. */
-int  client_bookings(struct db *db, long long customer_id, struct bookings *out, char **cause);
+/* The bookings of the customer signed in as session. Returns 0 (free with
+ * bookings_free), or -1 with *cause. */
+int  client_bookings(struct db *db, const char *session, struct bookings *out, char **cause);
 void bookings_free(struct bookings *b);
 
 #endif

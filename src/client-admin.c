@@ -25,17 +25,16 @@ admin_read(struct db *db, const char *what, const char *sql, int nparams, const 
 }
 
 int
-client_admin_takings(struct db *db, long long staff_id, int day, struct admin_rows *out, char **cause)
+client_admin_takings(struct db *db, const char *session, int day, struct admin_rows *out, char **cause)
 {
-	char staff[24], d[16];
-	const char *params[2] = { staff, d };
+	char d[16];
+	const char *params[2] = { session, d };
 	PGresult *res;
 
-	snprintf(staff, sizeof staff, "%lld", staff_id);
 	snprintf(d, sizeof d, "%d", day);
 	res = admin_read(db, "the takings",
 	                 "SELECT location, title, tickets, cash_cents, card_cents, refunded_cents, net_cents"
-	                 " FROM api.sales_report($1::bigint, current_date + $2::int, current_date + $2::int)",
+	                 " FROM api.sales_report($1, current_date + $2::int, current_date + $2::int)",
 	                 2, params, out, sizeof(struct takings_row), cause);
 	if (res == NULL)
 		return -1;
@@ -67,14 +66,12 @@ admin_takings_free(struct admin_rows *rows)
 }
 
 int
-client_admin_prices(struct db *db, long long staff_id, struct admin_rows *out, char **cause)
+client_admin_prices(struct db *db, const char *session, struct admin_rows *out, char **cause)
 {
-	char staff[24];
-	const char *params[1] = { staff };
+	const char *params[1] = { session };
 	PGresult *res;
 
-	snprintf(staff, sizeof staff, "%lld", staff_id);
-	res = admin_read(db, "the prices", "SELECT * FROM api.admin_prices($1::bigint)", 1, params, out,
+	res = admin_read(db, "the prices", "SELECT * FROM api.admin_prices($1)", 1, params, out,
 	                 sizeof(struct price_row), cause);
 	if (res == NULL)
 		return -1;
@@ -138,14 +135,12 @@ admin_films_free(struct admin_rows *rows)
 }
 
 int
-client_admin_halls(struct db *db, long long staff_id, struct admin_rows *out, char **cause)
+client_admin_halls(struct db *db, const char *session, struct admin_rows *out, char **cause)
 {
-	char staff[24];
-	const char *params[1] = { staff };
+	const char *params[1] = { session };
 	PGresult *res;
 
-	snprintf(staff, sizeof staff, "%lld", staff_id);
-	res = admin_read(db, "the halls", "SELECT * FROM api.admin_halls($1::bigint)", 1, params, out,
+	res = admin_read(db, "the halls", "SELECT * FROM api.admin_halls($1)", 1, params, out,
 	                 sizeof(struct hall_row), cause);
 	if (res == NULL)
 		return -1;
@@ -202,32 +197,30 @@ admin_call(struct db *db, const char *what, const char *sql, int nparams, const 
 }
 
 int
-client_admin_price_set(struct db *db, long long staff_id, const char *plan, const char *type_code,
+client_admin_price_set(struct db *db, const char *session, const char *plan, const char *type_code,
                        long long cents, char **message)
 {
-	char staff[24], c[24];
-	const char *params[5] = { staff, plan, type_code, c, NULL };
+	char c[24];
+	const char *params[5] = { session, plan, type_code, c, NULL };
 
-	snprintf(staff, sizeof staff, "%lld", staff_id);
 	snprintf(c, sizeof c, "%lld", cents);
 	return admin_call(db, "admin_price_set",
-	                  "SELECT * FROM api.admin_price_set($1::bigint, $2, $3, $4::bigint, $5::uuid)", 4, params,
+	                  "SELECT * FROM api.admin_price_set($1, $2, $3, $4::bigint, $5::uuid)", 4, params,
 	                  NULL, message);
 }
 
 int
-client_admin_showtime_add(struct db *db, long long staff_id, long long movie_id, long long auditorium_id,
+client_admin_showtime_add(struct db *db, const char *session, long long movie_id, long long auditorium_id,
                           const char *when, const char *plan, long long *showtime_id, char **message)
 {
-	char staff[24], movie[24], hall[24];
-	const char *params[6] = { staff, movie, hall, when, plan, NULL };
+	char movie[24], hall[24];
+	const char *params[6] = { session, movie, hall, when, plan, NULL };
 	int rc;
 
-	snprintf(staff, sizeof staff, "%lld", staff_id);
 	snprintf(movie, sizeof movie, "%lld", movie_id);
 	snprintf(hall, sizeof hall, "%lld", auditorium_id);
 	rc = admin_call(db, "admin_showtime_add",
-	                "SELECT * FROM api.admin_showtime_add($1::bigint, $2::bigint, $3::bigint,"
+	                "SELECT * FROM api.admin_showtime_add($1, $2::bigint, $3::bigint,"
 	                " $4::timestamptz, $5, 20, $6::uuid)", 5, params, showtime_id, message);
 	if (rc != 0 && strncmp(db->sqlstate, "22", 2) == 0) {
 		/* A malformed date is refused by the database's cast: say so plainly. */
@@ -238,31 +231,28 @@ client_admin_showtime_add(struct db *db, long long staff_id, long long movie_id,
 }
 
 int
-client_admin_showtime_cancel(struct db *db, long long staff_id, long long showtime_id, char **message)
+client_admin_showtime_cancel(struct db *db, const char *session, long long showtime_id, char **message)
 {
-	char staff[24], show[24];
-	const char *params[3] = { staff, show, NULL };
+	char show[24];
+	const char *params[3] = { session, show, NULL };
 
-	snprintf(staff, sizeof staff, "%lld", staff_id);
 	snprintf(show, sizeof show, "%lld", showtime_id);
 	return admin_call(db, "admin_showtime_cancel",
-	                  "SELECT * FROM api.admin_showtime_cancel($1::bigint, $2::bigint, $3::uuid)", 2, params,
+	                  "SELECT * FROM api.admin_showtime_cancel($1, $2::bigint, $3::uuid)", 2, params,
 	                  NULL, message);
 }
 
 int
-client_admin_film_add(struct db *db, long long staff_id, const char *title, const char *synopsis,
+client_admin_film_add(struct db *db, const char *session, const char *title, const char *synopsis,
                       const char *minutes, const char *rating, const char *genre, char **message)
 {
-	char staff[24];
-	const char *params[7] = { staff, title, synopsis, minutes, rating, genre, NULL };
+	const char *params[7] = { session, title, synopsis, minutes, rating, genre, NULL };
 
 	if (strspn(minutes, "0123456789") != strlen(minutes) || minutes[0] == '\0' || strlen(minutes) > 3) {
 		*message = xstrdup("Running time is a number of minutes.");
 		return -2;
 	}
-	snprintf(staff, sizeof staff, "%lld", staff_id);
 	return admin_call(db, "admin_movie_save",
-	                  "SELECT * FROM api.admin_movie_save($1::bigint, NULL, $2, $3, $4::int, $5, $6, $7::uuid)",
+	                  "SELECT * FROM api.admin_movie_save($1, NULL, $2, $3, $4::int, $5, $6, $7::uuid)",
 	                  6, params, NULL, message);
 }

@@ -18,15 +18,18 @@ static const struct client_words hold_words[] = {
 	{ "unknown_showtime", "that showtime is not on sale" },
 	{ "sales_closed", "this showtime has started; sales are closed" },
 	{ "no_seats", "no seats were chosen" },
-	{ "too_many_seats", "at most 20 seats can be held in one order" },
+	{ "too_many_seats", "that is more seats than one order may hold" },
 	{ "duplicate_seats", "a seat was chosen twice" },
-	{ "unknown_user", "this customer account is not active" },
+	{ "no_session", "the session has ended; sign in or start again" },
+	{ "too_many_holds", "too many holds in a minute; wait a minute and try again" },
+	{ "terminal_busy", "this terminal made too many holds in a minute; wait a minute" },
 	{ "unknown_seat", "a chosen seat is not for sale in this hall" },
 	{ "unavailable", "a chosen seat was just taken at another terminal" },
 	{ NULL, NULL },
 };
 
 static const struct client_words types_words[] = {
+	{ "no_session", "the session has ended; sign in or start again" },
 	{ "unknown_order", "this order is gone" },
 	{ "not_open", "this order is no longer open" },
 	{ "expired", "the hold on these seats has expired" },
@@ -37,8 +40,11 @@ static const struct client_words types_words[] = {
 };
 
 static const struct client_words pay_words[] = {
+	{ "no_session", "the session has ended; sign in or start again" },
 	{ "unknown_order", "this order is gone" },
-	{ "not_owner", "this order belongs to another customer" },
+	{ "cash_refused", "only the box office takes cash" },
+	{ "reference_used", "the card terminal's reference was already used; the charge is given back" },
+	{ "test_card_refused", "a test card pays only on a training database" },
 	{ "cancelled", "this order was cancelled" },
 	{ "expired", "the hold on these seats has expired" },
 	{ "wrong_amount", "the amount does not match what is due" },
@@ -46,15 +52,14 @@ static const struct client_words pay_words[] = {
 	{ NULL, NULL },
 };
 
-/* The customer id as a parameter (NULL for a walk-up sale). */
-static const char *
-customer_param(const struct sale *s, char buf[24])
-{
-	if (s->customer_id == 0)
-		return NULL;
-	snprintf(buf, 24, "%lld", s->customer_id);
-	return buf;
-}
+static const struct client_words receipt_words[] = {
+	{ "invalid_email", "that e-mail address is not valid" },
+	{ "wrong_email", "receipts go only to the address on the booking or the account" },
+	{ "too_many_receipts", "this booking has had all the receipts it may have" },
+	{ "not_paid", "this booking is not paid" },
+	{ "no_session", "the session has ended; sign in or start again" },
+	{ NULL, NULL },
+};
 
 /* Sets the answer's outcome and message (printf-style). */
 static void __attribute__((format(printf, 4, 5)))
@@ -87,11 +92,11 @@ client_sale_note_clear(struct sale *s)
 }
 
 void
-client_sale_abandon(struct db *db, struct sale *s)
+client_sale_abandon(struct db *db, const char *session, struct sale *s)
 {
 	if (s->order_id != 0 && !s->expired && s->paid_how[0] == '\0') {
-		char id[24], uid[24], rid[37];
-		const char *params[3] = { customer_param(s, uid), id, rid };
+		char id[24], rid[37];
+		const char *params[3] = { session, id, rid };
 
 		snprintf(id, sizeof id, "%lld", s->order_id);
 		db_request_id(rid);
@@ -109,29 +114,32 @@ client_sale_abandon(struct db *db, struct sale *s)
 }
 
 int
-client_sale_refresh(struct db *db, struct sale *s, char **cause)
+client_sale_refresh(struct db *db, const char *session, struct sale *s, char **cause)
 {
 	char id[24];
-	const char *params[1] = { id };
+	const char *params[2] = { session, id };
 	PGresult *res;
 
 	snprintf(id, sizeof id, "%lld", s->order_id);
 	res = db_exec(db, DB_SAFE,
 	              "SELECT status, total_cents, paid_cents, booking_code, currency,"
-	              " extract(epoch FROM held_until - now()) AS left FROM api.order_status($1::bigint)",
-	              1, params);
+	              " extract(epoch FROM held_until - now()) AS left FROM api.order_status($1, $2::bigint)",
+	              2, params);
 	if (res == NULL) {
 		*cause = client_failure_as(db, "order_status", "Cannot read the order: ");
 		return -1;
 	}
-	if (PQntuples(res) == 1) {
-		s->cart.total_cents = db_int(res, 0, "total_cents");
-		s->cart.paid_cents = db_int(res, 0, "paid_cents");
-		strlcpy_m(s->cart.currency, db_value(res, 0, "currency"), sizeof s->cart.currency);
-		s->expire_at = client_now() + atof(db_value(res, 0, "left"));
+	if (PQntuples(res) != 1) {	/* not this session's order, or the session ended */
+		PQclear(res);
+		*cause = xstrdup("Cannot read the order: the session has ended; sign in or start again.");
+		return -1;
 	}
+	s->cart.total_cents = db_int(res, 0, "total_cents");
+	s->cart.paid_cents = db_int(res, 0, "paid_cents");
+	strlcpy_m(s->cart.currency, db_value(res, 0, "currency"), sizeof s->cart.currency);
+	s->expire_at = client_now() + atof(db_value(res, 0, "left"));
 	PQclear(res);
-	res = db_exec(db, DB_SAFE, "SELECT * FROM api.order_lines($1::bigint)", 1, params);
+	res = db_exec(db, DB_SAFE, "SELECT * FROM api.order_lines($1, $2::bigint)", 2, params);
 	if (res == NULL) {
 		*cause = client_failure_as(db, "order_lines", "Cannot read the order: ");
 		return -1;
@@ -145,10 +153,10 @@ client_sale_refresh(struct db *db, struct sale *s, char **cause)
 }
 
 int
-client_sale_hold(struct db *db, const char *terminal, struct sale *s, char **message)
+client_sale_hold(struct db *db, const char *session, struct sale *s, char **message)
 {
-	char uid[24], st[24], arr[SALE_MAX_SEATS * 8 + 4];
-	const char *params[5] = { customer_param(s, uid), st, arr, terminal, s->hold_rid };
+	char st[24], arr[SALE_MAX_SEATS * 8 + 4];
+	const char *params[4] = { session, st, arr, s->hold_rid };
 	const char *status;
 	size_t len = 0;
 	PGresult *res;
@@ -165,7 +173,7 @@ client_sale_hold(struct db *db, const char *terminal, struct sale *s, char **mes
 	snprintf(arr + len, sizeof arr - len, "}");
 	if (s->hold_rid[0] == '\0')
 		db_request_id(s->hold_rid);
-	res = db_exec(db, DB_SAFE, "SELECT * FROM api.select_seat($1, $2, $3, $4, $5)", 5, params);
+	res = db_exec(db, DB_SAFE, "SELECT * FROM api.select_seat($1, $2, $3, $4)", 4, params);
 	if (res == NULL) {
 		free(client_failure(db, "select_seat"));
 		*message = xstrdup("Database connection lost; press Enter again to retry.");
@@ -178,7 +186,7 @@ client_sale_hold(struct db *db, const char *terminal, struct sale *s, char **mes
 		s->expired = false;
 		s->paid_how[0] = '\0';
 		s->pay_rid[0] = s->start_rid[0] = s->card_key[0] = '\0';
-		if ((rc = client_sale_refresh(db, s, message)) == 0)
+		if ((rc = client_sale_refresh(db, session, s, message)) == 0)
 			*message = xasprintf("%d seat(s) held.", s->nseats);
 	} else if (strcmp(status, "unavailable") == 0 &&
 	           strncmp(db_value(res, 0, "message"), "already taken: ", 15) == 0)
@@ -210,11 +218,11 @@ client_ticket_types(struct db *db, long long showtime_id, struct cart *cart, cha
 }
 
 int
-client_set_types(struct db *db, struct sale *s, int line, const char *code, char **cause)
+client_set_types(struct db *db, const char *session, struct sale *s, int line, const char *code, char **cause)
 {
 	struct cart *c = &s->cart;
 	char id[24], rid[37], json[CART_MAX_SEATS * 40 + 4];
-	const char *params[3] = { id, json, rid };
+	const char *params[4] = { session, id, json, rid };
 	const char *st;
 	char *again = NULL;
 	size_t len = 0;
@@ -229,8 +237,8 @@ client_set_types(struct db *db, struct sale *s, int line, const char *code, char
 	snprintf(json + len, sizeof json - len, "}");
 	snprintf(id, sizeof id, "%lld", s->order_id);
 	db_request_id(rid);
-	res = db_exec(db, DB_SAFE, "SELECT * FROM api.set_ticket_types($1::bigint, $2::jsonb, $3::uuid)",
-	              3, params);
+	res = db_exec(db, DB_SAFE, "SELECT * FROM api.set_ticket_types($1, $2::bigint, $3::jsonb, $4::uuid)",
+	              4, params);
 	if (res == NULL) {
 		*cause = client_failure_as(db, "set_ticket_types", "Not changed: ");
 		return -1;
@@ -244,8 +252,8 @@ client_set_types(struct db *db, struct sale *s, int line, const char *code, char
 	}
 	PQclear(res);
 	if (rc == 0)
-		return client_sale_refresh(db, s, cause);
-	(void)client_sale_refresh(db, s, &again);
+		return client_sale_refresh(db, session, s, cause);
+	(void)client_sale_refresh(db, session, s, &again);
 	free(again);
 	return rc;
 }
@@ -270,10 +278,11 @@ sale_reverse(const struct sale_pay *how, struct sale *s)
 
 /* Records the payment in the database (api.payment with the sale's pay_rid). */
 static void
-sale_record(struct db *db, struct sale *s, const struct sale_pay *how, struct sale_answer *ans)
+sale_record(struct db *db, const char *session, struct sale *s, const struct sale_pay *how,
+            struct sale_answer *ans)
 {
-	char uid[24], oid[24];
-	const char *params[4] = { customer_param(s, uid), oid, s->record, s->pay_rid };
+	char oid[24];
+	const char *params[4] = { session, oid, s->record, s->pay_rid };
 	const char *st;
 	PGresult *res;
 
@@ -349,8 +358,8 @@ sale_log_card(const struct sale *s, const struct card_result *r, long long cents
 
 /* Charges the card part and, when approved, records the payment. */
 static void
-sale_card(struct db *db, struct sale *s, const struct sale_pay *how, long long card_cents, long long cash_cents,
-          struct sale_answer *ans)
+sale_card(struct db *db, const char *session, struct sale *s, const struct sale_pay *how, long long card_cents,
+          long long cash_cents, struct sale_answer *ans)
 {
 	struct card_result r;
 	bool asked = s->card_unknown;
@@ -394,7 +403,7 @@ sale_card(struct db *db, struct sale *s, const struct sale_pay *how, long long c
 			         "{\"method\":\"card\",\"amount_cents\":%lld,\"last4\":\"%s\",\"brand\":\"%s\","
 			         "\"terminal_ref\":\"%s\",\"auth_code\":\"%s\"}",
 			         card_cents, l4, brand, ref, auth);
-		sale_record(db, s, how, ans);
+		sale_record(db, session, s, how, ans);
 		return;
 	}
 	case CARD_DECLINED:
@@ -417,10 +426,10 @@ sale_card(struct db *db, struct sale *s, const struct sale_pay *how, long long c
 /* Tells the database the payment is under way (it gives the hold a little
  * more time) and reads the order again. Returns 0, or -1 with ans set. */
 static int
-sale_start(struct db *db, struct sale *s, struct sale_answer *ans)
+sale_start(struct db *db, const char *session, struct sale *s, struct sale_answer *ans)
 {
-	char oid[24], uid[24], *cause = NULL;
-	const char *params[3] = { customer_param(s, uid), oid, NULL };
+	char oid[24], *cause = NULL;
+	const char *params[3] = { session, oid, NULL };
 	PGresult *res;
 
 	snprintf(oid, sizeof oid, "%lld", s->order_id);
@@ -442,23 +451,24 @@ sale_start(struct db *db, struct sale *s, struct sale_answer *ans)
 	}
 	PQclear(res);
 	s->start_rid[0] = '\0';
-	if (client_sale_refresh(db, s, &cause) != 0)
+	if (client_sale_refresh(db, session, s, &cause) != 0)
 		free(cause);	/* the payment says what is wrong, if anything is */
 	return 0;
 }
 
 void
-client_sale_pay(struct db *db, struct sale *s, const struct sale_pay *how, struct sale_answer *ans)
+client_sale_pay(struct db *db, const char *session, struct sale *s, const struct sale_pay *how,
+                struct sale_answer *ans)
 {
 	long long due, change, card;
 	const char *amount = how->amount != NULL ? how->amount : "";
 
 	memset(ans, 0, sizeof *ans);
 	if (s->record[0] != '\0') {	/* approved earlier, not recorded yet */
-		sale_record(db, s, how, ans);
+		sale_record(db, session, s, how, ans);
 		return;
 	}
-	if (!s->card_unknown && sale_start(db, s, ans) != 0)
+	if (!s->card_unknown && sale_start(db, session, s, ans) != 0)
 		return;
 	due = cart_due(&s->cart);
 	switch (how->method) {
@@ -476,11 +486,11 @@ client_sale_pay(struct db *db, struct sale *s, const struct sale_pay *how, struc
 		snprintf(s->record, sizeof s->record,
 		         "{\"method\":\"cash\",\"amount_cents\":%lld,\"tendered_cents\":%lld}", due,
 		         s->tendered_cents);
-		sale_record(db, s, how, ans);
+		sale_record(db, session, s, how, ans);
 		return;
 	case PAY_CARD:
 		s->change_cents = 0;
-		sale_card(db, s, how, due, 0, ans);
+		sale_card(db, session, s, how, due, 0, ans);
 		return;
 	case PAY_SPLIT:
 		if (money_parse(amount, &s->tendered_cents) != 0 || split_parts(due, s->tendered_cents, &card) != 0) {
@@ -488,16 +498,17 @@ client_sale_pay(struct db *db, struct sale *s, const struct sale_pay *how, struc
 			return;
 		}
 		s->change_cents = 0;
-		sale_card(db, s, how, card, s->tendered_cents, ans);
+		sale_card(db, session, s, how, card, s->tendered_cents, ans);
 		return;
 	}
 }
 
 int
-client_email_receipt(struct db *db, long long order_id, const char *email, char rid[37], char **message)
+client_email_receipt(struct db *db, const char *session, long long order_id, const char *email, char rid[37],
+                     char **message)
 {
 	char oid[24];
-	const char *params[3] = { oid, email, rid };
+	const char *params[4] = { session, oid, email[0] != '\0' ? email : NULL, rid };
 	PGresult *res;
 	const char *st;
 	int rc = -1;
@@ -505,7 +516,7 @@ client_email_receipt(struct db *db, long long order_id, const char *email, char 
 	snprintf(oid, sizeof oid, "%lld", order_id);
 	if (rid[0] == '\0')
 		db_request_id(rid);
-	res = db_exec(db, DB_SAFE, "SELECT api.email_receipt($1::bigint, $2, $3::uuid) AS st", 3, params);
+	res = db_exec(db, DB_SAFE, "SELECT api.email_receipt($1, $2::bigint, $3, $4::uuid) AS st", 4, params);
 	if (res == NULL) {
 		char *words = client_failure(db, "email_receipt");
 
@@ -515,11 +526,11 @@ client_email_receipt(struct db *db, long long order_id, const char *email, char 
 	}
 	st = db_value(res, 0, "st");
 	if (strcmp(st, "queued") == 0) {
-		*message = xasprintf("A receipt will be e-mailed to %s.", email);
+		*message = email[0] != '\0' ? xasprintf("A receipt will be e-mailed to %s.", email)
+		                            : xstrdup("A receipt will be e-mailed to the address on the booking.");
 		rc = 0;
 	} else {
-		*message = xasprintf("No receipt: %s.", strcmp(st, "invalid_email") == 0 ?
-		                     "that e-mail address is not valid" : "the receipt could not be queued");
+		*message = xasprintf("No receipt: %s.", client_words(receipt_words, st, "the receipt could not be queued"));
 		oplog(LOG_INFO, "receipt refused: order %lld: %s", order_id, st);
 		rid[0] = '\0';
 	}
@@ -528,10 +539,11 @@ client_email_receipt(struct db *db, long long order_id, const char *email, char 
 }
 
 int
-client_sale_tenders(struct db *db, const char *code, struct tender *out, int max, char **cause)
+client_sale_tenders(struct db *db, const char *session, const char *code, struct tender *out, int max,
+                    char **cause)
 {
-	const char *params[1] = { code };
-	PGresult *res = client_read(db, "the payments", "SELECT * FROM api.order_payments($1)", 1, params, cause);
+	const char *params[2] = { session, code };
+	PGresult *res = client_read(db, "the payments", "SELECT * FROM api.order_payments($1, $2)", 2, params, cause);
 	int n;
 
 	if (res == NULL)

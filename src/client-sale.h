@@ -19,7 +19,6 @@
 /* The sale in progress at this terminal: it outlives the screens. */
 struct sale {
 	long long	showtime_id;
-	long long	customer_id;		/* kiosk: the signed-in customer, or 0 */
 	char		title[128];
 	char		when[48];
 	char		hall[96];
@@ -71,16 +70,20 @@ struct sale_answer {
 	char			message[240];	/* words for the screen */
 };
 
-/* Holds the sale's chosen seats for terminal (api.select_seat). Returns 0
- * when held (the cart then holds what the database says) with *message "N
- * seat(s) held.", or -1 with *message saying why not. Caller frees *message. */
-int  client_sale_hold(struct db *db, const char *terminal, struct sale *s, char **message);
+/* Every call below acts through session, the token of the person at the
+ * terminal (a staff member, a customer or a kiosk guest): the database
+ * learns from it who sells and to whom, and refuses other sessions' orders. */
+
+/* Holds the sale's chosen seats (api.select_seat). Returns 0 when held (the
+ * cart then holds what the database says) with *message "N seat(s) held.",
+ * or -1 with *message saying why not. Caller frees *message. */
+int  client_sale_hold(struct db *db, const char *session, struct sale *s, char **message);
 /* Reads the order's total, paid part, currency, time left and lines into
  * the sale. Returns 0, or -1 with *cause set (caller frees). */
-int  client_sale_refresh(struct db *db, struct sale *s, char **cause);
+int  client_sale_refresh(struct db *db, const char *session, struct sale *s, char **cause);
 /* Releases a live hold that was not paid (api.cancel) and forgets the order;
  * the chosen seats are kept. */
-void client_sale_abandon(struct db *db, struct sale *s);
+void client_sale_abandon(struct db *db, const char *session, struct sale *s);
 /* Seconds left on the hold (0 when expired or none). */
 int  client_sale_seconds_left(const struct sale *s);
 /* Forgets what a payment screen typed or was told (not an outstanding request). */
@@ -90,7 +93,7 @@ void client_sale_note_clear(struct sale *s);
 int  client_ticket_types(struct db *db, long long showtime_id, struct cart *cart, char **cause);
 /* Sets the type of one line (all lines when line < 0); the database reprices
  * and the sale is read again. Returns 0, or -1 with *cause. */
-int  client_set_types(struct db *db, struct sale *s, int line, const char *code, char **cause);
+int  client_set_types(struct db *db, const char *session, struct sale *s, int line, const char *code, char **cause);
 
 /* One step of taking the money: a payment waiting to be recorded is sent
  * again with its request id; otherwise the payment starts (the database gives
@@ -98,7 +101,8 @@ int  client_set_types(struct db *db, struct sale *s, int line, const char *code,
  * unknown outcome is resolved by asking the terminal about the same key,
  * never by charging again), the payment is recorded, a refused payment's card
  * charge is reversed and the drawer opened for cash. */
-void client_sale_pay(struct db *db, struct sale *s, const struct sale_pay *how, struct sale_answer *ans);
+void client_sale_pay(struct db *db, const char *session, struct sale *s, const struct sale_pay *how,
+                     struct sale_answer *ans);
 
 /* One tender of a paid order, as the database recorded it. */
 struct tender {
@@ -111,11 +115,15 @@ struct tender {
 /* Reads the tenders of booking code (api.order_payments), at most max of
  * them, in the order they were taken. Returns how many, or -1 with *cause
  * set (caller frees). */
-int  client_sale_tenders(struct db *db, const char *code, struct tender *out, int max, char **cause);
+int  client_sale_tenders(struct db *db, const char *session, const char *code, struct tender *out, int max,
+                         char **cause);
 
-/* Queues an e-mailed receipt of the order (api.email_receipt). rid is the
- * action's request id: made when empty, kept after a lost answer, cleared
- * after a refusal. Returns 0 when queued, or -1; *message says which. */
-int  client_email_receipt(struct db *db, long long order_id, const char *email, char rid[37], char **message);
+/* Queues an e-mailed receipt of the order (api.email_receipt): to email
+ * ("" = the address on the booking or account; the database refuses any
+ * other). rid is the action's request id: made when empty, kept after a
+ * lost answer, cleared after a refusal. Returns 0 when queued, or -1;
+ * *message says which. */
+int  client_email_receipt(struct db *db, const char *session, long long order_id, const char *email, char rid[37],
+                          char **message);
 
 #endif

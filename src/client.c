@@ -112,3 +112,16 @@ client_col(const PGresult *res, int row, const char *column)
 {
 	return xstrdup(db_value(res, row, column));
 }
+
+int
+client_training(struct db *db, bool *training, char **cause)
+{
+	PGresult *res = client_read(db, "whether this is a training database", "SELECT api.training() AS t", 0, NULL,
+	                            cause);
+
+	if (res == NULL)
+		return -1;
+	*training = strcmp(db_value(res, 0, "t"), "t") == 0;
+	PQclear(res);
+	return 0;
+}

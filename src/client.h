@@ -10,6 +10,8 @@
 
 #include "db.h"
 
+#include <stdbool.h>
+
 /* Words for the failure of the last db_exec on db (connection lost, a value
  * refused, not allowed, ...); logs the server's text with what (the call).
  * Returns a new string (caller frees). */
@@ -31,6 +33,10 @@ struct pg_result *client_read(struct db *db, const char *what, const char *sql, 
 struct pg_result *client_read_id(struct db *db, const char *what, const char *sql, long long id, char **cause);
 /* A new copy of a column's value ("" for NULL); caller frees. */
 char *client_col(const struct pg_result *res, int row, const char *column);
+/* Whether the database is a training (or demo) one (api.training), where
+ * the test card terminal's payments count. Returns 0 with *training set,
+ * or -1 with *cause (caller frees). */
+int  client_training(struct db *db, bool *training, char **cause);
 /* Monotonic clock in seconds (the clock the hold's countdown uses). */
 double client_now(void);
 

@@ -1,6 +1,8 @@
 /* cmd-ticket.c - `marquee ticket render|print|reprint CODE`: a paid
  * booking's tickets (or receipt) as printer bytes, through CUPS, or as a new
- * issue that stops earlier copies at the door. */
+ * issue that stops earlier copies at the door. Each signs a person in first
+ * (--user LOGIN: staff act on any booking, a customer on their own; a
+ * reprint with only --last4 signs in as a guest) and out at the end. */
 #include "cmd.h"
 #include "tickets.h"
 
@@ -16,10 +18,15 @@
 	"                     CUPS's default queue)\n"
 #define TICKET_HELP_RECEIPT \
 	"      --receipt      the booking's receipt instead of its tickets\n"
+#define TICKET_HELP_USER \
+	"      --user LOGIN   sign in as LOGIN (a cashier's or manager's user name, or\n" \
+	"                     the booking's customer's e-mail); the password is read\n" \
+	"                     from the terminal, or from standard input when that is\n" \
+	"                     not a terminal\n" \
+	"      --password-stdin  read the password from standard input\n"
 #define TICKET_HELP_REPRINT \
-	"      --last4 NNNN   proof for a reprint: the last four digits of the card\n" \
-	"      --user ID      ... or the id of the account that owns the booking\n" \
-	"      --staff ID     ... or the id of the cashier or manager reprinting\n" \
+	"      --last4 NNNN   proof without signing in: the last four digits of the\n" \
+	"                     card that paid\n" \
 	"      --no-print     make the new issue without printing it\n"
 #define TICKET_HELP_HELP \
 	"  -h, --help         show this help and exit\n"
@@ -30,32 +37,34 @@ static const struct ticket_sub {
 	const char	*takes;
 } ticket_subs[] = {
 	{ { .name = "ticket render",
-	    .synopsis = "ticket render CODE [--driver ps|escpos|fgl] [--receipt] -o FILE",
+	    .synopsis = "ticket render CODE --user LOGIN [--driver ps|escpos|fgl] [--receipt] -o FILE",
 	    .help = "Writes the tickets (or receipt) of booking CODE as printer bytes to FILE\n"
 	    "(\"-\" is standard output), without printing or marking anything.\n\n"
-	    "  -o, --output FILE  where to write\n" TICKET_HELP_COMMON TICKET_HELP_RECEIPT
-	    TICKET_HELP_HELP }, "dor" },
+	    "  -o, --output FILE  where to write\n" TICKET_HELP_USER TICKET_HELP_COMMON TICKET_HELP_RECEIPT
+	    TICKET_HELP_HELP }, "dorup" },
 	{ { .name = "ticket print",
-	    .synopsis = "ticket print CODE [--queue Q] [--driver D] [--receipt]",
+	    .synopsis = "ticket print CODE --user LOGIN [--queue Q] [--driver D] [--receipt]",
 	    .help = "Prints the tickets (or receipt) of booking CODE through CUPS. The current\n"
 	    "issue prints once; after that a reprint is needed.\n\n"
-	    TICKET_HELP_QUEUE TICKET_HELP_COMMON TICKET_HELP_RECEIPT TICKET_HELP_HELP }, "dqr" },
+	    TICKET_HELP_USER TICKET_HELP_QUEUE TICKET_HELP_COMMON TICKET_HELP_RECEIPT TICKET_HELP_HELP }, "dqrup" },
 	{ { .name = "ticket reprint",
-	    .synopsis = "ticket reprint CODE --last4 NNNN|--user ID|--staff ID [--no-print] [--queue Q] [--driver D]",
+	    .synopsis = "ticket reprint CODE --user LOGIN|--last4 NNNN [--no-print] [--queue Q] [--driver D]",
 	    .help = "Makes a new issue of booking CODE's tickets, so earlier copies no longer open\n"
 	    "the door, and prints it.\n\n"
-	    TICKET_HELP_REPRINT TICKET_HELP_QUEUE TICKET_HELP_COMMON TICKET_HELP_HELP }, "lusqdn" },
+	    TICKET_HELP_USER TICKET_HELP_REPRINT TICKET_HELP_QUEUE TICKET_HELP_COMMON TICKET_HELP_HELP }, "luqdnp" },
 };
 
 const struct cmd_spec cmd_ticket_spec = {
 	.name = "ticket",
-	.synopsis = "ticket render CODE [--driver ps|escpos|fgl] [--receipt] -o FILE\n"
-	            "ticket print CODE [--queue Q] [--driver D] [--receipt]\n"
-	            "ticket reprint CODE --last4 NNNN|--user ID|--staff ID [--no-print] [--queue Q] [--driver D]",
+	.synopsis = "ticket render CODE --user LOGIN [--driver ps|escpos|fgl] [--receipt] -o FILE\n"
+	            "ticket print CODE --user LOGIN [--queue Q] [--driver D] [--receipt]\n"
+	            "ticket reprint CODE --user LOGIN|--last4 NNNN [--no-print] [--queue Q] [--driver D]",
 	.help = "  render   write a booking's tickets or receipt as printer bytes\n"
 	        "  print    print them through CUPS\n"
 	        "  reprint  make a new issue (earlier copies stop opening the door) and print it\n"
-	        "`marquee ticket render|print|reprint --help` lists each one's options.\n\n"
+	        "`marquee ticket render|print|reprint --help` lists each one's options.\n"
+	        "Each signs in first (--user LOGIN; the password from the terminal or standard\n"
+	        "input) and out at the end.\n\n"
 	        TICKET_HELP_HELP,
 };
 
@@ -65,8 +74,8 @@ struct ticket_opts {
 	const char		*out;
 	const char		*queue;
 	const char		*last4;
-	long long		 user_id;
-	long long		 staff_id;
+	const char		*user;
+	int			 password_stdin;
 	enum print_driver	 driver;
 	int			 receipt;
 	int			 no_print;
@@ -86,7 +95,7 @@ ticket_options(struct app *app, const struct ticket_sub *sub, int argc, char **a
 		{ "no-print", no_argument, NULL, 'n' },
 		{ "last4", required_argument, NULL, 'l' },
 		{ "user", required_argument, NULL, 'u' },
-		{ "staff", required_argument, NULL, 's' },
+		{ "password-stdin", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -133,9 +142,10 @@ ticket_options(struct app *app, const struct ticket_sub *sub, int argc, char **a
 			o->last4 = optarg;
 			break;
 		case 'u':
-		case 's':
-			if (cmd_id(optarg, c == 'u' ? &o->user_id : &o->staff_id) != 0)
-				return cmd_refuse(spec, "--%s needs a user id", c == 'u' ? "user" : "staff");
+			o->user = optarg;
+			break;
+		case 'p':
+			o->password_stdin = 1;
 			break;
 		}
 	}
@@ -143,14 +153,16 @@ ticket_options(struct app *app, const struct ticket_sub *sub, int argc, char **a
 		return cmd_refuse(spec, "which booking? give its code");
 	if (strchr(sub->takes, 'o') != NULL && o->out == NULL)
 		return cmd_refuse(spec, "-o FILE is needed");
-	if (strchr(sub->takes, 'l') != NULL && o->last4 == NULL && o->user_id == 0 && o->staff_id == 0)
-		return cmd_refuse(spec, "give --last4 NNNN, --user ID or --staff ID");
+	if (strchr(sub->takes, 'l') != NULL && o->last4 == NULL && o->user == NULL)
+		return cmd_refuse(spec, "give --user LOGIN or --last4 NNNN");
+	if (strchr(sub->takes, 'l') == NULL && o->user == NULL)
+		return cmd_refuse(spec, "give --user LOGIN: who is printing");
 	return -1;
 }
 
 /* `ticket render`: the bytes into o->out. Returns the exit status. */
 static int
-ticket_render(struct app *app, struct db *db, const struct cmd_spec *spec,
+ticket_render(struct app *app, struct db *db, const char *session, const struct cmd_spec *spec,
               const struct ticket_opts *o)
 {
 	struct obuf out = { 0 };
@@ -158,7 +170,7 @@ ticket_render(struct app *app, struct db *db, const struct cmd_spec *spec,
 	FILE *f = NULL;
 	int rc = CMD_FAILED;
 
-	if (tickets_render(app, db, o->code, o->driver, o->receipt, &out, &cause) != 0) {
+	if (tickets_render(app, db, session, o->code, o->driver, o->receipt, &out, &cause) != 0) {
 		cmd_fail(spec, "%s", cause);
 		goto out;
 	}
@@ -179,14 +191,14 @@ out:
 /* `ticket print` and `ticket reprint` (reprint set). tickets.c logs what
  * the printer and the database answered. Returns the exit status. */
 static int
-ticket_print(struct app *app, struct db *db, const struct cmd_spec *spec,
+ticket_print(struct app *app, struct db *db, const char *session, const struct cmd_spec *spec,
              const struct ticket_opts *o, int reprint)
 {
 	char *cause = NULL;
 	int job;
 
 	if (reprint) {
-		int issue = tickets_reprint(app, db, o->code, o->last4, o->user_id, o->staff_id, &cause);
+		int issue = tickets_reprint(db, session, o->code, o->last4, &cause);
 
 		if (issue < 0)
 			goto fail;
@@ -196,9 +208,9 @@ ticket_print(struct app *app, struct db *db, const struct cmd_spec *spec,
 			return CMD_OK;
 	}
 	if (o->receipt)
-		job = tickets_print_receipt(app, db, o->code, &cause);
+		job = tickets_print_receipt(app, db, session, o->code, &cause);
 	else
-		job = tickets_print_to(app, db, o->code, o->queue, o->driver, &cause);
+		job = tickets_print_to(app, db, session, o->code, o->queue, o->driver, &cause);
 	if (job < 0)
 		goto fail;
 	printf("booking %s: sent to the printer (job %d)\n", o->code, job);
@@ -218,6 +230,7 @@ cmd_ticket(struct app *app, int argc, char **argv)
 	};
 	const struct ticket_sub *sub = NULL;
 	struct ticket_opts o;
+	struct person who;
 	struct db *db;
 	int c, rc = CMD_OK;
 
@@ -238,10 +251,15 @@ cmd_ticket(struct app *app, int argc, char **argv)
 		return rc;
 	if ((db = cmd_connect(app, &sub->spec)) == NULL)
 		return CMD_FAILED;
+	if (cmd_sign_in(app, db, &sub->spec, o.user, o.password_stdin, &who) != 0) {
+		db_close(db);
+		return CMD_FAILED;
+	}
 	if (sub == &ticket_subs[0])
-		rc = ticket_render(app, db, &sub->spec, &o);
+		rc = ticket_render(app, db, who.session, &sub->spec, &o);
 	else
-		rc = ticket_print(app, db, &sub->spec, &o, sub == &ticket_subs[2]);
+		rc = ticket_print(app, db, who.session, &sub->spec, &o, sub == &ticket_subs[2]);
+	client_sign_out(db, &who);
 	db_close(db);
 	return rc;
 }

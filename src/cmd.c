@@ -1,12 +1,16 @@
 /* cmd.c - options, help and failures the same way for every command. */
+#include "auth.h"
 #include "cmd.h"
 #include "oplog.h"
 #include "util.h"
 
+#include <sodium.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 void
 cmd_usage(const struct cmd_spec *spec, FILE *f)
@@ -150,4 +154,70 @@ cmd_id(const char *s, long long *out)
 	errno = 0;
 	*out = strtoll(s, &end, 10);
 	return errno != 0 || *s == '\0' || *end != '\0' || *out <= 0 ? -1 : 0;
+}
+
+/* Reads one line (the password) into buf from standard input, or, when
+ * from_stdin is 0 and standard input is a terminal, from the terminal with
+ * echo off after a prompt naming login. Returns 0, or -1 when nothing was
+ * read. */
+static int
+cmd_read_password(const char *login, int from_stdin, char *buf, size_t len)
+{
+	FILE *in = stdin, *tty = NULL;
+	struct termios saved, quiet;
+	int echo_off = 0, rc = -1;
+
+	if (!from_stdin && isatty(STDIN_FILENO) && (tty = fopen("/dev/tty", "r+")) != NULL) {
+		in = tty;
+		fprintf(tty, "Password for %s: ", login);
+		fflush(tty);
+		if (tcgetattr(fileno(tty), &saved) == 0) {
+			quiet = saved;
+			quiet.c_lflag &= ~(tcflag_t)ECHO;
+			echo_off = tcsetattr(fileno(tty), TCSAFLUSH, &quiet) == 0;
+		}
+	}
+	if (fgets(buf, (int)len, in) != NULL) {
+		buf[strcspn(buf, "\r\n")] = '\0';
+		rc = 0;
+	}
+	if (tty != NULL) {
+		if (echo_off)
+			(void)tcsetattr(fileno(tty), TCSAFLUSH, &saved);
+		fputc('\n', tty);
+		fclose(tty);
+	}
+	return rc;
+}
+
+int
+cmd_sign_in(struct app *app, struct db *db, const struct cmd_spec *spec, const char *login, int password_stdin,
+            struct person *who)
+{
+	char password[256], *cause = NULL;
+	int rc;
+
+	if (login == NULL) {	/* no account: an anonymous (guest) session */
+		if (client_sign_in_guest(db, app->cfg.terminal, who, &cause) == 0)
+			return 0;
+		cmd_fail(spec, "%s", cause);
+		free(cause);
+		return -1;
+	}
+	if (auth_init() != 0) {
+		cmd_fail(spec, "cannot start libsodium");
+		return -1;
+	}
+	if (cmd_read_password(login, password_stdin, password, sizeof password) != 0) {
+		cmd_fail(spec, "no password for %s was given", login);
+		return -1;
+	}
+	rc = client_sign_in(db, app->cfg.terminal, strchr(login, '@') == NULL, login, password, who, &cause);
+	sodium_memzero(password, sizeof password);
+	if (rc != 0) {
+		cmd_fail(spec, "cannot sign in as %s: %s", login, cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
 }

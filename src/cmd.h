@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "app.h"
+#include "client-account.h"
 
 /* How a command (or subcommand) is used. synopsis holds one line a form,
  * each without "marquee " (it is added); help says what it does and lists
@@ -62,6 +63,13 @@ int  cmd_fail(const struct cmd_spec *spec, const char *fmt, ...)
 /* Connects to the database for spec's command. On failure says why on one
  * line (db.c logs it) and returns NULL. The caller db_close()s. */
 struct db *cmd_connect(struct app *app, const struct cmd_spec *spec);
+/* Signs a person in for spec's command: login is a staff user name or a
+ * customer's e-mail, and the password is read from the terminal (echo off),
+ * or from standard input when password_stdin is set or standard input is
+ * not a terminal. login NULL opens an anonymous (guest) session. Returns 0
+ * with *who filled (end it with client_sign_out), or -1 after saying why. */
+int  cmd_sign_in(struct app *app, struct db *db, const struct cmd_spec *spec, const char *login,
+                 int password_stdin, struct person *who);
 /* A number greater than 0 from s. Returns 0, or -1 when s is not one. */
 int  cmd_id(const char *s, long long *out);
 

@@ -33,9 +33,9 @@ booking_free(struct booking *b)
 /* Loads the live tickets and payments of code. Returns 0, or -1 with
  * *cause set (an unknown code, a booking with no tickets, the database). */
 static int
-booking_load(struct db *db, const char *code, struct booking *b, char **cause)
+booking_load(struct db *db, const char *session, const char *code, struct booking *b, char **cause)
 {
-	const char *params[1];
+	const char *params[2];
 
 	memset(b, 0, sizeof *b);
 	if (bookcode_parse(code, b->canonical, NULL) != 0) {
@@ -43,18 +43,19 @@ booking_load(struct db *db, const char *code, struct booking *b, char **cause)
 		return -1;
 	}
 	bookcode_pretty(b->canonical, b->code);
-	params[0] = b->canonical;
+	params[0] = session;
+	params[1] = b->canonical;
 	b->tickets = db_exec(db, DB_SAFE,
 	    "SELECT *, extract(epoch FROM starts_at)::bigint AS starts_epoch "
-	    "FROM api.order_tickets($1)", 1, params);
+	    "FROM api.order_tickets($1, $2)", 2, params);
 	if (b->tickets == NULL)
 		goto db_fail;
-	b->payments = db_exec(db, DB_SAFE, "SELECT * FROM api.order_payments($1)", 1, params);
+	b->payments = db_exec(db, DB_SAFE, "SELECT * FROM api.order_payments($1, $2)", 2, params);
 	if (b->payments == NULL)
 		goto db_fail;
 	b->n = PQntuples(b->tickets);
 	if (b->n == 0) {
-		*cause = xasprintf("booking %s has no tickets (unknown, cancelled or refunded)", b->code);
+		*cause = xasprintf("booking %s has no tickets (unknown, not yours, cancelled or refunded)", b->code);
 		booking_free(b);
 		return -1;
 	}
@@ -197,7 +198,7 @@ render_receipt(struct booking *b, enum print_driver driver, struct obuf *out, ch
 }
 
 int
-tickets_render(struct app *app, struct db *db, const char *code, enum print_driver driver,
+tickets_render(struct app *app, struct db *db, const char *session, const char *code, enum print_driver driver,
                int receipt, struct obuf *out, char **cause)
 {
 	unsigned char sk[crypto_sign_SECRETKEYBYTES];
@@ -206,7 +207,7 @@ tickets_render(struct app *app, struct db *db, const char *code, enum print_driv
 
 	if (!receipt && ticket_key_secret(app->cfg.signing_key, sk, cause) != 0)
 		return -1;
-	if (booking_load(db, code, &b, cause) != 0)
+	if (booking_load(db, session, code, &b, cause) != 0)
 		goto out;
 	rc = receipt ? render_receipt(&b, driver, out, cause) : render_tickets(&b, sk, driver, out, cause);
 	booking_free(&b);
@@ -262,7 +263,7 @@ tickets_log(const char *what, const char *code, const char *queue, int job, cons
 }
 
 int
-tickets_print_to(struct app *app, struct db *db, const char *code, const char *queue,
+tickets_print_to(struct app *app, struct db *db, const char *session, const char *code, const char *queue,
                  enum print_driver driver, char **cause)
 {
 	struct obuf out = { 0 };
@@ -294,8 +295,8 @@ tickets_print_to(struct app *app, struct db *db, const char *code, const char *q
 	ticket_key_id(pk, id);
 	ticket_key_id_hex(id, key_id);
 	db_request_id(rid);
-	params[0] = canonical;
-	params[1] = app->cfg.terminal;
+	params[0] = session;
+	params[1] = canonical;
 	params[2] = rid;
 	params[3] = key_id;
 	res = db_exec(db, DB_SAFE, "SELECT * FROM api.print_claim($1, $2, $3, $4)", 4, params);
@@ -313,7 +314,7 @@ tickets_print_to(struct app *app, struct db *db, const char *code, const char *q
 	}
 	PQclear(res);
 
-	if (tickets_render(app, db, canonical, driver, 0, &out, &why) == 0) {
+	if (tickets_render(app, db, session, canonical, driver, 0, &out, &why) == 0) {
 		char pretty[BOOKCODE_LEN + 2];
 
 		bookcode_pretty(canonical, pretty);
@@ -340,13 +341,13 @@ tickets_print_to(struct app *app, struct db *db, const char *code, const char *q
 }
 
 int
-tickets_print(struct app *app, struct db *db, const char *code, char **cause)
+tickets_print(struct app *app, struct db *db, const char *session, const char *code, char **cause)
 {
-	return tickets_print_to(app, db, code, app->cfg.printer_queue, app->cfg.printer_driver, cause);
+	return tickets_print_to(app, db, session, code, app->cfg.printer_queue, app->cfg.printer_driver, cause);
 }
 
 int
-tickets_print_receipt(struct app *app, struct db *db, const char *code, char **cause)
+tickets_print_receipt(struct app *app, struct db *db, const char *session, const char *code, char **cause)
 {
 	const char *queue = app->cfg.receipt_queue;
 	enum print_driver driver = DRIVER_ESCPOS;
@@ -363,7 +364,7 @@ tickets_print_receipt(struct app *app, struct db *db, const char *code, char **c
 		*cause = problem;
 		return -1;
 	}
-	if (tickets_render(app, db, code, driver, 1, &out, cause) != 0)
+	if (tickets_render(app, db, session, code, driver, 1, &out, cause) != 0)
 		tickets_log("receipt", code, queue, 0, *cause);
 	else {
 		char canonical[BOOKCODE_LEN + 1], pretty[BOOKCODE_LEN + 2];
@@ -387,11 +388,10 @@ tickets_print_receipt(struct app *app, struct db *db, const char *code, char **c
 }
 
 int
-tickets_reprint(struct app *app, struct db *db, const char *code, const char *last4,
-                long long user_id, long long staff_id, char **cause)
+tickets_reprint(struct db *db, const char *session, const char *code, const char *last4, char **cause)
 {
-	char canonical[BOOKCODE_LEN + 1], pretty[BOOKCODE_LEN + 2], rid[37], user[24], staff[24];
-	const char *params[6];
+	char canonical[BOOKCODE_LEN + 1], pretty[BOOKCODE_LEN + 2], rid[37];
+	const char *params[4];
 	PGresult *res;
 	int issue = -1;
 
@@ -400,17 +400,12 @@ tickets_reprint(struct app *app, struct db *db, const char *code, const char *la
 		return -1;
 	}
 	bookcode_pretty(canonical, pretty);
-	snprintf(user, sizeof user, "%lld", user_id);
-	snprintf(staff, sizeof staff, "%lld", staff_id);
 	db_request_id(rid);
-	params[0] = canonical;
-	params[1] = last4;
-	params[2] = user_id > 0 ? user : NULL;
-	params[3] = app->cfg.terminal;
-	params[4] = staff_id > 0 ? staff : NULL;
-	params[5] = rid;
-	res = db_exec(db, DB_SAFE, "SELECT * FROM api.reprint($1, $2, $3::bigint, $4, $5::bigint, $6)",
-	              6, params);
+	params[0] = session;
+	params[1] = canonical;
+	params[2] = last4;
+	params[3] = rid;
+	res = db_exec(db, DB_SAFE, "SELECT * FROM api.reprint($1, $2, $3, $4::uuid)", 4, params);
 	if (res == NULL) {
 		*cause = xasprintf("cannot reprint: %s", db_error(db));
 		oplog(LOG_ERR, "reprint of booking %s failed: %s", pretty, db_error(db));
@@ -419,8 +414,7 @@ tickets_reprint(struct app *app, struct db *db, const char *code, const char *la
 	if (strcmp(db_value(res, 0, "reprint_status"), "reprinted") == 0) {
 		issue = (int)db_int(res, 0, "issue");
 		oplog(LOG_NOTICE, "booking %s reissued as issue %d (proof: %s); earlier copies no "
-		      "longer open the door", pretty, issue, last4 != NULL ? "card digits" :
-		      user_id > 0 ? "owner's account" : "staff");
+		      "longer open the door", pretty, issue, last4 != NULL ? "card digits" : "the session");
 	} else {
 		*cause = xasprintf("booking %s cannot be reprinted: %s", code, db_value(res, 0, "message"));
 		oplog(LOG_WARNING, "reprint of booking %s refused: %s", pretty,

@@ -1,6 +1,7 @@
 /* tickets.h - a paid booking's tickets and receipt: loaded from the database,
  * signed, rendered for a printer, sent to CUPS, reprinted. What the screens
- * and `marquee ticket` call. */
+ * and `marquee ticket` call. Each acts through session, the token of the
+ * person printing (staff: any booking; a customer or guest: their own). */
 #ifndef MARQUEE_TICKETS_H
 #define MARQUEE_TICKETS_H
 
@@ -14,27 +15,26 @@
  * claimed and the booking stays paid: call it again once the printer is
  * ready. Returns the CUPS job id, or -1 with *cause set to one line a
  * cashier can read (caller frees). */
-int  tickets_print(struct app *app, struct db *db, const char *code, char **cause);
+int  tickets_print(struct app *app, struct db *db, const char *session, const char *code, char **cause);
 /* The same on a given queue ("" = CUPS default) and driver. */
-int  tickets_print_to(struct app *app, struct db *db, const char *code, const char *queue,
+int  tickets_print_to(struct app *app, struct db *db, const char *session, const char *code, const char *queue,
                       enum print_driver driver, char **cause);
 /* Prints the booking's receipt on the receipt printer (receipt_queue with
  * ESC/POS), or on the ticket printer when no receipt printer is set. Returns
  * the job id, or -1 with *cause set. */
-int  tickets_print_receipt(struct app *app, struct db *db, const char *code, char **cause);
+int  tickets_print_receipt(struct app *app, struct db *db, const char *session, const char *code, char **cause);
 
 /* Makes a new issue of the booking's tickets (api.reprint), so earlier copies
- * stop opening the door. Proof: the card's last four digits (kiosk), the
- * owning account's user id, or a cashier's/manager's staff id (0 = none).
+ * stop opening the door. The session must be staff's or own the booking,
+ * or last4 (NULL = none) gives the last four digits of the card that paid.
  * Returns the new issue number, or -1 with *cause set. Does not print. */
-int  tickets_reprint(struct app *app, struct db *db, const char *code, const char *last4,
-                     long long user_id, long long staff_id, char **cause);
+int  tickets_reprint(struct db *db, const char *session, const char *code, const char *last4, char **cause);
 
 /* Renders the booking's tickets (or its receipt) in the driver's language
  * into out, without printing or claiming anything. Returns 0, or -1 with
  * *cause set. */
-int  tickets_render(struct app *app, struct db *db, const char *code, enum print_driver driver,
-                    int receipt, struct obuf *out, char **cause);
+int  tickets_render(struct app *app, struct db *db, const char *session, const char *code,
+                    enum print_driver driver, int receipt, struct obuf *out, char **cause);
 
 /* What the ticket queue says it is (its CUPS printer-info, e.g. "PDF
  * files in /srv/pdf"), as a new string, or NULL. */

@@ -52,7 +52,7 @@ account_load(struct ui *ui, struct account *a)
 	char *cause = NULL;
 
 	bookings_free(&a->bookings);
-	if (client_bookings(ui->db, ui->customer_id, &a->bookings, &cause) != 0) {
+	if (client_bookings(ui->db, ui->customer_session, &a->bookings, &cause) != 0) {
 		ui_fail(ui, cause, "Sorry, your bookings cannot be shown just now. Please ask at the counter.");
 		free(cause);
 	}
@@ -76,6 +76,10 @@ account_submit(struct ui *ui, struct account *a)
 		free(cause);
 		return;
 	}
+	/* A guest session of this customer's ends (with any hold it made): from
+	 * now on they act as themselves. */
+	ui_sale_abandon(ui);
+	ui_sign_out(ui, false);
 	ui->customer_id = who.user_id;
 	strlcpy_m(ui->customer_session, who.session, sizeof ui->customer_session);
 	sodium_memzero(who.session, sizeof who.session);
@@ -100,7 +104,7 @@ account_collect(struct ui *ui, struct account *a)
 	}
 	code = a->bookings.v[a->list.cur].booking_code;
 	bookcode_pretty(code, pretty);
-	if (tickets_print(ui->app, ui->db, code, &cause) >= 0)
+	if (tickets_print(ui->app, ui->db, ui->customer_session, code, &cause) >= 0)
 		ui_say(ui, UI_OK, "Your tickets are printing. Enjoy the show!");
 	else {
 		char *said = xasprintf("%s not printed: %s", pretty, cause);

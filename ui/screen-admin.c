@@ -80,10 +80,10 @@ admin_load(struct ui *ui, struct admin *a)
 	admin_clear(a);
 	switch (a->tab) {
 	case TAB_TAKINGS:
-		rc = client_admin_takings(ui->db, ui->staff_id, a->day, &a->takings, &cause);
+		rc = client_admin_takings(ui->db, ui->staff_session, a->day, &a->takings, &cause);
 		break;
 	case TAB_PRICES:
-		rc = client_admin_prices(ui->db, ui->staff_id, &a->prices, &cause);
+		rc = client_admin_prices(ui->db, ui->staff_session, &a->prices, &cause);
 		break;
 	case TAB_CANCEL:
 		rc = client_showtimes_all(ui->db, &a->shows, &cause);
@@ -91,7 +91,7 @@ admin_load(struct ui *ui, struct admin *a)
 	case TAB_SCHEDULE:
 		if (!a->films_read && (rc = client_admin_films(ui->db, &a->films, &cause)) == 0)
 			a->films_read = true;
-		if (rc == 0 && !a->halls_read && (rc = client_admin_halls(ui->db, ui->staff_id, &a->halls, &cause)) == 0)
+		if (rc == 0 && !a->halls_read && (rc = client_admin_halls(ui->db, ui->staff_session, &a->halls, &cause)) == 0)
 			a->halls_read = true;
 		break;
 	default:
@@ -167,7 +167,7 @@ admin_save_price(struct ui *ui, struct admin *a)
 		return;
 	}
 	r = ADMIN_ROW(&a->prices, struct price_row, a->list.cur);
-	rc = client_admin_price_set(ui->db, ui->staff_id, r->price_plan, r->type_code, c, &message);
+	rc = client_admin_price_set(ui->db, ui->staff_session, r->price_plan, r->type_code, c, &message);
 	if (admin_said(ui, rc, message))
 		admin_reload(ui, a);
 }
@@ -188,7 +188,7 @@ admin_save_showtime(struct ui *ui, struct admin *a)
 		return;
 	}
 	snprintf(when, sizeof when, "%.10s %.5s", a->sched[F_DATE], a->sched[F_TIME]);
-	rc = client_admin_showtime_add(ui->db, ui->staff_id, ADMIN_ROW(&a->films, struct film_row, a->film)->movie_id,
+	rc = client_admin_showtime_add(ui->db, ui->staff_session, ADMIN_ROW(&a->films, struct film_row, a->film)->movie_id,
 	                               ADMIN_ROW(&a->halls, struct hall_row, a->hall)->auditorium_id, when,
 	                               a->sched[F_PLAN], NULL, &message);
 	(void)admin_said(ui, rc, message);
@@ -202,7 +202,7 @@ admin_cancel_show(struct ui *ui, struct admin *a)
 	int rc;
 
 	a->confirm = 0;
-	rc = client_admin_showtime_cancel(ui->db, ui->staff_id, show, &message);
+	rc = client_admin_showtime_cancel(ui->db, ui->staff_session, show, &message);
 	if (rc == 0)
 		admin_reload(ui, a);
 	(void)admin_said(ui, rc, message);
@@ -212,7 +212,7 @@ static void
 admin_save_film(struct ui *ui, struct admin *a)
 {
 	char *message = NULL;
-	int rc = client_admin_film_add(ui->db, ui->staff_id, a->form[F_TITLE], a->form[F_SYNOPSIS],
+	int rc = client_admin_film_add(ui->db, ui->staff_session, a->form[F_TITLE], a->form[F_SYNOPSIS],
 	                               a->form[F_MINUTES], a->form[F_RATING], a->form[F_GENRE], &message);
 
 	if (rc == -2)

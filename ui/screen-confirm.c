@@ -29,7 +29,7 @@ confirm_enter(struct ui *ui)
 	ui->data = c;
 	c->entered = ui_now();
 	/* A split payment: each tender is listed (a failure only hides the list). */
-	if ((c->ntenders = client_sale_tenders(ui->db, ui->sale.booking_code, c->tenders, 8, &cause)) < 0) {
+	if ((c->ntenders = client_sale_tenders(ui->db, ui_session(ui), ui->sale.booking_code, c->tenders, 8, &cause)) < 0) {
 		c->ntenders = 0;
 		free(cause);
 	}
@@ -58,7 +58,7 @@ confirm_print(struct ui *ui, struct confirm *c)
 	bookcode_pretty(ui->sale.booking_code, pretty);
 	free(c->problem);
 	c->problem = NULL;
-	if (tickets_print(ui->app, ui->db, ui->sale.booking_code, &cause) >= 0) {
+	if (tickets_print(ui->app, ui->db, ui_session(ui), ui->sale.booking_code, &cause) >= 0) {
 		char *info = ui->kiosk ? NULL : tickets_printer_info(ui->app);
 
 		if (ui->kiosk)
@@ -84,7 +84,7 @@ static void
 confirm_email(struct ui *ui, struct confirm *c)
 {
 	char *message = NULL;
-	int rc = client_email_receipt(ui->db, ui->sale.order_id, c->email, c->rid, &message);
+	int rc = client_email_receipt(ui->db, ui_session(ui), ui->sale.order_id, c->email, c->rid, &message);
 
 	ui_say(ui, rc == 0 ? UI_OK : UI_ERR, "%s", message);
 	free(message);

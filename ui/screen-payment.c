@@ -61,7 +61,7 @@ payment_run(struct ui *ui, struct payment *p)
 	};
 	struct sale_answer ans;
 
-	client_sale_pay(ui->db, &ui->sale, &how, &ans);
+	client_sale_pay(ui->db, ui_session(ui), &ui->sale, &how, &ans);
 	ui_say(ui, ans.trouble ? UI_ERR : UI_OK, "%s", ans.message);
 	switch (ans.outcome) {
 	case SALE_PAID:

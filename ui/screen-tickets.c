@@ -51,7 +51,7 @@ tickets_set(struct ui *ui, int line, const char *code)
 
 	if (code == NULL)
 		return;
-	if (client_set_types(ui->db, &ui->sale, line, code, &cause) != 0) {
+	if (client_set_types(ui->db, ui_session(ui), &ui->sale, line, code, &cause) != 0) {
 		ui_fail(ui, cause, "Sorry, that did not work. Please try again, or ask at the counter.");
 		free(cause);
 	} else

@@ -4,12 +4,13 @@
 #include "ui.h"
 #include "util.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 
 void
 ui_sale_abandon(struct ui *ui)
 {
-	client_sale_abandon(ui->db, &ui->sale);
+	client_sale_abandon(ui->db, ui_session(ui), &ui->sale);
 }
 
 int
@@ -23,7 +24,7 @@ ui_sale_refresh(struct ui *ui)
 {
 	char *cause = NULL;
 
-	if (client_sale_refresh(ui->db, &ui->sale, &cause) != 0) {
+	if (client_sale_refresh(ui->db, ui_session(ui), &ui->sale, &cause) != 0) {
 		ui_fail(ui, cause, "Sorry, that did not work. Please try again, or ask at the counter.");
 		free(cause);
 		return -1;
@@ -37,8 +38,20 @@ ui_sale_hold(struct ui *ui)
 	char *message = NULL;
 	int rc;
 
-	ui->sale.customer_id = ui->customer_id;
-	rc = client_sale_hold(ui->db, ui->app->cfg.terminal, &ui->sale, &message);
+	/* A customer who did not sign in buys as a guest of this kiosk: their
+	 * orders belong to that session alone, which ends when they leave. */
+	if (ui->kiosk && ui->customer_session[0] == '\0') {
+		struct person who;
+
+		if (client_sign_in_guest(ui->db, ui->app->cfg.terminal, &who, &message) != 0) {
+			ui_fail(ui, message, "Sorry, that did not work. Please try again, or ask at the counter.");
+			free(message);
+			return -1;
+		}
+		strlcpy_m(ui->customer_session, who.session, sizeof ui->customer_session);
+		sodium_memzero(who.session, sizeof who.session);
+	}
+	rc = client_sale_hold(ui->db, ui_session(ui), &ui->sale, &message);
 	ui_say(ui, rc == 0 ? 0 : UI_ERR, "%s", message);
 	free(message);
 	return rc;

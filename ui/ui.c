@@ -251,15 +251,6 @@ ui_housekeeping(struct ui *ui)
 			ui_say(ui, UI_OK, "The database is back.");
 		flags |= UI_REDRAW;
 	}
-	/* Who is selling: the database records it with every hold. */
-	if (ui->staff_id != ui->staff_applied && db_connected(ui->db)) {
-		char id[24] = "";
-
-		if (ui->staff_id > 0)
-			snprintf(id, sizeof id, "%lld", ui->staff_id);
-		if (db_set(ui->db, "marquee.staff_id", id) == 0)
-			ui->staff_applied = ui->staff_id;
-	}
 	/* The hold's countdown is on screen: draw it when its second changes. */
 	if (ui_sale_seconds_left(ui) != ui->countdown_shown) {
 		ui->countdown_shown = ui_sale_seconds_left(ui);
@@ -292,7 +283,7 @@ ui_sign_out(struct ui *ui, bool staff)
 {
 	struct person who = { .user_id = staff ? ui->staff_id : ui->customer_id };
 
-	strlcpy_m(who.role, staff ? ui->staff_role : "customer", sizeof who.role);
+	strlcpy_m(who.role, staff ? ui->staff_role : ui->customer_id != 0 ? "customer" : "guest", sizeof who.role);
 	strlcpy_m(who.session, staff ? ui->staff_session : ui->customer_session, sizeof who.session);
 	client_sign_out(ui->db, &who);
 	if (staff) {
@@ -303,6 +294,37 @@ ui_sign_out(struct ui *ui, bool staff)
 		ui->customer_name[0] = '\0';
 		sodium_memzero(ui->customer_session, sizeof ui->customer_session);
 	}
+}
+
+const char *
+ui_session(const struct ui *ui)
+{
+	return ui->kiosk ? ui->customer_session : ui->staff_session;
+}
+
+/* Refuses to start a terminal whose card driver is the test terminal
+ * against a database that is not a training one. Returns 0 when it may
+ * start, or -1 after saying why on stderr. */
+static int
+ui_check_training(struct ui *ui)
+{
+	char *cause = NULL;
+	bool training = false;
+
+	if (strcmp(ui->app->cfg.card_driver, "test") != 0)
+		return 0;
+	if (client_training(ui->db, &training, &cause) != 0) {
+		fprintf(stderr, "marquee: %s\n", cause);
+		free(cause);
+		return -1;
+	}
+	if (!training) {
+		fprintf(stderr, "marquee: card_driver = test is for training and demo databases only, and this "
+		        "database's training setting is false: configure the site's card terminal in kiosk.conf\n");
+		oplog(LOG_ERR, "refused to start: card_driver = test against a database that is not a training one");
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -321,6 +343,10 @@ ui_main(struct app *app)
 		return 1;
 	if ((ui.db = app_connect(app)) == NULL)
 		return 1;
+	if (ui_check_training(&ui) != 0) {
+		db_close(ui.db);
+		return 1;
+	}
 	/* A test may ask for a hold shorter than a minute (MARQUEE_HOLD_SECONDS). */
 	if ((env = getenv("MARQUEE_HOLD_SECONDS")) != NULL && atoi(env) > 0) {
 		char v[32];

@@ -57,13 +57,12 @@ struct ui {
 	bool			 kiosk;
 	/* who is signed in */
 	long long		 staff_id;
-	long long		 staff_applied;	/* staff_id the database session knows */
 	char			 staff_name[64];
 	char			 staff_role[16];
 	char			 staff_session[72];	/* the database's session, or "" */
 	long long		 customer_id;	/* kiosk: a signed-in customer, or 0 */
 	char			 customer_name[64];
-	char			 customer_session[72];
+	char			 customer_session[72];	/* the customer's, or a guest's, or "" */
 	/* the sale */
 	struct sale		 sale;
 	struct card_terminal	 card;
@@ -123,6 +122,10 @@ const struct screen *ui_home(struct ui *ui);
 /* Ends the session of the staff member (staff) or of the customer in the
  * database and forgets who it was. */
 void   ui_sign_out(struct ui *ui, bool staff);
+/* The session the terminal acts through: at the counter the staff
+ * member's, at a kiosk the customer's (signed in, or a guest's); "" when
+ * there is none yet. */
+const char *ui_session(const struct ui *ui);
 void   ui_sale_abandon(struct ui *ui);
 /* Loads what the database says about the sale's order (total, paid, time left).
  * Returns 0, or -1 (message said). */

@@ -24,8 +24,8 @@ BEGIN
     RETURN coalesce((SELECT value FROM core.setting WHERE name = p_name), p_default);
 END $$;
 
--- The settings every hold reads (node_id, hold_minutes, hold_commit), as
--- one typed row: one row read instead of an aggregate over the settings,
+-- The settings every hold reads (node_id, hold_minutes, hold_commit and
+-- the hold limits), as one typed row: one row read instead of an aggregate over the settings,
 -- and a value that is not a number is refused when it is set. Written only
 -- by the trigger below. The relay's lease (90-seat-changes.sql) lives here
 -- too, in the row a hold reads anyway: 21 000 instructions less a hold than
@@ -35,6 +35,9 @@ CREATE TABLE core.hold_policy (
     node         int NOT NULL,       -- node_id: the snowflake node of this database
     hold_max     int NOT NULL,       -- hold_minutes: the longest hold
     fast         boolean NOT NULL,   -- hold_commit = 'fast': holds commit without waiting for the disk
+    max_seats    int NOT NULL,       -- max_seats_per_hold
+    per_session  int NOT NULL,       -- holds_per_minute: a session's holds a minute (0: no limit)
+    per_device   int NOT NULL,       -- holds_per_minute_device: a database login's (0: no limit)
     relay_holder int NOT NULL DEFAULT 0,                    -- the relaying session (backend pid)
     relay_until  timestamptz NOT NULL DEFAULT '-infinity'   -- its lease runs until then
 );
@@ -43,12 +46,19 @@ CREATE TABLE core.hold_policy (
 CREATE FUNCTION core.hold_policy_refresh() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO core.hold_policy AS h (node, hold_max, fast)
+    INSERT INTO core.hold_policy AS h (node, hold_max, fast, max_seats, per_session, per_device)
     SELECT coalesce(max(value) FILTER (WHERE name = 'node_id'), '1')::int,
            coalesce(max(value) FILTER (WHERE name = 'hold_minutes'), '8')::int,
-           coalesce(max(value) FILTER (WHERE name = 'hold_commit'), 'fast') = 'fast'
-      FROM core.setting WHERE name IN ('node_id', 'hold_minutes', 'hold_commit')
-    ON CONFLICT (one) DO UPDATE SET node = excluded.node, hold_max = excluded.hold_max, fast = excluded.fast;
+           coalesce(max(value) FILTER (WHERE name = 'hold_commit'), 'fast') = 'fast',
+           coalesce(max(value) FILTER (WHERE name = 'max_seats_per_hold'), '10')::int,
+           coalesce(max(value) FILTER (WHERE name = 'holds_per_minute'), '20')::int,
+           coalesce(max(value) FILTER (WHERE name = 'holds_per_minute_device'), '600')::int
+      FROM core.setting
+     WHERE name IN ('node_id', 'hold_minutes', 'hold_commit', 'max_seats_per_hold', 'holds_per_minute',
+                    'holds_per_minute_device')
+    ON CONFLICT (one) DO UPDATE SET node = excluded.node, hold_max = excluded.hold_max, fast = excluded.fast,
+                                    max_seats = excluded.max_seats, per_session = excluded.per_session,
+                                    per_device = excluded.per_device;
     RETURN NULL;
 END $$;
 
@@ -67,14 +77,15 @@ BEGIN
     -- may move the relay's lease, nothing else.
     IF pg_trigger_depth() = 1 THEN
         IF TG_OP = 'UPDATE' THEN
-            IF (NEW.one, NEW.node, NEW.hold_max, NEW.fast) IS NOT DISTINCT FROM
-               (OLD.one, OLD.node, OLD.hold_max, OLD.fast) THEN
+            IF (NEW.one, NEW.node, NEW.hold_max, NEW.fast, NEW.max_seats, NEW.per_session, NEW.per_device)
+               IS NOT DISTINCT FROM
+               (OLD.one, OLD.node, OLD.hold_max, OLD.fast, OLD.max_seats, OLD.per_session, OLD.per_device) THEN
                 RETURN NEW;
             END IF;
         END IF;
         RAISE EXCEPTION 'core.hold_policy is kept by core.setting'
               USING ERRCODE = 'object_not_in_prerequisite_state',
-                    HINT = 'Change node_id, hold_minutes or hold_commit in core.setting instead.';
+                    HINT = 'Change node_id, hold_minutes, hold_commit or the hold limits in core.setting instead.';
     END IF;
     RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
 END $$;
@@ -105,4 +116,12 @@ INSERT INTO core.setting (name, value, description) VALUES
   ('pw_memlimit', '67108864', 'Argon2id memlimit in bytes of new passwords (libsodium interactive)'),
   ('reprint_limit', '3', 'reprints a customer may make alone (card digits or account); staff have no limit'),
   ('reprint_attempts', '5', 'wrong card digits allowed per booking code per hour before reprints lock'),
-  ('admit_before_minutes', '90', 'how long before the show the door starts letting its tickets in');
+  ('admit_before_minutes', '90', 'how long before the show the door starts letting its tickets in'),
+  ('training', 'false',
+   'true on a training or demo database only: card payments from the test card driver are accepted, '
+   'and a terminal configured with card_driver = test may start'),
+  ('max_seats_per_hold', '10', 'seats one hold (one order) may take at most'),
+  ('holds_per_minute', '20', 'holds one session may make in a minute (0: no limit)'),
+  ('holds_per_minute_device', '600', 'holds one database login (device) may make in a minute (0: no limit)'),
+  ('reprint_device_attempts', '20', 'wrong card digits allowed per device per hour before its reprints lock'),
+  ('receipts_per_order', '5', 'e-mailed receipts one order may have sent');

@@ -5,7 +5,7 @@
 -- sessions (core.session: random tokens stored hashed, bound to the database
 -- login that opened them, idle and absolute expiry), password changes and
 -- resets, customer registration, and the checks other files use: an active
--- account, the selling staff member, the person behind a session.
+-- account, the person behind a session, the rate limits' counts.
 --
 -- A proof is lower-case hex of libsodium crypto_pwhash (32 bytes,
 -- Argon2id13) of the password, with the account's salt (16 bytes, hex) and
@@ -72,28 +72,6 @@ BEGIN
     RETURN EXISTS (SELECT 1 FROM core.app_user u WHERE u.user_id = p_user_id AND u.active);
 END $$;
 
--- The staff member selling at this terminal (SET marquee.staff_id after
--- sign-in), if that is an active cashier or manager; else NULL.
-CREATE FUNCTION core.session_staff() RETURNS bigint
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    v text := current_setting('marquee.staff_id', true);
-BEGIN
-    IF v IS NULL OR v !~ '^[0-9]{1,18}$' THEN
-        RETURN NULL;
-    END IF;
-    RETURN (SELECT u.user_id FROM core.app_user u
-             WHERE u.user_id = v::bigint AND u.role IN ('cashier', 'manager') AND u.active);
-END $$;
-
--- True when p_staff_id is an active manager.
-CREATE FUNCTION core.is_manager(p_staff_id bigint) RETURNS boolean
-LANGUAGE plpgsql STABLE AS $$
-BEGIN
-    RETURN EXISTS (SELECT 1 FROM core.app_user u
-                    WHERE u.user_id = p_staff_id AND u.role = 'manager' AND u.active);
-END $$;
-
 -- The one-way digest kept of a proof (NULL when it is not 64 hex digits).
 CREATE FUNCTION core.proof_digest(p_proof text) RETURNS bytea
 LANGUAGE sql IMMUTABLE AS $$
@@ -154,6 +132,15 @@ LANGUAGE sql STABLE AS $$
      WHERE CASE core.device_kind() WHEN 'kiosk' THEN u.role = 'customer'
                                    WHEN 'counter' THEN u.role IN ('cashier', 'manager')
                                    WHEN 'door' THEN false ELSE true END
+$$;
+
+-- Events of p_bucket in the last p_window, counted up to p_cap: a busy
+-- bucket costs at most p_cap index entries.
+CREATE FUNCTION core.rate_count(p_bucket text, p_window interval, p_cap int) RETURNS int
+LANGUAGE sql STABLE AS $$
+    SELECT count(*)::int FROM (SELECT 1 FROM core.rate_event e
+                                WHERE e.bucket = p_bucket AND e.at > statement_timestamp() - p_window
+                                LIMIT p_cap) x
 $$;
 
 -- Failures of a bucket inside the window since its last success, and when
@@ -239,6 +226,19 @@ END $$;
 CREATE FUNCTION core.is_staff(w core.who) RETURNS boolean
 LANGUAGE sql IMMUTABLE AS $$
     SELECT coalesce(w.role IN ('cashier', 'manager'), false)
+$$;
+
+-- The account of w when it is a customer's session, else NULL (inlined).
+CREATE FUNCTION core.who_customer(w core.who) RETURNS bigint
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN w.role = 'customer' THEN w.user_id END
+$$;
+
+-- The staff member of w when it is a cashier's or manager's session, else
+-- NULL (inlined).
+CREATE FUNCTION core.who_staff(w core.who) RETURNS bigint
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN w.role IN ('cashier', 'manager') THEN w.user_id END
 $$;
 
 -- The result of every sign-in.

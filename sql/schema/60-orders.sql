@@ -15,7 +15,8 @@ CREATE DOMAIN core.cents AS bigint CHECK (VALUE >= 0);
 -- hold_seats and hold_prices are the seats a hold keeps and their prices, in
 -- seat_id order, until its tickets are written.
 -- session_id is the session that made the hold: a guest's orders are the
--- orders of its session. A showtime that has orders is not deleted (its
+-- orders of its session. receipt_email is the address the first e-mailed
+-- receipt of an order without an account went to; later ones go there only. A showtime that has orders is not deleted (its
 -- foreign key): it is cancelled (core.showtime.cancelled).
 CREATE TABLE core.orders (
     order_id      bigint PRIMARY KEY,
@@ -33,7 +34,9 @@ CREATE TABLE core.orders (
     paid_at       timestamptz,
     closed_at     timestamptz,
     hold_seats    bigint[] NOT NULL DEFAULT '{}',
-    hold_prices   bigint[] NOT NULL DEFAULT '{}'
+    hold_prices   bigint[] NOT NULL DEFAULT '{}',
+    receipt_email text,                     -- where receipts of an order with no account go
+    receipts_sent int NOT NULL DEFAULT 0    -- e-mailed receipts queued (api.email_receipt)
 );
 CREATE INDEX orders_user_idx ON core.orders (user_id) WHERE user_id IS NOT NULL;
 CREATE INDEX orders_showtime_idx ON core.orders (showtime_id);
@@ -59,9 +62,55 @@ BEGIN
     ELSE
         SELECT * INTO o FROM core.orders x WHERE x.order_id = p_order_id;
     END IF;
-    IF NOT FOUND OR NOT (core.is_staff(w) OR o.session_id = w.session_id
-                         OR (w.role = 'customer' AND o.user_id = w.user_id)) THEN
+    IF NOT FOUND OR NOT coalesce(core.is_staff(w) OR o.session_id = w.session_id
+                                 OR (w.role = 'customer' AND o.user_id = w.user_id), false) THEN
         RETURN NULL;
+    END IF;
+    RETURN o;
+END $$;
+
+-- Why session w may not act on the order o that core.order_for gave it:
+-- no_session (w is not a live session), unknown_order (no such order, or
+-- not the session's: both answer alike), else NULL.
+CREATE FUNCTION core.order_refusal(w core.who, o core.orders) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN w.session_id IS NULL THEN 'no_session' WHEN o.order_id IS NULL THEN 'unknown_order' END
+$$;
+
+-- The words for a refusal of core.order_refusal (or another word as is).
+CREATE FUNCTION core.refusal_words(p_status text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE p_status WHEN 'no_session' THEN 'the session has ended: sign in or start again'
+                         WHEN 'unknown_order' THEN 'no such order'
+                         WHEN 'unknown_code' THEN 'no booking with this code'
+                         ELSE p_status END
+$$;
+
+-- Bookings a session proved with the last four digits of the card that
+-- paid (api.reprint): that session may then print and read them, as a
+-- customer without an account retrieving their booking.
+CREATE TABLE core.booking_proof (
+    session_id bigint NOT NULL REFERENCES core.session ON DELETE CASCADE,
+    order_id   bigint NOT NULL REFERENCES core.orders,
+    proved_at  timestamptz NOT NULL DEFAULT statement_timestamp(),
+    PRIMARY KEY (session_id, order_id)
+);
+
+-- The order of booking code p_code (as a person typed it) when session w
+-- may act on it (core.order_for), or proved it (core.booking_proof); else
+-- NULL.
+CREATE FUNCTION core.order_by_code(w core.who, p_code text, p_lock boolean DEFAULT true) RETURNS core.orders
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    id bigint := (SELECT x.order_id FROM core.orders x WHERE x.booking_code = core.parse_booking_code(p_code));
+    o core.orders := core.order_for(w, id, p_lock);
+BEGIN
+    IF o.order_id IS NULL AND EXISTS (SELECT 1 FROM core.booking_proof p
+                                       WHERE p.session_id = w.session_id AND p.order_id = id) THEN
+        SELECT * INTO o FROM core.orders x WHERE x.order_id = id;
+        IF p_lock THEN
+            PERFORM 1 FROM core.orders x WHERE x.order_id = id FOR UPDATE;
+        END IF;
     END IF;
     RETURN o;
 END $$;
@@ -241,21 +290,25 @@ LANGUAGE sql STABLE AS $$
        AND NOT EXISTS (SELECT 1 FROM core.ticket t WHERE t.order_id = p_order_id)
 $$;
 
--- The live lines of an order (core.order_lines_of): seat, type, price.
-CREATE FUNCTION api.order_lines(order_id bigint)
+-- The live lines of an order (core.order_lines_of): seat, type, price; no
+-- rows unless the session may see the order.
+CREATE FUNCTION api.order_lines(session text, order_id bigint)
 RETURNS TABLE(seat text, type_code text, price_cents bigint, kind text, state text)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
     SELECT s.label, t.type_code, t.price_cents, s.kind, t.state
-      FROM core.order_lines_of($1) t JOIN core.seat s USING (seat_id)
+      FROM core.order_for(core.session_who($1), $2, false) o
+     CROSS JOIN core.order_lines_of(o.order_id) t JOIN core.seat s USING (seat_id)
+     WHERE o.order_id IS NOT NULL
      ORDER BY s.row_no, s.col_no
 $$;
 
--- A customer's bookings, newest show first, with their seats.
-CREATE FUNCTION api.my_bookings(user_id bigint)
+-- The bookings of the customer signed in as session, newest show first,
+-- with their seats; no rows for any other session.
+CREATE FUNCTION api.my_bookings(session text)
 RETURNS TABLE (order_id bigint, booking_code text, status text, title text,
                starts_at timestamptz, location text, auditorium text, seats text,
                total_cents bigint, currency text)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
     SELECT o.order_id, o.booking_code, o.status, m.title, st.starts_at, l.name, a.name,
            (SELECT string_agg(s.label, ' ' ORDER BY s.row_no, s.col_no)
               FROM core.ticket t JOIN core.seat s USING (seat_id)
@@ -266,7 +319,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
       JOIN core.movie m USING (movie_id)
       JOIN core.auditorium a ON a.auditorium_id = st.auditorium_id
       JOIN core.location l ON l.location_id = a.location_id
-     WHERE o.user_id = $1 AND o.status IN ('success', 'refunded')
+     WHERE o.user_id = (SELECT core.who_customer(core.session_who($1))) AND o.status IN ('success', 'refunded')
      ORDER BY st.starts_at DESC
      LIMIT 50
 $$;

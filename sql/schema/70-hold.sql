@@ -79,9 +79,9 @@ BEGIN
 END $$;
 
 CREATE TYPE api.select_seat_result AS (
-    selection_status text,   -- held | unknown_showtime | sales_closed | no_seats |
+    selection_status text,   -- held | no_session | unknown_showtime | sales_closed | no_seats |
                              -- too_many_seats | duplicate_seats | unknown_seat |
-                             -- unknown_user | unavailable
+                             -- unavailable | too_many_holds | terminal_busy
     order_id     bigint,
     expire_at    timestamptz,
     total_cents  bigint,
@@ -90,19 +90,44 @@ CREATE TYPE api.select_seat_result AS (
     message      text
 );
 
+-- Why session w may not hold now, or NULL: the holds of the session
+-- (p_per_session) and of this database login (p_per_device) in the last
+-- minute; 0 is no limit. A hold that may go ahead is counted. Every attempt
+-- counts, held or not: a limit on tries, not on seats.
+CREATE FUNCTION core.hold_limit(w core.who, p_per_session int, p_per_device int) RETURNS text
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    IF p_per_session > 0 AND
+       core.rate_count('hold:' || w.session_id, interval '1 minute', p_per_session) >= p_per_session THEN
+        RETURN 'too_many_holds';
+    END IF;
+    IF p_per_device > 0 AND
+       core.rate_count('hold-device:' || session_user, interval '1 minute', p_per_device) >= p_per_device THEN
+        RETURN 'terminal_busy';
+    END IF;
+    INSERT INTO core.rate_event (bucket, at, ok)
+    SELECT b, statement_timestamp(), true
+      FROM (VALUES ('hold:' || w.session_id, p_per_session), ('hold-device:' || session_user, p_per_device)) x(b, lim)
+     WHERE x.lim > 0;
+    RETURN NULL;
+END $$;
+
 -- Holds all the given seats of a showtime for a new order, or none of them.
 -- A seat is taken when it is available or its hold has run out (by the
 -- database clock); the order records the seats and their prices
 -- (hold_seats, hold_prices) and its tickets are written only when ticket
--- types or payment need them. Three statements: the probe (showtime, price,
+-- types or payment need them. The order belongs to the session: its
+-- terminal, its account (a customer's) and its staff member (a cashier's or
+-- manager's) are the session's. At most max_seats_per_hold seats a hold,
+-- and holds_per_minute a session (holds_per_minute_device a device). Three statements: the probe (showtime, price,
 -- policy, relay, and why the call is refused if it is), the seat lock (not
 -- needed for one seat that is free: the update that writes the order takes
 -- it), and one statement writing the order, its seat rows and the change
 -- log. It plans as for data in memory (random_page_cost 1.1): with the
 -- default of 4 the probe read the showtimes one by one instead of probing
 -- their primary key.
-CREATE FUNCTION api.select_seat(user_id bigint, showtime_id bigint, seats text[],
-                                terminal text, request_id uuid DEFAULT NULL)
+CREATE FUNCTION api.select_seat(session text, showtime_id bigint, seats text[],
+                                request_id uuid DEFAULT NULL)
 RETURNS api.select_seat_result
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
     SET plan_cache_mode = force_generic_plan SET random_page_cost = 1.1 AS $$
@@ -118,6 +143,7 @@ DECLARE
     bits bigint;
     code text;
     ignored text;
+    w core.who;
 BEGIN
     IF request_id IS NOT NULL THEN
         prev := core.replay(request_id, 'select_seat');
@@ -136,12 +162,12 @@ BEGIN
                 WHEN statement_timestamp() > s.starts_at + interval '20 minutes' THEN 'sales_closed'
                 WHEN seats IS NULL OR cardinality(seats) = 0 OR array_position(seats, NULL) IS NOT NULL
                     THEN 'no_seats'
-                WHEN cardinality(seats) > 20 THEN 'too_many_seats'
+                WHEN cardinality(seats) > h.max_seats THEN 'too_many_seats'
            END AS refusal,
            CASE cardinality(seats)
                 WHEN 1 THEN ARRAY[upper(btrim(seats[1]))]
                 WHEN 2 THEN ARRAY[upper(btrim(seats[1])), upper(btrim(seats[2]))]
-           END AS labels
+           END AS labels, h.max_seats, h.per_session, h.per_device
       INTO st
       FROM core.showtime s
       JOIN core.price_plan pp ON pp.price_plan_id = s.price_plan_id
@@ -154,7 +180,10 @@ BEGIN
         ignored := set_config('synchronous_commit', 'off', true);
     END IF;
 
-    IF st.showtime_id IS NULL THEN
+    w := core.session_who(session);
+    IF w.session_id IS NULL THEN
+        res.selection_status := 'no_session';
+    ELSIF st.showtime_id IS NULL THEN
         res.selection_status := 'unknown_showtime';
     ELSIF st.refusal IS NOT NULL THEN
         res.selection_status := st.refusal;
@@ -165,18 +194,21 @@ BEGIN
         END IF;
         IF cardinality(labels) <> cardinality(seats) OR labels[1] = labels[2] THEN
             res.selection_status := 'duplicate_seats';
-        ELSIF user_id IS NOT NULL AND NOT core.user_active(user_id) THEN
-            res.selection_status := 'unknown_user';
+        ELSIF st.per_session > 0 OR st.per_device > 0 THEN
+            res.selection_status := core.hold_limit(w, st.per_session, st.per_device);
         END IF;
     END IF;
     IF res.selection_status IS NOT NULL THEN
         res.message := CASE res.selection_status
+                           WHEN 'no_session' THEN 'the session has ended: start again'
                            WHEN 'unknown_showtime' THEN 'no such showtime'
                            WHEN 'sales_closed' THEN 'this showtime has started; sales are closed'
                            WHEN 'no_seats' THEN 'no seats were given'
-                           WHEN 'too_many_seats' THEN 'at most 20 seats can be held in one order'
+                           WHEN 'too_many_seats' THEN format('at most %s seats can be held in one order', st.max_seats)
                            WHEN 'duplicate_seats' THEN 'a seat was given more than once'
-                           WHEN 'unknown_user' THEN 'no such customer' END;
+                           WHEN 'too_many_holds' THEN 'too many holds in a minute: wait a minute and try again'
+                           WHEN 'terminal_busy' THEN 'this terminal made too many holds in a minute: wait a minute'
+                           END;
     ELSE
         -- One seat that is free now, or whose hold has run out (nearly
         -- every single sale), is taken by the statement that writes its
@@ -199,10 +231,11 @@ BEGIN
                    AND NOT EXISTS (SELECT 1 FROM core.orders x WHERE x.booking_code = code)
                 RETURNING ss.seat_id, ss.order_id, ss.held_until, st.adult + k.surcharge_cents AS price),
             o AS (
-                INSERT INTO core.orders (order_id, booking_code, user_id, showtime_id, status, terminal,
-                                         staff_id, currency, total_cents, held_until, hold_seats, hold_prices)
-                SELECT u.order_id, code, select_seat.user_id, st.showtime_id, 'initiated',
-                       coalesce(select_seat.terminal, ''), core.session_staff(), st.currency, u.price,
+                INSERT INTO core.orders (order_id, booking_code, user_id, session_id, showtime_id, status,
+                                         terminal, staff_id, currency, total_cents, held_until, hold_seats,
+                                         hold_prices)
+                SELECT u.order_id, code, core.who_customer(w), w.session_id, st.showtime_id, 'initiated',
+                       w.terminal, core.who_staff(w), st.currency, u.price,
                        u.held_until, ARRAY[u.seat_id], ARRAY[u.price]
                   FROM u
                 RETURNING order_id, held_until, total_cents),
@@ -283,10 +316,11 @@ BEGIN
     WHILE res.order_id IS NULL LOOP
         bits := ('x' || right(gen_random_uuid()::text, 10))::bit(40)::bigint;
         WITH o AS (
-            INSERT INTO core.orders (order_id, booking_code, user_id, showtime_id, status, terminal,
-                                     staff_id, currency, total_cents, held_until, hold_seats, hold_prices)
-            VALUES (core.snowflake(st.node), core.crockford8(bits), select_seat.user_id, st.showtime_id,
-                    'initiated', coalesce(select_seat.terminal, ''), core.session_staff(), st.currency,
+            INSERT INTO core.orders (order_id, booking_code, user_id, session_id, showtime_id, status,
+                                     terminal, staff_id, currency, total_cents, held_until, hold_seats,
+                                     hold_prices)
+            VALUES (core.snowflake(st.node), core.crockford8(bits), core.who_customer(w), w.session_id,
+                    st.showtime_id, 'initiated', w.terminal, core.who_staff(w), st.currency,
                     res.total_cents, statement_timestamp() + core.hold_interval(st.hold_max), ids, prices)
             ON CONFLICT (booking_code) DO NOTHING
             RETURNING order_id, booking_code, held_until),
@@ -314,7 +348,7 @@ BEGIN
 END $$;
 
 CREATE TYPE api.set_ticket_types_result AS (
-    types_status text,       -- repriced | unknown_order | not_open | expired | paid_in_part |
+    types_status text,       -- repriced | no_session | unknown_order | not_open | expired | paid_in_part |
                              -- unknown_seat | unknown_type
     total_cents  bigint,
     expire_at    timestamptz,
@@ -325,12 +359,13 @@ CREATE TYPE api.set_ticket_types_result AS (
 -- reprices it; the database decides every price. Seats not named keep their
 -- type. All or nothing. The order's tickets are written first if they were
 -- not; answers expired if a seat of the order has gone.
-CREATE FUNCTION api.set_ticket_types(order_id bigint, types jsonb, request_id uuid DEFAULT NULL)
+CREATE FUNCTION api.set_ticket_types(session text, order_id bigint, types jsonb, request_id uuid DEFAULT NULL)
 RETURNS api.set_ticket_types_result
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     res api.set_ticket_types_result;
+    w core.who;
     o core.orders;
     k text;
     v text;
@@ -338,9 +373,11 @@ DECLARE
 BEGIN
     res := core.replay_as(request_id, 'set_ticket_types', res);
     IF res.types_status IS NOT NULL THEN RETURN res; END IF;
-    SELECT * INTO o FROM core.orders x WHERE x.order_id = set_ticket_types.order_id FOR UPDATE;
-    IF NOT FOUND THEN
-        res.types_status := 'unknown_order'; res.message := 'no such order';
+    w := core.session_who(session);
+    o := core.order_for(w, set_ticket_types.order_id);
+    res.types_status := core.order_refusal(w, o);
+    IF res.types_status IS NOT NULL THEN
+        res.message := core.refusal_words(res.types_status);
     ELSIF o.status NOT IN ('initiated', 'pending') THEN
         res.types_status := 'not_open'; res.message := 'this order is no longer open';
     ELSIF o.held_until <= now() THEN

@@ -16,6 +16,28 @@ CREATE TABLE core.payment (
     created_at    timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX payment_order_idx ON core.payment (order_id);
+-- A card terminal's reference names one charge: it pays once.
+CREATE UNIQUE INDEX payment_terminal_ref_idx ON core.payment (terminal_ref) WHERE method = 'card';
+
+-- True when a card part is a result of the test card driver (card-test.c:
+-- brand TESTCARD), which pays nothing real.
+CREATE FUNCTION core.test_card(p core.payment) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT p.method = 'card' AND upper(coalesce(p.card_brand, '')) = 'TESTCARD'
+$$;
+
+-- True on a training or demo database (the setting training).
+CREATE FUNCTION core.training() RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(core.setting_text('training', 'false') = 'true', false)
+$$;
+
+-- Whether this is a training database: a terminal configured with the test
+-- card driver refuses to start when it is not.
+CREATE FUNCTION api.training() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+    SELECT core.training()
+$$;
 
 -- Checks one payment part (cash or card) and returns it as a core.payment
 -- row (without ids), or raises 'P0001' with the reason as message.
@@ -69,6 +91,9 @@ BEGIN
         IF r.card_last4 IS NULL OR r.card_last4 !~ '^[0-9]{4}$' THEN
             RAISE EXCEPTION 'invalid_payment' USING DETAIL = 'a card payment needs last4 (four digits)';
         END IF;
+        IF coalesce(btrim(r.terminal_ref), '') = '' THEN
+            RAISE EXCEPTION 'invalid_payment' USING DETAIL = 'a card payment needs the terminal reference';
+        END IF;
         IF coalesce(r.auth_code, '') = '' THEN
             RAISE EXCEPTION 'invalid_payment' USING DETAIL = 'a card payment needs the auth_code of an approval';
         END IF;
@@ -77,20 +102,21 @@ BEGIN
 END $$;
 
 CREATE TYPE api.payment_start_result AS (
-    start_status text,       -- pending | unknown_order | not_owner | expired | not_open
+    start_status text,       -- pending | no_session | unknown_order | expired | not_open
     expire_at    timestamptz,
     due_cents    bigint
 );
 
 -- Marks an order as "payment in progress" and gives its hold a little more
 -- time, so a card being read does not see its seats expire under it.
-CREATE FUNCTION api.payment_start(user_id bigint, order_id bigint, request_id uuid DEFAULT NULL)
+CREATE FUNCTION api.payment_start(session text, order_id bigint, request_id uuid DEFAULT NULL)
 RETURNS api.payment_start_result
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
     SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     res api.payment_start_result;
+    w core.who;
     o core.orders;
 BEGIN
     -- Money, and what it stands on, is on disk before the answer, even when
@@ -98,11 +124,11 @@ BEGIN
     SET LOCAL synchronous_commit TO DEFAULT;
     res := core.replay_as(request_id, 'payment_start', res);
     IF res.start_status IS NOT NULL THEN RETURN res; END IF;
-    SELECT * INTO o FROM core.orders x WHERE x.order_id = payment_start.order_id FOR UPDATE;
-    IF NOT FOUND THEN
-        res.start_status := 'unknown_order';
-    ELSIF o.user_id IS NOT NULL AND o.user_id IS DISTINCT FROM payment_start.user_id THEN
-        res.start_status := 'not_owner';
+    w := core.session_who(session);
+    o := core.order_for(w, payment_start.order_id);
+    res.start_status := core.order_refusal(w, o);
+    IF res.start_status IS NOT NULL THEN
+        NULL;
     ELSIF o.status NOT IN ('initiated', 'pending') THEN
         res.start_status := 'not_open';
     ELSIF o.held_until <= statement_timestamp() THEN
@@ -126,9 +152,10 @@ BEGIN
 END $$;
 
 CREATE TYPE api.payment_result AS (
-    payment_status text,     -- success | partial | unknown_order | not_owner | already_paid |
+    payment_status text,     -- success | partial | no_session | unknown_order | already_paid |
                              -- cancelled | expired | invalid_payment | invalid_amount |
-                             -- wrong_amount | card_data_refused
+                             -- wrong_amount | card_data_refused | cash_refused |
+                             -- reference_used | test_card_refused
     order_id     bigint,
     paid_cents   bigint,
     due_cents    bigint,
@@ -139,14 +166,19 @@ CREATE TYPE api.payment_result AS (
 -- Pays an order: cash, card (the card terminal's approved result), or split
 -- ({"method":"split","parts":[...]}). The parts must add up to what is due;
 -- with "partial": true a part may pay less, and the order waits for the rest.
+-- Only a staff session takes cash. A card part is what the card terminal
+-- returned: its amount, last four digits, auth code and the terminal's
+-- reference, which pays once; the test driver's results pay only on a
+-- training database.
 -- The order's tickets are written, if they were not, before they are sold.
-CREATE FUNCTION api.payment(user_id bigint, order_id bigint, payment_info jsonb, request_id uuid DEFAULT NULL)
+CREATE FUNCTION api.payment(session text, order_id bigint, payment_info jsonb, request_id uuid DEFAULT NULL)
 RETURNS api.payment_result
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
     SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     res api.payment_result;
+    w core.who;
     o core.orders;
     parts jsonb;
     part core.payment;
@@ -164,11 +196,11 @@ BEGIN
     IF res.payment_status IS NOT NULL THEN RETURN res; END IF;
     res.order_id := payment.order_id;
 
-    SELECT * INTO o FROM core.orders x WHERE x.order_id = payment.order_id FOR UPDATE;
-    IF NOT FOUND THEN
-        res.payment_status := 'unknown_order'; res.message := 'no such order';
-    ELSIF o.user_id IS NOT NULL AND o.user_id IS DISTINCT FROM payment.user_id THEN
-        res.payment_status := 'not_owner'; res.message := 'this order belongs to another customer';
+    w := core.session_who(session);
+    o := core.order_for(w, payment.order_id);
+    res.payment_status := core.order_refusal(w, o);
+    IF res.payment_status IS NOT NULL THEN
+        res.message := core.refusal_words(res.payment_status);
     ELSIF o.status = 'success' THEN
         res.payment_status := 'already_paid'; res.message := 'this order is already paid';
     ELSIF o.status IN ('cancelled', 'refunded') THEN
@@ -215,6 +247,17 @@ BEGIN
         END IF;
         FOR i IN 0 .. jsonb_array_length(parts) - 1 LOOP
             part := core.payment_part(parts->i, o.currency);
+            IF part.method = 'cash' AND NOT core.is_staff(w) THEN
+                RAISE EXCEPTION 'cash_refused' USING DETAIL = 'only the box office takes cash';
+            ELSIF core.test_card(part) AND NOT core.training() THEN
+                RAISE EXCEPTION 'test_card_refused'
+                      USING DETAIL = 'a test card pays only on a training database';
+            ELSIF part.method = 'card' AND (EXISTS (SELECT 1 FROM core.payment p
+                                                    WHERE p.method = 'card' AND p.terminal_ref = part.terminal_ref)
+                                            OR part.terminal_ref = ANY (SELECT r.terminal_ref FROM unnest(rows) r)) THEN
+                RAISE EXCEPTION 'reference_used'
+                      USING DETAIL = 'this card terminal reference has already paid';
+            END IF;
             rows := rows || part;
             sum_cents := sum_cents + part.amount_cents;
         END LOOP;
@@ -231,11 +274,21 @@ BEGIN
         RETURN res;
     END;
 
-    INSERT INTO core.payment (order_id, method, amount_cents, currency, tendered_cents,
-                              card_last4, card_brand, terminal_ref, auth_code)
-    SELECT o.order_id, r.method, r.amount_cents, r.currency, r.tendered_cents,
-           r.card_last4, r.card_brand, r.terminal_ref, r.auth_code
-      FROM unnest(rows) r;
+    -- A reference that another call recorded meanwhile meets the unique index.
+    BEGIN
+        INSERT INTO core.payment (order_id, method, amount_cents, currency, tendered_cents,
+                                  card_last4, card_brand, terminal_ref, auth_code)
+        SELECT o.order_id, r.method, r.amount_cents, r.currency, r.tendered_cents,
+               r.card_last4, r.card_brand, r.terminal_ref, r.auth_code
+          FROM unnest(rows) r;
+    EXCEPTION WHEN unique_violation THEN
+        res.payment_status := 'reference_used';
+        res.message := 'this card terminal reference has already paid';
+        res.paid_cents := paid;
+        res.due_cents := o.total_cents - paid;
+        PERFORM core.remember(request_id, 'payment', to_jsonb(res));
+        RETURN res;
+    END;
     paid := paid + sum_cents;
     res.paid_cents := paid;
     res.due_cents := o.total_cents - paid;
@@ -274,14 +327,15 @@ BEGIN
 END $$;
 
 -- The order as the payment screen needs it: status, total, what is paid and
--- seconds left on the hold by the database clock.
-CREATE FUNCTION api.order_status(order_id bigint)
+-- seconds left on the hold by the database clock; no row unless the session
+-- may see the order.
+CREATE FUNCTION api.order_status(session text, order_id bigint)
 RETURNS TABLE (status text, total_cents bigint, paid_cents bigint, booking_code text,
                held_until timestamptz, seconds_left int, currency text)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
     SELECT o.status, o.total_cents,
            (SELECT coalesce(sum(p.amount_cents), 0)::bigint FROM core.payment p WHERE p.order_id = o.order_id),
            o.booking_code, o.held_until,
            greatest(0, ceil(extract(epoch FROM o.held_until - now())))::int, o.currency::text
-      FROM core.orders o WHERE o.order_id = $1
+      FROM core.order_for(core.session_who($1), $2, false) o WHERE o.order_id IS NOT NULL
 $$;

@@ -38,7 +38,7 @@ BEGIN
 END $$;
 
 CREATE TYPE api.cancel_result AS (
-    cancellation_status text, -- cancelled | unknown_order | not_owner | already_cancelled |
+    cancellation_status text, -- cancelled | no_session | unknown_order | already_cancelled |
                               -- already_refunded | too_late | already_admitted
     refunded_cents bigint,
     message        text
@@ -47,13 +47,14 @@ CREATE TYPE api.cancel_result AS (
 -- Cancels an order: an unpaid one releases its seats; a paid one is refunded
 -- in full (each payment back the way it came) while the cancellation window
 -- is open.
-CREATE FUNCTION api.cancel(user_id bigint, order_id bigint, request_id uuid DEFAULT NULL)
+CREATE FUNCTION api.cancel(session text, order_id bigint, request_id uuid DEFAULT NULL)
 RETURNS api.cancel_result
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
     SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     res api.cancel_result;
+    w core.who;
     o core.orders;
     starts timestamptz;
 BEGIN
@@ -63,12 +64,12 @@ BEGIN
     res := core.replay_as(request_id, 'cancel', res);
     IF res.cancellation_status IS NOT NULL THEN RETURN res; END IF;
     res.refunded_cents := 0;
-    SELECT * INTO o FROM core.orders x WHERE x.order_id = cancel.order_id FOR UPDATE;
+    w := core.session_who(session);
+    o := core.order_for(w, cancel.order_id);
     SELECT st.starts_at INTO starts FROM core.showtime st WHERE st.showtime_id = o.showtime_id;
-    IF NOT FOUND OR o.order_id IS NULL THEN
-        res.cancellation_status := 'unknown_order'; res.message := 'no such order';
-    ELSIF o.user_id IS NOT NULL AND o.user_id IS DISTINCT FROM cancel.user_id THEN
-        res.cancellation_status := 'not_owner'; res.message := 'this order belongs to another customer';
+    res.cancellation_status := core.order_refusal(w, o);
+    IF res.cancellation_status IS NOT NULL THEN
+        res.message := core.refusal_words(res.cancellation_status);
     ELSIF o.status IN ('cancelled', 'expired', 'fail') THEN
         res.cancellation_status := 'already_cancelled'; res.message := 'this order is no longer open';
     ELSIF o.status = 'refunded' THEN
@@ -106,6 +107,9 @@ END $$;
 
 -- Housekeeping a terminal or cron may call: marks orders whose hold expired,
 -- and frees their seats. Correctness never waits for it. Returns how many.
+-- It also forgets sessions that ended (signed out or expired) more than a
+-- day ago, except those that made orders (an order names its session), and
+-- rate-limit events older than the longest window any limit looks at.
 -- It looks only at the last 7 days' orders, one range of the primary key
 -- (order ids are snowflakes): a hold lasts minutes, and an open order older
 -- than a week holds nothing anyway (an expired hold is free to the next
@@ -127,5 +131,11 @@ BEGIN
         PERFORM core.expire_order(o);
         n := n + 1;
     END LOOP;
+    DELETE FROM core.session s
+     WHERE least(s.ended_at, s.expires_at) < statement_timestamp() - interval '1 day'
+       AND NOT EXISTS (SELECT 1 FROM core.orders x WHERE x.session_id = s.session_id);
+    DELETE FROM core.rate_event e
+     WHERE e.at < statement_timestamp() - greatest(interval '1 hour',
+                                                   make_interval(mins => core.setting_int('login_window_minutes', 5)));
     RETURN n;
 END $$;

@@ -7,7 +7,7 @@
 CREATE TABLE core.reprint_log (
     reprint_id  bigserial PRIMARY KEY,
     order_id    bigint NOT NULL REFERENCES core.orders,
-    proof       text NOT NULL CHECK (proof IN ('card', 'account', 'staff')),
+    proof       text NOT NULL CHECK (proof IN ('card', 'account', 'session', 'staff')),
     user_id     bigint REFERENCES core.app_user,
     staff_id    bigint REFERENCES core.app_user,
     terminal    text NOT NULL DEFAULT '',
@@ -44,10 +44,10 @@ CREATE INDEX admission_log_ticket_idx ON core.admission_log (ticket_id);
 
 -- The live (held or sold) tickets of a booking, with everything a printed
 -- ticket shows. Dates are in the cinema's own time zone. Empty when the code
--- is not valid or not known.
-CREATE FUNCTION api.order_tickets(booking_code text)
+-- is not valid or not known, or the session may not see the booking.
+CREATE FUNCTION api.order_tickets(session text, booking_code text)
 RETURNS TABLE(ticket_id bigint, order_id bigint, showtime_id bigint, film text, rating text, cinema text, address text, auditorium text, starts_at timestamp with time zone, show_date text, show_time text, seat text, kind text, ticket_type text, price_cents bigint, currency text, booking_code text, issue integer, status text, ticket_state text, printed_at timestamp with time zone, total_cents bigint, paid_at timestamp with time zone, terminal text, runtime_min integer)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
     SELECT t.ticket_id, o.order_id, st.showtime_id, m.title, m.rating,
            l.name, l.address, a.name, st.starts_at,
            to_char(st.starts_at AT TIME ZONE l.timezone, 'Dy DD Mon YYYY'),
@@ -55,7 +55,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
            s.label, s.kind, tt.name, t.price_cents, o.currency::text, o.booking_code,
            t.issue, o.status, t.state, t.printed_at, o.total_cents, o.paid_at, o.terminal,
            m.runtime_min
-      FROM core.orders o
+      FROM core.order_by_code(core.session_who($1), $2, false) o
       CROSS JOIN core.order_lines_of(o.order_id) t
       JOIN core.seat s ON s.seat_id = t.seat_id
       JOIN core.ticket_type tt ON tt.type_code = t.type_code
@@ -63,33 +63,33 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
       JOIN core.movie m ON m.movie_id = st.movie_id
       JOIN core.auditorium a ON a.auditorium_id = st.auditorium_id
       JOIN core.location l ON l.location_id = a.location_id
-     WHERE o.booking_code = core.parse_booking_code($1)
+     WHERE o.order_id IS NOT NULL
      ORDER BY s.row_no, s.col_no
 $$;
 
--- The payments of a booking and what of each was refunded, for a receipt.
-CREATE FUNCTION api.order_payments(booking_code text)
+-- The payments of a booking and what of each was refunded, for a receipt;
+-- no rows unless the session may see the booking.
+CREATE FUNCTION api.order_payments(session text, booking_code text)
 RETURNS TABLE (payment_id bigint, order_id bigint, method text, amount_cents bigint,
                currency text, tendered_cents bigint, card_brand text, card_last4 text,
                auth_code text, created_at timestamptz, refunded_cents bigint,
                paid_local text)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
     SELECT p.payment_id, p.order_id, p.method, p.amount_cents, p.currency::text,
            p.tendered_cents, p.card_brand, p.card_last4, p.auth_code, p.created_at,
            coalesce((SELECT sum(r.amount_cents) FROM core.refund r
                       WHERE r.payment_id = p.payment_id), 0)::bigint,
            to_char(p.created_at AT TIME ZONE l.timezone, 'DD Mon YYYY HH24:MI')
-      FROM core.orders o
+      FROM core.order_by_code(core.session_who($1), $2, false) o
       JOIN core.payment p ON p.order_id = o.order_id
       JOIN core.showtime st ON st.showtime_id = o.showtime_id
       JOIN core.auditorium a ON a.auditorium_id = st.auditorium_id
       JOIN core.location l ON l.location_id = a.location_id
-     WHERE o.booking_code = core.parse_booking_code($1)
      ORDER BY p.payment_id
 $$;
 
 CREATE TYPE api.print_claim_result AS (
-    print_status text,       -- ok | unknown_code | not_paid | cancelled | refunded |
+    print_status text,       -- ok | no_session | unknown_code | not_paid | cancelled | refunded |
                              -- key_refused | already_printed
     order_id     bigint,
     message      text
@@ -109,25 +109,29 @@ $$;
 
 -- A terminal about to print a booking's tickets claims the current issue:
 -- it is marked printed, so a second copy of the same issue needs a reprint.
--- A print that then fails gives the claim back (api.print_release).
+-- A print that then fails gives the claim back (api.print_release). The
+-- session must be one that may act on the booking; its terminal is logged.
 -- key_id names the ticket key that will sign (core.ticket_key_refusal says
 -- which the caller may use); it is recorded for every ticket of the issue.
-CREATE FUNCTION api.print_claim(booking_code text, terminal text, request_id uuid DEFAULT NULL,
+CREATE FUNCTION api.print_claim(session text, booking_code text, request_id uuid DEFAULT NULL,
                                 key_id text DEFAULT NULL)
 RETURNS api.print_claim_result
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     res api.print_claim_result;
+    w core.who;
     o core.orders;
 BEGIN
     res := core.replay_as(request_id, 'print_claim', res);
     IF res.print_status IS NOT NULL THEN RETURN res; END IF;
-    SELECT * INTO o FROM core.orders x
-     WHERE x.booking_code = core.parse_booking_code(print_claim.booking_code) FOR UPDATE;
+    w := core.session_who(session);
+    o := core.order_by_code(w, print_claim.booking_code);
     res.order_id := o.order_id;
-    IF o.order_id IS NULL THEN
-        res.print_status := 'unknown_code'; res.message := 'no booking with this code';
+    IF w.session_id IS NULL THEN
+        res.print_status := 'no_session'; res.message := core.refusal_words('no_session');
+    ELSIF o.order_id IS NULL THEN
+        res.print_status := 'unknown_code'; res.message := core.refusal_words('unknown_code');
     ELSIF o.status <> 'success' THEN
         SELECT u.status, u.message INTO res.print_status, res.message FROM core.unpaid_booking(o.status) u;
     ELSIF core.ticket_key_refusal(print_claim.key_id) IS NOT NULL THEN
@@ -141,7 +145,7 @@ BEGIN
          WHERE t.order_id = o.order_id AND t.state = 'sold';
         PERFORM core.ticket_key_record(o.order_id, print_claim.key_id);
         INSERT INTO core.print_log (order_id, terminal, event)
-        VALUES (o.order_id, coalesce(print_claim.terminal, ''), 'claimed');
+        VALUES (o.order_id, w.terminal, 'claimed');
         res.print_status := 'ok'; res.message := 'print the tickets';
     END IF;
     PERFORM core.remember(request_id, 'print_claim', to_jsonb(res));
@@ -149,17 +153,18 @@ BEGIN
 END $$;
 
 -- Gives back a claim whose print failed: the tickets may be printed again
--- without a reprint. Returns true when there was something to give back.
-CREATE FUNCTION api.print_release(booking_code text, terminal text, reason text DEFAULT '')
+-- without a reprint. Returns true when there was something to give back
+-- (false too when the session may not act on the booking).
+CREATE FUNCTION api.print_release(session text, booking_code text, reason text DEFAULT '')
 RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
+    w core.who := core.session_who(session);
     o core.orders;
     n int;
 BEGIN
-    SELECT * INTO o FROM core.orders x
-     WHERE x.booking_code = core.parse_booking_code(print_release.booking_code) FOR UPDATE;
+    o := core.order_by_code(w, print_release.booking_code);
     IF o.order_id IS NULL THEN
         RETURN false;
     END IF;
@@ -167,12 +172,12 @@ BEGIN
      WHERE t.order_id = o.order_id AND t.state = 'sold' AND t.printed_at IS NOT NULL;
     GET DIAGNOSTICS n = ROW_COUNT;
     INSERT INTO core.print_log (order_id, terminal, event, detail)
-    VALUES (o.order_id, coalesce(print_release.terminal, ''), 'failed', left(coalesce(reason, ''), 200));
+    VALUES (o.order_id, w.terminal, 'failed', left(coalesce(reason, ''), 200));
     RETURN n > 0;
 END $$;
 
 CREATE TYPE api.reprint_result AS (
-    reprint_status text,     -- reprinted | unknown_code | not_paid | cancelled | refunded |
+    reprint_status text,     -- reprinted | no_session | unknown_code | not_paid | cancelled | refunded |
                              -- show_over | proof_needed | not_allowed | locked | limit_reached
     order_id     bigint,
     issue        int,
@@ -181,17 +186,22 @@ CREATE TYPE api.reprint_result AS (
 );
 
 -- Makes a new issue of a paid booking's tickets so they can be printed
--- again; every earlier copy is then refused at the door. The caller proves
--- the booking is theirs: the last four digits of a card that paid it (a
--- kiosk), the account that owns it (user_id), or a cashier or manager
--- (staff_id) at the counter. Wrong card digits are rate limited per code.
-CREATE FUNCTION api.reprint(booking_code text, last4 text, user_id bigint, terminal text,
-                            staff_id bigint DEFAULT NULL, request_id uuid DEFAULT NULL)
+-- again; every earlier copy is then refused at the door. The session may
+-- act on the booking (staff: any; a customer or guest: their own), or
+-- proves it with the last four digits of a card that paid it (the session
+-- may then print and read that booking: core.booking_proof). Wrong digits
+-- are counted per booking code and per device (database login) for an
+-- hour, and lock both; a code that is not known is answered as one that is
+-- not the session's. Customers and guests reprint at most reprint_limit
+-- times.
+CREATE FUNCTION api.reprint(session text, booking_code text, last4 text DEFAULT NULL,
+                            request_id uuid DEFAULT NULL)
 RETURNS api.reprint_result
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     res api.reprint_result;
+    w core.who;
     o core.orders;
     code text := core.parse_booking_code(reprint.booking_code);
     proof text;
@@ -200,46 +210,55 @@ DECLARE
 BEGIN
     res := core.replay_as(request_id, 'reprint', res);
     IF res.reprint_status IS NOT NULL THEN RETURN res; END IF;
-    SELECT * INTO o FROM core.orders x WHERE x.booking_code = code FOR UPDATE;
-    res.order_id := o.order_id;
-    SELECT count(*) INTO done FROM core.reprint_log r WHERE r.order_id = o.order_id;
-    res.reprints := done;
-    SELECT st.ends_at INTO ends FROM core.showtime st WHERE st.showtime_id = o.showtime_id;
-
-    IF staff_id IS NOT NULL AND EXISTS (SELECT 1 FROM core.app_user u WHERE u.user_id = reprint.staff_id
-                                           AND u.active AND u.role IN ('cashier', 'manager')) THEN
-        proof := 'staff';
-    ELSIF user_id IS NOT NULL AND o.user_id IS NOT NULL AND o.user_id = reprint.user_id THEN
-        proof := 'account';
-    ELSIF last4 IS NOT NULL AND last4 ~ '^[0-9]{4}$' AND EXISTS
-            (SELECT 1 FROM core.payment p WHERE p.order_id = o.order_id AND p.card_last4 = reprint.last4) THEN
-        proof := 'card';
+    w := core.session_who(session);
+    o := core.order_by_code(w, code);
+    IF o.order_id IS NOT NULL THEN
+        proof := CASE WHEN core.is_staff(w) THEN 'staff'
+                      WHEN o.user_id IS NOT NULL AND o.user_id = core.who_customer(w) THEN 'account'
+                      ELSE 'session' END;
     END IF;
 
-    IF o.order_id IS NULL THEN
-        res.reprint_status := 'unknown_code'; res.message := 'no booking with this code';
-    ELSIF proof IS DISTINCT FROM 'staff' AND
-          (SELECT count(*) FROM core.rate_event e WHERE e.bucket = 'reprint:' || code
-              AND NOT e.ok AND e.at > now() - interval '1 hour')
-          >= core.setting_int('reprint_attempts', 5) THEN
+    IF w.session_id IS NULL THEN
+        res.reprint_status := 'no_session'; res.message := core.refusal_words('no_session');
+    ELSIF proof IS NULL AND (code IS NULL OR core.is_staff(w)) THEN
+        res.reprint_status := 'unknown_code'; res.message := core.refusal_words('unknown_code');
+    ELSIF proof IS NULL AND
+          (core.rate_count('reprint:' || code || ':fail', interval '1 hour', core.setting_int('reprint_attempts', 5))
+               >= core.setting_int('reprint_attempts', 5)
+           OR core.rate_count('reprint-device:' || session_user, interval '1 hour',
+                              core.setting_int('reprint_device_attempts', 20))
+               >= core.setting_int('reprint_device_attempts', 20)) THEN
         res.reprint_status := 'locked';
         res.message := 'too many wrong tries for this booking; ask at the counter';
+    ELSIF proof IS NULL AND last4 IS NULL THEN
+        res.reprint_status := 'proof_needed';
+        res.message := 'give the last four digits of the card that paid, or sign in';
     ELSIF proof IS NULL THEN
-        IF last4 IS NOT NULL THEN
-            INSERT INTO core.rate_event (bucket, ok) VALUES ('reprint:' || code, false);
+        SELECT * INTO o FROM core.orders x WHERE x.booking_code = code FOR UPDATE;
+        IF last4 ~ '^[0-9]{4}$' AND EXISTS (SELECT 1 FROM core.payment p
+                                             WHERE p.order_id = o.order_id AND p.card_last4 = reprint.last4) THEN
+            proof := 'card';
+        ELSE
+            INSERT INTO core.rate_event (bucket, at, ok)
+            VALUES ('reprint:' || code || ':fail', statement_timestamp(), false),
+                   ('reprint-device:' || session_user, statement_timestamp(), false);
             res.reprint_status := 'not_allowed';
             res.message := 'those are not the last four digits of the card that paid';
-        ELSE
-            res.reprint_status := 'proof_needed';
-            res.message := 'give the last four digits of the card that paid, or sign in';
         END IF;
-    ELSIF o.status <> 'success' THEN
-        SELECT u.status, u.message INTO res.reprint_status, res.message FROM core.unpaid_booking(o.status) u;
-    ELSIF now() > ends THEN
-        res.reprint_status := 'show_over'; res.message := 'the show is over';
-    ELSIF proof <> 'staff' AND done >= core.setting_int('reprint_limit', 3) THEN
-        res.reprint_status := 'limit_reached';
-        res.message := 'this booking was reprinted too often; ask at the counter';
+    END IF;
+    IF res.reprint_status IS NULL THEN
+        res.order_id := o.order_id;
+        SELECT count(*) INTO done FROM core.reprint_log r WHERE r.order_id = o.order_id;
+        res.reprints := done;
+        SELECT st.ends_at INTO ends FROM core.showtime st WHERE st.showtime_id = o.showtime_id;
+        IF o.status <> 'success' THEN
+            SELECT u.status, u.message INTO res.reprint_status, res.message FROM core.unpaid_booking(o.status) u;
+        ELSIF statement_timestamp() > ends THEN
+            res.reprint_status := 'show_over'; res.message := 'the show is over';
+        ELSIF proof <> 'staff' AND done >= core.setting_int('reprint_limit', 3) THEN
+            res.reprint_status := 'limit_reached';
+            res.message := 'this booking was reprinted too often; ask at the counter';
+        END IF;
     END IF;
     IF res.reprint_status IS NOT NULL THEN
         PERFORM core.remember(request_id, 'reprint', to_jsonb(res));
@@ -251,11 +270,10 @@ BEGIN
     SELECT max(t.issue) INTO res.issue FROM core.ticket t
      WHERE t.order_id = o.order_id AND t.state = 'sold';
     INSERT INTO core.reprint_log (order_id, proof, user_id, staff_id, terminal, new_issue)
-    VALUES (o.order_id, proof, CASE WHEN proof = 'account' THEN reprint.user_id END,
-            CASE WHEN proof = 'staff' THEN reprint.staff_id END,
-            coalesce(reprint.terminal, ''), res.issue);
-    IF proof <> 'staff' THEN
-        INSERT INTO core.rate_event (bucket, ok) VALUES ('reprint:' || code, true);
+    VALUES (o.order_id, proof, core.who_customer(w), core.who_staff(w), w.terminal, res.issue);
+    IF proof = 'card' THEN
+        INSERT INTO core.booking_proof (session_id, order_id) VALUES (w.session_id, o.order_id)
+        ON CONFLICT DO NOTHING;
     END IF;
     res.reprints := done + 1;
     res.reprint_status := 'reprinted';

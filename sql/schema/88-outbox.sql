@@ -17,30 +17,52 @@ CREATE TABLE core.outbox (
 );
 CREATE INDEX outbox_unsent_idx ON core.outbox (outbox_id) WHERE sent_at IS NULL;
 
--- Queues an e-mailed receipt of a paid order. Returns queued | not_paid |
--- invalid_email | unknown_order.
-CREATE FUNCTION api.email_receipt(order_id bigint, email text, request_id uuid DEFAULT NULL)
+-- Queues an e-mailed receipt of a paid order the session may act on. It
+-- goes to the address on the order or its account only: an order with an
+-- account to the account's address; an order without one to the address
+-- its first receipt gave (recorded on the order). email may be NULL to use
+-- that address; another address is refused. At most receipts_per_order.
+-- Returns queued | no_session | unknown_order | not_paid | invalid_email |
+-- wrong_email | too_many_receipts.
+CREATE FUNCTION api.email_receipt(session text, order_id bigint, email text DEFAULT NULL,
+                                  request_id uuid DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     prev jsonb;
+    w core.who;
     o core.orders;
     r text;
     e text := lower(btrim(coalesce(email, '')));
+    target text;
 BEGIN
     prev := core.replay(request_id, 'email_receipt');
     IF prev IS NOT NULL THEN RETURN prev #>> '{}'; END IF;
-    SELECT * INTO o FROM core.orders x WHERE x.order_id = email_receipt.order_id;
-    IF NOT FOUND THEN
-        r := 'unknown_order';
+    w := core.session_who(session);
+    o := core.order_for(w, email_receipt.order_id);
+    r := core.order_refusal(w, o);
+    IF r IS NULL THEN
+        target := lower(coalesce((SELECT u.email FROM core.app_user u WHERE u.user_id = o.user_id),
+                                 o.receipt_email));
+    END IF;
+    IF r IS NOT NULL THEN
+        NULL;
     ELSIF o.status <> 'success' THEN
         r := 'not_paid';
-    ELSIF e !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' OR length(e) > 200 THEN
+    ELSIF o.receipts_sent >= core.setting_int('receipts_per_order', 5) THEN
+        r := 'too_many_receipts';
+    ELSIF target IS NOT NULL AND e <> '' AND e <> target THEN
+        r := 'wrong_email';
+    ELSIF target IS NULL AND (e !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' OR length(e) > 200) THEN
         r := 'invalid_email';
     ELSE
+        target := coalesce(target, e);
+        UPDATE core.orders x SET receipt_email = CASE WHEN x.user_id IS NULL THEN target END,
+                                 receipts_sent = x.receipts_sent + 1
+         WHERE x.order_id = o.order_id;
         INSERT INTO core.outbox (kind, recipient, subject, body)
-        SELECT 'receipt', e, 'Your receipt: booking ' || o.booking_code,
+        SELECT 'receipt', target, 'Your receipt: booking ' || o.booking_code,
                format(E'Booking %s\n%s\n%s, %s\nSeats: %s\nPaid: %s.%s %s\n',
                       o.booking_code, m.title, to_char(st.starts_at, 'Dy DD Mon YYYY HH24:MI'),
                       l.name || ' ' || a.name,

@@ -1,7 +1,7 @@
 -- 95-admin.sql - what a manager does from the admin menu: films, showtimes,
--- prices, and the takings report. Every function takes the signed-in staff
--- member's user_id first and refuses anyone who is not an active manager;
--- every change is written to core.audit_log with who made it.
+-- prices, and the takings report. Every function takes the session first
+-- and refuses any session that is not a live manager's; every change is
+-- written to core.audit_log with the manager the session belongs to.
 
 CREATE TABLE core.audit_log (
     audit_id   bigserial PRIMARY KEY,
@@ -11,14 +11,22 @@ CREATE TABLE core.audit_log (
     at         timestamptz NOT NULL DEFAULT now()
 );
 
+-- Why session w may not do a manager's work, or NULL: no_session (not a
+-- live session) or not_manager.
+CREATE FUNCTION core.manager_refusal(w core.who) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN w.session_id IS NULL THEN 'no_session' WHEN w.role IS DISTINCT FROM 'manager'
+                THEN 'not_manager' END
+$$;
+
 CREATE TYPE api.admin_result AS (
-    admin_status text,       -- ok | not_manager | invalid | not_found | overlaps | has_sales
+    admin_status text,       -- ok | no_session | not_manager | invalid | not_found | overlaps | has_sales
     id           bigint,     -- the film, showtime ... that was saved
     message      text
 );
 
 -- Adds a film (movie_id NULL) or changes one.
-CREATE FUNCTION api.admin_movie_save(staff_id bigint, movie_id bigint, title text, synopsis text,
+CREATE FUNCTION api.admin_movie_save(session text, movie_id bigint, title text, synopsis text,
                                      runtime_min int, rating text DEFAULT 'NR', genre text DEFAULT '',
                                      request_id uuid DEFAULT NULL)
 RETURNS api.admin_result
@@ -26,11 +34,13 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     res api.admin_result;
+    w core.who := core.session_who(session);
 BEGIN
     res := core.replay_as(request_id, 'admin_movie_save', res);
     IF res.admin_status IS NOT NULL THEN RETURN res; END IF;
-    IF NOT core.is_manager(staff_id) THEN
-        res := ROW('not_manager', NULL, 'only a manager may change films');
+    IF core.manager_refusal(w) IS NOT NULL THEN
+        res := ROW(core.manager_refusal(w), NULL,
+                   CASE WHEN w.session_id IS NULL THEN core.refusal_words('no_session') ELSE 'only a manager may change films' END);
     ELSIF coalesce(btrim(title), '') = '' OR length(title) > 200 THEN
         res := ROW('invalid', NULL, 'a film needs a title of at most 200 characters');
     ELSIF runtime_min IS NULL OR runtime_min NOT BETWEEN 1 AND 600 THEN
@@ -59,7 +69,7 @@ BEGIN
     END IF;
     IF res.admin_status = 'ok' THEN
         INSERT INTO core.audit_log (staff_id, action, detail)
-        VALUES (staff_id, 'movie_save', jsonb_build_object('movie_id', res.id, 'title', title));
+        VALUES (w.user_id, 'movie_save', jsonb_build_object('movie_id', res.id, 'title', title));
     END IF;
     PERFORM core.remember(request_id, 'admin_movie_save', to_jsonb(res));
     RETURN res;
@@ -67,7 +77,7 @@ END $$;
 
 -- Schedules a film in a hall. The hall is booked for the running time plus
 -- clean_minutes; two showtimes may never overlap in one hall.
-CREATE FUNCTION api.admin_showtime_add(staff_id bigint, movie_id bigint, auditorium_id bigint,
+CREATE FUNCTION api.admin_showtime_add(session text, movie_id bigint, auditorium_id bigint,
                                        starts_at timestamptz, price_plan text DEFAULT 'Standard',
                                        clean_minutes int DEFAULT 20, request_id uuid DEFAULT NULL)
 RETURNS api.admin_result
@@ -75,6 +85,7 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     res api.admin_result;
+    w core.who := core.session_who(session);
     m core.movie;
     plan_id bigint;
 BEGIN
@@ -82,8 +93,9 @@ BEGIN
     IF res.admin_status IS NOT NULL THEN RETURN res; END IF;
     SELECT * INTO m FROM core.movie x WHERE x.movie_id = admin_showtime_add.movie_id;
     SELECT pp.price_plan_id INTO plan_id FROM core.price_plan pp WHERE pp.name = price_plan;
-    IF NOT core.is_manager(staff_id) THEN
-        res := ROW('not_manager', NULL, 'only a manager may schedule showtimes');
+    IF core.manager_refusal(w) IS NOT NULL THEN
+        res := ROW(core.manager_refusal(w), NULL,
+                   CASE WHEN w.session_id IS NULL THEN core.refusal_words('no_session') ELSE 'only a manager may schedule showtimes' END);
     ELSIF m.movie_id IS NULL THEN
         res := ROW('not_found', NULL, 'no such film');
     ELSIF NOT EXISTS (SELECT 1 FROM core.auditorium a WHERE a.auditorium_id = admin_showtime_add.auditorium_id) THEN
@@ -107,7 +119,7 @@ BEGIN
     END IF;
     IF res.admin_status = 'ok' THEN
         INSERT INTO core.audit_log (staff_id, action, detail)
-        VALUES (staff_id, 'showtime_add', jsonb_build_object('showtime_id', res.id, 'movie_id', movie_id,
+        VALUES (w.user_id, 'showtime_add', jsonb_build_object('showtime_id', res.id, 'movie_id', movie_id,
                 'auditorium_id', auditorium_id, 'starts_at', starts_at));
     END IF;
     PERFORM core.remember(request_id, 'admin_showtime_add', to_jsonb(res));
@@ -117,20 +129,22 @@ END $$;
 -- Cancels a showtime: unpaid holds are released and every paid order is
 -- refunded in full (whatever the cancellation window), with an e-mail to
 -- customers with an account. Returns how many orders were refunded in id.
-CREATE FUNCTION api.admin_showtime_cancel(staff_id bigint, showtime_id bigint,
+CREATE FUNCTION api.admin_showtime_cancel(session text, showtime_id bigint,
                                           request_id uuid DEFAULT NULL)
 RETURNS api.admin_result
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     res api.admin_result;
+    w core.who := core.session_who(session);
     o core.orders;
     n bigint := 0;
 BEGIN
     res := core.replay_as(request_id, 'admin_showtime_cancel', res);
     IF res.admin_status IS NOT NULL THEN RETURN res; END IF;
-    IF NOT core.is_manager(staff_id) THEN
-        res := ROW('not_manager', NULL, 'only a manager may cancel showtimes');
+    IF core.manager_refusal(w) IS NOT NULL THEN
+        res := ROW(core.manager_refusal(w), NULL,
+                   CASE WHEN w.session_id IS NULL THEN core.refusal_words('no_session') ELSE 'only a manager may cancel showtimes' END);
     ELSIF NOT EXISTS (SELECT 1 FROM core.showtime s WHERE s.showtime_id = admin_showtime_cancel.showtime_id
                          AND NOT s.cancelled) THEN
         res := ROW('not_found', NULL, 'no such showtime, or it is already cancelled');
@@ -156,7 +170,7 @@ BEGIN
         END LOOP;
         res := ROW('ok', n, format('showtime cancelled; %s paid order(s) refunded', n));
         INSERT INTO core.audit_log (staff_id, action, detail)
-        VALUES (staff_id, 'showtime_cancel', jsonb_build_object('showtime_id', showtime_id, 'refunded', n));
+        VALUES (w.user_id, 'showtime_cancel', jsonb_build_object('showtime_id', showtime_id, 'refunded', n));
     END IF;
     PERFORM core.remember(request_id, 'admin_showtime_cancel', to_jsonb(res));
     RETURN res;
@@ -164,20 +178,22 @@ END $$;
 
 -- Sets the price of a ticket type in a price plan (new sales only: held and
 -- sold tickets keep the price they were given).
-CREATE FUNCTION api.admin_price_set(staff_id bigint, price_plan text, type_code text,
+CREATE FUNCTION api.admin_price_set(session text, price_plan text, type_code text,
                                     amount_cents bigint, request_id uuid DEFAULT NULL)
 RETURNS api.admin_result
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
     res api.admin_result;
+    w core.who := core.session_who(session);
     plan_id bigint;
 BEGIN
     res := core.replay_as(request_id, 'admin_price_set', res);
     IF res.admin_status IS NOT NULL THEN RETURN res; END IF;
     SELECT pp.price_plan_id INTO plan_id FROM core.price_plan pp WHERE pp.name = price_plan;
-    IF NOT core.is_manager(staff_id) THEN
-        res := ROW('not_manager', NULL, 'only a manager may change prices');
+    IF core.manager_refusal(w) IS NOT NULL THEN
+        res := ROW(core.manager_refusal(w), NULL,
+                   CASE WHEN w.session_id IS NULL THEN core.refusal_words('no_session') ELSE 'only a manager may change prices' END);
     ELSIF plan_id IS NULL THEN
         res := ROW('not_found', NULL, 'no such price plan');
     ELSIF NOT EXISTS (SELECT 1 FROM core.ticket_type t WHERE t.type_code = admin_price_set.type_code) THEN
@@ -190,7 +206,7 @@ BEGIN
         ON CONFLICT (price_plan_id, type_code) DO UPDATE SET amount_cents = EXCLUDED.amount_cents;
         res := ROW('ok', plan_id, 'price saved');
         INSERT INTO core.audit_log (staff_id, action, detail)
-        VALUES (staff_id, 'price_set', jsonb_build_object('price_plan', price_plan, 'type_code', type_code,
+        VALUES (w.user_id, 'price_set', jsonb_build_object('price_plan', price_plan, 'type_code', type_code,
                 'amount_cents', amount_cents));
     END IF;
     PERFORM core.remember(request_id, 'admin_price_set', to_jsonb(res));
@@ -198,37 +214,37 @@ BEGIN
 END $$;
 
 -- The prices of every plan, for the admin menu.
-CREATE FUNCTION api.admin_prices(staff_id bigint)
+CREATE FUNCTION api.admin_prices(session text)
 RETURNS TABLE (price_plan text, type_code text, type_name text, amount_cents bigint, currency text)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
     SELECT pp.name, t.type_code, t.name, p.amount_cents, pp.currency::text
       FROM core.price_plan pp
       JOIN core.price p USING (price_plan_id)
       JOIN core.ticket_type t USING (type_code)
-     WHERE core.is_manager($1)
+     WHERE (SELECT core.session_manager($1)) IS NOT NULL
      ORDER BY pp.name, t.sort
 $$;
 
 -- The halls, for picking one when scheduling.
-CREATE FUNCTION api.admin_halls(staff_id bigint)
+CREATE FUNCTION api.admin_halls(session text)
 RETURNS TABLE (auditorium_id bigint, location text, auditorium text, seats int)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
     SELECT a.auditorium_id, l.name, a.name,
            (SELECT count(*)::int FROM core.seat s JOIN core.seat_kind k USING (kind)
              WHERE s.auditorium_id = a.auditorium_id AND k.sellable)
       FROM core.auditorium a JOIN core.location l USING (location_id)
-     WHERE core.is_manager($1)
+     WHERE (SELECT core.session_manager($1)) IS NOT NULL
      ORDER BY l.name, a.name
 $$;
 
 -- Takings per day, cinema and film between two days (inclusive, in each
 -- cinema's time zone): tickets sold, gross by method, refunds, net.
 -- Sales count on the day they were paid; refunds on the day they were made.
-CREATE FUNCTION api.sales_report(staff_id bigint, p_from date, p_to date,
+CREATE FUNCTION api.sales_report(session text, p_from date, p_to date,
                                  p_location_id bigint DEFAULT NULL)
 RETURNS TABLE (day date, location text, title text, tickets int, cash_cents bigint,
                card_cents bigint, refunded_cents bigint, net_cents bigint)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
     WITH sold AS (   -- each order with its film and cinema
         SELECT o.order_id, o.paid_at, m.title, l.name AS location, l.timezone
           FROM core.orders o
@@ -259,7 +275,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
     SELECT day, location, title, sum(tickets)::int, sum(cash)::bigint, sum(card)::bigint,
            sum(refunded)::bigint, (sum(cash) + sum(card) - sum(refunded))::bigint
       FROM money
-     WHERE core.is_manager($1) AND day BETWEEN $2 AND $3
+     WHERE (SELECT core.session_manager($1)) IS NOT NULL AND day BETWEEN $2 AND $3
      GROUP BY day, location, title
      ORDER BY day, location, title
 $$;

@@ -47,6 +47,7 @@ BEGIN
         ('order_lines',           '{kiosk,counter}'),
         ('my_bookings',           '{kiosk}'),
         ('email_receipt',         '{kiosk,counter}'),
+        ('training',              '{kiosk,counter}'),
         -- Tickets: printed by kiosks and counters, admitted at the door.
         ('order_tickets',         '{kiosk,counter}'),
         ('order_payments',        '{kiosk,counter}'),

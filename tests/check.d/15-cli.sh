@@ -13,9 +13,14 @@ fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 man=$(sed 's/\\-/-/g' docs/marquee.1)
 
-# run ARGS...: runs ./marquee, sets $rc, $out (stdout) and $err (stderr)
+# The demo cashier's password, for commands that sign in (stdin=$pw run ...).
+pw=$dir/pw
+printf 'cashier1\n' >"$pw"
+
+# run ARGS...: runs ./marquee (standard input from $stdin, else nothing),
+# sets $rc, $out (stdout) and $err (stderr)
 run() {
-	./marquee "$@" >"$dir/out" 2>"$dir/err" </dev/null
+	./marquee "$@" >"$dir/out" 2>"$dir/err" <"${stdin:-/dev/null}"
 	rc=$?
 	out=$(cat "$dir/out")
 	err=$(cat "$dir/err")
@@ -66,9 +71,9 @@ help "" --config --dsn --version --help
 help "db" migrate demo --help
 help "keys" init --force --help
 help "ticket" render print reprint --help
-help "ticket render" --driver --receipt --output -o --help
-help "ticket print" --queue --driver --receipt --help
-help "ticket reprint" --last4 --user --staff --no-print --queue --driver --help
+help "ticket render" --user --password-stdin --driver --receipt --output -o --help
+help "ticket print" --user --password-stdin --queue --driver --receipt --help
+help "ticket reprint" --user --password-stdin --last4 --no-print --queue --driver --help
 help "scan" --offline --help
 help "notify" --once --help
 # every command is in the global help
@@ -100,8 +105,10 @@ refused "which booking\\? give its code" ticket print
 refused "-o FILE is needed" ticket render ABCD-EFGHJ
 refused "driver must be ps, escpos or fgl" ticket render ABCD-EFGHJ --driver pdf -o x
 refused "--queue does not apply to ticket render" ticket render ABCD-EFGHJ --queue q -o x
-refused "give --last4 NNNN, --user ID or --staff ID" ticket reprint ABCD-EFGHJ
-refused "--user needs a user id" ticket reprint ABCD-EFGHJ --user abc
+refused "give --user LOGIN or --last4 NNNN" ticket reprint ABCD-EFGHJ
+refused "give --user LOGIN: who is printing" ticket print ABCD-EFGHJ
+refused "give --user LOGIN: who is printing" ticket render ABCD-EFGHJ -o x
+refused "option --user needs a value" ticket reprint ABCD-EFGHJ --user
 refused "unexpected argument 'WXYZ-EFGHJ'" ticket print ABCD-EFGHJ WXYZ-EFGHJ
 refused "unknown option --no-such-option" scan --no-such-option
 refused "unexpected argument 'now' \\(tickets come on standard input\\)" scan now
@@ -116,9 +123,15 @@ printf 'public_key = %s/no-such.pub\n' "$dir" >"$dir/nokey.conf"
 failed --config "$dir/nokey.conf" scan --offline
 failed --dsn "host=$dir port=1" db migrate
 failed --dsn "host=$dir port=1" notify --once
-failed --dsn "host=$dir port=1" ticket print ABCD-EFGHJ
-failed ticket render NOT-A-CODE -o "$dir/x"
-failed ticket print ZZZZ-ZZZZZ --queue "no-such-queue-$$"
+failed --dsn "host=$dir port=1" ticket print ABCD-EFGHJ --user cashier
+failed ticket print ABCD-EFGHJ --user cashier
+echo "$err" | grep -q "no password for cashier was given" || fail "ticket print with no password: $err"
+stdin=$pw failed ticket print ABCD-EFGHJ --user cashier --password-stdin --queue "no-such-queue-$$"
+printf 'wrong-one\n' >"$dir/wrong"
+stdin=$dir/wrong failed ticket print ZZZZ-ZZZZZ --user cashier
+echo "$err" | grep -q "cannot sign in as cashier" || fail "ticket print with a wrong password: $err"
+stdin=$pw failed ticket render NOT-A-CODE -o "$dir/x" --user cashier
+stdin=$pw failed ticket print ZZZZ-ZZZZZ --user cashier --queue "no-such-queue-$$"
 
 # ---- keys init makes a pair once; again only with --force
 sed "s|^signing_key.*|signing_key = $dir/ticket.key|; s|^public_key.*|public_key = $dir/ticket.pub|" \
@@ -155,12 +168,19 @@ echo "MQ1AAAA" | ./marquee scan --offline | grep -q '^forged' || fail "scan --of
 run --dsn="$MARQUEE_OWNER_DSN" db migrate
 [ "$rc" = 0 ] || fail "db migrate: $rc $err"
 # options after the code, and before it, as before
-run ticket render --driver=escpos ZZZZ-ZZZZZ -o "$dir/x"
+stdin=$pw run ticket render --driver=escpos ZZZZ-ZZZZZ -o "$dir/x" --user=cashier
 [ "$rc" = 1 ] && echo "$err" | grep -q "not a booking code\|no tickets" || fail "ticket render --driver=escpos CODE -o: $rc $err"
-run ticket render ZZZZ-ZZZZZ --driver escpos --output "$dir/x" --receipt
+stdin=$pw run ticket render ZZZZ-ZZZZZ --driver escpos --output "$dir/x" --receipt --user cashier
 [ "$rc" = 1 ] && echo "$err" | grep -q "not a booking code\|no tickets" || fail "ticket render CODE --driver --output --receipt: $rc $err"
-run ticket render -o "$dir/x" -- ZZZZ-ZZZZZ
+stdin=$pw run ticket render -o "$dir/x" --user cashier -- ZZZZ-ZZZZZ
 [ "$rc" = 1 ] || fail "ticket render -o FILE -- CODE: $rc $err"
+
+# ---- a terminal with the test card driver will not start on a database that is not a training one
+psql "$MARQUEE_OWNER_DSN" -XAtqc "UPDATE core.setting SET value = 'false' WHERE name = 'training'"
+run
+psql "$MARQUEE_OWNER_DSN" -XAtqc "UPDATE core.setting SET value = 'true' WHERE name = 'training'"
+[ "$rc" = 1 ] && echo "$err" | grep -q "card_driver = test is for training and demo databases only" ||
+	fail "the screens started with the test card driver on a production database: $rc $err"
 
 [ $fails = 0 ] || exit 1
 echo "every command answers --help, refuses bad usage with status 2 and one line, fails with status 1 and one line"

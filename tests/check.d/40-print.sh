@@ -56,7 +56,7 @@ st=$(soon_showtime)
 # ---- a paid booking printed, read back, admitted once
 code=$(paid_booking "$st" '{A5,A6}' 4242)
 [ -n "$code" ] || { echo "could not make a paid booking"; exit 1; }
-if out=$(./marquee ticket print "$code" --queue $Q 2>&1); then ok "printed: $out"; else fail "print: $out"; fi
+if out=$(as_cashier ticket print "$code" --queue $Q 2>&1); then ok "printed: $out"; else fail "print: $out"; fi
 cups_survived "ticket print $code" || fails=$((fails + 1))
 pdf=$(wait_pdf 1) || { fail "no PDF from cups-pdf"; cat "$CUPS_DIR/log/error_log"; exit 1; }
 pages=$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')
@@ -83,7 +83,7 @@ tampered=${p1:0:40}$r${p1:41}
 echo "$tampered" | MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan | grep -q '^forged' && ok "a tampered QR is forged" || fail "tampered accepted"
 
 # ---- printing the same issue twice needs a reprint
-if out=$(./marquee ticket print "$code" --queue $Q 2>&1); then fail "second print allowed: $out"
+if out=$(as_cashier ticket print "$code" --queue $Q 2>&1); then fail "second print allowed: $out"
 else echo "$out" | grep -q "already printed" && ok "second print refused: $out" || fail "second print: $out"; fi
 cups_survived "ticket print $code" || fails=$((fails + 1))
 
@@ -91,7 +91,7 @@ cups_survived "ticket print $code" || fails=$((fails + 1))
 code2=$(paid_booking "$st" '{B5}' 1111)
 before=$(pdf_count)
 cupsdisable $Q
-if out=$(./marquee ticket print "$code2" --queue $Q 2>&1); then fail "printed on a paused printer"
+if out=$(as_cashier ticket print "$code2" --queue $Q 2>&1); then fail "printed on a paused printer"
 else
 	echo "$out" | grep -q "paused" && echo "$out" | grep -q "paid and kept" &&
 		ok "paused: $out" || fail "paused message: $out"
@@ -105,7 +105,7 @@ printed=$(owner_sql -c "SELECT count(*) FROM core.ticket t JOIN core.orders o US
                         WHERE o.booking_code = '$code2' AND t.printed_at IS NOT NULL")
 [ "$printed" = 0 ] && ok "nothing marked printed" || fail "$printed tickets marked printed"
 cupsenable $Q
-if out=$(./marquee ticket print "$code2" --queue $Q 2>&1); then ok "printed after resume"; else fail "after resume: $out"; fi
+if out=$(as_cashier ticket print "$code2" --queue $Q 2>&1); then ok "printed after resume"; else fail "after resume: $out"; fi
 cups_survived "ticket print $code2" || fails=$((fails + 1))
 pdf2=$(wait_pdf $((before + 1))) || fail "no PDF after resume"
 qr_of "$pdf2" "$var/resumed" >"$var/payloads2"
@@ -113,10 +113,10 @@ MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan <"$var/payloads2" | grep -q '^valid
 
 # ---- a missing printer and a stopped print service
 code3=$(paid_booking "$st" '{C5,C6}' 2222)
-if out=$(./marquee ticket print "$code3" --queue no-such-printer 2>&1); then fail "printed to a missing queue"
+if out=$(as_cashier ticket print "$code3" --queue no-such-printer 2>&1); then fail "printed to a missing queue"
 else echo "$out" | grep -q "no printer called 'no-such-printer'" && ok "missing: $out" || fail "missing: $out"; fi
 cups_survived "ticket print $code3" || fails=$((fails + 1))
-if out=$(CUPS_SERVER=127.0.0.1:1 ./marquee ticket print "$code3" --queue $Q 2>&1); then fail "printed without CUPS"
+if out=$(CUPS_SERVER=127.0.0.1:1 as_cashier ticket print "$code3" --queue $Q 2>&1); then fail "printed without CUPS"
 else echo "$out" | grep -q "not running" && ok "no CUPS: $out" || fail "no CUPS: $out"; fi
 cups_survived "ticket print $code3" || fails=$((fails + 1))
 # a print server that takes the connection and never answers: refused within
@@ -125,7 +125,8 @@ tests/tools/silent-server.py 60 >"$var/stall.port" &
 stall=$!
 for _ in $(seq 50); do [ -s "$var/stall.port" ] && break; sleep 0.05; done
 t0=$(date +%s%N)
-if out=$(CUPS_SERVER=127.0.0.1:$(cat "$var/stall.port") timeout 40 ./marquee ticket print "$code3" --queue $Q 2>&1); then
+if out=$(CUPS_SERVER=127.0.0.1:$(cat "$var/stall.port") timeout 40 ./marquee ticket print "$code3" --queue $Q \
+	--user cashier --password-stdin <<<cashier1 2>&1); then
 	fail "printed to a silent print server"
 else
 	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
@@ -134,7 +135,7 @@ else
 fi
 kill "$stall" 2>/dev/null; wait "$stall" 2>/dev/null
 before=$(pdf_count)
-./marquee ticket print "$code3" --queue $Q >/dev/null 2>&1 && ok "prints once the queue is right" || fail "print code3"
+as_cashier ticket print "$code3" --queue $Q >/dev/null 2>&1 && ok "prints once the queue is right" || fail "print code3"
 cups_survived "ticket print $code3" || fails=$((fails + 1))
 pdf3=$(wait_pdf $((before + 1))) || fail "no PDF for code3"
 qr_of "$pdf3" "$var/old" >"$var/old-payloads"
@@ -146,7 +147,7 @@ OFF=marquee-off-$port
 offport=$((port + 2))
 cups_raw_queue $OFF $offport || fail "cannot add the offline queue"
 code4=$(paid_booking "$st" '{D1,D2}' 3333)
-if out=$(MARQUEE_PRINT_WAIT=3 ./marquee ticket print "$code4" --queue $OFF --driver escpos 2>&1); then
+if out=$(MARQUEE_PRINT_WAIT=3 as_cashier ticket print "$code4" --queue $OFF --driver escpos 2>&1); then
 	fail "printed to an offline printer: $out"
 else
 	echo "$out" | grep -q "switched on and connected" && echo "$out" | grep -q "paid and kept" &&
@@ -158,7 +159,7 @@ rm -f "$var/off.bin" "$var/off.bin.ready"
 build/tests/tools/rawsink $offport "$var/off.bin" 1 30 &
 sink=$!
 for i in $(seq 1 50); do [ -f "$var/off.bin.ready" ] && break; sleep 0.1; done
-if out=$(./marquee ticket print "$code4" --queue $OFF --driver escpos 2>&1); then ok "printer back: $out"
+if out=$(as_cashier ticket print "$code4" --queue $OFF --driver escpos 2>&1); then ok "printer back: $out"
 else fail "printer back: $out"; fi
 cups_survived "ticket print $code4" || fails=$((fails + 1))
 wait $sink || fail "the printer got nothing"
@@ -186,15 +187,19 @@ MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan <"$var/new-payloads" | grep -c '^va
 n=$(owner_sql -c "SELECT count(*) FROM core.reprint_log r JOIN core.orders o USING (order_id)
                   WHERE o.booking_code = '$code3' AND r.proof = 'card'")
 [ "$n" = 1 ] && ok "reprint logged once" || fail "reprint_log has $n rows"
-# the cashier's way (staff id) needs no card
-staff=$(owner_sql -c "SELECT user_id FROM core.app_user WHERE role IN ('cashier','manager') AND active LIMIT 1")
-if [ -n "$staff" ]; then
-	./marquee ticket reprint "$code3" --staff "$staff" --no-print >/dev/null && ok "staff reprint" || fail "staff reprint"
-fi
+# the cashier's way (signed in) needs no card
+as_cashier ticket reprint "$code3" --no-print >/dev/null && ok "staff reprint" || fail "staff reprint"
+n=$(owner_sql -c "SELECT count(*) FROM core.reprint_log r JOIN core.orders o USING (order_id)
+                  WHERE o.booking_code = '$code3' AND r.proof = 'staff'
+                    AND r.staff_id = (SELECT user_id FROM core.app_user WHERE username = 'cashier')")
+[ "$n" = 1 ] && ok "staff reprint logged with the cashier of the session" || fail "staff reprint logged $n times"
+./marquee ticket reprint "$code3" --no-print >/dev/null 2>&1 && fail "reprint with no one signed in and no proof"
+./marquee ticket reprint "$code3" --user cashier --password-stdin --no-print <<<wrong-password >/dev/null 2>&1 &&
+	fail "reprint with a wrong password"
 
 # ---- eight door scanners read the same new ticket at once: one lets it in
 code5=$(paid_booking "$st" '{D8}' 5555)
-./marquee ticket render "$code5" --driver fgl -o "$var/race.fgl" || fail "render for the race"
+as_cashier ticket render "$code5" --driver fgl -o "$var/race.fgl" || fail "render for the race"
 grep -o '{MQ1[A-Z2-7]*}' "$var/race.fgl" | tr -d '{}' >"$var/race-payload"
 for i in 1 2 3 4 5 6 7 8; do MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan <"$var/race-payload" >"$var/race.$i" & done
 wait_for=$(jobs -p | grep -v "^${CUPS_PID}$")
@@ -204,20 +209,18 @@ again=$(cat "$var"/race.? | grep -c '^already admitted')
 [ "$valid" = 1 ] && [ "$again" = 7 ] && ok "8 scanners at once: 1 valid, 7 already admitted" ||
 	fail "race: $valid valid, $again already admitted"
 
-# ---- a customer's own account may reprint; someone else's may not
-uid=$(owner_sql -c "SELECT user_id FROM core.app_user WHERE role = 'customer' AND active LIMIT 1")
-if [ -n "$uid" ]; then
-	code6=$(psql -X -Atq "$MARQUEE_TERM_DSN" -v st="$st" -v uid="$uid" <<'SQL'
+# ---- a customer's own account may reprint; a stranger without the card's digits may not
+code6=$(owner_sql -v st="$st" -v s="$(session_of alice@example.com)" <<'SQL'
 SELECT order_id AS oid, booking_code AS code, total_cents AS total
-  FROM api.select_seat(:uid, :st, '{D7}', 'check') \gset
-SELECT :'code' FROM api.payment(:uid, :oid, jsonb_build_object('method', 'cash', 'amount_cents', :total))
+  FROM api.select_seat(:'s', :st, '{D7}') \gset
+SELECT :'code' FROM api.payment(:'s', :oid, jsonb_build_object('method', 'card', 'amount_cents', :total,
+                                'last4', '7777', 'auth_code', 'A7', 'terminal_ref', 'check-' || :oid))
  WHERE payment_status = 'success';
 SQL
 )
-	./marquee ticket reprint "$code6" --user 1 --no-print >/dev/null 2>&1 && fail "reprint by another account"
-	./marquee ticket reprint "$code6" --user "$uid" --no-print >/dev/null && ok "reprint by the owner's account" ||
-		fail "owner reprint"
-fi
+./marquee ticket reprint "$code6" --last4 0000 --no-print >/dev/null 2>&1 && fail "reprint by a stranger"
+./marquee ticket reprint "$code6" --user alice@example.com --no-print <<<alice123 >/dev/null &&
+	ok "reprint by the owner's account" || fail "owner reprint"
 
 # ---- counters print (not admit), the door admits (not print); neither reaches core
 for f in order_tickets order_payments print_claim print_release reprint admit; do

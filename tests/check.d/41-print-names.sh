@@ -55,13 +55,13 @@ pretty=${code:0:4}-${code:4}
 
 # ---- the command line: tickets (PostScript to cups-pdf) and a receipt
 before=$(pdfs)
-out=$(./marquee ticket print "$code" --queue $P 2>&1) && ok "ticket print: $out" || bad "ticket print: $out"
+out=$(as_cashier ticket print "$code" --queue $P 2>&1) && ok "ticket print: $out" || bad "ticket print: $out"
 cups_survived "marquee ticket print (job tickets-$pretty)" && ok "cupsd alive after ticket print" ||
 	fails=$((fails + 1))
 # no receipt_queue: the receipt goes to printer_queue as PostScript
 printf 'signing_key = %s\npublic_key = %s\nprinter_queue = %s\nprinter_driver = ps\n' \
 	"$MARQUEE_TEST_VAR/ticket.key" "$MARQUEE_TEST_VAR/ticket.pub" $P >"$E2E_DIR/receipt.conf"
-out=$(MARQUEE_CONFIG=$E2E_DIR/receipt.conf ./marquee ticket print "$code" --receipt 2>&1) &&
+out=$(MARQUEE_CONFIG=$E2E_DIR/receipt.conf as_cashier ticket print "$code" --receipt 2>&1) &&
 	ok "receipt print: $out" || bad "receipt print: $out"
 cups_survived "marquee ticket print --receipt (job receipt-$pretty)" && ok "cupsd alive after receipt print" ||
 	fails=$((fails + 1))

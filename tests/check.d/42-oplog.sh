@@ -54,19 +54,19 @@ code_re=$(re_text "$code")
 
 # ---- printer failures and a success, with the queue and the job
 cupsdisable $Q
-./marquee ticket print "$code" --queue $Q >/dev/null 2>&1 && fail "printed on a paused printer"
+as_cashier ticket print "$code" --queue $Q >/dev/null 2>&1 && fail "printed on a paused printer"
 has "paused printer" "${line_re}printer: the tickets of booking $pretty_re did not print on queue $Q: .*paused"
-./marquee ticket print "$code" --queue "no-such-queue-$port" >/dev/null 2>&1 && fail "printed on a missing queue"
+as_cashier ticket print "$code" --queue "no-such-queue-$port" >/dev/null 2>&1 && fail "printed on a missing queue"
 has "missing printer" "error: printer: the tickets of booking $pretty_re did not print on queue no-such-queue-$port: "
 cupsenable $Q
-./marquee ticket print "$code" --queue $Q >/dev/null 2>&1 || fail "print after resume"
+as_cashier ticket print "$code" --queue $Q >/dev/null 2>&1 || fail "print after resume"
 cups_survived "ticket print $code" || fails=$((fails + 1))
 has "printed" "info: printed the tickets of booking $pretty_re on queue $Q \(job [0-9]+\)$"
-./marquee ticket print "$code" --queue $Q >/dev/null 2>&1 && fail "printed the same issue twice"
+as_cashier ticket print "$code" --queue $Q >/dev/null 2>&1 && fail "printed the same issue twice"
 has "second print refused" "warning: printing the tickets of booking $code_re refused: "
 
 # ---- refused at the door: forged, already admitted (the seat, never the text)
-./marquee ticket render "$code" --driver escpos -o "$dir/t.escpos" || fail "render"
+as_cashier ticket render "$code" --driver escpos -o "$dir/t.escpos" || fail "render"
 for n in 1 2; do
 	build/tests/tools/escpos-raster "$dir/t.escpos" $n >"$dir/t$n.pbm" && zbarimg -q --raw "$dir/t$n.pbm" 2>/dev/null
 done >"$dir/payloads"
@@ -112,7 +112,7 @@ has "connect failure" "error: cannot connect to the database: connection to serv
 
 # ---- a notification the mail command refuses
 oid=$(q "SELECT order_id FROM core.orders WHERE booking_code = '$code'")
-[ "$(psql "$MARQUEE_TERM_DSN" -XAtqc "SELECT api.email_receipt($oid, 'log@example.com')")" = queued ] ||
+[ "$(owner_sql -c "SELECT api.email_receipt('$(session_of cashier)', $oid, 'log@example.com')")" = queued ] ||
 	fail "receipt not queued"
 { cat "$MARQUEE_CONFIG"; echo 'sendmail = "cat >/dev/null; exit 75"'; } >"$dir/badmail.conf"
 MARQUEE_DSN=${MARQUEE_TERM_DSN/user=counter1/user=marquee_notify} \
@@ -126,7 +126,7 @@ MARQUEE_DSN=${MARQUEE_TERM_DSN/user=counter1/user=marquee_notify} \
 	./marquee --config "$dir/goodmail.conf" notify --once >/dev/null 2>&1	# leaves the outbox empty
 
 # ---- a command's own failure
-./marquee ticket render "$code" --driver escpos -o "$dir/no/such/dir/t" 2>/dev/null && fail "render to nowhere"
+as_cashier ticket render "$code" --driver escpos -o "$dir/no/such/dir/t" 2>/dev/null && fail "render to nowhere"
 has "command failure" "error: marquee ticket render: $dir/no/such/dir/t: No such file or directory"
 
 # every line has the time, the terminal and a priority

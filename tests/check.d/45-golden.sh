@@ -49,12 +49,12 @@ golden() {
 }
 
 for d in ps escpos fgl; do
-	./marquee ticket render "$code" --driver $d -o "$var/render.$d" || fail "render $d"
+	as_cashier ticket render "$code" --driver $d -o "$var/render.$d" || fail "render $d"
 	golden tickets.$d "$var/render.$d"
 done
-./marquee ticket render "$code" --driver escpos --receipt -o "$var/receipt.escpos" || fail "render receipt"
+as_cashier ticket render "$code" --driver escpos --receipt -o "$var/receipt.escpos" || fail "render receipt"
 golden receipt.escpos "$var/receipt.escpos"
-./marquee ticket render "$code" --driver ps --receipt -o "$var/receipt.ps" || fail "render ps receipt"
+as_cashier ticket render "$code" --driver ps --receipt -o "$var/receipt.ps" || fail "render ps receipt"
 golden receipt.ps "$var/receipt.ps"
 
 # Through CUPS to a listener standing in for the printer.
@@ -66,12 +66,12 @@ for d in escpos fgl; do
 	$tools/rawsink $RAWPORT "$var/captured.$d" 1 30 &
 	sink=$!
 	for i in $(seq 1 50); do [ -f "$var/captured.$d.ready" ] && break; sleep 0.1; done
-	if out=$(./marquee ticket print "$code" --queue $Q --driver $d 2>&1); then ok "$d: $out"; else fail "$d print: $out"; fi
+	if out=$(as_cashier ticket print "$code" --queue $Q --driver $d 2>&1); then ok "$d: $out"; else fail "$d print: $out"; fi
 	cups_survived "ticket print $code" || fails=$((fails + 1))
 	wait $sink || fail "$d: the printer got no job"
 	golden tickets.$d "$var/captured.$d"
 	# give the claim back so the next driver may print the same issue
-	owner_sql -c "SELECT api.print_release('$code', 'golden-1', 'next driver')" >/dev/null
+	owner_sql -c "SELECT api.print_release('$(session_of cashier)', '$code', 'next driver')" >/dev/null
 done
 
 # The receipt goes to receipt_queue as ESC/POS.
@@ -79,7 +79,7 @@ rm -f "$var/captured.receipt" "$var/captured.receipt.ready"
 $tools/rawsink $RAWPORT "$var/captured.receipt" 1 30 &
 sink=$!
 for i in $(seq 1 50); do [ -f "$var/captured.receipt.ready" ] && break; sleep 0.1; done
-if out=$(./marquee ticket print "$code" --receipt 2>&1); then ok "receipt: $out"; else fail "receipt print: $out"; fi
+if out=$(as_cashier ticket print "$code" --receipt 2>&1); then ok "receipt: $out"; else fail "receipt print: $out"; fi
 cups_survived "ticket print $code --receipt" || fails=$((fails + 1))
 wait $sink || fail "receipt: the printer got no job"
 golden receipt.escpos "$var/captured.receipt"

@@ -9,19 +9,21 @@ rm -rf "$dir"; mkdir -p "$dir"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 q() { psql "$MARQUEE_OWNER_DSN" -XAtqc "$1"; }
 t() { psql "$MARQUEE_TERM_DSN" -XAtqc "$1"; }
+. tests/lib/tickets.sh
 # marquee notify logs in as marquee_notify; a terminal may not read the outbox
 NOTIFY_DSN=${MARQUEE_TERM_DSN/user=counter1/user=marquee_notify}
 t "SELECT count(*) FROM notifier.outbox_claim(1)" >/dev/null 2>&1 && fail "a terminal can read the outbox"
 
-# a paid order and a receipt for it, made through the api as a terminal would
+# a paid order and a receipt for it, made through the api as a cashier would
+s=$(session_of cashier)
 show=$(q "SELECT showtime_id FROM api.listing_filtered('', NULL, NULL, current_date + 2) ORDER BY starts_at DESC LIMIT 1")
 seat=$(q "SELECT seat FROM api.seat_map($show) WHERE status = 'available' AND kind = 'standard' ORDER BY row_no, col_no LIMIT 1")
-row=$(t "SELECT order_id || '|' || total_cents FROM api.select_seat(NULL, $show, '{$seat}', 'notify-test')")
+row=$(q "SELECT order_id || '|' || total_cents FROM api.select_seat('$s', $show, '{$seat}')")
 oid=${row%%|*}; total=${row#*|}
-[ "$(t "SELECT payment_status FROM api.payment(NULL, $oid, '{\"method\":\"cash\",\"amount_cents\":$total}')")" = success ] ||
+[ "$(q "SELECT payment_status FROM api.payment('$s', $oid, '{\"method\":\"cash\",\"amount_cents\":$total}')")" = success ] ||
 	fail "cannot pay the test order"
-[ "$(t "SELECT api.email_receipt($oid, 'Pat@Example.com')")" = queued ] || fail "receipt not queued"
-[ "$(t "SELECT api.email_receipt($oid, 'not an address')")" = invalid_email ] || fail "bad address accepted"
+[ "$(q "SELECT api.email_receipt('$s', $oid, 'not an address')")" = invalid_email ] || fail "bad address accepted"
+[ "$(q "SELECT api.email_receipt('$s', $oid, 'Pat@Example.com')")" = queued ] || fail "receipt not queued"
 id=$(q "SELECT max(outbox_id) FROM core.outbox WHERE recipient = 'pat@example.com'")
 
 # sendmail that refuses
@@ -52,9 +54,9 @@ echo "outbox delivered: $(cat "$dir/out2")"
 
 # each run also closes holds that ran out: a part-paid one gets its money back
 seat2=$(q "SELECT seat FROM api.seat_map($show) WHERE status = 'available' AND kind = 'standard' ORDER BY row_no DESC, col_no LIMIT 1")
-oid2=$(psql "$MARQUEE_TERM_DSN" -XAtq -c "SET marquee.hold_minutes = '0.01'" \
-	-c "SELECT order_id FROM api.select_seat(NULL, $show, '{$seat2}', 'notify-test')")
-[ "$(t "SELECT payment_status FROM api.payment(NULL, $oid2, '{\"method\":\"cash\",\"amount_cents\":100,\"partial\":true}')")" = partial ] ||
+oid2=$(psql "$MARQUEE_OWNER_DSN" -XAtq -c "SET marquee.hold_minutes = '0.01'" \
+	-c "SELECT order_id FROM api.select_seat('$s', $show, '{$seat2}')")
+[ "$(q "SELECT payment_status FROM api.payment('$s', $oid2, '{\"method\":\"cash\",\"amount_cents\":100,\"partial\":true}')")" = partial ] ||
 	fail "cannot part-pay the short hold"
 sleep 1
 MARQUEE_DSN=$NOTIFY_DSN ./marquee --config "$dir/good.conf" notify --once >"$dir/out4" 2>&1 || fail "third run failed: $(cat "$dir/out4")"

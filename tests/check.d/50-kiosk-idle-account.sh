@@ -4,15 +4,17 @@
 # (api.cancel), ends the customer's database session (api.sign_out) and goes
 # back to the attract screen after idle_seconds (10).
 . "$(dirname "$0")/../e2e-lib.sh"
+. tests/lib/tickets.sh
 
 conf=$(kiosk_conf 10)
 pick_show 9
 # Alice already has a paid booking (bought earlier, through the api)
 alice=$(q "SELECT user_id FROM core.app_user WHERE email = 'alice@example.com'")
 seat=$(q "SELECT seat FROM api.seat_map($SHOW) WHERE status = 'available' AND kind = 'standard' ORDER BY row_no, col_no LIMIT 1")
-row=$(psql "$MARQUEE_TERM_DSN" -XAtqc "SELECT order_id || '|' || total_cents || '|' || booking_code FROM api.select_seat($alice, $SHOW, '{$seat}', 'e2e-web')")
+s=$(session_of alice@example.com)
+row=$(q "SELECT order_id || '|' || total_cents || '|' || booking_code FROM api.select_seat('$s', $SHOW, '{$seat}')")
 IFS='|' read -r aoid atotal acode <<<"$row"
-[ "$(psql "$MARQUEE_TERM_DSN" -XAtqc "SELECT payment_status FROM api.payment($alice, $aoid, '{\"method\":\"cash\",\"amount_cents\":$atotal}')")" = success ] ||
+[ "$(q "SELECT payment_status FROM api.payment('$s', $aoid, '{\"method\":\"card\",\"amount_cents\":$atotal,\"last4\":\"4242\",\"auth_code\":\"A\",\"terminal_ref\":\"e2e-$aoid\"}')")" = success ] ||
 	fail "cannot make Alice's booking"
 pretty="${acode:0:4}-${acode:4}"
 # the check symbol may be * ~ $ = or U: match the code as plain text

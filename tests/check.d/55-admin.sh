@@ -4,9 +4,10 @@
 # showtime (an overlapping one is refused) and cancels a showtime with a paid
 # order, which is refunded.
 . "$(dirname "$0")/../e2e-lib.sh"
+. tests/lib/tickets.sh
 
 conf=$(counter_conf)
-mgr=$(q "SELECT user_id FROM core.app_user WHERE username = 'manager'")
+mgr=$(session_of manager)
 
 # A cashier may not open it.
 start c "$conf"
@@ -17,16 +18,17 @@ keys c F10; wait_for c "Staff sign-in"
 
 # A paid order today, on a showtime the manager will cancel.
 pick_show 7
-row=$(psql "$MARQUEE_TERM_DSN" -XAtqc "SELECT order_id || '|' || total_cents FROM api.select_seat(NULL, $SHOW, ARRAY['B3','B4'], 'e2e-admin')")
+s=$(session_of cashier)
+row=$(q "SELECT order_id || '|' || total_cents FROM api.select_seat('$s', $SHOW, ARRAY['B3','B4'])")
 order=${row%%|*}; total=${row#*|}
-[ "$(psql "$MARQUEE_TERM_DSN" -XAtqc "SELECT payment_status FROM api.payment(NULL, $order, '{\"method\":\"cash\",\"amount_cents\":$total}')")" = success ] ||
+[ "$(q "SELECT payment_status FROM api.payment('$s', $order, '{\"method\":\"cash\",\"amount_cents\":$total}')")" = success ] ||
 	fail "could not pay order $order"
 
 lit c manager; keys c Enter; lit c manager1; keys c Enter
 wait_for c "Welcome, Morgan"
 keys c F9
 wait_for c "Takings of"
-net=$(q "SELECT sum(net_cents) FROM api.sales_report($mgr, current_date, current_date)")
+net=$(q "SELECT sum(net_cents) FROM api.sales_report('$mgr', current_date, current_date)")
 want=$(printf '%d.%02d' $((net / 100)) $((net % 100)))
 wait_for c "TOTAL .* $want"
 echo "takings today: $want"

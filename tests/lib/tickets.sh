@@ -7,6 +7,21 @@ owner_sql() {
 	psql -X -v ON_ERROR_STOP=1 -Atq "$@"
 }
 
+# session_of LOGIN: a new session of the account LOGIN (a user name or an
+# e-mail) for the owner's connections, as api.sign_in gives one after the
+# password (a session works only for the database login that opened it).
+session_of() {
+	owner_sql -c "SELECT (core.session_open(u.user_id, u.role, 'check')).token FROM core.app_user u
+	              WHERE u.username = '$1' OR lower(u.email) = lower('$1')"
+}
+
+# as_cashier ARGS...: ./marquee ARGS signed in as the demo cashier (the
+# password on standard input), as `marquee ticket ... --user cashier` is
+# run at a counter.
+as_cashier() {
+	./marquee "$@" --user cashier --password-stdin <<<cashier1
+}
+
 # Prints the id of a show of the test hall starting in 30 minutes (made once).
 soon_showtime() {
 	owner_sql <<'SQL'
@@ -36,15 +51,16 @@ SQL
 
 # paid_booking SHOWTIME SEATS LAST4: holds the seats (a Postgres array text,
 # e.g. '{A1,A2}') and pays by card ending LAST4 through the api as the
-# counter's login; prints the booking code.
+# kiosk's login, as a guest of it; prints the booking code.
 paid_booking() {
-	psql -X -v ON_ERROR_STOP=1 -Atq "$MARQUEE_TERM_DSN" \
+	psql -X -v ON_ERROR_STOP=1 -Atq "$MARQUEE_KIOSK_DSN" \
 		-v st="$1" -v seats="$2" -v last4="$3" <<'SQL'
+SELECT session AS guest FROM api.sign_in_guest('check') \gset
 SELECT order_id AS oid, booking_code AS code, total_cents AS total
-  FROM api.select_seat(NULL, :st, :'seats', 'check') \gset
-SELECT payment_status FROM api.payment(NULL, :oid,
+  FROM api.select_seat(:'guest', :st, :'seats') \gset
+SELECT payment_status FROM api.payment(:'guest', :oid,
        jsonb_build_object('method', 'card', 'amount_cents', :total, 'last4', :'last4',
-                          'brand', 'VISA', 'auth_code', 'A1B2C3')) \gset
+                          'brand', 'VISA', 'auth_code', 'A1B2C3', 'terminal_ref', 'check-' || :oid)) \gset
 \if :{?payment_status}
 \endif
 SELECT :'code' WHERE :'payment_status' = 'success';

@@ -16,25 +16,25 @@ SELECT plan(25);
 SELECT 1 FROM core.hold_policy FOR NO KEY UPDATE \g /dev/null
 
 SELECT is(core.setting_text('hold_commit', NULL), 'fast', 'holds commit fast by default');
-SELECT order_id AS o1 FROM api.select_seat(NULL, :st, '{L2}', 'tap') \gset
+SELECT order_id AS o1 FROM api.select_seat(pg_temp.staff(), :st, '{L2}') \gset
 SELECT is(current_setting('synchronous_commit'), 'off', 'a fast hold commits without waiting for the disk');
 SET LOCAL synchronous_commit = on;
-SELECT is((SELECT selection_status FROM api.select_seat(NULL, :st, '{L2}', 'tap')), 'unavailable', 'a refusal ...');
+SELECT is((SELECT selection_status FROM api.select_seat(pg_temp.staff(), :st, '{L2}')), 'unavailable', 'a refusal ...');
 SELECT is(current_setting('synchronous_commit'), 'off', '... locked rows too, and does not wait either');
-SELECT api.payment(NULL, :o1, '{"method":"cash","amount_cents":1250}') \g /dev/null
+SELECT api.payment(pg_temp.staff(), :o1, '{"method":"cash","amount_cents":1250}') \g /dev/null
 SELECT is(current_setting('synchronous_commit'), 'on', 'a payment waits for the disk, even after a fast hold');
-SELECT api.cancel(NULL, :o1) \g /dev/null
+SELECT api.cancel(pg_temp.staff(), :o1) \g /dev/null
 SELECT is(current_setting('synchronous_commit'), 'on', 'so does a refund');
-SELECT order_id AS o2 FROM api.select_seat(NULL, :st, '{L3}', 'tap') \gset
+SELECT order_id AS o2 FROM api.select_seat(pg_temp.staff(), :st, '{L3}') \gset
 SET LOCAL synchronous_commit = on;
-SELECT api.cancel(NULL, :o2) \g /dev/null
+SELECT api.cancel(pg_temp.staff(), :o2) \g /dev/null
 SELECT is(current_setting('synchronous_commit'), 'off', 'releasing an unpaid hold may be fast too');
 
 UPDATE core.setting SET value = 'durable' WHERE name = 'hold_commit';
 SET LOCAL synchronous_commit = on;
-SELECT api.select_seat(NULL, :st, '{L1}', 'tap') \g /dev/null
+SELECT api.select_seat(pg_temp.staff(), :st, '{L1}') \g /dev/null
 SELECT is(current_setting('synchronous_commit'), 'on', 'a durable hold leaves synchronous_commit on');
-SELECT is((SELECT selection_status FROM api.select_seat(NULL, :st, '{L1}', 'tap')), 'unavailable', 'a durable refusal ...');
+SELECT is((SELECT selection_status FROM api.select_seat(pg_temp.staff(), :st, '{L1}')), 'unavailable', 'a durable refusal ...');
 SELECT is(current_setting('synchronous_commit'), 'on', '... too');
 
 -- The hold policy row.
@@ -48,7 +48,7 @@ SELECT results_eq('SELECT node, hold_max, fast FROM core.hold_policy',
 -- It follows every change of the settings, and a hold follows it.
 UPDATE core.setting SET value = '3' WHERE name = 'hold_minutes';
 SELECT is((SELECT hold_max FROM core.hold_policy), 3, 'a new hold_minutes reaches the policy');
-SELECT * FROM api.select_seat(NULL, :st, '{E1}', 'tap') \gset a_
+SELECT * FROM api.select_seat(pg_temp.staff(), :st, '{E1}') \gset a_
 SELECT ok(:'a_expire_at'::timestamptz BETWEEN clock_timestamp() + interval '2 minutes'
                                           AND clock_timestamp() + interval '3 minutes',
           'and a hold then lasts 3 minutes');
@@ -57,7 +57,7 @@ SELECT is((SELECT fast FROM core.hold_policy), false, 'hold_commit durable reach
 UPDATE core.setting SET value = 'fast' WHERE name = 'hold_commit';
 SELECT is((SELECT fast FROM core.hold_policy), true, 'and fast again');
 UPDATE core.setting SET value = '42' WHERE name = 'node_id';
-SELECT * FROM api.select_seat(NULL, :st, '{E2}', 'tap') \gset b_
+SELECT * FROM api.select_seat(pg_temp.staff(), :st, '{E2}') \gset b_
 SELECT is(((:b_order_id::bigint >> 12) & 1023)::int, 42, 'a new node_id is in the next order id');
 DELETE FROM core.setting WHERE name = 'hold_minutes';
 SELECT is((SELECT hold_max FROM core.hold_policy), 8, 'a removed hold_minutes falls back to 8 minutes');

@@ -19,9 +19,9 @@ SELECT results_eq(format($q$SELECT title, location, auditorium, seats_total, sea
                          (SELECT starts_at - interval '1 hour' FROM core.showtime WHERE showtime_id = :st), :st),
     $$VALUES ('The Lighthouse Keeper''s Daughter', 'Marquee Riverside', 'Grand', 478, 478)$$,
     'a listing from a given time shows the showtime with its film, cinema, hall and seats');
-SELECT api.select_seat(NULL, :st, '{F5,F6}', 'tap') \g /dev/null
-SELECT api.select_seat(NULL, :st, '{F7}', 'tap') \gset h_
-SELECT api.payment(NULL, (:'h_select_seat'::api.select_seat_result).order_id,
+SELECT api.select_seat(pg_temp.staff(), :st, '{F5,F6}') \g /dev/null
+SELECT api.select_seat(pg_temp.staff(), :st, '{F7}') \gset h_
+SELECT api.payment(pg_temp.staff(), (:'h_select_seat'::api.select_seat_result).order_id,
                    '{"method":"cash","amount_cents":1250}') \g /dev/null
 SELECT is((SELECT seats_available FROM api.listing(now() + make_interval(days => :day - 1), 2)
             WHERE showtime_id = :st), 475, 'held and sold seats are not available');

@@ -14,27 +14,27 @@ SELECT is((SELECT string_agg(type_code, ',' ORDER BY sort) FROM api.ticket_types
           'a showtime sells adult, child, senior and student tickets');
 SELECT price_cents AS adult FROM api.ticket_types(:st) WHERE type_code = 'adult' \gset
 SELECT price_cents AS child FROM api.ticket_types(:st) WHERE type_code = 'child' \gset
-SELECT order_id AS o FROM api.select_seat(:cust, :st, '{C7,C8}', 'tap') \gset
+SELECT order_id AS o FROM api.select_seat(:'sa', :st, '{C7,C8}') \gset
 SELECT is((SELECT types_status || '|' || total_cents
-             FROM api.set_ticket_types(:o, '{"C7":"child"}', '77777777-7777-4777-8777-777777777777')),
+             FROM api.set_ticket_types(pg_temp.staff(), :o, '{"C7":"child"}', '77777777-7777-4777-8777-777777777777')),
           'repriced|' || (:adult + :child), 'a child ticket for C7 and an adult one for C8 reprice the order');
 SELECT is((SELECT total_cents::bigint FROM core.orders WHERE order_id = :o), (:adult + :child)::bigint,
           'the order''s total is their sum');
-SELECT is((SELECT types_status FROM api.set_ticket_types(:o, '{"C8":"senior", "Z99":"adult"}')), 'unknown_seat',
+SELECT is((SELECT types_status FROM api.set_ticket_types(pg_temp.staff(), :o, '{"C8":"senior", "Z99":"adult"}')), 'unknown_seat',
           'a seat not in the order is refused');
-SELECT is((SELECT types_status FROM api.set_ticket_types(:o, '{"C8":"vip"}')), 'unknown_type',
+SELECT is((SELECT types_status FROM api.set_ticket_types(pg_temp.staff(), :o, '{"C8":"vip"}')), 'unknown_type',
           'a type not on sale is refused');
 SELECT is((SELECT string_agg(s.label || ' ' || t.type_code, ',' ORDER BY s.label)
              FROM core.ticket t JOIN core.seat s USING (seat_id) WHERE t.order_id = :o), 'C7 child,C8 adult',
           'a refused call changes no type, not even the good ones');
 SELECT is((SELECT types_status || '|' || total_cents
-             FROM api.set_ticket_types(:o, '{"C7":"senior"}', '77777777-7777-4777-8777-777777777777')),
+             FROM api.set_ticket_types(pg_temp.staff(), :o, '{"C7":"senior"}', '77777777-7777-4777-8777-777777777777')),
           'repriced|' || (:adult + :child), 'the same request_id again returns the first answer ...');
-SELECT is((SELECT string_agg(type_code, ',' ORDER BY seat) FROM api.order_lines(:o)), 'child,adult',
+SELECT is((SELECT string_agg(type_code, ',' ORDER BY seat) FROM api.order_lines(pg_temp.staff(), :o)), 'child,adult',
           '... and changes nothing');
-SELECT is((SELECT payment_status FROM api.payment(:cust, :o, jsonb_build_object('method', 'cash', 'amount_cents', :adult + :child))),
+SELECT is((SELECT payment_status FROM api.payment(pg_temp.staff(), :o, jsonb_build_object('method', 'cash', 'amount_cents', :adult + :child))),
           'success', 'the order is paid at its repriced total');
-SELECT is((SELECT types_status FROM api.set_ticket_types(:o, '{"C7":"adult"}')), 'not_open',
+SELECT is((SELECT types_status FROM api.set_ticket_types(pg_temp.staff(), :o, '{"C7":"adult"}')), 'not_open',
           'a paid order''s prices are fixed');
 
 -- The plan's adult price.
@@ -44,12 +44,11 @@ SELECT is((SELECT count(*)::int FROM core.price_plan pp
                                                       AND p.type_code = 'adult')), 0,
           'every plan carries the adult price core.price has for it');
 
-SELECT user_id AS mgr FROM core.app_user WHERE role = 'manager' AND active ORDER BY user_id LIMIT 1 \gset
-SELECT is((SELECT admin_status FROM api.admin_price_set(:mgr, 'Standard', 'adult', 1399)), 'ok',
+SELECT is((SELECT admin_status FROM api.admin_price_set(:'sm', 'Standard', 'adult', 1399)), 'ok',
           'a manager sets the Standard adult price to $13.99');
 SELECT is((SELECT adult_cents FROM core.price_plan WHERE name = 'Standard'), 1399::bigint,
           'the plan carries it at once');
-SELECT is((SELECT total_cents::bigint FROM api.select_seat(NULL, :st, '{K5}', 'tap')),
+SELECT is((SELECT total_cents::bigint FROM api.select_seat(pg_temp.staff(), :st, '{K5}')),
           1399 + (SELECT k.surcharge_cents FROM core.seat s JOIN core.seat_kind k ON k.kind = s.kind
                     JOIN core.showtime st ON st.auditorium_id = s.auditorium_id
                    WHERE st.showtime_id = :st AND s.label = 'K5'),

@@ -38,7 +38,7 @@ SELECT set_eq($$SELECT conname::text FROM pg_constraint
               ARRAY['showtime_seat_order_check', 'showtime_seat_expiry_check'],
               'one ties the state to the order, one to the expiry');
 
-SELECT * FROM api.select_seat(NULL, :st, '{C1}', 'tap') \gset h_
+SELECT * FROM api.select_seat(pg_temp.staff(), :st, '{C1}') \gset h_
 SELECT seat_id AS c1 FROM core.seat s JOIN core.showtime st USING (auditorium_id)
  WHERE st.showtime_id = :st AND s.label = 'C1' \gset
 SELECT seat_id AS c2 FROM core.seat s JOIN core.showtime st USING (auditorium_id)
@@ -81,10 +81,10 @@ SELECT throws_ok(format($$UPDATE core.showtime_seat SET held_until = NULL WHERE 
 
 -- The unique live-ticket index: the last line of defence. A hold writes
 -- its tickets when they are first needed (ticket types, or payment).
-SELECT selection_status AS d4_status, order_id AS d4 FROM api.select_seat(NULL, :st, '{D4}', 'tap') \gset
+SELECT selection_status AS d4_status, order_id AS d4 FROM api.select_seat(pg_temp.staff(), :st, '{D4}') \gset
 SELECT is(:'d4_status'::text, 'held', 'D4 held');
 SELECT is((SELECT count(*)::int FROM core.ticket WHERE showtime_id = :st), 0, 'with no ticket yet');
-SELECT is((SELECT types_status FROM api.set_ticket_types(:d4, '{}')), 'repriced', 'choosing ticket types ...');
+SELECT is((SELECT types_status FROM api.set_ticket_types(pg_temp.staff(), :d4, '{}')), 'repriced', 'choosing ticket types ...');
 SELECT is((SELECT string_agg(type_code || ' ' || state, ',') FROM core.ticket WHERE order_id = :d4),
           'adult held', '... writes its held adult ticket');
 SELECT throws_ok(format($q$

@@ -7,7 +7,7 @@
 BEGIN;
 \set day 402
 \ir fixture.psql
-SELECT plan(34);
+SELECT plan(48);
 
 -- Every change of core.setting rewrites the hold policy row; taking that
 -- row first makes the files that change settings wait for each other
@@ -15,7 +15,7 @@ SELECT plan(34);
 SELECT 1 FROM core.hold_policy FOR NO KEY UPDATE \g /dev/null
 
 -- Snowflake order ids: 41 bits of ms since 2024-01-01, 10 of node, 12 of sequence.
-SELECT api.select_seat(NULL, :st, '{E1}', 'tap') \g /dev/null
+SELECT api.select_seat(pg_temp.staff(), :st, '{E1}') \g /dev/null
 SELECT order_id AS oid, created_at AS created FROM core.orders WHERE showtime_id = :st
  ORDER BY order_id DESC LIMIT 1 \gset
 SELECT ok(:oid > 0, 'an order id is a positive bigint');
@@ -32,7 +32,7 @@ SELECT is((SELECT count(DISTINCT core.next_order_id())::int FROM generate_series
           '3000 ids made in a burst are all different');
 
 -- Booking codes.
-SELECT api.select_seat(NULL, :st, '{E2}', 'tap') \g /dev/null
+SELECT api.select_seat(pg_temp.staff(), :st, '{E2}') \g /dev/null
 SELECT booking_code AS code FROM core.orders WHERE showtime_id = :st ORDER BY order_id DESC LIMIT 1 \gset
 SELECT matches(:'code'::text, '^[0-9A-HJKMNP-TV-Z]{8}[0-9A-HJKMNP-TV-Z*~$=U]$',
                'a booking code is 8 Crockford base32 symbols and a check symbol');
@@ -84,25 +84,50 @@ SELECT throws_ok(format($$UPDATE core.orders SET total_cents = -1 WHERE order_id
                  NULL, 'so is a negative total');
 
 -- A customer's bookings and an order's status.
-SELECT order_id AS mine, total_cents AS mine_total FROM api.select_seat(:cust, :st, '{E3,E4}', 'tap') \gset
-SELECT is((SELECT payment_status FROM api.payment(:cust, :mine, jsonb_build_object('method', 'cash', 'amount_cents', :mine_total))),
+SELECT order_id AS mine, total_cents AS mine_total FROM api.select_seat(:'sa', :st, '{E3,E4}') \gset
+SELECT is((SELECT payment_status FROM api.payment(pg_temp.staff(), :mine, jsonb_build_object('method', 'cash', 'amount_cents', :mine_total))),
           'success', 'a customer pays an order');
-SELECT is((SELECT count(*)::int FROM api.my_bookings(:cust) WHERE order_id = :mine AND status = 'success'), 1,
+SELECT is((SELECT count(*)::int FROM api.my_bookings(:'sa') WHERE order_id = :mine AND status = 'success'), 1,
           'it is among the customer''s bookings');
-SELECT is((SELECT status || '|' || paid_cents FROM api.order_status(:mine)), 'success|' || :mine_total,
+SELECT is((SELECT status || '|' || paid_cents FROM api.order_status(pg_temp.staff(), :mine)), 'success|' || :mine_total,
           'its status says paid, and how much');
+SELECT is((SELECT count(*)::int FROM api.my_bookings(:'sb')), 0, 'another customer sees none of them');
+SELECT is((SELECT count(*)::int FROM api.my_bookings(:'sc')), 0, 'nor does a staff session (it has no bookings)');
 
 -- A receipt by e-mail, queued in the outbox for marquee notify.
-SELECT is(api.email_receipt(:mine, ' Pat@Example.com '), 'queued', 'a paid order''s receipt is queued');
+SELECT is(api.email_receipt(pg_temp.staff(), :mine, 'pat@example.com'), 'wrong_email',
+          'a receipt of a customer''s order goes to the account''s address only');
+SELECT is(api.email_receipt(pg_temp.staff(), :mine, ' Ada' || :day || '@Example.com '), 'queued',
+          'a paid order''s receipt is queued to the account''s address, however written');
+SELECT is(api.email_receipt(:'sa', :mine), 'queued', 'the customer may send it again with no address given');
+SELECT is(api.email_receipt(:'sb', :mine), 'unknown_order', 'another customer may not');
+SELECT is(api.email_receipt(repeat('0', 64), :mine), 'no_session', 'nor a forged session');
 SELECT results_eq(format($$SELECT recipient, subject, body LIKE '%%Seats: E3 adult, E4 adult%%'
                             FROM core.outbox WHERE kind = 'receipt' AND subject LIKE '%%' || %L$$,
                          (SELECT booking_code FROM core.orders WHERE order_id = :mine)),
-    format($$VALUES ('pat@example.com', 'Your receipt: booking ' || %L, true)$$,
-           (SELECT booking_code FROM core.orders WHERE order_id = :mine)),
+    format($$VALUES (%L, 'Your receipt: booking ' || %L, true), (%L, 'Your receipt: booking ' || %L, true)$$,
+           'ada' || :day || '@example.com', (SELECT booking_code FROM core.orders WHERE order_id = :mine),
+           'ada' || :day || '@example.com', (SELECT booking_code FROM core.orders WHERE order_id = :mine)),
     'to the address in lower case, naming the booking and its seats');
-SELECT is(api.email_receipt(:mine, 'not an address'), 'invalid_email', 'a text that is not an address is refused');
-SELECT is(api.email_receipt(:oid, 'pat@example.com'), 'not_paid', 'an unpaid order has no receipt');
-SELECT is(api.email_receipt(-1, 'pat@example.com'), 'unknown_order', 'nor has an unknown one');
+
+-- A walk-up's or guest's order: the first receipt's address is recorded on
+-- the order, and later receipts go there only; receipts per order are limited.
+SELECT order_id AS walk, total_cents AS walk_total FROM api.select_seat(:'ga', :st, '{E8}') \gset
+SELECT api.payment(:'ga', :walk, jsonb_build_object('method', 'card', 'amount_cents', :walk_total, 'last4', '4242',
+                                                    'auth_code', 'A', 'terminal_ref', '60-walk')) \g /dev/null
+SELECT is(api.email_receipt(:'ga', :walk, 'not an address'), 'invalid_email', 'a text that is not an address is refused');
+SELECT is(api.email_receipt(:'ga', :walk, NULL), 'invalid_email', 'the first receipt needs an address');
+SELECT is(api.email_receipt(:'ga', :walk, 'Pat@Example.com'), 'queued', 'the guest''s first receipt gives the address');
+SELECT is((SELECT receipt_email FROM core.orders WHERE order_id = :walk), 'pat@example.com', 'which the order keeps');
+SELECT is(api.email_receipt(:'ga', :walk, 'eve@example.com'), 'wrong_email', 'a later receipt to another address is refused');
+SELECT is(api.email_receipt(:'ga', :walk), 'queued', 'a later one goes to the kept address');
+UPDATE core.setting SET value = '3' WHERE name = 'receipts_per_order';
+SELECT is(api.email_receipt(:'ga', :walk), 'queued', 'the third receipt is sent');
+SELECT is(api.email_receipt(:'ga', :walk), 'too_many_receipts', 'the fourth is refused: receipts_per_order');
+SELECT is((SELECT count(*)::int FROM core.outbox WHERE kind = 'receipt' AND recipient = 'eve@example.com'), 0,
+          'nothing ever went to an address the order does not have');
+SELECT is(api.email_receipt(pg_temp.staff(), :oid, 'pat@example.com'), 'not_paid', 'an unpaid order has no receipt');
+SELECT is(api.email_receipt(pg_temp.staff(), -1, 'pat@example.com'), 'unknown_order', 'nor has an unknown one');
 
 SELECT * FROM finish();
 ROLLBACK;

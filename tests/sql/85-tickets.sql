@@ -7,7 +7,7 @@
 BEGIN;
 \set day 421
 \ir fixture.psql
-SELECT plan(39);
+SELECT plan(45);
 
 -- A small hall of its own, so its show can be moved to today without
 -- meeting the demo's shows.
@@ -19,72 +19,87 @@ SELECT :room, 'A' || n, 1, n FROM generate_series(1, 4) n;
 INSERT INTO core.showtime (movie_id, auditorium_id, starts_at, ends_at, price_plan_id)
 SELECT movie_id, :room, starts_at, ends_at, price_plan_id FROM core.showtime WHERE showtime_id = :st
 RETURNING showtime_id AS tap \gset
-SELECT user_id AS cashier FROM core.app_user WHERE username = 'cashier' \gset
 
 SELECT order_id AS o, booking_code AS code, total_cents AS total
-  FROM api.select_seat(:cust, :tap, '{A1,A2}', 'tap') \gset
+  FROM api.select_seat(:'sa', :tap, '{A1,A2}') \gset
 
 -- Printing.
-SELECT is((SELECT print_status FROM api.print_claim(:'code', 'tap')), 'not_paid', 'a held booking is not printed');
-SELECT is((SELECT print_status FROM api.print_claim('nonsense', 'tap')), 'unknown_code', 'nor an unknown code');
-SELECT is((SELECT payment_status FROM api.payment(:cust, :o,
-                  jsonb_build_object('method', 'card', 'amount_cents', :total, 'last4', '4242', 'auth_code', 'T85'))),
+SELECT is((SELECT print_status FROM api.print_claim(pg_temp.staff(), :'code')), 'not_paid', 'a held booking is not printed');
+SELECT is((SELECT print_status FROM api.print_claim(pg_temp.staff(), 'nonsense')), 'unknown_code', 'nor an unknown code');
+SELECT is((SELECT payment_status FROM api.payment(pg_temp.staff(), :o,
+                  jsonb_build_object('method', 'card', 'amount_cents', :total, 'last4', '4242', 'auth_code', 'T85',
+                                     'terminal_ref', '85-ti-1'))),
           'success', 'the booking is paid by card');
-SELECT is((SELECT print_status FROM api.print_claim(:'code', 'tap')), 'ok', 'a paid booking is claimed for printing');
+SELECT is((SELECT print_status FROM api.print_claim(pg_temp.staff(), :'code')), 'ok', 'a paid booking is claimed for printing');
 SELECT is((SELECT count(*)::int FROM core.ticket WHERE order_id = :o AND state = 'sold' AND printed_at IS NOT NULL), 2,
           'both its tickets are marked printed');
-SELECT is((SELECT print_status FROM api.print_claim(:'code', 'kiosk-2')), 'already_printed',
+SELECT is((SELECT print_status FROM api.print_claim(pg_temp.staff(), :'code')), 'already_printed',
           'a second copy of the same issue is refused');
-SELECT is(api.print_release(:'code', 'tap', 'paper out'), true, 'a print that failed gives its claim back');
-SELECT is(api.print_release(:'code', 'tap', 'paper out'), false, 'there is nothing more to give back');
-SELECT is((SELECT print_status FROM api.print_claim(:'code', 'tap')), 'ok', 'so the tickets may be printed again');
+SELECT is(api.print_release(pg_temp.staff(), :'code', 'paper out'), true, 'a print that failed gives its claim back');
+SELECT is(api.print_release(pg_temp.staff(), :'code', 'paper out'), false, 'there is nothing more to give back');
+SELECT is((SELECT print_status FROM api.print_claim(pg_temp.staff(), :'code')), 'ok', 'so the tickets may be printed again');
 SELECT is((SELECT string_agg(event, ',' ORDER BY print_id) FROM core.print_log WHERE order_id = :o),
           'claimed,failed,failed,claimed', 'every claim and failure is logged');
 
 -- What the printer and the receipt read.
-SELECT results_eq(format('SELECT seat, ticket_state, issue, status, printed_at IS NOT NULL FROM api.order_tickets(%L)', :'code'),
+SELECT results_eq(format('SELECT seat, ticket_state, issue, status, printed_at IS NOT NULL FROM api.order_tickets(pg_temp.staff(), %L)', :'code'),
     $$VALUES ('A1', 'sold', 0, 'success', true), ('A2', 'sold', 0, 'success', true)$$,
     'order_tickets gives each sold ticket, its issue and whether it was printed');
 SELECT ok((SELECT bool_and(ticket_id IS NOT NULL AND order_id = :o AND showtime_id = :tap)
-             FROM api.order_tickets(lower(:'code'))), 'with its ticket id, order and show, whatever the case of the code');
-SELECT is((SELECT count(*)::int FROM api.order_tickets('nonsense')), 0, 'an unknown code has no tickets');
-SELECT results_eq(format('SELECT method, amount_cents, card_last4, refunded_cents FROM api.order_payments(%L)', :'code'),
+             FROM api.order_tickets(pg_temp.staff(), lower(:'code'))), 'with its ticket id, order and show, whatever the case of the code');
+SELECT is((SELECT count(*)::int FROM api.order_tickets(pg_temp.staff(), 'nonsense')), 0, 'an unknown code has no tickets');
+SELECT results_eq(format('SELECT method, amount_cents, card_last4, refunded_cents FROM api.order_payments(pg_temp.staff(), %L)', :'code'),
     format('VALUES (%L, %s::bigint, %L, 0::bigint)', 'card', :total, '4242'),
     'order_payments gives the card payment, its last four digits and nothing refunded');
 
--- Reprints: a new issue, for whoever proves the booking is theirs.
-SELECT is((SELECT reprint_status FROM api.reprint(:'code', NULL, NULL, 'kiosk-2')), 'proof_needed',
-          'a reprint needs a proof');
-SELECT is((SELECT reprint_status FROM api.reprint(:'code', '9999', NULL, 'kiosk-2')), 'not_allowed',
+-- Reprints: a new issue, for a session that may act on the booking or
+-- proves it with the card's last four digits.
+SELECT is((SELECT reprint_status FROM api.reprint(:'ga', :'code')), 'proof_needed',
+          'a guest session that did not buy it needs a proof');
+SELECT is((SELECT reprint_status FROM api.reprint(:'ga', core.crockford(12345678, 8))), 'proof_needed',
+          'and is answered the same for a code nobody has');
+SELECT is((SELECT reprint_status FROM api.reprint(:'ga', :'code', '9999')), 'not_allowed',
           'digits of another card are refused');
-SELECT is((SELECT reprint_status FROM api.reprint(:'code', NULL, :cust2, 'kiosk-2')), 'proof_needed',
-          'another customer''s account proves nothing');
-SELECT is((SELECT reprint_status || ' ' || issue || ' ' || reprints FROM api.reprint(:'code', '4242', NULL, 'kiosk-2')),
+SELECT is((SELECT reprint_status FROM api.reprint(:'sb', :'code')), 'proof_needed',
+          'another customer''s session proves nothing');
+SELECT is((SELECT reprint_status FROM api.reprint(repeat('0', 64), :'code', '4242')), 'no_session',
+          'a forged session reprints nothing, whatever digits it knows');
+SELECT is((SELECT reprint_status || ' ' || issue || ' ' || reprints FROM api.reprint(:'ga', :'code', '4242')),
           'reprinted 1 1', 'the last four digits of the card that paid make issue 1 (the first was 0)');
 SELECT is((SELECT string_agg(issue || ' ' || (printed_at IS NULL), ',') FROM core.ticket WHERE order_id = :o),
           '1 true,1 true', 'both tickets are now issue 1, not yet printed');
-SELECT is((SELECT print_status FROM api.print_claim(:'code', 'kiosk-2')), 'ok', 'so the new issue may be printed');
-SELECT is((SELECT reprint_status || ' ' || issue FROM api.reprint(:'code', NULL, :cust, 'kiosk-2')), 'reprinted 2',
+SELECT is((SELECT count(*)::int FROM api.order_tickets(:'ga', :'code')), 2,
+          'the guest that proved the booking may now read its tickets');
+SELECT is((SELECT print_status FROM api.print_claim(:'ga', :'code')), 'ok', 'and print the new issue');
+SELECT is((SELECT count(*)::int FROM api.order_tickets(:'sb', :'code')), 0, 'another session still may not');
+SELECT is((SELECT reprint_status || ' ' || issue FROM api.reprint(:'sa', :'code')), 'reprinted 2',
           'the account that owns the booking may reprint');
-SELECT is((SELECT reprint_status || ' ' || issue FROM api.reprint(:'code', NULL, NULL, 'counter-1', :cashier)),
+SELECT is((SELECT reprint_status || ' ' || issue FROM api.reprint(:'sc', :'code')),
           'reprinted 3', 'so may a cashier');
-SELECT is((SELECT reprint_status FROM api.reprint(:'code', '4242', NULL, 'kiosk-2')), 'limit_reached',
+SELECT is((SELECT reprint_status FROM api.reprint(:'ga', :'code', '4242')), 'limit_reached',
           'after three reprints a customer may make no more');
-SELECT is((SELECT reprint_status || ' ' || issue FROM api.reprint(:'code', NULL, NULL, 'counter-1', :cashier)),
+SELECT is((SELECT reprint_status || ' ' || issue FROM api.reprint(:'sc', :'code')),
           'reprinted 4', 'staff have no limit');
-SELECT is((SELECT string_agg(proof || ' ' || new_issue, ',' ORDER BY reprint_id) FROM core.reprint_log WHERE order_id = :o),
-          'card 1,account 2,staff 3,staff 4', 'every reprint is logged with its proof and issue');
-SELECT api.reprint(:'code', '0000', NULL, 'kiosk-2') FROM generate_series(1, 4) \g /dev/null
-SELECT is((SELECT reprint_status FROM api.reprint(:'code', '4242', NULL, 'kiosk-2')), 'locked',
+SELECT is((SELECT string_agg(proof || ' ' || new_issue || ' ' || terminal, ',' ORDER BY reprint_id)
+             FROM core.reprint_log WHERE order_id = :o),
+          'card 1 tap,account 2 tap,staff 3 tap,staff 4 tap', 'every reprint is logged with its proof, issue and terminal');
+SELECT token AS gb FROM core.session_open(NULL, 'guest', 'tap') \gset
+SELECT api.reprint(:'gb', :'code', '0000') FROM generate_series(1, 4) \g /dev/null
+SELECT is((SELECT reprint_status FROM api.reprint(:'gb', :'code', '4242')), 'locked',
           'five wrong card digits lock the code''s reprints, even for the right digits');
 
 -- A second booking, paid and refunded while the show is still ahead.
 SELECT order_id AS r, booking_code AS rcode, total_cents AS rtotal
-  FROM api.select_seat(:cust, :tap, '{A3}', 'tap') \gset
-SELECT api.payment(:cust, :r, jsonb_build_object('method', 'cash', 'amount_cents', :rtotal)) \g /dev/null
-SELECT is((SELECT cancellation_status FROM api.cancel(:cust, :r)), 'cancelled', 'a second booking is paid and refunded');
-SELECT is((SELECT print_status FROM api.print_claim(:'rcode', 'tap')), 'refunded', 'a refunded booking is not printed');
-SELECT is((SELECT reprint_status FROM api.reprint(:'rcode', NULL, :cust, 'tap')), 'refunded', 'nor reprinted');
+  FROM api.select_seat(:'sa', :tap, '{A3}') \gset
+SELECT api.payment(pg_temp.staff(), :r, jsonb_build_object('method', 'cash', 'amount_cents', :rtotal)) \g /dev/null
+SELECT is((SELECT cancellation_status FROM api.cancel(:'sa', :r)), 'cancelled', 'a second booking is paid and refunded');
+SELECT is((SELECT print_status FROM api.print_claim(pg_temp.staff(), :'rcode')), 'refunded', 'a refunded booking is not printed');
+SELECT is((SELECT reprint_status FROM api.reprint(:'sa', :'rcode')), 'refunded', 'nor reprinted');
+UPDATE core.setting SET value = '6' WHERE name = 'reprint_device_attempts';
+SELECT is((SELECT reprint_status FROM api.reprint(:'sb', :'rcode', '1111')), 'not_allowed',
+          'wrong digits for another code count for this device too');
+SELECT is((SELECT reprint_status FROM api.reprint(:'sb', :'rcode', '1111')), 'locked',
+          'so a device that guesses across codes is locked (reprint_device_attempts)');
 
 -- The door.
 SELECT ticket_id AS t1 FROM core.ticket t JOIN core.seat s USING (seat_id) WHERE t.order_id = :o AND s.label = 'A1' \gset

@@ -26,19 +26,26 @@ END $$;
 \set pka c4d3ca084c3fb7bf81e05b5741da024ce12505c05972ac0b389863391d8ced30
 SELECT encode(sha256('keys86 b'), 'hex') AS pkb \gset
 SELECT order_id AS o, booking_code AS code, total_cents AS total
-  FROM api.select_seat(:cust, :st, '{K1,K2}', 'tap') \gset
-SELECT payment_status AS paid FROM api.payment(:cust, :o,
-       jsonb_build_object('method', 'card', 'amount_cents', :total, 'last4', '4242', 'auth_code', 'T86')) \gset
+  FROM api.select_seat(:'sa', :st, '{K1,K2}') \gset
+SELECT payment_status AS paid FROM api.payment(:'sa', :o,
+       jsonb_build_object('method', 'card', 'amount_cents', :total, 'last4', '4242', 'auth_code', 'T86',
+                          'terminal_ref', 'keys86')) \gset
+-- A cashier who signs in at each device (counters), to print there.
+SELECT 'keys86cash' || :day AS k86staff \gset
+INSERT INTO core.app_user (username, full_name, role, pw_salt, pw_opslimit, pw_memlimit, pw_digest)
+VALUES (:'k86staff', 'Keys Cashier', 'cashier', repeat('5a', 16), 2, 67108864, core.proof_digest(repeat('c3', 32)));
 
 -- ---- as device A
 SET SESSION AUTHORIZATION marquee_keys86_a;
+SELECT session AS ssa FROM api.sign_in(:'k86staff', repeat('c3', 32), 'kiosk-a') \gset
 SELECT register_status || ' ' || key_id AS a_reg FROM api.ticket_key_register(:'pka', 'kiosk-a') \gset
 SELECT register_status AS a_again FROM api.ticket_key_register(upper(:'pka'), 'kiosk-a') \gset
 SELECT register_status AS a_bad FROM api.ticket_key_register('c4d3ca', 'kiosk-a') \gset
 SELECT register_status AS a_rid1 FROM api.ticket_key_register(:'pkb', 'kiosk-a', 'a0000000-0000-4000-8000-000000000086') \gset
-SELECT print_status AS a_nokey FROM api.print_claim(:'code', 'kiosk-a') \gset
-SELECT print_status AS a_unknown FROM api.print_claim(:'code', 'kiosk-a', NULL, 'ffffffffffffffff') \gset
-SELECT print_status AS a_claim FROM api.print_claim(:'code', 'kiosk-a', NULL, '6369ac64dcb1816b') \gset
+SELECT print_status AS a_nokey FROM api.print_claim(:'ssa', :'code') \gset
+SELECT print_status AS a_unknown FROM api.print_claim(:'ssa', :'code', NULL, 'ffffffffffffffff') \gset
+SELECT print_status AS a_claim FROM api.print_claim(:'ssa', :'code', NULL, '6369ac64dcb1816b') \gset
+SELECT api.print_release(:'ssa', :'code', 'test') \g /dev/null
 SELECT pg_temp.attempt($$SELECT core.ticket_key_revoke('6369ac64dcb1816b')$$) AS a_revoke,
        pg_temp.attempt('SELECT * FROM core.ticket_key_list()') AS a_list,
        pg_temp.attempt('SELECT * FROM core.ticket_key') AS a_table,
@@ -67,11 +74,11 @@ SELECT is(:'a_list'::text, '42501', 'nor list who registered which key');
 SELECT is(:'a_table'::text, '42501', 'nor read the key table');
 
 -- ---- as device B
-SELECT api.print_release(:'code', 'kiosk-a', 'test') \g /dev/null
 SET SESSION AUTHORIZATION marquee_keys86_b;
+SELECT session AS ssb FROM api.sign_in(:'k86staff', repeat('c3', 32), 'kiosk-b') \gset
 SELECT register_status AS b_steal FROM api.ticket_key_register(:'pka', 'kiosk-b') \gset
 SELECT register_status AS b_rid FROM api.ticket_key_register(:'pkb', 'kiosk-b', 'a0000000-0000-4000-8000-000000000086') \gset
-SELECT print_status AS b_other FROM api.print_claim(:'code', 'kiosk-b', NULL, '6369ac64dcb1816b') \gset
+SELECT print_status AS b_other FROM api.print_claim(:'ssb', :'code', NULL, '6369ac64dcb1816b') \gset
 SELECT string_agg(register_status, ',' ORDER BY i) AS b_many
   FROM generate_series(1, 6) i, api.ticket_key_register(encode(sha256(('keys86 many ' || i)::bytea), 'hex'), 'kiosk-b') \gset
 SELECT string_agg(p.parameter_name::text, ',' ORDER BY p.ordinal_position) AS b_cols
@@ -99,7 +106,7 @@ SELECT is((SELECT (api.admit(t.ticket_id, :o, t.issue, :st, 'door-86')).verdict
           'revoked_key', 'the door refuses an issue the revoked key signed');
 
 SET SESSION AUTHORIZATION marquee_keys86_a;
-SELECT print_status AS a_revoked FROM api.print_claim(:'code', 'kiosk-a', NULL, '6369ac64dcb1816b') \gset
+SELECT print_status AS a_revoked FROM api.print_claim(:'ssa', :'code', NULL, '6369ac64dcb1816b') \gset
 SELECT register_status AS a_rereg FROM api.ticket_key_register(:'pka', 'kiosk-a') \gset
 SELECT string_agg(k.key_id || ':' || (k.revoked_at IS NOT NULL), ',' ORDER BY k.key_id <> '6369ac64dcb1816b') AS a_keys
   FROM api.ticket_keys() k
@@ -110,7 +117,7 @@ SELECT is(:'a_rereg'::text, 'revoked', 'nor is it registered again');
 SELECT is(:'a_keys'::text, '6369ac64dcb1816b:true,' || left(encode(sha256(decode(:'pkb', 'hex')), 'hex'), 16) || ':false',
           'api.ticket_keys shows every key and whether it is revoked');
 SELECT is(:'b_cols'::text, 'key_id,public_key,created_at,revoked_at', 'and nothing about the devices');
-SELECT is((SELECT print_status FROM api.print_claim(:'code', 'owner')), 'ok',
+SELECT is((SELECT print_status FROM api.print_claim(:'sa', :'code')), 'ok',
           'the owner, no device, may claim without naming a key');
 
 SELECT * FROM finish();

@@ -5,60 +5,58 @@ BEGIN;
 \ir fixture.psql
 SELECT plan(24);
 
-SELECT user_id AS mgr FROM core.app_user WHERE username = 'manager' \gset
-SELECT user_id AS cashier FROM core.app_user WHERE username = 'cashier' \gset
 
 -- only managers
-SELECT is((SELECT admin_status FROM api.admin_movie_save(:cashier, NULL, 'Nope', '', 90)), 'not_manager',
+SELECT is((SELECT admin_status FROM api.admin_movie_save(:'sc', NULL, 'Nope', '', 90)), 'not_manager',
           'a cashier may not add films');
-SELECT is((SELECT admin_status FROM api.admin_movie_save(:cust, NULL, 'Nope', '', 90)), 'not_manager',
+SELECT is((SELECT admin_status FROM api.admin_movie_save(:'sa', NULL, 'Nope', '', 90)), 'not_manager',
           'nor may a customer');
-SELECT is((SELECT admin_status FROM api.admin_movie_save(NULL, NULL, 'Nope', '', 90)), 'not_manager',
+SELECT is((SELECT admin_status FROM api.admin_movie_save(NULL, NULL, 'Nope', '', 90)), 'no_session',
           'nor may nobody');
-SELECT is((SELECT count(*)::int FROM api.admin_prices(:cashier)), 0, 'a cashier sees no price list');
-SELECT is((SELECT count(*)::int FROM api.sales_report(:cashier, current_date - 400, current_date + 400)), 0,
+SELECT is((SELECT count(*)::int FROM api.admin_prices(:'sc')), 0, 'a cashier sees no price list');
+SELECT is((SELECT count(*)::int FROM api.sales_report(:'sc', current_date - 400, current_date + 400)), 0,
           'nor the takings');
 
 -- films
-SELECT admin_status = 'ok' AS ok, id AS film FROM api.admin_movie_save(:mgr, NULL, '  Night Train  ', 'A train.', 95, 'PG', 'drama') \gset
+SELECT admin_status = 'ok' AS ok, id AS film FROM api.admin_movie_save(:'sm', NULL, '  Night Train  ', 'A train.', 95, 'PG', 'drama') \gset
 SELECT ok(:'ok'::boolean, 'a manager adds a film');
 SELECT is((SELECT title FROM core.movie WHERE movie_id = :film), 'Night Train', 'the title is trimmed');
-SELECT is((SELECT admin_status FROM api.admin_movie_save(:mgr, NULL, 'night train', '', 95)), 'invalid',
+SELECT is((SELECT admin_status FROM api.admin_movie_save(:'sm', NULL, 'night train', '', 95)), 'invalid',
           'two films cannot share a title');
-SELECT is((SELECT admin_status FROM api.admin_movie_save(:mgr, NULL, '', '', 95)), 'invalid', 'a film needs a title');
-SELECT is((SELECT admin_status FROM api.admin_movie_save(:mgr, NULL, 'X', '', 0)), 'invalid', 'and a running time');
-SELECT is((SELECT admin_status FROM api.admin_movie_save(:mgr, :film, 'Night Train', 'Longer cut.', 120)), 'ok',
+SELECT is((SELECT admin_status FROM api.admin_movie_save(:'sm', NULL, '', '', 95)), 'invalid', 'a film needs a title');
+SELECT is((SELECT admin_status FROM api.admin_movie_save(:'sm', NULL, 'X', '', 0)), 'invalid', 'and a running time');
+SELECT is((SELECT admin_status FROM api.admin_movie_save(:'sm', :film, 'Night Train', 'Longer cut.', 120)), 'ok',
           'a film is changed');
 SELECT is((SELECT runtime_min FROM core.movie WHERE movie_id = :film), 120, 'with its new running time');
 SELECT ok((SELECT count(*) > 0 FROM api.search('night train') WHERE movie_id = :film), 'and it can be found');
 
 -- showtimes
-SELECT auditorium_id AS grand FROM api.admin_halls(:mgr) WHERE auditorium = 'Grand' \gset
-SELECT admin_status AS st_status, id AS show FROM api.admin_showtime_add(:mgr, :film, :grand,
+SELECT auditorium_id AS grand FROM api.admin_halls(:'sm') WHERE auditorium = 'Grand' \gset
+SELECT admin_status AS st_status, id AS show FROM api.admin_showtime_add(:'sm', :film, :grand,
        date_trunc('day', now()) + make_interval(days => :day, hours => 9)) \gset
 SELECT is(:'st_status'::text, 'ok', 'a manager schedules a showtime');
 SELECT is((SELECT seats_total FROM core.showtime WHERE showtime_id = :show), 478, 'with every sellable seat of the hall');
-SELECT is((SELECT admin_status FROM api.admin_showtime_add(:mgr, :film, :grand,
+SELECT is((SELECT admin_status FROM api.admin_showtime_add(:'sm', :film, :grand,
        date_trunc('day', now()) + make_interval(days => :day, hours => 10))), 'overlaps',
        'a showtime that would overlap in the same hall is refused');
-SELECT is((SELECT admin_status FROM api.admin_showtime_add(:mgr, :film, :grand, now() - interval '1 day')), 'invalid',
+SELECT is((SELECT admin_status FROM api.admin_showtime_add(:'sm', :film, :grand, now() - interval '1 day')), 'invalid',
           'a showtime in the past is refused');
 
 -- prices
-SELECT is((SELECT admin_status FROM api.admin_price_set(:mgr, 'Standard', 'student', -5)), 'invalid', 'no negative prices');
-SELECT is((SELECT admin_status FROM api.admin_price_set(:mgr, 'Standard', 'alien', 500)), 'not_found', 'no unknown ticket types');
-SELECT is((SELECT admin_status FROM api.admin_price_set(:mgr, 'Standard', 'adult', 1400)), 'ok', 'a price is changed');
-SELECT is((SELECT total_cents FROM api.select_seat(NULL, :show, ARRAY['F10'], 'tap')), 1400::bigint,
+SELECT is((SELECT admin_status FROM api.admin_price_set(:'sm', 'Standard', 'student', -5)), 'invalid', 'no negative prices');
+SELECT is((SELECT admin_status FROM api.admin_price_set(:'sm', 'Standard', 'alien', 500)), 'not_found', 'no unknown ticket types');
+SELECT is((SELECT admin_status FROM api.admin_price_set(:'sm', 'Standard', 'adult', 1400)), 'ok', 'a price is changed');
+SELECT is((SELECT total_cents FROM api.select_seat(pg_temp.staff(), :show, ARRAY['F10'])), 1400::bigint,
           'new holds use the new price');
 
 -- cancelling a showtime refunds its paid orders; the report shows it
-SELECT order_id AS o1, total_cents AS t1 FROM api.select_seat(:cust, :show, ARRAY['G10', 'G11'], 'tap') \gset
-SELECT is((SELECT payment_status FROM api.payment(:cust, :o1, format('{"method":"cash","amount_cents":%s}', :t1)::jsonb)),
+SELECT order_id AS o1, total_cents AS t1 FROM api.select_seat(:'sa', :show, ARRAY['G10', 'G11']) \gset
+SELECT is((SELECT payment_status FROM api.payment(pg_temp.staff(), :o1, format('{"method":"cash","amount_cents":%s}', :t1)::jsonb)),
           'success', 'an order is paid');
-SELECT is((SELECT message FROM api.admin_showtime_cancel(:mgr, :show)), 'showtime cancelled; 1 paid order(s) refunded',
+SELECT is((SELECT message FROM api.admin_showtime_cancel(:'sm', :show)), 'showtime cancelled; 1 paid order(s) refunded',
           'cancelling the showtime refunds the paid order');
-SELECT results_eq(format($$SELECT tickets, cash_cents, refunded_cents, net_cents FROM api.sales_report(%s, current_date, current_date)
-                          WHERE title = 'Night Train'$$, :mgr),
+SELECT results_eq(format($$SELECT tickets, cash_cents, refunded_cents, net_cents FROM api.sales_report(%L, current_date, current_date)
+                          WHERE title = 'Night Train'$$, :'sm'),
                   format('VALUES (2, %s::bigint, %s::bigint, 0::bigint)', :t1, :t1),
                   'the report counts the sale and its refund');
 

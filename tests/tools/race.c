@@ -3,8 +3,10 @@
  *
  *   race [-c CLIENTS] [-d SECONDS] [-s SEED]
  *
- * Clients connect as the terminal role ($MARQUEE_TERM_DSN); setup and the
- * checks use the owner ($MARQUEE_OWNER_DSN). A fresh showtime is made in
+ * Clients connect as the terminal role ($MARQUEE_TERM_DSN) and sell through
+ * one session of the demo cashier (only staff take cash); setup and the
+ * checks use the owner ($MARQUEE_OWNER_DSN), which lifts the hold limits
+ * for the run (they would refuse a race's pace) and puts them back. A fresh showtime is made in
  * the 480-place Grand hall, far after every other show there. Each client
  * holds random single seats and adjacent pairs for SECONDS, and by its kind
  * pays (cash or card, some paid orders then refunded), cancels, or lets its
@@ -20,6 +22,8 @@
  *      live orders;
  *   plus money adds up, cancelled orders hold nothing, repeated request_ids
  *   got identical answers. Exits 1 on any violation. */
+#include "auth.h"
+#include "client-account.h"
 #include "db.h"
 #include "util.h"
 
@@ -67,6 +71,7 @@ struct client {
 };
 
 static struct seat *seats;
+static char session[72];	/* the cashier's: every client sells through it */
 static int nseats;
 static int *pair_left;	/* seat indexes whose right neighbour in the row is the next index */
 static int npairs;
@@ -114,24 +119,25 @@ call(struct client *c, struct db *db, const char *sql, int n, const char *const 
 static void
 client_pay(struct client *c, struct db *db, struct answer *a)
 {
-	char oid[24], info[200], rid[37];
-	const char *params[3] = { oid, info, rid };
-	const char *sql = "SELECT payment_status, paid_cents, message FROM api.payment(NULL, $1, $2::jsonb, $3::uuid)";
+	char oid[24], info[240], rid[37];
+	const char *params[4] = { session, oid, info, rid };
+	const char *sql = "SELECT payment_status, paid_cents, message FROM api.payment($1, $2, $3::jsonb, $4::uuid)";
 	PGresult *res;
 
 	snprintf(oid, sizeof oid, "%lld", a->order_id);
+	db_request_id(rid);	/* also the card terminal's reference: one per charge */
 	if (rnd(c, 2) == 0)
 		snprintf(info, sizeof info, "{\"method\":\"cash\",\"amount_cents\":%lld}", a->total);
 	else
 		snprintf(info, sizeof info, "{\"method\":\"card\",\"amount_cents\":%lld,"
-		         "\"last4\":\"%04u\",\"auth_code\":\"R%u\"}", a->total, rnd(c, 10000), rnd(c, 100000));
-	db_request_id(rid);
-	if ((res = call(c, db, sql, 3, params)) == NULL)
+		         "\"last4\":\"%04u\",\"auth_code\":\"R%u\",\"terminal_ref\":\"%s\"}", a->total,
+		         rnd(c, 10000), rnd(c, 100000), rid);
+	if ((res = call(c, db, sql, 4, params)) == NULL)
 		return;
 	snprintf(a->paid, sizeof a->paid, "%s", db_value(res, 0, "payment_status"));
 	PQclear(res);
 	if (rnd(c, 4) == 0) {
-		if ((res = call(c, db, sql, 3, params)) == NULL)
+		if ((res = call(c, db, sql, 4, params)) == NULL)
 			return;
 		c->replays++;
 		if (strcmp(a->paid, db_value(res, 0, "payment_status")) != 0)
@@ -150,11 +156,11 @@ static void
 client_cancel(struct client *c, struct db *db, struct answer *a, bool paid)
 {
 	char oid[24];
-	const char *params[1] = { oid };
+	const char *params[2] = { session, oid };
 	PGresult *res;
 
 	snprintf(oid, sizeof oid, "%lld", a->order_id);
-	res = call(c, db, "SELECT cancellation_status FROM api.cancel(NULL, $1)", 1, params);
+	res = call(c, db, "SELECT cancellation_status FROM api.cancel($1, $2)", 2, params);
 	if (res == NULL)
 		return;
 	snprintf(a->cancelled, sizeof a->cancelled, "%s", db_value(res, 0, "cancellation_status"));
@@ -175,11 +181,11 @@ static void
 client_types(struct client *c, struct db *db, struct answer *a)
 {
 	char oid[24];
-	const char *params[1] = { oid };
+	const char *params[2] = { session, oid };
 	PGresult *res;
 
 	snprintf(oid, sizeof oid, "%lld", a->order_id);
-	res = call(c, db, "SELECT types_status FROM api.set_ticket_types($1, '{}'::jsonb)", 1, params);
+	res = call(c, db, "SELECT types_status FROM api.set_ticket_types($1, $2, '{}'::jsonb)", 2, params);
 	if (res == NULL)
 		return;
 	if (strcmp(db_value(res, 0, "types_status"), "repriced") == 0)
@@ -244,8 +250,8 @@ client_run(void *arg)
 	struct client *c = arg;
 	char *cause = NULL;
 	struct db *db = db_open(c->dsn, &cause);
-	char st[24], list[32], term[32];
-	const char *params[3] = { st, list, term };
+	char st[24], list[32];
+	const char *params[3] = { session, st, list };
 	PGresult *res;
 
 	if (db == NULL) {
@@ -263,7 +269,6 @@ client_run(void *arg)
 		PQclear(res);
 	}
 	snprintf(st, sizeof st, "%lld", showtime);
-	snprintf(term, sizeof term, "race-%d", c->id);
 	while (now_s() < deadline) {
 		struct answer a;
 		const char *status;
@@ -279,7 +284,7 @@ client_run(void *arg)
 		snprintf(list, sizeof list, "{%s}", a.seats);
 		c->attempts++;
 		res = call(c, db, "SELECT selection_status, order_id, total_cents "
-		           "FROM api.select_seat(NULL, $1, $2::text[], $3)", 3, params);
+		           "FROM api.select_seat($1, $2, $3::text[])", 3, params);
 		if (res == NULL) {
 			if (!db_connected(db))
 				break;
@@ -312,6 +317,53 @@ client_run(void *arg)
 }
 
 /* Makes the showtime and reads its seats. Returns 0, or -1 with a message. */
+/* Signs the demo cashier in through the terminals' login (term) into
+ * session. Returns 0, or -1 after saying why. */
+static int
+sign_in_cashier(const char *term)
+{
+	struct person who;
+	char *cause = NULL;
+	struct db *db = db_open(term, &cause);
+	int rc = -1;
+
+	if (db != NULL && auth_init() == 0 &&
+	    client_sign_in(db, "race", true, "cashier", "cashier1", &who, &cause) == 0) {
+		snprintf(session, sizeof session, "%s", who.session);
+		rc = 0;
+	} else
+		fprintf(stderr, "race: cannot sign the cashier in: %s\n", cause != NULL ? cause : "libsodium");
+	free(cause);
+	db_close(db);
+	return rc;
+}
+
+/* Lifts the hold limits for the run (on) or puts back what they were (off). */
+static int
+limits_lifted(struct db *db, bool on)
+{
+	static const char *const sql[2][2] = {
+		{ "UPDATE core.setting SET value = coalesce((SELECT s.value FROM core.setting s"
+		  " WHERE s.name = 'race_saved_' || setting.name), value)"
+		  " WHERE name IN ('holds_per_minute', 'holds_per_minute_device')",
+		  "DELETE FROM core.setting WHERE name LIKE 'race_saved_%'" },
+		{ "INSERT INTO core.setting (name, value) SELECT 'race_saved_' || name, value FROM core.setting"
+		  " WHERE name IN ('holds_per_minute', 'holds_per_minute_device') ON CONFLICT (name) DO NOTHING",
+		  "UPDATE core.setting SET value = '0' WHERE name IN ('holds_per_minute', 'holds_per_minute_device')" },
+	};
+
+	for (int i = 0; i < 2; i++) {
+		PGresult *res = db_exec(db, DB_ONCE, sql[on][i], 0, NULL);
+
+		if (res == NULL) {
+			fprintf(stderr, "race: cannot change the hold limits: %s\n", db_error(db));
+			return -1;
+		}
+		PQclear(res);
+	}
+	return 0;
+}
+
 static int
 setup(struct db *db)
 {
@@ -547,7 +599,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "race: %s\n", cause);
 		goto out;
 	}
-	if (setup(db) != 0)
+	if (setup(db) != 0 || sign_in_cashier(term) != 0 || limits_lifted(db, true) != 0)
 		goto out;
 	printf("race: showtime %lld, %d seats, %d adjacent pairs, %d clients for %d s, seed %u\n",
 	       showtime, nseats, npairs, nclients, seconds, seed);
@@ -597,6 +649,8 @@ main(int argc, char **argv)
 	printf("race: %s\n", failed == 0 ? "all invariants hold" : "INVARIANTS VIOLATED");
 	rc = failed == 0 ? 0 : 1;
 out:
+	if (db != NULL)
+		(void)limits_lifted(db, false);
 	if (cl != NULL)
 		for (int i = 0; i < nclients; i++)
 			free(cl[i].ans);

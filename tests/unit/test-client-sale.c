@@ -27,19 +27,22 @@
 static char logpath[64], carddir[64];
 
 
-/* A counter terminal with the cashier signed in (the database records who sells). */
+/* The session of the cashier selling (open_counter); the database records
+ * who sells from it. Any connection of the same database login may use it. */
+static char cashier[72];
+
+/* A counter terminal with the cashier signed in. */
 static struct db *
 open_counter(void)
 {
 	struct db *db = open_as("MARQUEE_TERM_DSN");
 	struct person who;
-	char *cause = NULL, id[24];
+	char *cause = NULL;
 
 	if (client_sign_in(db, "unit-client", true, "cashier", "cashier1", &who, &cause) != 0)
 		fail_msg("sign-in: %s", cause);
 	assert_string_equal(who.role, "cashier");
-	snprintf(id, sizeof id, "%lld", who.user_id);
-	assert_int_equal(db_set(db, "marquee.staff_id", id), 0);
+	strlcpy_m(cashier, who.session, sizeof cashier);
 	return db;
 }
 
@@ -89,7 +92,7 @@ sale_hold(struct db *db, struct sale *s)
 {
 	char *message = NULL, want[32];
 
-	if (client_sale_hold(db, "unit-client", s, &message) != 0)
+	if (client_sale_hold(db, cashier, s, &message) != 0)
 		fail_msg("hold: %s", message);
 	snprintf(want, sizeof want, "%d seat(s) held.", s->nseats);
 	assert_string_equal(message, want);
@@ -172,20 +175,20 @@ test_cash_sale(void **state)
 	before = s.cart.total_cents;
 	child = cart_type_index(&s.cart, "child");
 	if (child >= 0) {
-		assert_int_equal(client_set_types(db, &s, 0, "child", &cause), 0);
+		assert_int_equal(client_set_types(db, cashier, &s, 0, "child", &cause), 0);
 		assert_string_equal(s.cart.line[0].type, "child");
 		assert_true(s.cart.total_cents <= before);
 	}
-	assert_int_equal(client_set_types(db, &s, 1, "no-such-type", &cause), -1);
+	assert_int_equal(client_set_types(db, cashier, &s, 1, "no-such-type", &cause), -1);
 	assert_string_equal(cause, "Not changed: that ticket type is not sold for this showtime.");
 	free(cause);
 
 	how = pay_how(PAY_CASH, "abc", NULL, NULL);
-	client_sale_pay(db, &s, &how, &ans);
+	client_sale_pay(db, cashier, &s, &how, &ans);
 	assert_int_equal(ans.outcome, SALE_AGAIN);
 	assert_string_equal(ans.message, "Type the cash tendered, like 50 or 20.00.");
 	how.amount = "1000";
-	client_sale_pay(db, &s, &how, &ans);
+	client_sale_pay(db, cashier, &s, &how, &ans);
 	assert_int_equal(ans.outcome, SALE_PAID);
 	assert_false(ans.trouble);
 	assert_string_equal(s.paid_how, "cash");
@@ -194,7 +197,7 @@ test_cash_sale(void **state)
 	assert_string_equal(s.record, "");
 	assert_string_equal(s.pay_rid, "");
 	assert_int_equal(payments_of(s.order_id), 1);
-	assert_int_equal(client_sale_refresh(db, &s, &cause), 0);
+	assert_int_equal(client_sale_refresh(db, cashier, &s, &cause), 0);
 	assert_int_equal(cart_due(&s.cart), 0);
 	assert_int_equal(seat_status(db, s.showtime_id, s.seats[1]), SEAT_SOLD);
 	db_close(db);
@@ -217,14 +220,14 @@ test_card_sale(void **state)
 	sale_begin(db, &s, 6, 1);
 	sale_hold(db, &s);
 	how = pay_how(PAY_CARD, "", &card, "4000000000000002");
-	client_sale_pay(db, &s, &how, &ans);
+	client_sale_pay(db, cashier, &s, &how, &ans);
 	assert_int_equal(ans.outcome, SALE_AGAIN);
 	assert_non_null(strstr(ans.message, "Try another card or cash."));
 	assert_string_equal(s.card_key, "");
 	assert_int_equal(payments_of(s.order_id), 0);
 
 	how.card_number = "4000000000000259";	/* charged, the answer lost: asked, approved */
-	client_sale_pay(db, &s, &how, &ans);
+	client_sale_pay(db, cashier, &s, &how, &ans);
 	assert_int_equal(ans.outcome, SALE_PAID);
 	assert_string_equal(s.paid_how, "card");
 	assert_string_equal(s.note, "Card 0259: answer lost, confirmed by asking the terminal.");
@@ -234,7 +237,7 @@ test_card_sale(void **state)
 	sale_begin(db, &s, 6, 1);
 	sale_hold(db, &s);
 	how = pay_how(PAY_SPLIT, "1", &card, "4242424242424242");
-	client_sale_pay(db, &s, &how, &ans);
+	client_sale_pay(db, cashier, &s, &how, &ans);
 	assert_int_equal(ans.outcome, SALE_PAID);
 	assert_string_equal(s.paid_how, "cash + card");
 	assert_int_equal(payments_of(s.order_id), 2);	/* a row per part */
@@ -243,10 +246,10 @@ test_card_sale(void **state)
 	sale_begin(db, &s, 6, 1);
 	sale_hold(db, &s);
 	how = pay_how(PAY_CARD, "", NULL, NULL);
-	client_sale_pay(db, &s, &how, &ans);
+	client_sale_pay(db, cashier, &s, &how, &ans);
 	assert_int_equal(ans.outcome, SALE_AGAIN);
 	assert_string_equal(ans.message, "No card terminal: none");
-	client_sale_abandon(db, &s);
+	client_sale_abandon(db, cashier, &s);
 	assert_int_equal(s.order_id, 0);
 	card_close(&card);
 	db_close(db);
@@ -278,7 +281,7 @@ test_payment_answer_lost(void **state)
 	/* 0267: the outcome is unknown and the terminal cannot answer the next
 	 * two questions; the sale waits for F5 with nothing recorded. */
 	how = pay_how(PAY_CARD, "", &card, "4000000000000267");
-	client_sale_pay(db, &s, &how, &ans);
+	client_sale_pay(db, cashier, &s, &how, &ans);
 	assert_int_equal(ans.outcome, SALE_UNKNOWN);
 	assert_true(s.card_unknown);
 	strlcpy_m(key, s.card_key, sizeof key);
@@ -289,7 +292,7 @@ test_payment_answer_lost(void **state)
 	res = db_exec(owner, DB_ONCE, "SELECT pg_terminate_backend($1::int, 5000)", 1, kp);
 	assert_non_null(res);
 	PQclear(res);
-	client_sale_pay(db, &s, &how, &ans);	/* F5: the terminal says approved */
+	client_sale_pay(db, cashier, &s, &how, &ans);	/* F5: the terminal says approved */
 	PQclear(db_exec(owner, DB_ONCE, "ALTER ROLE counter1 CONNECTION LIMIT -1", 0, NULL));
 	assert_int_equal(ans.outcome, SALE_AGAIN);
 	assert_string_equal(ans.message, "Database connection lost - press Enter to finish this payment"
@@ -303,7 +306,7 @@ test_payment_answer_lost(void **state)
 
 	/* What the terminal sent reached the database and committed. */
 	{
-		const char *p[4] = { NULL, oid, s.record, s.pay_rid };
+		const char *p[4] = { cashier, oid, s.record, s.pay_rid };
 
 		snprintf(oid, sizeof oid, "%lld", s.order_id);
 		res = db_exec(other, DB_SAFE, "SELECT * FROM api.payment($1, $2, $3::jsonb, $4::uuid)", 4, p);
@@ -314,13 +317,13 @@ test_payment_answer_lost(void **state)
 	assert_int_equal(payments_of(s.order_id), 1);
 
 	/* Enter: the same request again, on a fresh connection. */
-	client_sale_pay(db, &s, &how, &ans);
+	client_sale_pay(db, cashier, &s, &how, &ans);
 	assert_int_equal(ans.outcome, SALE_PAID);
 	assert_false(ans.trouble);
 	assert_string_equal(s.paid_how, "card");
 	assert_int_equal(payments_of(s.order_id), 1);
 	assert_int_equal(journal_lines(key), 1);
-	assert_int_equal(client_sale_refresh(db, &s, &cause), 0);
+	assert_int_equal(client_sale_refresh(db, cashier, &s, &cause), 0);
 	assert_int_equal(cart_due(&s.cart), 0);
 	assert_int_equal(owner_int("SELECT count(*) FROM core.request_log WHERE request_id = $1::uuid", rid), 1);
 	card_close(&card);
@@ -343,7 +346,7 @@ test_hold_refused(void **state)
 	second = first;
 	second.order_id = 0;
 	second.hold_rid[0] = '\0';
-	assert_int_equal(client_sale_hold(b, "unit-client-2", &second, &message), -1);
+	assert_int_equal(client_sale_hold(b, cashier, &second, &message), -1);
 	assert_int_equal(second.order_id, 0);
 	assert_string_equal(second.hold_rid, "");
 	assert_non_null(strstr(message, "Not held: already taken: "));
@@ -351,12 +354,12 @@ test_hold_refused(void **state)
 	assert_null(strstr(message, "ERROR"));
 	free(message);
 	second.nseats = 0;
-	assert_int_equal(client_sale_hold(b, "unit-client-2", &second, &message), -1);
+	assert_int_equal(client_sale_hold(b, cashier, &second, &message), -1);
 	assert_non_null(strstr(message, "Choose seats first"));
 	free(message);
 
 	/* The hold released: the seat is free again and the order is gone. */
-	client_sale_abandon(a, &first);
+	client_sale_abandon(a, cashier, &first);
 	assert_int_equal(seat_status(a, second.showtime_id, second.seats[0]), SEAT_AVAILABLE);
 	db_close(a);
 	db_close(b);
@@ -380,9 +383,9 @@ test_payment_refused(void **state)
 	sale_begin(db, &s, 9, 1);
 	sale_hold(db, &s);
 	kept = s;
-	client_sale_abandon(db, &s);	/* cancelled at the database */
+	client_sale_abandon(db, cashier, &s);	/* cancelled at the database */
 	how = pay_how(PAY_CARD, "", &card, "4242424242424242");
-	client_sale_pay(db, &kept, &how, &ans);
+	client_sale_pay(db, cashier, &kept, &how, &ans);
 	assert_int_equal(ans.outcome, SALE_AGAIN);
 	assert_string_equal(ans.message, "Not paid: this order was cancelled");
 	assert_string_equal(kept.note, "The card charge was reversed.");

@@ -29,10 +29,45 @@ open_owner(void)
 	return open_as("MARQUEE_OWNER_DSN");
 }
 
+/* A kiosk's connection: guests are kiosk customers. */
 static struct db *
 open_term(void)
 {
-	return open_as("MARQUEE_TERM_DSN");
+	return open_as("MARQUEE_KIOSK_DSN");
+}
+
+/* The session the terminals' connections here act through: a guest's,
+ * opened once (any connection of the terminals' database login may use
+ * it, and it may act on every order it made). */
+static const char *
+session(void)
+{
+	static char token[72];
+
+	if (token[0] == '\0') {
+		struct db *db = open_term();
+		PGresult *res = db_exec(db, DB_ONCE, "SELECT session FROM api.sign_in_guest('test-db')", 0, NULL);
+
+		if (res == NULL)
+			fail_msg("sign_in_guest: %s", db_error(db));
+		strlcpy_m(token, PQgetvalue(res, 0, 0), sizeof token);
+		PQclear(res);
+		db_close(db);
+	}
+	return token;
+}
+
+/* The parameters of a call that takes the session first: the session,
+ * then a and b. The array is reused by the next call. */
+static const char *const *
+sp(const char *a, const char *b)
+{
+	static const char *p[3];
+
+	p[0] = session();
+	p[1] = a;
+	p[2] = b;
+	return p;
 }
 
 static void
@@ -319,7 +354,7 @@ test_relay(void **state)
 {
 	struct db *a = open_term(), *b = open_term(), *owner = open_owner();
 	char *st, *seat, *oid, *v;
-	const char *p[2];
+	const char *p[3];
 
 	(void)state;
 	/* A relay of a run before this one may still hold its 2 s lease. */
@@ -332,10 +367,10 @@ test_relay(void **state)
 
 	/* With no relay running, a hold and its release NOTIFY by themselves. */
 	p[1] = seat;
-	oid = call1(b, "SELECT order_id FROM api.select_seat(NULL, $1, ARRAY[$2], 'test-db')", 2, p);
+	oid = call1(b, "SELECT order_id FROM api.select_seat($1, $2, ARRAY[$3])", 3, sp(p[0], p[1]));
 	assert_int_equal(hear(a, st, NULL), 1);
 	p[0] = oid;
-	expect(b, "cancelled", "SELECT cancellation_status FROM api.cancel(NULL, $1)", 1, p);
+	expect(b, "cancelled", "SELECT cancellation_status FROM api.cancel($1, $2)", 2, sp(p[0], NULL));
 	free(oid);
 	assert_int_equal(hear(a, st, NULL), 1);
 	p[0] = st;
@@ -346,7 +381,7 @@ test_relay(void **state)
 	expect(b, "-1", "SELECT api.seat_relay()", 0, NULL);	/* b does not */
 
 	/* b holds a seat; a hears of it once a relays. */
-	oid = call1(b, "SELECT order_id FROM api.select_seat(NULL, $1, ARRAY[$2], 'test-db')", 2, p);
+	oid = call1(b, "SELECT order_id FROM api.select_seat($1, $2, ARRAY[$3])", 3, sp(p[0], p[1]));
 	v = call1(a, "SELECT api.seat_relay()", 0, NULL);
 	assert_true(atoi(v) >= 1);
 	free(v);
@@ -358,7 +393,7 @@ test_relay(void **state)
 	assert_true(atoi(v) >= 0);
 	free(v);
 	p[0] = oid;
-	expect(b, "cancelled", "SELECT cancellation_status FROM api.cancel(NULL, $1)", 1, p);
+	expect(b, "cancelled", "SELECT cancellation_status FROM api.cancel($1, $2)", 2, sp(p[0], NULL));
 	v = call1(b, "SELECT api.seat_relay()", 0, NULL);
 	assert_true(atoi(v) >= 1);
 	free(v);
@@ -388,7 +423,7 @@ test_relay_batch(void **state)
 {
 	struct db *a = open_term(), *b = open_term(), *owner = open_owner();
 	char *st[2], *seat[2], *oid[2], *v;
-	const char *p[2];
+	const char *p[3];
 
 	(void)state;
 	PQclear(db_exec(owner, DB_ONCE, "UPDATE core.hold_policy SET relay_until = '-infinity'", 0, NULL));
@@ -405,7 +440,7 @@ test_relay_batch(void **state)
 	for (int i = 0; i < 2; i++) {
 		p[0] = st[i];
 		p[1] = seat[i];
-		oid[i] = call1(b, "SELECT order_id FROM api.select_seat(NULL, $1, ARRAY[$2], 'test-db')", 2, p);
+		oid[i] = call1(b, "SELECT order_id FROM api.select_seat($1, $2, ARRAY[$3])", 3, sp(p[0], p[1]));
 	}
 	v = call1(a, "SELECT api.seat_relay()", 0, NULL);
 	assert_true(atoi(v) >= 2);
@@ -414,7 +449,7 @@ test_relay_batch(void **state)
 
 	for (int i = 0; i < 2; i++) {
 		p[0] = oid[i];
-		expect(b, "cancelled", "SELECT cancellation_status FROM api.cancel(NULL, $1)", 1, p);
+		expect(b, "cancelled", "SELECT cancellation_status FROM api.cancel($1, $2)", 2, sp(p[0], NULL));
 		free(oid[i]);
 		free(seat[i]);
 		free(st[i]);
@@ -464,7 +499,7 @@ test_tickets_takeover(void **state)
 	seat = call1(owner, "SELECT seat FROM api.seat_map($1) WHERE status = 'available' "
 	             "ORDER BY seat LIMIT 1 OFFSET 1", 1, p);
 	p[1] = seat;
-	old = call1(a, "SELECT order_id FROM api.select_seat(NULL, $1, ARRAY[$2], 'test-db')", 2, p);
+	old = call1(a, "SELECT order_id FROM api.select_seat($1, $2, ARRAY[$3])", 3, sp(p[0], p[1]));
 	/* The seat's hold has run out, the order's not quite: the moment
 	 * between set_ticket_types's check of the order and its write. */
 	p[0] = old;
@@ -475,10 +510,10 @@ test_tickets_takeover(void **state)
 	assert_non_null(res);
 	PQclear(res);
 	p[0] = st;
-	taker = call1(b, "SELECT order_id FROM api.select_seat(NULL, $1, ARRAY[$2], 'test-db')", 2, p);
+	taker = call1(b, "SELECT order_id FROM api.select_seat($1, $2, ARRAY[$3])", 3, sp(p[0], p[1]));
 	/* a writes its order's tickets, and waits for b. */
 	p[0] = old;
-	res = wait_then_commit(a, "SELECT types_status FROM api.set_ticket_types($1::bigint, '{}')", 1, p, b);
+	res = wait_then_commit(a, "SELECT types_status FROM api.set_ticket_types($1, $2::bigint, '{}')", 2, sp(p[0], NULL), b);
 	assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
 	assert_string_equal(PQgetvalue(res, 0, 0), "expired");
 	PQclear(res);
@@ -486,9 +521,9 @@ test_tickets_takeover(void **state)
 	/* a wrote nothing; the taker's ticket can be written. */
 	expect(owner, "0", "SELECT count(*) FROM core.ticket WHERE order_id = $1::bigint", 1, p);
 	p[0] = taker;
-	expect(b, "repriced", "SELECT types_status FROM api.set_ticket_types($1::bigint, '{}')", 1, p);
+	expect(b, "repriced", "SELECT types_status FROM api.set_ticket_types($1, $2::bigint, '{}')", 2, sp(p[0], NULL));
 	expect(owner, "1", "SELECT count(*) FROM core.ticket WHERE order_id = $1::bigint AND state = 'held'", 1, p);
-	expect(b, "cancelled", "SELECT cancellation_status FROM api.cancel(NULL, $1)", 1, p);
+	expect(b, "cancelled", "SELECT cancellation_status FROM api.cancel($1, $2)", 2, sp(p[0], NULL));
 
 	free(taker);
 	free(old);
@@ -508,7 +543,7 @@ test_showtime_delete_waits(void **state)
 {
 	struct db *a = open_term(), *owner = open_owner(), *del = open_owner();
 	char *st, *order;
-	const char *p[1];
+	const char *p[2];
 	PGresult *res;
 
 	(void)state;
@@ -526,9 +561,9 @@ test_showtime_delete_waits(void **state)
 	res = db_exec(a, DB_ONCE, "BEGIN", 0, NULL);
 	assert_non_null(res);
 	PQclear(res);
-	order = call1(a, "SELECT order_id FROM api.select_seat(NULL, $1, "
-	              "ARRAY[(SELECT seat FROM api.seat_map($1) WHERE status = 'available' ORDER BY seat LIMIT 1)], "
-	              "'test-db')", 1, p);
+	order = call1(a, "SELECT order_id FROM api.select_seat($1, $2, "
+	              "ARRAY[(SELECT seat FROM api.seat_map($2) WHERE status = 'available' ORDER BY seat LIMIT 1)])",
+	              2, sp(p[0], NULL));
 	/* The delete waits for a's seat lock ... */
 	res = wait_then_commit(del, "DELETE FROM core.showtime WHERE showtime_id = $1::bigint", 1, p, a);
 	/* ... and then refuses: the showtime has an order now. */
@@ -539,7 +574,7 @@ test_showtime_delete_waits(void **state)
 	p[0] = order;
 	expect(owner, "1", "SELECT count(*) FROM core.orders o JOIN core.showtime s USING (showtime_id) "
 	       "WHERE o.order_id = $1::bigint", 1, p);
-	expect(a, "cancelled", "SELECT cancellation_status FROM api.cancel(NULL, $1)", 1, p);
+	expect(a, "cancelled", "SELECT cancellation_status FROM api.cancel($1, $2)", 2, sp(p[0], NULL));
 
 	free(order);
 	free(st);
