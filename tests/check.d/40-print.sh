@@ -170,12 +170,13 @@ done >"$var/off-payloads"
 MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan <"$var/off-payloads" | grep -c '^valid' | grep -q 2 && ok "thermal tickets admit" ||
 	fail "thermal tickets: $(MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan <"$var/off-payloads")"
 
-# ---- reprint: proof needed, earlier copies stop working, counted and logged
-if out=$(./marquee ticket reprint "$code3" --last4 9999 --queue $Q 2>&1); then fail "reprint with wrong digits"
+# ---- reprint: proof needed (a guest at a kiosk proves with the card's last four
+# digits), earlier copies stop working, counted and logged
+if out=$(as_kiosk ticket reprint "$code3" --last4 9999 --queue $Q 2>&1); then fail "reprint with wrong digits"
 else echo "$out" | grep -q "not the last four digits" && ok "wrong card digits refused" || fail "wrong digits: $out"; fi
 cups_survived "ticket reprint $code3" || fails=$((fails + 1))
 before=$(pdf_count)
-if out=$(./marquee ticket reprint "$code3" --last4 2222 --queue $Q 2>&1); then ok "reprint: $(echo "$out" | head -1)"
+if out=$(as_kiosk ticket reprint "$code3" --last4 2222 --queue $Q 2>&1); then ok "reprint: $(echo "$out" | head -1)"
 else fail "reprint: $out"; fi
 cups_survived "ticket reprint $code3" || fails=$((fails + 1))
 pdf4=$(wait_pdf $((before + 1))) || fail "no PDF for the reprint"
@@ -210,6 +211,7 @@ again=$(cat "$var"/race.? | grep -c '^already admitted')
 	fail "race: $valid valid, $again already admitted"
 
 # ---- a customer's own account may reprint; a stranger without the card's digits may not
+# (customers and guests at a kiosk)
 code6=$(owner_sql -v st="$st" -v s="$(session_of alice@example.com)" <<'SQL'
 SELECT order_id AS oid, booking_code AS code, total_cents AS total
   FROM api.select_seat(:'s', :st, '{D7}') \gset
@@ -218,8 +220,9 @@ SELECT :'code' FROM api.payment(:'s', :oid, jsonb_build_object('method', 'card',
  WHERE payment_status = 'success';
 SQL
 )
-./marquee ticket reprint "$code6" --last4 0000 --no-print >/dev/null 2>&1 && fail "reprint by a stranger"
-./marquee ticket reprint "$code6" --user alice@example.com --no-print <<<alice123 >/dev/null &&
+as_kiosk ticket reprint "$code6" --last4 0000 --no-print >/dev/null 2>&1 &&
+	fail "reprint by a stranger"
+as_kiosk ticket reprint "$code6" --user alice@example.com --no-print <<<alice123 >/dev/null &&
 	ok "reprint by the owner's account" || fail "owner reprint"
 
 # ---- counters print (not admit), the door admits (not print); neither reaches core

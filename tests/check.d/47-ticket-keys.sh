@@ -45,7 +45,8 @@ door() { MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee "$@"; }
 owner() { MARQUEE_DSN=$MARQUEE_OWNER_DSN ./marquee "$@"; }
 # payloads DEVICE CODE: the QR texts of CODE's tickets signed by DEVICE
 payloads() {
-	as "$1" ticket render "$2" --driver fgl -o "$var/$1-$2.fgl" || return 1
+	as "$1" ticket render "$2" --driver fgl -o "$var/$1-$2.fgl" --user cashier --password-stdin <<<cashier1 ||
+		return 1
 	grep -o '{MQ1[A-Z2-7]*}' "$var/$1-$2.fgl" | tr -d '{}'
 }
 
@@ -80,7 +81,8 @@ out=$(door keys list 2>&1) && fail "a door may list the keys: $out" ||
 st=$(soon_showtime)
 code=$(paid_booking "$st" '{B1,B2,B3}' 4747)
 [ -n "$code" ] || { echo "could not make a paid booking"; exit 1; }
-claim=$(psql -XAtq "$dsn_a" -c "SELECT print_status FROM api.print_claim('$code', 'kiosk-a', NULL, '$ka')")
+sa=$(session_at marquee_keys47_a cashier)
+claim=$(psql -XAtq "$dsn_a" -c "SELECT print_status FROM api.print_claim('$sa', '$code', NULL, '$ka')")
 [ "$claim" = ok ] && ok "device A claims the print with its key" || fail "claim: $claim"
 payloads a "$code" >"$var/a.txt" || fail "render with key a"
 [ "$(grep -c '^MQ1' "$var/a.txt")" = 3 ] && ok "three tickets signed by key $ka" || fail "payloads: $(cat "$var/a.txt")"
@@ -136,8 +138,8 @@ v=$(sed -n 3p "$var/a.txt" | door scan --offline --keyring "$var/ring2")
 echo "$v" | grep -q "^revoked key" && ok "offline with a new export: $v" || fail "offline new export: $v"
 v=$(sed -n 3p "$var/a.txt" | door scan --offline --keyring "$var/ring")
 echo "$v" | grep -q "^valid" && ok "(an old keyring does not know yet: export after revoking)" || fail "old keyring: $v"
-reclaim=$(psql -XAtq "$dsn_a" -c "SELECT api.print_release('$code', 'kiosk-a', 'test')" \
-	-c "SELECT message FROM api.print_claim('$code', 'kiosk-a', NULL, '$ka')" | tail -1)
+reclaim=$(psql -XAtq "$dsn_a" -c "SELECT api.print_release('$sa', '$code', 'test')" \
+	-c "SELECT message FROM api.print_claim('$sa', '$code', NULL, '$ka')" | tail -1)
 echo "$reclaim" | grep -q "was revoked" && ok "device A prints no more: $reclaim" || fail "claim after revoke: $reclaim"
 code_b=$(paid_booking "$st" '{B4}' 4848)
 payloads b "$code_b" >"$var/b.txt" || fail "render with key b"

@@ -15,6 +15,16 @@ session_of() {
 	              WHERE u.username = '$1' OR lower(u.email) = lower('$1')"
 }
 
+# session_at DEVICE USER: a session of USER (user name or e-mail) opened at
+# the database login DEVICE, as if USER had signed in there; prints its token.
+session_at() {
+	owner_sql -c "WITH t AS (SELECT encode(core.gen_random_bytes(32), 'hex') AS token)
+	              INSERT INTO core.session (token_digest, user_id, role, terminal, db_login, expires_at)
+	              SELECT core.digest(t.token, 'sha256'), u.user_id, u.role, 'check', '$1', now() + interval '1 hour'
+	                FROM t, core.app_user u WHERE u.username = '$2' OR lower(u.email) = lower('$2')
+	              RETURNING (SELECT token FROM t)"
+}
+
 # as_cashier ARGS...: ./marquee ARGS signed in as the demo cashier (the
 # password on standard input), as `marquee ticket ... --user cashier` is
 # run at a counter.
@@ -84,3 +94,15 @@ if [ -n "${MARQUEE_TEST_VAR:-}" ] && [ ! -f "$MARQUEE_TEST_VAR/ticket.key" ]; th
 	MARQUEE_DSN=$MARQUEE_TERM_DSN ./marquee --config tests/test.conf keys init >/dev/null ||
 		echo "tickets.sh: cannot make the test ticket key" >&2
 fi
+
+# A kiosk prints with its own key, registered for the kiosk's login (kiosk1):
+# as_kiosk ARGS... runs ./marquee ARGS as that kiosk.
+if [ -n "${MARQUEE_TEST_VAR:-}" ] && [ ! -f "$MARQUEE_TEST_VAR/kiosk/ticket.key" ]; then
+	printf 'terminal = test-kiosk\nmode = kiosk\nprinter_driver = ps\nsigning_key = %s\npublic_key = %s\n' \
+		"$MARQUEE_TEST_VAR/kiosk/ticket.key" "$MARQUEE_TEST_VAR/kiosk/ticket.pub" >"$MARQUEE_TEST_VAR/kiosk.conf"
+	MARQUEE_DSN=$MARQUEE_KIOSK_DSN ./marquee --config "$MARQUEE_TEST_VAR/kiosk.conf" keys init >/dev/null ||
+		echo "tickets.sh: cannot make the kiosk's test ticket key" >&2
+fi
+as_kiosk() {
+	MARQUEE_DSN=$MARQUEE_KIOSK_DSN ./marquee --config "$MARQUEE_TEST_VAR/kiosk.conf" "$@"
+}
