@@ -14,13 +14,6 @@ SELECT plan(30);
 
 CREATE ROLE marquee_keys86_a LOGIN IN ROLE marquee_counter;
 CREATE ROLE marquee_keys86_b LOGIN IN ROLE marquee_counter;
-CREATE FUNCTION pg_temp.attempt(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE q;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END $$;
 -- Public keys: the golden test key (its id is in tests/golden's QR codes)
 -- and made-up 32-byte values (the database does not check the curve).
 \set pka c4d3ca084c3fb7bf81e05b5741da024ce12505c05972ac0b389863391d8ced30
