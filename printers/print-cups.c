@@ -306,6 +306,12 @@ job_state(http_t *http, int job)
 int
 print_cups_wait(const char *queue, int job, int seconds, char **cause)
 {
+	return print_cups_wait_or_stop(queue, job, seconds, NULL, cause);
+}
+
+int
+print_cups_wait_or_stop(const char *queue, int job, int seconds, atomic_bool *stop, char **cause)
+{
 	const struct timespec tick = { 0, 100 * 1000 * 1000 };
 	ipp_jstate_t state = (ipp_jstate_t)0;
 	char *problem, *name;
@@ -314,6 +320,11 @@ print_cups_wait(const char *queue, int job, int seconds, char **cause)
 	if (http == NULL)
 		return -1;
 	for (int i = 0; i < seconds * 10; i++) {
+		if (stop != NULL && atomic_load(stop)) {
+			httpClose(http);
+			*cause = xasprintf("stopped waiting for job %d", job);
+			return -1;
+		}
 		state = job_state(http, job);
 		if (state == IPP_JSTATE_COMPLETED) {
 			httpClose(http);

@@ -8,6 +8,7 @@
 #ifndef MARQUEE_PRINT_H
 #define MARQUEE_PRINT_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include <qrencode.h>
@@ -166,6 +167,9 @@ int   print_cups_submit(const char *queue, const char *title, const char *format
  * timeout or a stopped job it cancels the job and returns -1 with *cause
  * saying why in a cashier's words; 0 once printed. */
 int   print_cups_wait(const char *queue, int job, int seconds, char **cause);
+/* The same, giving up at once (the job left as it is, -1 with *cause) when
+ * *stop becomes true: for a wait in another thread. */
+int   print_cups_wait_or_stop(const char *queue, int job, int seconds, atomic_bool *stop, char **cause);
 /* The name of the default queue as a new string, or NULL when none. */
 char *print_cups_default(void);
 /* What queue ("" = default) says it is (its printer-info, set with lpadmin

@@ -9,6 +9,9 @@
 #include "util.h"
 
 #include <libpq-fe.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,35 +265,36 @@ tickets_log(const char *what, const char *code, const char *queue, int job, cons
 		      queue, jobtext, why);
 }
 
-int
-tickets_print_to(struct app *app, struct db *db, const char *session, const char *code, const char *queue,
-                 enum print_driver driver, char **cause)
+/* Claims the tickets of code (canonical: its canonical spelling), renders
+ * them and hands them to queue as one job. Returns the job (> 0), 0 when
+ * the claim was refused or nothing could be claimed (*cause set, nothing
+ * to give back), or -1 when the claim must be given back (*why set). */
+static int
+tickets_submit(struct app *app, struct db *db, const char *session, const char *code, const char *canonical,
+               const char *queue, enum print_driver driver, char **why, char **cause)
 {
 	struct obuf out = { 0 };
-	char canonical[BOOKCODE_LEN + 1], rid[37], *problem, *title = NULL, *why = NULL;
+	char rid[37], *problem, *title;
 	char key_id[TICKET_KEY_ID_HEX];
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES], id[TICKET_KEY_ID_BYTES];
 	const char *params[4];
 	PGresult *res;
 	int job = -1;
 
-	if (bookcode_parse(code, canonical, NULL) != 0) {
-		*cause = xasprintf("'%s' is not a booking code (9 letters and digits, like ABCD-EFGHJ)", code);
-		return -1;
-	}
 	/* Ask the printer first: a paused or missing one claims nothing. */
 	if ((problem = print_cups_problem(queue)) != NULL) {
 		tickets_log("tickets", code, queue, 0, problem);
 		*cause = xasprintf("%s. %s", problem, kept);
 		free(problem);
-		return -1;
+		return 0;
 	}
 	/* The claim names the key that signs: no key, no claim. */
-	if (ticket_key_secret_public(app->cfg.signing_key, pk, &why) != 0) {
-		tickets_log("tickets", code, queue, 0, why);
-		*cause = xasprintf("%s. %s", why, kept);
-		free(why);
-		return -1;
+	if (ticket_key_secret_public(app->cfg.signing_key, pk, why) != 0) {
+		tickets_log("tickets", code, queue, 0, *why);
+		*cause = xasprintf("%s. %s", *why, kept);
+		free(*why);
+		*why = NULL;
+		return 0;
 	}
 	ticket_key_id(pk, id);
 	ticket_key_id_hex(id, key_id);
@@ -303,41 +307,162 @@ tickets_print_to(struct app *app, struct db *db, const char *session, const char
 	if (res == NULL) {
 		*cause = xasprintf("cannot claim the tickets for printing: %s", db_error(db));
 		tickets_log("tickets", code, queue, 0, *cause);
-		return -1;
+		return 0;
 	}
 	if (strcmp(db_value(res, 0, "print_status"), "ok") != 0) {
 		*cause = xasprintf("booking %s: %s", code, db_value(res, 0, "message"));
 		oplog(LOG_WARNING, "printing the tickets of booking %s refused: %s", code,
 		      db_value(res, 0, "message"));
 		PQclear(res);
-		return -1;
+		return 0;
 	}
 	PQclear(res);
 
-	if (tickets_render(app, db, session, canonical, driver, 0, &out, &why) == 0) {
+	if (tickets_render(app, db, session, canonical, driver, 0, &out, why) == 0) {
 		char pretty[BOOKCODE_LEN + 2];
 
 		bookcode_pretty(canonical, pretty);
 		title = xasprintf("tickets-%s", pretty);	/* lpstat: "tickets-ABCD-EFGHJ" */
-		job = print_cups_submit(queue, title, driver_format(driver), &out, &why);
-		if (job > 0 && print_wait_seconds(app) > 0 &&
-		    print_cups_wait(queue, job, print_wait_seconds(app), &why) != 0) {
-			tickets_log("tickets", code, queue, job, why);
-			job = -1;
-		} else
-			tickets_log("tickets", code, queue, job, job > 0 ? NULL : why);
+		job = print_cups_submit(queue, title, driver_format(driver), &out, why);
+		free(title);
+		if (job <= 0)
+			tickets_log("tickets", code, queue, 0, *why);
 	} else
-		tickets_log("tickets", code, queue, 0, why);
-	if (job < 0) {
-		params[2] = why;
-		res = db_exec(db, DB_SAFE, "SELECT api.print_release($1, $2, $3)", 3, params);
-		PQclear(res);
-		*cause = xasprintf("%s. %s", why, kept);
-	}
-	free(why);
-	free(title);
+		tickets_log("tickets", code, queue, 0, *why);
 	obuf_free(&out);
+	return job > 0 ? job : -1;
+}
+
+/* Gives the claim of canonical's tickets back after a print that failed
+ * (why), and says so in *cause. Frees why. */
+static void
+tickets_unclaim(struct db *db, const char *session, const char *canonical, char *why, char **cause)
+{
+	const char *params[3] = { session, canonical, why };
+
+	PQclear(db_exec(db, DB_SAFE, "SELECT api.print_release($1, $2, $3)", 3, params));
+	*cause = xasprintf("%s. %s", why, kept);
+	free(why);
+}
+
+int
+tickets_print_to(struct app *app, struct db *db, const char *session, const char *code, const char *queue,
+                 enum print_driver driver, char **cause)
+{
+	char canonical[BOOKCODE_LEN + 1], *why = NULL;
+	int job;
+
+	if (bookcode_parse(code, canonical, NULL) != 0) {
+		*cause = xasprintf("'%s' is not a booking code (9 letters and digits, like ABCD-EFGHJ)", code);
+		return -1;
+	}
+	if ((job = tickets_submit(app, db, session, code, canonical, queue, driver, &why, cause)) == 0)
+		return -1;
+	if (job > 0 && print_wait_seconds(app) > 0 && print_cups_wait(queue, job, print_wait_seconds(app), &why) != 0) {
+		tickets_log("tickets", code, queue, job, why);
+		job = -1;
+	} else if (job > 0)
+		tickets_log("tickets", code, queue, job, NULL);
+	if (job < 0) {
+		tickets_unclaim(db, session, canonical, why, cause);
+		return -1;
+	}
 	return job;
+}
+
+/* A print of tickets waiting in a thread for the printer to take its job. */
+struct tickets_job {
+	pthread_t	 thread;
+	atomic_bool	 done;		/* rc and why are final */
+	atomic_bool	 stop;		/* stop waiting: nobody will ask */
+	int		 rc;		/* 0 printed, -1 not */
+	char		*why;
+	char		*queue;
+	char		 code[BOOKCODE_LEN + 1];
+	int		 job, seconds;
+};
+
+static void *
+tickets_wait_thread(void *arg)
+{
+	struct tickets_job *j = arg;
+
+	j->rc = print_cups_wait_or_stop(j->queue, j->job, j->seconds, &j->stop, &j->why);
+	atomic_store(&j->done, true);
+	return NULL;
+}
+
+int
+tickets_print_start(struct app *app, struct db *db, const char *session, const char *code,
+                    struct tickets_job **out, char **cause)
+{
+	const char *queue = app->cfg.printer_queue;
+	char canonical[BOOKCODE_LEN + 1], *why = NULL;
+	struct tickets_job *j;
+	int job;
+
+	*out = NULL;
+	if (bookcode_parse(code, canonical, NULL) != 0) {
+		*cause = xasprintf("'%s' is not a booking code (9 letters and digits, like ABCD-EFGHJ)", code);
+		return -1;
+	}
+	if ((job = tickets_submit(app, db, session, code, canonical, queue, app->cfg.printer_driver, &why,
+	                          cause)) == 0)
+		return -1;
+	if (job < 0) {
+		tickets_unclaim(db, session, canonical, why, cause);
+		return -1;
+	}
+	if (print_wait_seconds(app) == 0) {
+		tickets_log("tickets", code, queue, job, NULL);
+		return 0;
+	}
+	j = xcalloc(1, sizeof *j);
+	atomic_init(&j->done, false);
+	atomic_init(&j->stop, false);
+	j->queue = xstrdup(queue);
+	strlcpy_m(j->code, canonical, sizeof j->code);
+	j->job = job;
+	j->seconds = print_wait_seconds(app);
+	if (pthread_create(&j->thread, NULL, tickets_wait_thread, j) != 0) {
+		/* No thread: the job is with the printer; say so without waiting. */
+		tickets_log("tickets", code, queue, job, NULL);
+		free(j->queue);
+		free(j);
+		return 0;
+	}
+	*out = j;
+	return 0;
+}
+
+int
+tickets_print_poll(struct tickets_job *j, struct db *db, const char *session, char **cause)
+{
+	if (!atomic_load(&j->done))
+		return 1;
+	pthread_join(j->thread, NULL);
+	j->thread = 0;
+	tickets_log("tickets", j->code, j->queue, j->job, j->rc == 0 ? NULL : j->why);
+	if (j->rc == 0)
+		return 0;
+	tickets_unclaim(db, session, j->code, j->why, cause);
+	j->why = NULL;
+	return -1;
+}
+
+void
+tickets_job_free(struct tickets_job *j)
+{
+	if (j == NULL)
+		return;
+	if (j->thread != 0) {
+		atomic_store(&j->stop, true);
+		pthread_join(j->thread, NULL);
+		oplog(LOG_NOTICE, "left job %d of booking %s to the printer without waiting for it", j->job, j->code);
+	}
+	free(j->why);
+	free(j->queue);
+	free(j);
 }
 
 int

@@ -40,4 +40,23 @@ int  tickets_render(struct app *app, struct db *db, const char *session, const c
  * files in /srv/pdf"), as a new string, or NULL. */
 char *tickets_printer_info(struct app *app);
 
+/* Tickets printing in the background (the screens' F6): handed to the
+ * printer at once, then a thread waits for the printer to take the job, so
+ * the screen never waits for a slow or stuck printer. */
+struct tickets_job;
+/* Claims, renders and hands the tickets of code to the ticket queue, like
+ * tickets_print, without waiting for the printer. Returns 0 with *job set
+ * (NULL when there is nothing to wait for), or -1 with *cause (the claim
+ * given back). */
+int  tickets_print_start(struct app *app, struct db *db, const char *session, const char *code,
+                         struct tickets_job **job, char **cause);
+/* How a background print went: 1 while the printer has not taken the job;
+ * 0 printed; -1 not printed (the claim given back through db and session,
+ * *cause says why, caller frees). After 0 or -1, free job with
+ * tickets_job_free. */
+int  tickets_print_poll(struct tickets_job *job, struct db *db, const char *session, char **cause);
+/* Frees job. One still waiting is left to the printer: its thread stops
+ * waiting at once and the claim stays (the log says so). */
+void tickets_job_free(struct tickets_job *job);
+
 #endif

@@ -15,7 +15,6 @@ struct confirm {
 	char	rid[37];	/* request id of the receipt e-mail */
 	double	entered;
 	int	printing;	/* 1: asked, "Printing..." not yet drawn; 2: drawn, print now */
-	char	*problem;	/* counter: why the tickets did not print, or NULL */
 	struct tender tenders[8];	/* how it was paid, as recorded */
 	int	ntenders;
 };
@@ -38,9 +37,8 @@ confirm_enter(struct ui *ui)
 static void
 confirm_leave(struct ui *ui)
 {
-	struct confirm *c = ui->data;
-
-	free(c->problem);
+	free(ui->print_problem);
+	ui->print_problem = NULL;
 	free(ui->data);
 	ui->data = NULL;
 	/* The sale is over: forget it without cancelling anything. */
@@ -50,34 +48,13 @@ confirm_leave(struct ui *ui)
 	cart_clear(&ui->sale.cart);
 }
 
+/* F6: the tickets print in the background (ui_print_tickets). */
 static void
-confirm_print(struct ui *ui, struct confirm *c)
+confirm_print(struct ui *ui)
 {
-	char *cause = NULL, *said, pretty[BOOKCODE_LEN + 2];
-
-	bookcode_pretty(ui->sale.booking_code, pretty);
-	free(c->problem);
-	c->problem = NULL;
-	if (tickets_print(ui->app, ui->db, ui_session(ui), ui->sale.booking_code, &cause) >= 0) {
-		char *info = ui->kiosk ? NULL : tickets_printer_info(ui->app);
-
-		if (ui->kiosk)
-			ui_say(ui, UI_OK, "Your tickets are printing. Enjoy the show!");
-		else if (info != NULL)
-			ui_say(ui, UI_OK, "Tickets sent to the printer: %s.", info);
-		else
-			ui_say(ui, UI_OK, "Tickets sent to the printer.");
-		free(info);
-	} else if (ui->kiosk) {
-		said = xasprintf("Tickets not printed: %s", cause);
-		ui_fail_collect(ui, said, pretty);
-		free(said);
-		free(cause);
-	} else {
-		/* The cause is long (printer, service, what to do): on the screen in full. */
-		c->problem = cause;
-		ui_say(ui, UI_ERR, "Tickets not printed (why above). Reprint later from booking %s.", pretty);
-	}
+	free(ui->print_problem);
+	ui->print_problem = NULL;
+	ui_print_tickets(ui);
 }
 
 static void
@@ -151,7 +128,7 @@ confirm_tick(struct ui *ui)
 	}
 	if (c->printing == 2) {
 		c->printing = 0;
-		confirm_print(ui, c);
+		confirm_print(ui);
 		return UI_REDRAW;
 	}
 	/* A kiosk goes home by itself a while after the sale. */
@@ -212,9 +189,9 @@ confirm_draw(struct ui *ui)
 		y++;
 	if (c->typing)
 		ui_draw_text_box(y + 6, 2, 40, "E-mail receipt to:", c->email, true, false);
-	else if (c->problem != NULL) {
+	else if (ui->print_problem != NULL) {
 		attron(COLOR_PAIR(PAIR_ERR));
-		ui_draw_wrap(y + 6, 2, COLS - 4, LINES - 5 - (y + 6), c->problem);
+		ui_draw_wrap(y + 6, 2, COLS - 4, LINES - 5 - (y + 6), ui->print_problem);
 		attroff(COLOR_PAIR(PAIR_ERR));
 	}
 	ui_draw_button(ui, LINES - 4, 2, 18, 1, ui->kiosk ? "Print tickets" : "F6 Print tickets", KEY_F(6), false);

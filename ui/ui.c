@@ -2,6 +2,7 @@
  * seat_change notifications, timers, reconnecting, idle time-outs) and
  * terminal restore on every exit. Screens: ui/screen-*.c. */
 #include "ui.h"
+#include "tickets.h"
 #include "auth.h"
 #include "client-show.h"
 #include "ids.h"
@@ -80,6 +81,82 @@ ui_fail_collect(struct ui *ui, const char *cause, const char *pretty)
 
 	snprintf(words, sizeof words, "Please collect your tickets at the counter: booking %s.", pretty);
 	ui_fail(ui, cause, words);
+}
+
+/* Says how a print went: printed (rc 0) or not (cause). A counter's cause
+ * is long (printer, service, what to do): the paid screen shows it whole. */
+static void
+ui_print_said(struct ui *ui, int rc, const char *cause)
+{
+	char *info, *said;
+
+	if (rc == 0 && ui->kiosk) {
+		ui_say(ui, UI_OK, "Your tickets are printed. Enjoy the show!");
+	} else if (rc == 0) {
+		info = tickets_printer_info(ui->app);
+		if (info != NULL)
+			ui_say(ui, UI_OK, "Tickets of booking %s printed: %s.", ui->printing_code, info);
+		else
+			ui_say(ui, UI_OK, "Tickets of booking %s printed.", ui->printing_code);
+		free(info);
+	} else if (ui->kiosk) {
+		said = xasprintf("Tickets not printed: %s", cause);
+		ui_fail_collect(ui, said, ui->printing_code);
+		free(said);
+	} else {
+		free(ui->print_problem);
+		ui->print_problem = xstrdup(cause);
+		if (ui->screen == &screen_confirm)
+			ui_say(ui, UI_ERR, "Tickets not printed (why above). Reprint later from booking %s.",
+			       ui->printing_code);
+		else
+			ui_say(ui, UI_ERR, "Tickets of booking %s not printed: %s", ui->printing_code, cause);
+	}
+}
+
+void
+ui_print_tickets(struct ui *ui)
+{
+	char *cause = NULL;
+	struct tickets_job *job;
+
+	if (ui->printing != NULL) {
+		ui_say(ui, UI_ERR, "The tickets of booking %s are still printing: a moment, please.", ui->printing_code);
+		return;
+	}
+	bookcode_pretty(ui->sale.booking_code, ui->printing_code);
+	strlcpy_m(ui->printing_session, ui_session(ui), sizeof ui->printing_session);
+	if (tickets_print_start(ui->app, ui->db, ui->printing_session, ui->sale.booking_code, &job, &cause) != 0) {
+		ui_print_said(ui, -1, cause);
+		free(cause);
+		return;
+	}
+	if (job == NULL) {
+		ui_print_said(ui, 0, NULL);
+		return;
+	}
+	ui->printing = job;
+	if (ui->kiosk)
+		ui_say(ui, 0, "Your tickets are printing...");
+	else
+		ui_say(ui, 0, "Printing the tickets of booking %s...", ui->printing_code);
+}
+
+/* The background print, when it has finished: says how it went. Returns
+ * UI_REDRAW then. */
+static int
+ui_print_check(struct ui *ui)
+{
+	char *cause = NULL;
+	int rc;
+
+	if (ui->printing == NULL || (rc = tickets_print_poll(ui->printing, ui->db, ui->printing_session, &cause)) == 1)
+		return 0;
+	ui_print_said(ui, rc, cause);
+	free(cause);
+	tickets_job_free(ui->printing);
+	ui->printing = NULL;
+	return UI_REDRAW;
 }
 
 const struct screen *
@@ -256,6 +333,7 @@ ui_housekeeping(struct ui *ui)
 		ui->countdown_shown = ui_sale_seconds_left(ui);
 		flags |= UI_REDRAW;
 	}
+	flags |= ui_print_check(ui);
 	if (ui->listening && db_connected(ui->db) && ui->listen_resets != ui->db->resets) {
 		ui->listening = false;
 		ui->relaying = false;	/* a new session relays nothing */
@@ -455,6 +533,8 @@ ui_main(struct app *app)
 	} else if (ui_signal == SIGTERM)
 		oplog(LOG_NOTICE, "asked to stop (SIGTERM): releasing the hold");
 	ui_switch(&ui, &(const struct screen){ .name = "exit" });
+	tickets_job_free(ui.printing);
+	free(ui.print_problem);
 	ui_sale_abandon(&ui);
 	ui_end();
 	fatal_hook = NULL;

@@ -79,6 +79,12 @@ struct ui {
 	double			 next_relay;	/* when to call api.seat_relay again */
 	double			 next_reconnect;
 	double			 hold_minutes;	/* asked of the database; 0 = configured */
+	/* tickets printing in the background (F6), or NULL */
+	struct tickets_job	*printing;
+	char			 printing_code[16];	/* its booking, as the screens spell it */
+	char			 printing_session[72];	/* the session that claimed it */
+	char			*print_problem;	/* counter: why the last tickets did not print (the
+						 * paid screen shows it whole), or NULL */
 	int			 countdown_shown;	/* seconds of the hold last drawn */
 };
 
@@ -116,6 +122,10 @@ void   ui_fail(struct ui *ui, const char *cause, const char *customer);
 /* ui_fail for tickets that did not print: a kiosk customer is sent to the
  * counter with their booking code (pretty, "ABCD-EFGHJ"). */
 void   ui_fail_collect(struct ui *ui, const char *cause, const char *pretty);
+/* Prints the sale's tickets in the background: the screen says they are
+ * printing at once, and how it went when the printer has taken them (or
+ * not) - see ui_housekeeping. */
+void   ui_print_tickets(struct ui *ui);
 /* The home screen of this mode: attract (kiosk), listing (counter, signed in) or login. */
 const struct screen *ui_home(struct ui *ui);
 /* Forgets the sale; releases its hold in the database when one is live. */

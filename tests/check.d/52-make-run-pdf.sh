@@ -37,7 +37,7 @@ lit run 50;      keys run Enter
 wait_for run "CHANGE DUE"
 code=$(screen run | sed -n 's/.*Booking  \([0-9A-Z]\{4\}-[0-9A-Z*~$=]\{5\}\).*/\1/p')
 keys run F6
-wait_for run "Tickets sent to the printer: PDF files in $(readlink -f "$fresh/var/pdf")\." 10
+wait_for run "Tickets of booking $code printed: PDF files in $(readlink -f "$fresh/var/pdf")\." 10
 for _ in $(seq 1 100); do ls "$fresh"/var/pdf/*.pdf >/dev/null 2>&1 && break; sleep 0.1; done
 pdf=$(ls "$fresh"/var/pdf/*.pdf 2>/dev/null | head -1)
 [ -n "$pdf" ] || fail "no PDF in $fresh/var/pdf ($(readlink -f "$fresh/var/pdf")) after F6"
