@@ -103,8 +103,8 @@ scan_online(struct app *app, struct db *db, const struct ticket_payload *p)
 	}
 	verdict = db_value(res, 0, "verdict");
 	if (strcmp(verdict, "valid") == 0)
-		detail = xasprintf("seat %s, %s, %s", db_value(res, 0, "seat"), db_value(res, 0, "film"),
-		                   db_value(res, 0, "auditorium"));
+		detail = xasprintf("seat %s, %s, %s, %s", db_value(res, 0, "seat"), db_value(res, 0, "ticket_type"),
+		                   db_value(res, 0, "film"), db_value(res, 0, "auditorium"));
 	else {
 		detail = xstrdup(db_value(res, 0, "message"));
 		scan_log(p, "refused", verdict, detail);

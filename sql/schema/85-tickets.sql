@@ -291,7 +291,8 @@ CREATE TYPE api.admit_result AS (
     film         text,
     auditorium   text,
     starts_at    timestamptz,
-    admitted_at  timestamptz
+    admitted_at  timestamptz,
+    ticket_type  text        -- the type's name ("Child (under 12)"): an usher checks it
 );
 
 -- Checks in one scanned ticket (its signature already checked by the
@@ -327,6 +328,7 @@ BEGIN
      WHERE s.seat_id = t.seat_id;
     res.starts_at := st.starts_at;
     res.admitted_at := t.admitted_at;
+    SELECT tt.name INTO res.ticket_type FROM core.ticket_type tt WHERE tt.type_code = t.type_code;
 
     IF o.order_id IS NULL OR t.ticket_id IS NULL
        OR (admit.showtime_id IS NOT NULL AND admit.showtime_id <> o.showtime_id)

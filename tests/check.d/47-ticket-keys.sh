@@ -93,7 +93,7 @@ owner keys export -o "$var/ring" || fail "keys export"
 v=$(sed -n 1p "$var/a.txt" | door scan --offline --keyring "$var/ring")
 echo "$v" | grep -q '^valid: seat B1' && ok "offline with the keyring: $v" || fail "offline: $v"
 v=$(sed -n 2p "$var/a.txt" | door scan --keyring "$var/kept")
-echo "$v" | grep -q '^valid: seat B2' && ok "online: $v" || fail "online: $v"
+echo "$v" | grep -q '^valid: seat B2, Adult, ' && ok "online, with the ticket type: $v" || fail "online: $v"
 cmp -s "$var/kept" "$var/ring" && ok "an online scanner keeps the keys it read (--keyring)" ||
 	fail "kept keyring: $(diff "$var/kept" "$var/ring")"
 

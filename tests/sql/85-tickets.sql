@@ -7,7 +7,7 @@
 BEGIN;
 \set day 421
 \ir fixture.psql
-SELECT plan(45);
+SELECT plan(46);
 
 -- A small hall of its own, so its show can be moved to today without
 -- meeting the demo's shows.
@@ -108,6 +108,9 @@ SELECT ticket_id AS t3 FROM core.ticket WHERE order_id = :r \gset
 SELECT is((SELECT verdict FROM api.admit(:t1, :o, 0, :tap, 'door-1')), 'reissued', 'a copy of an old issue is refused');
 SELECT is((SELECT verdict FROM api.admit(:t1, :o, 4, :tap, 'door-1')), 'wrong_day', 'the current issue, on another day, too');
 SELECT is((SELECT verdict FROM api.admit(:t1, :o, 5, :tap, 'door-1')), 'unknown_ticket', 'an issue never made is no ticket');
+UPDATE core.ticket SET type_code = 'child' WHERE ticket_id = :t2;
+SELECT is((SELECT ticket_type FROM api.admit(:t2, :o, 4, :tap, 'door-1')), 'Child (under 12)',
+          'the door''s verdict names the ticket''s type, so an usher can check a child ticket');
 SELECT is((SELECT verdict FROM api.admit(:t1, :r, 4, :tap, 'door-1')), 'unknown_ticket',
           'nor is a ticket named with another order');
 SELECT is((SELECT verdict FROM api.admit(:t1, :o, 4, :small, 'door-1')), 'unknown_ticket',
