@@ -158,6 +158,15 @@ reset
 fspr=$(seats -m spread)
 echo "  select_seat spread, durable    $(field rate "$fspr") calls/s  ($fspr)"
 psql -qc "UPDATE core.setting SET value = 'fast' WHERE name = 'hold_commit'"
+# The default holds commit without waiting for the disk, and pgbench -N
+# waits: the same pgbench with synchronous_commit off is the baseline at the
+# holds' own durability (the durable holds above meet pgbench -N's).
+reset
+PGOPTIONS="-c synchronous_commit=off" pgbench_run -N bench_pgbench
+pgoff=$got
+reset
+ospr=$(seats -m spread)
+echo "  pgbench -N, synchronous_commit off $pgoff tps; select_seat spread (fast) $(field rate "$ospr") calls/s"
 
 # seat_map against the same rows by a plain SELECT, both through pgbench
 # with the extended protocol (as the terminal's PQexecParams sends them).
@@ -213,6 +222,8 @@ echo "bench: api.seat_map          / plain SELECT = ${rm_}x  (target >= 0.7x: $(
 echo "bench: for information: select_seat + cancel / pgbench -N = $(ratio "$(field rate "$can")" "$base")x;" \
      "with hold_commit = durable (not the default): spread $(ratio "$(field rate "$fspr")" "$base")x," \
      "contended $(ratio "$(field rate "$fcon")" "$base")x"
+echo "bench: at matched durability: select_seat spread (fast) / pgbench -N with synchronous_commit off =" \
+     "$(ratio "$(field rate "$ospr")" "$pgoff")x; durable spread / pgbench -N = $(ratio "$(field rate "$fspr")" "$base")x"
 echo "bench: rush: database CPU per sale cycle, 100 maps kept / only listening = ${rr}x" \
      "($(field cpu_us_per_hold "$rd") vs $cpu_l us; target <= 1.25x: $(verdict_max "$rr" 1.25))"
 echo "bench: rush: sellers' rate with 100 maps kept / only listening = ${rsell}x" \
