@@ -59,8 +59,8 @@ BEGIN
     ELSE
         SELECT * INTO o FROM core.orders x WHERE x.order_id = p_order_id;
     END IF;
-    IF NOT FOUND OR NOT (core.is_staff(w) OR o.session_id = w.session_id
-                         OR (w.role = 'customer' AND o.user_id = w.user_id)) THEN
+    IF NOT FOUND OR NOT coalesce(core.is_staff(w) OR o.session_id = w.session_id
+                                 OR (w.role = 'customer' AND o.user_id = w.user_id), false) THEN
         RETURN NULL;
     END IF;
     RETURN o;
