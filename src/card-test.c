@@ -13,6 +13,8 @@
  *   4000 0000 0000 0259  outcome unknown: charged, but the answer is lost
  *   4000 0000 0000 0267  outcome unknown, and the terminal cannot answer the
  *                        next two status questions either (then: approved)
+ * Refunds go back to the card of the charge they name and are approved,
+ * once per key.
  */
 #include "card.h"
 #include "util.h"
@@ -113,10 +115,11 @@ card_test_lookup(struct card_test *t, const char *key, struct card_result *res)
 		strlcpy_m(res->last4, last4, sizeof res->last4);
 		strlcpy_m(res->brand, "TESTCARD", sizeof res->brand);
 		strlcpy_m(res->terminal_ref, ref, sizeof res->terminal_ref);
-		if (strcmp(what, "approved") == 0) {
+		if (strcmp(what, "approved") == 0 || strcmp(what, "refunded") == 0) {
 			res->outcome = CARD_APPROVED;
 			strlcpy_m(res->auth_code, auth, sizeof res->auth_code);
-			snprintf(res->message, sizeof res->message, "Approved, card ending %s", last4);
+			snprintf(res->message, sizeof res->message, "%s, card ending %s",
+			         what[0] == 'a' ? "Approved" : "Refunded", last4);
 		} else {
 			res->outcome = CARD_DECLINED;
 			snprintf(res->message, sizeof res->message, "Declined: %s",
@@ -252,6 +255,47 @@ card_test_reverse(void *state, const char *key, struct card_result *res)
 	return card_test_write(t, key, "reversed", 0, res->last4, "-", res->terminal_ref);
 }
 
+static int
+card_test_refund(void *state, const char *key, long long cents, const char *currency,
+                 const char *charge_ref, struct card_result *res)
+{
+	struct card_test *t = state;
+	char auth[16], ref[48];
+
+	(void)currency;
+	memset(res, 0, sizeof *res);
+	if (card_test_lookup(t, key, res))
+		return 0;	/* a repeated key: the first answer, nothing refunded */
+	snprintf(auth, sizeof auth, "R%05u", (unsigned)(randombytes_random() % 100000));
+	snprintf(ref, sizeof ref, "R%lld-%.8s", (long long)time(NULL), key);
+	/* The last four of the charge are not in its reference: the journal
+	 * line of the charge says them. */
+	strlcpy_m(res->last4, "0000", sizeof res->last4);
+	if (charge_ref != NULL && *charge_ref != '\0') {
+		FILE *f = fopen(t->journal, "r");
+		char line[256], k[64], what[16], l4[8], a[24], r[64];
+		long long c;
+
+		while (f != NULL && fgets(line, sizeof line, f) != NULL)
+			if (sscanf(line, "%63s %15s %lld %7s %23s %63s", k, what, &c, l4, a, r) == 6 &&
+			    strcmp(r, charge_ref) == 0)
+				strlcpy_m(res->last4, l4, sizeof res->last4);
+		if (f != NULL)
+			fclose(f);
+	}
+	if (card_test_write(t, key, "refunded", cents, res->last4, auth, ref) != 0) {
+		res->outcome = CARD_ERROR;
+		snprintf(res->message, sizeof res->message, "The card terminal is out of order.");
+		return 0;
+	}
+	res->outcome = CARD_APPROVED;
+	strlcpy_m(res->auth_code, auth, sizeof res->auth_code);
+	strlcpy_m(res->brand, "TESTCARD", sizeof res->brand);
+	strlcpy_m(res->terminal_ref, ref, sizeof res->terminal_ref);
+	snprintf(res->message, sizeof res->message, "Refunded, card ending %s", res->last4);
+	return 0;
+}
+
 const struct card_driver card_driver_test = {
 	.name = "test",
 	.open = card_test_open,
@@ -259,5 +303,6 @@ const struct card_driver card_driver_test = {
 	.charge = card_test_charge,
 	.status = card_test_status,
 	.reverse = card_test_reverse,
+	.refund = card_test_refund,
 	.present = card_test_present,
 };
