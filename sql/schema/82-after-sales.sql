@@ -389,6 +389,28 @@ BEGIN
     settle_status := CASE WHEN FOUND THEN 'settled' ELSE 'already_settled' END;
 END $$;
 
+-- The card refunds of an order that its card terminal has not done yet
+-- (pending: just decided, or its outcome unknown), for the terminal to make
+-- or to ask about, each under its own card_key. Empty for an order the
+-- session may not act on.
+CREATE FUNCTION api.refund_cards_owed(session text, order_id bigint)
+RETURNS TABLE (refund_id bigint, card_key text, amount_cents bigint, currency text,
+               charge_ref text, last4 text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+    o core.orders := core.order_for(core.session_who(session), order_id, false);
+BEGIN
+    RETURN QUERY
+    SELECT r.refund_id, c.card_key, r.amount_cents, p.currency::text, coalesce(p.terminal_ref, ''),
+           coalesce(p.card_last4, '')
+      FROM core.refund r
+      JOIN core.refund_card c ON c.refund_id = r.refund_id
+      JOIN core.payment p ON p.payment_id = r.payment_id
+     WHERE r.order_id = o.order_id AND c.state = 'pending'
+     ORDER BY r.refund_id;
+END $$;
+
 -- Writes a note on a booking (kind reprint: the reason of a reprint).
 -- Staff only. Returns noted, not_staff or unknown_order.
 CREATE FUNCTION api.booking_note(session text, order_id bigint, kind text, body text,

@@ -68,6 +68,7 @@ SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespac
           'api.print_release(text,text,text)',
           'api.refund(text,bigint,text[],text,text,uuid)',
           'api.refund_card_done(text,bigint,boolean,text)',
+          'api.refund_cards_owed(text,bigint)',
           'api.reprint(text,text,bigint,text,bigint,uuid)',
           'api.sales_report(bigint,date,date,bigint)',
           'api.search(text,date,bigint,text)',

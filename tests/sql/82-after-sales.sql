@@ -6,7 +6,7 @@
 BEGIN;
 \set day 482
 \ir fixture.psql
-SELECT plan(62);
+SELECT plan(65);
 
 INSERT INTO core.app_user (username, full_name, role, pw_salt, pw_opslimit, pw_memlimit, pw_digest)
 VALUES ('cash482', 'Cass', 'cashier', repeat('0c', 16), 2, 67108864, core.proof_digest(repeat('c3', 32)))
@@ -99,9 +99,14 @@ SELECT is((SELECT count(*)::int FROM core.outbox WHERE kind = 'refund' AND recip
 
 -- Card refunds settled by the terminal, once.
 SELECT (:'r_card_refunds'::jsonb)->0->>'refund_id' AS rf \gset
+SELECT is((SELECT string_agg(amount_cents || ' ' || last4 || ' ' || charge_ref, ',' ORDER BY refund_id)
+             FROM api.refund_cards_owed(:'cs', :o1)), '1250 4242 T1,1250 4242 T1,250 4242 T1',
+          'the card refunds owed, for the terminal to make');
+SELECT is((SELECT count(*)::int FROM api.refund_cards_owed(:'bob', :o1)), 0, 'only to who may act on the order');
 SELECT is((SELECT settle_status FROM api.refund_card_done(:'cs', :rf, true, 'R9')), 'settled', 'the terminal settles a card refund');
 SELECT is((SELECT settle_status FROM api.refund_card_done(:'cs', :rf, false)), 'already_settled', 'once');
 SELECT is((SELECT settle_status FROM api.refund_card_done(:'bob', :rf, true)), 'unknown_refund', 'nobody else settles it');
+SELECT is((SELECT count(*)::int FROM api.refund_cards_owed(:'cs', :o1)), 2, 'a settled one is owed no more');
 
 -- Who may refund.
 SELECT pg_temp.sold(:st, '{H4}', '{"method":"card","amount_cents":1250,"last4":"1111","auth_code":"A2"}', :cust) AS o2 \gset
