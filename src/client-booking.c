@@ -339,8 +339,9 @@ client_refund(struct db *db, const struct refund_ask *ask, struct refund_answer 
 		return 0;
 	}
 	ans->outcome = strcmp(status, "needs_approval") == 0 ? REFUND_NEEDS_APPROVAL : REFUND_REFUSED;
-	if (strcmp(status, "needs_approval") == 0 || strcmp(status, "unknown_seat") == 0 ||
-	    strcmp(status, "already_admitted") == 0)
+	if (strcmp(status, "needs_approval") == 0)
+		snprintf(ans->message, sizeof ans->message, "Not refunded yet: %s.", db_value(res, 0, "message"));
+	else if (strcmp(status, "unknown_seat") == 0 || strcmp(status, "already_admitted") == 0)
 		snprintf(ans->message, sizeof ans->message, "Not refunded: %s.", db_value(res, 0, "message"));
 	else
 		snprintf(ans->message, sizeof ans->message, "Not refunded: %s.",

@@ -164,7 +164,8 @@ booking_refund(struct ui *ui, struct booking_screen *b, const char *approver)
 	case REFUND_NEEDS_APPROVAL:
 		b->prompt = PROMPT_APPROVE;
 		b->focus = 0;
-		ui_say(ui, UI_ERR, "%s A manager signs in below to approve.", ans.message);
+		b->login[0] = '\0';
+		ui_say(ui, UI_ERR, "%s", ans.message);
 		return;
 	case REFUND_LOST:
 		ui_say(ui, UI_ERR, "%s Enter sends it again.", ans.message);
@@ -453,11 +454,11 @@ booking_draw_prompt(struct ui *ui, struct booking_screen *b, int y)
 	if (b->prompt == PROMPT_REPRINT)
 		mvprintw(y + 1, 1, "Reprint the tickets of %s: earlier copies stop opening the door.", pretty);
 	else
-		mvprintw(y + 1, 1, "Refund %s of %s: %s, less any fee, to the tenders that paid.",
+		mvprintw(y + 1, 1, "Refund %s of %s: %s less any fee, back as it was paid.",
 		         n > 0 ? what : "every seat", pretty, amount);
 	attroff(A_BOLD);
 	if (b->prompt == PROMPT_APPROVE) {
-		mvprintw(y + 2, 1, "After the cut-off: a manager signs in here to approve, with a reason.");
+		mvprintw(y + 2, 1, "Past the cut-off: a manager signs in here to approve, with a reason.");
 		ui_draw_text_box(y + 3, 1, 24, "Manager  ", b->login, b->focus == 0, false);
 		ui_draw_text_box(y + 3, 38, 20, "Password", b->pass, b->focus == 1, true);
 		ui_draw_text_box(y + 4, 1, COLS - 14, "Reason   ", b->reason, b->focus == 2, false);
