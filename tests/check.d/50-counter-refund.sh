@@ -4,8 +4,9 @@
 # in lower case without the dash, refund one seat (its state and the money
 # back change on screen and in the database), a mistyped code is said to be
 # one; then, after the cut-off, a cashier's refund waits for a manager, who
-# approves it on the same screen with their sign-in and a reason. Counts the
-# keys of a whole refund from the code (must be <= 8 besides the code).
+# approves it on the same screen with their sign-in and a reason. A reprint
+# with its reason; the keys of a whole refund from the code (must be <= 8
+# besides the code).
 . "$(dirname "$0")/../e2e-lib.sh"
 [ -x build/asan/marquee ] && export MARQUEE_E2E_BIN=${MARQUEE_E2E_BIN:-build/asan/marquee} ASAN_OPTIONS=detect_leaks=1
 
@@ -106,10 +107,25 @@ for size in 80x24 120x40; do
 	tm kill-session -t c
 done
 
-# A whole booking refunded from its code: count the keys (the code aside).
+# A reprint from the booking screen, with its reason; then the whole
+# booking refunded from its code, counting the keys (the code aside).
 start c "$conf"
 login c
 sell 2
+keys c F8; wait_for c "Find a booking"
+lit c "$CODE"; keys c Enter; wait_for c "booking ${CODE:0:4}-${CODE:4}"
+keys c F6; wait_for c "Reprint the tickets of"
+lit c "customer lost them"; keys c Enter
+wait_for c "(Reprinted|Reissued) as issue 1" 10
+wait_for c "reprint reason +customer lost them"
+[ "$(q "SELECT string_agg(DISTINCT t.issue::text, ',') FROM core.ticket t JOIN core.orders o USING (order_id) WHERE o.booking_code = '$CODE'")" = 1 ] ||
+	fail "the reprint did not make issue 1"
+[ "$(q "SELECT n.body FROM core.booking_note n JOIN core.orders o USING (order_id) WHERE o.booking_code = '$CODE' AND n.kind = 'reprint'")" = "customer lost them" ] ||
+	fail "the reprint's reason was not recorded"
+echo "reprint: issue 1, reason recorded; $(screen c | grep -E 'Reprinted|Reissued' | sed 's/^ *//')"
+keys c Escape; wait_for c "Find a booking"
+for _ in 1 2 3 4 5 6 7 8 9; do keys c BSpace; done
+keys c Escape; wait_for c "Type to search"
 n=0
 keys c F8;    n=$((n + 1)); wait_for c "Find a booking"
 lit c "$CODE"
