@@ -36,15 +36,35 @@ struct booking_screen {
 	char			 rid[37];	/* the refund's request id */
 };
 
-/* The screen F8 came from, where Esc goes back to. */
+/* The screen F8 came from, where Esc goes back to, and the showtime of
+ * its seat map, whose bookings the screen opens with. */
 static const struct screen *booking_back;
+static long long booking_show_id;
 
 void
 screen_booking_open(struct ui *ui)
 {
 	booking_back = ui->screen;
+	booking_show_id = ui->screen == &screen_seatmap ? ui->sale.showtime_id : 0;
 	ui_goto(ui, &screen_booking);
 }
+
+/* A booking's status in words for the screen. */
+static const char *
+booking_status_words(const char *status)
+{
+	static const struct client_words words[] = {
+		{ "success", "paid" },
+		{ "part_refunded", "part refunded" },
+		{ "initiated", "held, unpaid" },
+		{ "pending", "part paid" },
+		{ NULL, NULL },
+	};
+
+	return client_words(words, status, status);
+}
+
+static void booking_search(struct ui *ui, struct booking_screen *b, bool keep);
 
 static void
 booking_enter(struct ui *ui)
@@ -56,6 +76,10 @@ booking_enter(struct ui *ui)
 	b->seats.click_key = 1600;
 	ui->data = b;
 	ui_say(ui, 0, "%s", "");
+	if (booking_show_id > 0) {
+		snprintf(b->query, sizeof b->query, "#%lld", booking_show_id);
+		booking_search(ui, b, false);
+	}
 }
 
 static void
@@ -88,6 +112,7 @@ booking_show(struct ui *ui, struct booking_screen *b, int i)
 	}
 	b->open = i;
 	ui_list_set(&b->seats, b->view.nseats);
+	ui_say(ui, 0, "%s", "");
 	if (b->view.cards_owed > 0)
 		ui_say(ui, UI_ERR, "%d card refund(s) not yet made by the card terminal: F7 asks it again.",
 		       b->view.cards_owed);
@@ -312,7 +337,7 @@ booking_view_key(struct ui *ui, struct booking_screen *b, int key)
 	case KEY_F(4):
 	case 'r':
 		if (!paid) {
-			ui_say(ui, UI_ERR, "This booking is %s: there is nothing to refund.", f->status);
+			ui_say(ui, UI_ERR, "This booking is %s: there is nothing to refund.", booking_status_words(f->status));
 			return UI_REDRAW;
 		}
 		b->prompt = PROMPT_REFUND;
@@ -322,7 +347,8 @@ booking_view_key(struct ui *ui, struct booking_screen *b, int key)
 	case KEY_F(6):
 	case 'p':
 		if (!paid) {
-			ui_say(ui, UI_ERR, "This booking is %s: there are no tickets to print.", f->status);
+			ui_say(ui, UI_ERR, "This booking is %s: there are no tickets to print.",
+			       booking_status_words(f->status));
 			return UI_REDRAW;
 		}
 		b->prompt = PROMPT_REPRINT;
@@ -400,7 +426,7 @@ booking_draw_row(struct ui *ui, void *arg, int r, int y, bool hot)
 		attron(A_REVERSE);
 	mvhline(y, 0, ' ', COLS);
 	mvprintw(y, 1, "%-10s  %-16s %s %-13s %s %.*s", pretty, f->when, UI_FIT(ft, f->title, COLS > 100 ? 30 : 20),
-	         f->status, UI_FIT(fc, f->customer, 10), COLS - 80 > 8 ? COLS - 80 : 8, f->seats);
+	         booking_status_words(f->status), UI_FIT(fc, f->customer, 10), COLS - 80 > 8 ? COLS - 80 : 8, f->seats);
 	if (hot)
 		attroff(A_REVERSE);
 }
@@ -482,7 +508,7 @@ booking_draw_view(struct ui *ui, struct booking_screen *b)
 	mvprintw(y++, 1, "%s", UI_FIT(ft, f->title, COLS - 2));
 	attroff(A_BOLD);
 	mvprintw(y++, 1, "%s  %s  %s", f->when, f->location, f->customer[0] != '\0' ? f->customer : "walk-up sale");
-	mvprintw(y++, 1, "Status: %s   Total %s   Refunded %s", f->status, total, back);
+	mvprintw(y++, 1, "Status: %s   Total %s   Refunded %s", booking_status_words(f->status), total, back);
 	attron(A_BOLD);
 	mvprintw(++y, 1, "    Seat  Kind       Type          Price State");
 	attroff(A_BOLD);

@@ -57,7 +57,7 @@ for size in 80x24 120x40; do
 	wait_for c "Refunded \\\$[0-9.]+ \($s2 refunded\)"
 	wait_for c "$s2 +[a-z]+ +Adult +\\\$[0-9.]+ refunded"
 	screen c | grep -Eq "$s1 .* sold" || fail "$size: $s1 is not shown sold"
-	screen c | grep -q "Status: part_refunded" || fail "$size: the booking is not shown part refunded"
+	screen c | grep -q "Status: part refunded" || fail "$size: the booking is not shown part refunded"
 	screen c | grep -Eq "back \\\$[1-9]" || fail "$size: the tender does not show the money back"
 	screen c | grep -q "refund .*$s2 by cashier: wrong day" || fail "$size: the history does not show the refund and its reason"
 	[ "$(state "$s2")/$(state "$s1")" = refunded/sold ] || fail "$size: tickets are $(state "$s2")/$(state "$s1")"
@@ -112,6 +112,13 @@ done
 start c "$conf"
 login c
 sell 2
+# F8 on a seat map: the bookings of its show
+open_show c
+keys c Enter; wait_for c "SCREEN"
+keys c F8;    wait_for c "Find a booking: #$SHOW"
+wait_for c "${CODE:0:4}-${CODE:4} .* paid"
+keys c Escape; wait_for c "SCREEN"
+keys c Escape; wait_for c "Type to search"
 keys c F8; wait_for c "Find a booking"
 lit c "$CODE"; keys c Enter; wait_for c "booking ${CODE:0:4}-${CODE:4}"
 keys c F6; wait_for c "Reprint the tickets of"
