@@ -155,7 +155,8 @@ client_booking_load(struct db *db, const char *session, const struct found *f, s
 		                          db_int(res, i, "refunded_cents") > 0 ? "   back " : "",
 		                          db_int(res, i, "refunded_cents") > 0 ? back : "");
 		if (card) {
-			char *t = xasprintf("Card %s ****%s%s", db_value(res, i, "card_brand"),
+			const char *brand = db_value(res, i, "card_brand");
+			char *t = xasprintf("Card %s%s****%s%s", brand, *brand != '\0' ? " " : "",
 			                    db_value(res, i, "card_last4"), v->tenders[i] + 4);
 
 			free(v->tenders[i]);
