@@ -93,13 +93,14 @@ card_test_present(void *state, const char *card_number)
 	t->card[k] = '\0';
 }
 
-/* Finds the last journal entry of key. Returns 1 and fills res, or 0. A
+/* Finds the last journal entry of key (or, key NULL, of the transaction
+ * whose terminal reference is ref). Returns 1 and fills res, or 0. A
  * reversed charge reads as declined ("reversed"). */
 static int
-card_test_lookup(struct card_test *t, const char *key, struct card_result *res)
+card_test_find(struct card_test *t, const char *key, const char *ref, struct card_result *res)
 {
 	FILE *f = fopen(t->journal, "r");
-	char line[256], k[64], what[16], last4[8], auth[24], ref[64];
+	char line[256], k[64], what[16], last4[8], auth[24], r[64];
 	int found = 0;
 
 	if (f == NULL)
@@ -107,14 +108,14 @@ card_test_lookup(struct card_test *t, const char *key, struct card_result *res)
 	while (fgets(line, sizeof line, f) != NULL) {
 		long long cents;
 
-		if (sscanf(line, "%63s %15s %lld %7s %23s %63s", k, what, &cents, last4, auth, ref) != 6 ||
-		    strcmp(k, key) != 0)
+		if (sscanf(line, "%63s %15s %lld %7s %23s %63s", k, what, &cents, last4, auth, r) != 6 ||
+		    strcmp(key != NULL ? k : r, key != NULL ? key : ref) != 0)
 			continue;
 		memset(res, 0, sizeof *res);
 		found = 1;
 		strlcpy_m(res->last4, last4, sizeof res->last4);
 		strlcpy_m(res->brand, "TESTCARD", sizeof res->brand);
-		strlcpy_m(res->terminal_ref, ref, sizeof res->terminal_ref);
+		strlcpy_m(res->terminal_ref, r, sizeof res->terminal_ref);
 		if (strcmp(what, "approved") == 0 || strcmp(what, "refunded") == 0) {
 			res->outcome = CARD_APPROVED;
 			strlcpy_m(res->auth_code, auth, sizeof res->auth_code);
@@ -131,6 +132,13 @@ card_test_lookup(struct card_test *t, const char *key, struct card_result *res)
 	}
 	fclose(f);
 	return found;
+}
+
+/* The last journal entry of key, as card_test_find. */
+static int
+card_test_lookup(struct card_test *t, const char *key, struct card_result *res)
+{
+	return card_test_find(t, key, NULL, res);
 }
 
 static int
@@ -270,19 +278,10 @@ card_test_refund(void *state, const char *key, long long cents, const char *curr
 	snprintf(ref, sizeof ref, "R%lld-%.8s", (long long)time(NULL), key);
 	/* The last four of the charge are not in its reference: the journal
 	 * line of the charge says them. */
-	strlcpy_m(res->last4, "0000", sizeof res->last4);
-	if (charge_ref != NULL && *charge_ref != '\0') {
-		FILE *f = fopen(t->journal, "r");
-		char line[256], k[64], what[16], l4[8], a[24], r[64];
-		long long c;
-
-		while (f != NULL && fgets(line, sizeof line, f) != NULL)
-			if (sscanf(line, "%63s %15s %lld %7s %23s %63s", k, what, &c, l4, a, r) == 6 &&
-			    strcmp(r, charge_ref) == 0)
-				strlcpy_m(res->last4, l4, sizeof res->last4);
-		if (f != NULL)
-			fclose(f);
-	}
+	if (charge_ref == NULL || *charge_ref == '\0' || !card_test_find(t, NULL, charge_ref, res))
+		memset(res, 0, sizeof *res);
+	if (res->last4[0] == '\0')
+		strlcpy_m(res->last4, "0000", sizeof res->last4);
 	if (card_test_write(t, key, "refunded", cents, res->last4, auth, ref) != 0) {
 		res->outcome = CARD_ERROR;
 		snprintf(res->message, sizeof res->message, "The card terminal is out of order.");

@@ -351,6 +351,16 @@ client_refund(struct db *db, const struct refund_ask *ask, struct refund_answer 
 	return 0;
 }
 
+/* A new issue of a booking's tickets (api.reprint through tickets_reprint),
+ * proven by a card's last four digits or by a staff member. Returns the
+ * issue, or -1 with *cause. */
+static int
+client_booking_reissue(struct app *app, struct db *db, const char *code, const char *last4, long long staff_id,
+                       char **cause)
+{
+	return tickets_reprint(app, db, code, last4, 0, staff_id, cause);
+}
+
 int
 client_booking_reprint(struct app *app, struct db *db, const char *session, long long staff_id,
                        const struct found *f, const char *reason, char **cause)
@@ -373,7 +383,7 @@ client_booking_reprint(struct app *app, struct db *db, const char *session, long
 		return -1;
 	}
 	PQclear(res);
-	if ((issue = tickets_reprint(app, db, f->code, NULL, 0, staff_id, cause)) < 0)
+	if ((issue = client_booking_reissue(app, db, f->code, NULL, staff_id, cause)) < 0)
 		return -1;
 	if (tickets_print(app, db, f->code, cause) < 0) {
 		char *said = xasprintf("Reissued as issue %d, but not printed: %s", issue, *cause);
@@ -383,4 +393,56 @@ client_booking_reprint(struct app *app, struct db *db, const char *session, long
 		return -1;
 	}
 	return issue;
+}
+
+int
+client_booking_collect(struct app *app, struct db *db, const char *code, const char *last4, char **cause)
+{
+	char canonical[BOOKCODE_LEN + 1];
+	size_t n = strspn(last4, "0123456789");
+
+	if (bookcode_parse(code, canonical, NULL) != 0) {
+		*cause = xstrdup(bookcode_shaped(code) ? "That booking code has a typing mistake: please check it." :
+		                 "A booking code has 9 letters and digits, like ABCD-EFGHJ.");
+		return -1;
+	}
+	if (n != 4 || last4[n] != '\0') {
+		*cause = xstrdup("Type the last four digits of the card that paid.");
+		return -1;
+	}
+	if (client_booking_reissue(app, db, canonical, last4, 0, cause) < 0)
+		return -1;
+	return tickets_print(app, db, canonical, cause) < 0 ? -2 : 0;
+}
+
+int
+client_booking_cancel(struct db *db, const char *session, const char *code, struct card_terminal *card,
+                      struct refund_answer *ans)
+{
+	struct found_list found;
+	char *cause = NULL, rid[37] = "";
+	int n = client_find_bookings(db, session, code, &found, &cause);
+
+	memset(ans, 0, sizeof *ans);
+	if (n != 1) {
+		ans->outcome = REFUND_REFUSED;
+		snprintf(ans->message, sizeof ans->message, "%s", n < 0 ? cause : "That booking was not found.");
+		free(cause);
+		found_list_free(&found);
+		return 0;
+	}
+	{
+		struct refund_ask ask = {
+			.session = session,
+			.order_id = found.v[0].order_id,
+			.reason = "cancelled by the customer",
+			.rid = rid,
+			.card = card,
+			.currency = found.v[0].currency,
+		};
+
+		client_refund(db, &ask, ans);
+	}
+	found_list_free(&found);
+	return 0;
 }

@@ -410,7 +410,7 @@ tickets_reprint(struct app *app, struct db *db, const char *code, const char *la
 		      "longer open the door", pretty, issue, last4 != NULL ? "card digits" :
 		      user_id > 0 ? "owner's account" : "staff");
 	} else {
-		*cause = xasprintf("booking %s cannot be reprinted: %s", code, db_value(res, 0, "message"));
+		*cause = xasprintf("booking %s cannot be reprinted: %s", pretty, db_value(res, 0, "message"));
 		oplog(LOG_WARNING, "reprint of booking %s refused: %s", pretty,
 		      db_value(res, 0, "message"));
 	}

@@ -101,6 +101,7 @@ extern const struct screen screen_confirm;
 extern const struct screen screen_account;
 extern const struct screen screen_admin;
 extern const struct screen screen_booking;
+extern const struct screen screen_collect;
 
 /* Opens the bookings (F8 on a counter screen); Esc goes back to the screen
  * it came from. */

@@ -57,7 +57,7 @@ SELECT ok(core.booking_code_typed(substr(:'c1', 1, 8) || CASE WHEN substr(:'c1',
           'and is told apart as a code with a wrong check symbol');
 SELECT ok(:o1 = ANY (pg_temp.found(:'cs', 'ada')), 'by a part of the customer''s name');
 SELECT is(pg_temp.found(:'cs', 'ADA482@example.com'), ARRAY[:o1]::bigint[], 'by the customer''s e-mail');
-SELECT is(pg_temp.found(:'cs', '4242'), ARRAY[:o1]::bigint[] || (SELECT array_agg(order_id ORDER BY order_id) FROM api.find_booking(:'cs', '4242') WHERE order_id <> :o1),
+SELECT ok(:o1 = ANY (pg_temp.found(:'cs', '4242')) AND NOT :o1 = ANY (pg_temp.found(:'cs', '4243')),
           'by the card''s last four digits (today)');
 SELECT ok(:o1 = ANY (pg_temp.found(:'cs', '4242 ' || current_date)) AND :o1 = ANY (pg_temp.found(:'cs', '4242 today'))
           AND NOT :o1 = ANY (pg_temp.found(:'cs', '4242 yesterday'))

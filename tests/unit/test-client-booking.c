@@ -136,6 +136,7 @@ test_find_load_refund(void **state)
 	assert_string_equal(found.v[0].code, code);
 	assert_string_equal(found.v[0].status, "success");
 	assert_int_equal(found.v[0].order_id, atoll(order));
+	found_list_free(&found);
 	/* A mistyped code is said to be one. */
 	snprintf(typo, sizeof typo, "%c%s", code[0] == 'A' ? 'B' : 'A', code + 1);
 	assert_int_equal(client_find_bookings(db, who.session, typo, &found, &cause), -1);
