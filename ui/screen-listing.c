@@ -3,6 +3,7 @@
  * nearly-full at a glance. Enter opens the seat map. */
 #include "ui.h"
 #include "client-show.h"
+#include "ids.h"
 #include "ui-list.h"
 #include "util.h"
 
@@ -279,7 +280,9 @@ listing_draw(struct ui *ui)
 	}
 	lm.list.rowh = rowh;
 	ui_list_draw(ui, &lm.list, y0, 0, ui->kiosk ? COLS - 12 : COLS, rows * rowh, listing_draw_row, l);
-	if (n == 0)
+	if (n == 0 && !ui->kiosk && bookcode_shaped(lm.query))
+		mvprintw(y0 + 1, 2, "%s", "That looks like a booking code: F8 finds bookings (type it there).");
+	else if (n == 0)
 		mvprintw(y0 + 1, 2, "%s", ui->kiosk ? "No showtimes match. Touch Cinema, Time or Day to see others." :
 		                          "No showtimes match. Esc clears the search; F8 finds a booking.");
 	if (ui->kiosk) {

@@ -119,6 +119,9 @@ keys c F8;    wait_for c "Find a booking: #$SHOW"
 wait_for c "${CODE:0:4}-${CODE:4} .* paid"
 keys c Escape; wait_for c "SCREEN"
 keys c Escape; wait_for c "Type to search"
+# a code typed into the showtimes search points to F8
+keys c C-u; lit c "$CODE"; wait_for c "That looks like a booking code: F8"
+keys c Escape
 keys c F8; wait_for c "Find a booking"
 lit c "$CODE"; keys c Enter; wait_for c "booking ${CODE:0:4}-${CODE:4}"
 keys c F6; wait_for c "Reprint the tickets of"
