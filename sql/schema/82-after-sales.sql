@@ -64,12 +64,16 @@ LANGUAGE sql IMMUTABLE AS $$
                 OR (w.role = 'customer' AND p_order.user_id = w.user_id))
 $$;
 
+-- A card's last four digits are looked up by the day they paid.
+CREATE INDEX payment_last4_idx ON core.payment (card_last4, created_at) WHERE card_last4 IS NOT NULL;
+
 -- Bookings matching what a person typed at the counter: a booking code
 -- (with or without its dash, any case), "#123" (the orders of showtime
 -- 123), a card's last four digits and the day it paid ("4242 2026-05-01",
 -- "4242 yesterday"; today when no day is given), an e-mail address, or a
 -- part of a customer's name. Only the bookings the session may see; newest
--- show first, at most 50. A mistyped code (core.booking_code_typed but not
+-- show first, at most 50. Each kind of key finds its orders through an
+-- index of its own. A mistyped code (core.booking_code_typed but not
 -- core.parse_booking_code) is looked for as a name, and usually finds
 -- nothing; the terminal then says the code is mistyped.
 CREATE FUNCTION api.find_booking(session text, query text)
@@ -83,32 +87,46 @@ DECLARE
     w core.who := core.session_who(session);
     q text := btrim(coalesce(query, ''));
     code text := core.parse_booking_code(q);
-    show_id bigint;
-    last4 text;
-    day date;
     m text[];
+    day date;
+    ids bigint[];
 BEGIN
-    IF w.session_id IS NULL OR q = '' OR length(q) > 200 THEN
+    IF w.session_id IS NULL OR length(q) < 2 OR length(q) > 200 THEN
         RETURN;
     END IF;
-    IF code IS NULL AND q ~ '^(#|show\s*)[0-9]{1,18}$' THEN
-        show_id := substring(q FROM '[0-9]+')::bigint;
-    ELSIF code IS NULL THEN
-        m := regexp_match(lower(q), '^([0-9]{4})(\s+(.+))?$');
-        IF m IS NOT NULL THEN
-            last4 := m[1];
-            day := CASE WHEN m[3] IS NULL OR m[3] = 'today' THEN current_date
-                        WHEN m[3] = 'yesterday' THEN current_date - 1 END;
-            IF day IS NULL THEN
-                BEGIN
-                    day := m[3]::date;
-                EXCEPTION WHEN others THEN
-                    RETURN;
-                END;
-            END IF;
-        ELSIF length(q) < 2 THEN
-            RETURN;
+    m := regexp_match(lower(q), '^([0-9]{4})(\s+(.+))?$');
+    IF code IS NOT NULL THEN
+        ids := ARRAY(SELECT o.order_id FROM core.orders o WHERE o.booking_code = code);
+    ELSIF q ~ '^(#|show\s*)[0-9]{1,18}$' THEN
+        ids := ARRAY(SELECT o.order_id FROM core.orders o
+                      WHERE o.showtime_id = substring(q FROM '[0-9]+')::bigint);
+    ELSIF m IS NOT NULL THEN
+        day := CASE WHEN m[3] IS NULL OR m[3] = 'today' THEN current_date
+                    WHEN m[3] = 'yesterday' THEN current_date - 1 END;
+        IF day IS NULL THEN
+            BEGIN
+                day := m[3]::date;
+            EXCEPTION WHEN others THEN
+                RETURN;
+            END;
         END IF;
+        -- the day in any cinema's time zone lies within a day either side of UTC's
+        ids := ARRAY(SELECT DISTINCT p.order_id
+                       FROM core.payment p
+                       JOIN core.orders o ON o.order_id = p.order_id
+                       JOIN core.showtime st ON st.showtime_id = o.showtime_id
+                       JOIN core.auditorium a ON a.auditorium_id = st.auditorium_id
+                       JOIN core.location l ON l.location_id = a.location_id
+                      WHERE p.card_last4 = m[1]
+                        AND p.created_at >= day::timestamp AT TIME ZONE 'UTC' - interval '1 day'
+                        AND p.created_at < day::timestamp AT TIME ZONE 'UTC' + interval '2 days'
+                        AND (p.created_at AT TIME ZONE l.timezone)::date = day);
+    ELSIF position('@' IN q) > 0 THEN
+        ids := ARRAY(SELECT o.order_id FROM core.app_user u JOIN core.orders o ON o.user_id = u.user_id
+                      WHERE lower(u.email) = lower(q));
+    ELSE
+        ids := ARRAY(SELECT o.order_id FROM core.app_user u JOIN core.orders o ON o.user_id = u.user_id
+                      WHERE u.full_name ILIKE '%' || replace(replace(replace(q, '\', '\\'), '%', '\%'), '_', '\_') || '%');
     END IF;
     RETURN QUERY
     SELECT o.order_id, o.booking_code, o.showtime_id, mv.title, st.starts_at,
@@ -130,17 +148,9 @@ BEGIN
       JOIN core.auditorium a ON a.auditorium_id = st.auditorium_id
       JOIN core.location l ON l.location_id = a.location_id
       LEFT JOIN core.app_user u ON u.user_id = o.user_id
-     WHERE core.order_visible(w, o)
+     WHERE o.order_id = ANY (ids)
+       AND core.order_visible(w, o)
        AND o.status IN ('initiated', 'pending', 'success', 'refunded')
-       AND CASE WHEN code IS NOT NULL THEN o.booking_code = code
-                WHEN show_id IS NOT NULL THEN o.showtime_id = show_id
-                WHEN last4 IS NOT NULL THEN EXISTS (
-                     SELECT 1 FROM core.payment p
-                      WHERE p.order_id = o.order_id AND p.card_last4 = last4
-                        AND (p.created_at AT TIME ZONE l.timezone)::date = day)
-                WHEN position('@' IN q) > 0 THEN lower(u.email) = lower(q)
-                ELSE u.full_name ILIKE '%' || replace(replace(replace(q, '\', '\\'), '%', '\%'), '_', '\_') || '%'
-           END
      ORDER BY st.starts_at DESC, o.order_id DESC
      LIMIT 50;
 END $$;

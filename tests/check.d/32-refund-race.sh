@@ -37,46 +37,56 @@ sell() {
 	echo "$o $(q "SELECT ticket_id || ' ' || issue FROM core.ticket WHERE order_id = $o")"
 }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# sleeping NAME: waits (up to 20 s) until the session of application NAME
+# sits in its pg_sleep, its first call done and its locks held
+sleeping() {
+	for _ in $(seq 400); do
+		[ "$(q "SELECT count(*) FROM pg_stat_activity WHERE application_name = '$1' AND query LIKE 'SELECT pg_sleep%'
+		        AND state = 'active'")" = 1 ] && return 0
+		sleep 0.05
+	done
+	fail "the session $1 never reached its sleep"
+}
 admit_sql() { echo "SELECT verdict FROM api.admit($2, $1, $3, $show, 'race-door')"; }
 refund_sql() { echo "SELECT refund_status FROM api.refund('$mgr', $1, NULL, 'race')"; }
 
-# 1. The scan first, its transaction held open a second: the refund waits
+# 1. The scan first, its transaction held open two seconds: the refund waits
 #    for it, then finds the ticket admitted.
 read -r o t i <<<"$(sell A1)"
-psql "$MARQUEE_OWNER_DSN" -XAtq -c "BEGIN" -c "$(admit_sql "$o" "$t" "$i")" -c "SELECT pg_sleep(1)" -c "COMMIT" \
-	>"$work/a1" &
-sleep 0.3
+PGAPPNAME=race-door psql "$MARQUEE_OWNER_DSN" -XAtq -c "BEGIN" -c "$(admit_sql "$o" "$t" "$i")" -c "SELECT pg_sleep(2)" \
+	-c "COMMIT" >"$work/a1" &
+sleeping race-door
 t0=$(now_ms)
 r=$(q "$(refund_sql "$o")")
 waited=$(( $(now_ms) - t0 ))
 wait
 [ "$(head -1 "$work/a1")" = valid ] || fail "the first scan was not admitted: $(cat "$work/a1")"
 [ "$r" = already_admitted ] || fail "a refund after a scan answered '$r'"
-[ "$waited" -ge 400 ] || fail "the refund did not wait for the scan's transaction (${waited} ms)"
+[ "$waited" -ge 500 ] || fail "the refund did not wait for the scan's transaction (${waited} ms)"
 [ "$(q "SELECT count(*) FROM core.refund WHERE order_id = $o")" = 0 ] || fail "money went back for an admitted ticket"
 echo "scan first: admitted; the refund waited ${waited} ms and was refused"
 
 # 2. The refund first, held open: the scan waits, then finds it refunded.
 read -r o t i <<<"$(sell A2)"
-psql "$MARQUEE_OWNER_DSN" -XAtq -c "BEGIN" -c "$(refund_sql "$o")" -c "SELECT pg_sleep(1)" -c "COMMIT" >"$work/r2" &
-sleep 0.3
+PGAPPNAME=race-till psql "$MARQUEE_OWNER_DSN" -XAtq -c "BEGIN" -c "$(refund_sql "$o")" -c "SELECT pg_sleep(2)" \
+	-c "COMMIT" >"$work/r2" &
+sleeping race-till
 t0=$(now_ms)
 v=$(q "$(admit_sql "$o" "$t" "$i")")
 waited=$(( $(now_ms) - t0 ))
 wait
 [ "$(head -1 "$work/r2")" = refunded ] || fail "the first refund failed: $(cat "$work/r2")"
 [ "$v" = refunded ] || fail "a scan after a refund answered '$v'"
-[ "$waited" -ge 400 ] || fail "the scan did not wait for the refund's transaction (${waited} ms)"
+[ "$waited" -ge 500 ] || fail "the scan did not wait for the refund's transaction (${waited} ms)"
 [ "$(q "SELECT admitted_at IS NULL FROM core.ticket WHERE ticket_id = $t")" = t ] || fail "a refunded ticket was admitted"
 echo "refund first: refunded; the scan waited ${waited} ms and was refused"
 
 # 3. Pairs let go together: a controller holds an advisory lock; each
 #    racer waits for it (shared), so all start the moment it ends.
 for p in $(seq "$pairs"); do sell "A$((p + 2))"; done >"$work/sold"
-psql "$MARQUEE_OWNER_DSN" -XAtq -c "BEGIN" -c "SELECT pg_advisory_xact_lock(4242)" -c "SELECT pg_sleep(1.5)" \
-	-c "COMMIT" >/dev/null &
-ctl=$!
-sleep 0.3
+PGAPPNAME=race-gate psql "$MARQUEE_OWNER_DSN" -XAtq -c "BEGIN" -c "SELECT pg_advisory_xact_lock(4242)" \
+	-c "SELECT pg_sleep(3)" -c "COMMIT" >/dev/null &
+sleeping race-gate
 n=0
 while read -r o t i; do
 	n=$((n + 1))
