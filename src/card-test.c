@@ -155,6 +155,21 @@ card_test_write(struct card_test *t, const char *key, const char *what, long lon
 	return fclose(f) == 0 ? 0 : -1;
 }
 
+/* An approved answer in res: what, "Approved" or "Refunded", on the card
+ * ending last4 under the terminal's auth code and reference. Returns 0. */
+static int
+card_test_approve(struct card_result *res, const char *what, const char *last4, const char *auth,
+                  const char *ref)
+{
+	res->outcome = CARD_APPROVED;
+	strlcpy_m(res->last4, last4, sizeof res->last4);
+	strlcpy_m(res->auth_code, auth, sizeof res->auth_code);
+	strlcpy_m(res->brand, "TESTCARD", sizeof res->brand);
+	strlcpy_m(res->terminal_ref, ref, sizeof res->terminal_ref);
+	snprintf(res->message, sizeof res->message, "%s, card ending %s", what, last4);
+	return 0;
+}
+
 static int
 card_test_charge(void *state, const char *key, long long cents, const char *currency,
                  struct card_result *res)
@@ -212,12 +227,7 @@ card_test_charge(void *state, const char *key, long long cents, const char *curr
 		snprintf(res->message, sizeof res->message, "No answer from the card terminal.");
 		return 0;
 	}
-	res->outcome = CARD_APPROVED;
-	strlcpy_m(res->auth_code, auth, sizeof res->auth_code);
-	strlcpy_m(res->brand, "TESTCARD", sizeof res->brand);
-	strlcpy_m(res->terminal_ref, ref, sizeof res->terminal_ref);
-	snprintf(res->message, sizeof res->message, "Approved, card ending %s", last4);
-	return 0;
+	return card_test_approve(res, "Approved", last4, auth, ref);
 }
 
 static int
@@ -268,7 +278,7 @@ card_test_refund(void *state, const char *key, long long cents, const char *curr
                  const char *charge_ref, struct card_result *res)
 {
 	struct card_test *t = state;
-	char auth[16], ref[48];
+	char auth[16], ref[48], last4[5];
 
 	(void)currency;
 	memset(res, 0, sizeof *res);
@@ -287,12 +297,8 @@ card_test_refund(void *state, const char *key, long long cents, const char *curr
 		snprintf(res->message, sizeof res->message, "The card terminal is out of order.");
 		return 0;
 	}
-	res->outcome = CARD_APPROVED;
-	strlcpy_m(res->auth_code, auth, sizeof res->auth_code);
-	strlcpy_m(res->brand, "TESTCARD", sizeof res->brand);
-	strlcpy_m(res->terminal_ref, ref, sizeof res->terminal_ref);
-	snprintf(res->message, sizeof res->message, "Refunded, card ending %s", res->last4);
-	return 0;
+	strlcpy_m(last4, res->last4, sizeof last4);
+	return card_test_approve(res, "Refunded", last4, auth, ref);
 }
 
 const struct card_driver card_driver_test = {
