@@ -113,7 +113,7 @@ collect_draw(struct ui *ui)
 		ui->buttons[ui->nbuttons++] = (struct ui_button){ y + 2, x, 1, 46, COLLECT_TOUCH_CODE };
 		ui->buttons[ui->nbuttons++] = (struct ui_button){ y + 4, x, 1, 46, COLLECT_TOUCH_LAST4 };
 	}
-	ui_draw_text_box(y + 2, x, 14, "Booking code       ", c->code, c->focus == 0, false);
+	ui_draw_text_box(y + 2, x, 14, "Booking code        ", c->code, c->focus == 0, false);
 	ui_draw_text_box(y + 4, x, 6, "Card's last 4 digits", c->last4, c->focus == 1, false);
 	mvprintw(y + 6, x, "The code is on your receipt or e-mail, like ABCD-EFGHJ.");
 	ui_draw_button(ui, y + 8, x, 22, 1, "Print my tickets", '\r', true);
