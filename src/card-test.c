@@ -13,6 +13,8 @@
  *   4000 0000 0000 0259  outcome unknown: charged, but the answer is lost
  *   4000 0000 0000 0267  outcome unknown, and the terminal cannot answer the
  *                        next two status questions either (then: approved)
+ * Refunds go back to the card of the charge they name and are approved,
+ * once per key.
  */
 #include "card.h"
 #include "util.h"
@@ -91,13 +93,14 @@ card_test_present(void *state, const char *card_number)
 	t->card[k] = '\0';
 }
 
-/* Finds the last journal entry of key. Returns 1 and fills res, or 0. A
+/* Finds the last journal entry of key (or, key NULL, of the transaction
+ * whose terminal reference is ref). Returns 1 and fills res, or 0. A
  * reversed charge reads as declined ("reversed"). */
 static int
-card_test_lookup(struct card_test *t, const char *key, struct card_result *res)
+card_test_find(struct card_test *t, const char *key, const char *ref, struct card_result *res)
 {
 	FILE *f = fopen(t->journal, "r");
-	char line[256], k[64], what[16], last4[8], auth[24], ref[64];
+	char line[256], k[64], what[16], last4[8], auth[24], r[64];
 	int found = 0;
 
 	if (f == NULL)
@@ -105,18 +108,19 @@ card_test_lookup(struct card_test *t, const char *key, struct card_result *res)
 	while (fgets(line, sizeof line, f) != NULL) {
 		long long cents;
 
-		if (sscanf(line, "%63s %15s %lld %7s %23s %63s", k, what, &cents, last4, auth, ref) != 6 ||
-		    strcmp(k, key) != 0)
+		if (sscanf(line, "%63s %15s %lld %7s %23s %63s", k, what, &cents, last4, auth, r) != 6 ||
+		    strcmp(key != NULL ? k : r, key != NULL ? key : ref) != 0)
 			continue;
 		memset(res, 0, sizeof *res);
 		found = 1;
 		strlcpy_m(res->last4, last4, sizeof res->last4);
 		strlcpy_m(res->brand, "TESTCARD", sizeof res->brand);
-		strlcpy_m(res->terminal_ref, ref, sizeof res->terminal_ref);
-		if (strcmp(what, "approved") == 0) {
+		strlcpy_m(res->terminal_ref, r, sizeof res->terminal_ref);
+		if (strcmp(what, "approved") == 0 || strcmp(what, "refunded") == 0) {
 			res->outcome = CARD_APPROVED;
 			strlcpy_m(res->auth_code, auth, sizeof res->auth_code);
-			snprintf(res->message, sizeof res->message, "Approved, card ending %s", last4);
+			snprintf(res->message, sizeof res->message, "%s, card ending %s",
+			         what[0] == 'a' ? "Approved" : "Refunded", last4);
 		} else {
 			res->outcome = CARD_DECLINED;
 			snprintf(res->message, sizeof res->message, "Declined: %s",
@@ -128,6 +132,13 @@ card_test_lookup(struct card_test *t, const char *key, struct card_result *res)
 	}
 	fclose(f);
 	return found;
+}
+
+/* The last journal entry of key, as card_test_find. */
+static int
+card_test_lookup(struct card_test *t, const char *key, struct card_result *res)
+{
+	return card_test_find(t, key, NULL, res);
 }
 
 static int
@@ -142,6 +153,21 @@ card_test_write(struct card_test *t, const char *key, const char *what, long lon
 	fflush(f);
 	fsync(fileno(f));
 	return fclose(f) == 0 ? 0 : -1;
+}
+
+/* An approved answer in res: what, "Approved" or "Refunded", on the card
+ * ending last4 under the terminal's auth code and reference. Returns 0. */
+static int
+card_test_approve(struct card_result *res, const char *what, const char *last4, const char *auth,
+                  const char *ref)
+{
+	res->outcome = CARD_APPROVED;
+	strlcpy_m(res->last4, last4, sizeof res->last4);
+	strlcpy_m(res->auth_code, auth, sizeof res->auth_code);
+	strlcpy_m(res->brand, "TESTCARD", sizeof res->brand);
+	strlcpy_m(res->terminal_ref, ref, sizeof res->terminal_ref);
+	snprintf(res->message, sizeof res->message, "%s, card ending %s", what, last4);
+	return 0;
 }
 
 static int
@@ -201,12 +227,7 @@ card_test_charge(void *state, const char *key, long long cents, const char *curr
 		snprintf(res->message, sizeof res->message, "No answer from the card terminal.");
 		return 0;
 	}
-	res->outcome = CARD_APPROVED;
-	strlcpy_m(res->auth_code, auth, sizeof res->auth_code);
-	strlcpy_m(res->brand, "TESTCARD", sizeof res->brand);
-	strlcpy_m(res->terminal_ref, ref, sizeof res->terminal_ref);
-	snprintf(res->message, sizeof res->message, "Approved, card ending %s", last4);
-	return 0;
+	return card_test_approve(res, "Approved", last4, auth, ref);
 }
 
 static int
@@ -252,6 +273,34 @@ card_test_reverse(void *state, const char *key, struct card_result *res)
 	return card_test_write(t, key, "reversed", 0, res->last4, "-", res->terminal_ref);
 }
 
+static int
+card_test_refund(void *state, const char *key, long long cents, const char *currency,
+                 const char *charge_ref, struct card_result *res)
+{
+	struct card_test *t = state;
+	char auth[16], ref[48], last4[5];
+
+	(void)currency;
+	memset(res, 0, sizeof *res);
+	if (card_test_lookup(t, key, res))
+		return 0;	/* a repeated key: the first answer, nothing refunded */
+	snprintf(auth, sizeof auth, "R%05u", (unsigned)(randombytes_random() % 100000));
+	snprintf(ref, sizeof ref, "R%lld-%.8s", (long long)time(NULL), key);
+	/* The last four of the charge are not in its reference: the journal
+	 * line of the charge says them. */
+	if (charge_ref == NULL || *charge_ref == '\0' || !card_test_find(t, NULL, charge_ref, res))
+		memset(res, 0, sizeof *res);
+	if (res->last4[0] == '\0')
+		strlcpy_m(res->last4, "0000", sizeof res->last4);
+	if (card_test_write(t, key, "refunded", cents, res->last4, auth, ref) != 0) {
+		res->outcome = CARD_ERROR;
+		snprintf(res->message, sizeof res->message, "The card terminal is out of order.");
+		return 0;
+	}
+	strlcpy_m(last4, res->last4, sizeof last4);
+	return card_test_approve(res, "Refunded", last4, auth, ref);
+}
+
 const struct card_driver card_driver_test = {
 	.name = "test",
 	.open = card_test_open,
@@ -259,5 +308,6 @@ const struct card_driver card_driver_test = {
 	.charge = card_test_charge,
 	.status = card_test_status,
 	.reverse = card_test_reverse,
+	.refund = card_test_refund,
 	.present = card_test_present,
 };

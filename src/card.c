@@ -82,6 +82,25 @@ card_pay(struct card_terminal *term, const char *key, long long cents, const cha
 }
 
 int
+card_refund(struct card_terminal *term, const char *key, long long cents, const char *currency,
+            const char *charge_ref, int tries, struct card_result *res)
+{
+	memset(res, 0, sizeof *res);
+	if (term->driver == NULL || term->driver->refund == NULL) {
+		res->outcome = CARD_ERROR;
+		snprintf(res->message, sizeof res->message, "No card terminal here can refund.");
+		return -1;
+	}
+	if (term->driver->refund(term->state, key, cents, currency, charge_ref, res) != 0)
+		res->outcome = CARD_UNKNOWN;
+	if (res->outcome == CARD_TIMEOUT || res->outcome == CARD_UNKNOWN) {
+		card_resolve(term, key, tries, res);
+		res->asked_status = true;
+	}
+	return 0;
+}
+
+int
 card_reverse(struct card_terminal *term, const char *key, struct card_result *res)
 {
 	memset(res, 0, sizeof *res);

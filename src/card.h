@@ -45,6 +45,12 @@ struct card_driver {
 	int		(*status)(void *state, const char *key, struct card_result *res);
 	/* Voids an approved charge (the sale could not complete). */
 	int		(*reverse)(void *state, const char *key, struct card_result *res);
+	/* Refunds cents to the card of an earlier charge (its terminal_ref)
+	 * under an idempotency key of the refund's own: a key already seen
+	 * returns the first answer and refunds nothing. status(key) answers
+	 * for a refund as for a charge. */
+	int		(*refund)(void *state, const char *key, long long cents, const char *currency,
+			          const char *charge_ref, struct card_result *res);
 	/* Test driver only: which card the customer presents. NULL otherwise. */
 	void		(*present)(void *state, const char *card_number);
 };
@@ -73,6 +79,12 @@ int  card_pay(struct card_terminal *term, const char *key, long long cents, cons
 /* Asks the status of key again. Same results as card_pay. */
 int  card_resolve(struct card_terminal *term, const char *key, int tries, struct card_result *res);
 int  card_reverse(struct card_terminal *term, const char *key, struct card_result *res);
+/* One card refund: as card_pay, a refund under key of cents to the card of
+ * the charge charge_ref, asking the status of that same key when the
+ * outcome is unknown (up to tries times). Never refunds twice. APPROVED is
+ * refunded; UNKNOWN is to be asked again later with card_resolve. */
+int  card_refund(struct card_terminal *term, const char *key, long long cents, const char *currency,
+                 const char *charge_ref, int tries, struct card_result *res);
 
 /* Luhn check of a card number (digits only). */
 bool card_luhn(const char *number);

@@ -1,13 +1,47 @@
 /* ids.c - snowflake order ids and Crockford base32 booking codes. The
  * database makes both (core.next_order_id, core.crockford); this is the same
- * arithmetic for reading them back and for tests that compare the two. */
+ * arithmetic for reading them back and for tests that compare the two.
+ *
+ * A code's check symbol is one of the same 32 symbols: the sum over GF(32)
+ * (x^5 + x^2 + 1) of each symbol times a^(position + 1), a = x. Every
+ * position has its own non-zero weight, so one wrong symbol, or any two
+ * different symbols swapped, always changes the check. */
 #include "ids.h"
 
 #include <ctype.h>
 #include <stdbool.h>
 #include <string.h>
 
-static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U";
+static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/* The product of a and b (0..31) in GF(32) modulo x^5 + x^2 + 1. */
+static unsigned
+ids_gf32_mul(unsigned a, unsigned b)
+{
+	unsigned p = 0;
+
+	while (b != 0) {
+		if (b & 1)
+			p ^= a;
+		b >>= 1;
+		a <<= 1;
+		if (a & 32)
+			a ^= 0x25;
+	}
+	return p;
+}
+
+unsigned
+bookcode_check(uint64_t value)
+{
+	unsigned c = 0, w = 1;
+
+	for (int i = 7; i >= 0; i--) {
+		w = ids_gf32_mul(w, 2);	/* a^(8 - i): the weight of position 7 - i */
+		c ^= ids_gf32_mul((unsigned)(value >> (5 * i)) & 31, w);
+	}
+	return c;
+}
 
 int64_t
 snowflake_make(int64_t unix_ms, int node, int seq)
@@ -37,7 +71,7 @@ bookcode_encode(uint64_t value, char out[BOOKCODE_LEN + 1])
 		return -1;
 	for (int i = 7; i >= 0; i--)
 		out[7 - i] = crockford[(value >> (5 * i)) & 31];
-	out[8] = crockford[value % 37];
+	out[8] = crockford[bookcode_check(value)];
 	out[9] = '\0';
 	return 0;
 }
@@ -73,13 +107,30 @@ bookcode_parse(const char *text, char out[BOOKCODE_LEN + 1], uint64_t *value)
 			return -1;
 		v = (v << 5) | (uint64_t)(at - crockford);
 	}
-	if (buf[8] == '\0' || memchr(crockford, buf[8], 37) == NULL ||
-	    (uint64_t)((const char *)memchr(crockford, buf[8], 37) - crockford) != v % 37)
+	if (buf[8] == '\0' || memchr(crockford, buf[8], 32) == NULL ||
+	    (unsigned)((const char *)memchr(crockford, buf[8], 32) - crockford) != bookcode_check(v))
 		return -1;
 	memcpy(out, buf, sizeof buf);
 	if (value != NULL)
 		*value = v;
 	return 0;
+}
+
+int
+bookcode_shaped(const char *text)
+{
+	size_t n = 0;
+
+	for (const char *p = text; *p != '\0'; p++) {
+		int c = toupper((unsigned char)*p);
+
+		if (c == '-' || c == ' ')
+			continue;
+		if (c != 'I' && c != 'L' && c != 'O' && (c == '\0' || memchr(crockford, c, 32) == NULL))
+			return 0;
+		n++;
+	}
+	return n == BOOKCODE_LEN;
 }
 
 void

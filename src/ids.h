@@ -21,7 +21,11 @@ int     snowflake_split(int64_t id, struct snowflake *out);
 
 #define BOOKCODE_LEN 9	/* 8 symbols of 5 bits + 1 check symbol */
 
-/* Writes the Crockford base32 code of a 40-bit value (with its mod-37 check
+/* The check symbol's value (0..31) of a 40-bit value: a GF(32) weighted sum
+ * of its 8 symbols that changes with any one wrong symbol and any swap of
+ * two different symbols. */
+unsigned bookcode_check(uint64_t value);
+/* Writes the Crockford base32 code of a 40-bit value (with its check
  * symbol) into out (BOOKCODE_LEN + 1 bytes). Returns 0, or -1 if value does
  * not fit in 40 bits. */
 int     bookcode_encode(uint64_t value, char out[BOOKCODE_LEN + 1]);
@@ -29,6 +33,10 @@ int     bookcode_encode(uint64_t value, char out[BOOKCODE_LEN + 1]);
  * read as 1, O as 0. Returns 0 with the canonical code in out (and the value
  * in *value if not NULL), or -1 when it is not a valid code. */
 int     bookcode_parse(const char *text, char out[BOOKCODE_LEN + 1], uint64_t *value);
+/* Whether text has the shape of a booking code (9 symbols of the alphabet,
+ * dashes and spaces aside) whatever its check symbol: a text that has the
+ * shape and does not parse was mistyped. Returns 1 or 0. */
+int     bookcode_shaped(const char *text);
 /* Formats a canonical code for reading aloud: "ABCD-EFGHJ". */
 void    bookcode_pretty(const char *code, char out[BOOKCODE_LEN + 2]);
 

@@ -541,7 +541,7 @@ tickets_reprint(struct db *db, const char *session, const char *code, const char
 		oplog(LOG_NOTICE, "booking %s reissued as issue %d (proof: %s); earlier copies no "
 		      "longer open the door", pretty, issue, last4 != NULL ? "card digits" : "the session");
 	} else {
-		*cause = xasprintf("booking %s cannot be reprinted: %s", code, db_value(res, 0, "message"));
+		*cause = xasprintf("booking %s cannot be reprinted: %s", pretty, db_value(res, 0, "message"));
 		oplog(LOG_WARNING, "reprint of booking %s refused: %s", pretty,
 		      db_value(res, 0, "message"));
 	}

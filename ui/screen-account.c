@@ -4,6 +4,7 @@
 #include "ui.h"
 #include "auth.h"
 #include "client-account.h"
+#include "client-booking.h"
 #include "ui-list.h"
 #include "ids.h"
 #include "tickets.h"
@@ -24,6 +25,7 @@ struct account {
 	struct bookings	 bookings;
 	struct ui_list	 list;		/* the bookings: a touch on one is 1300 + row */
 	char		 rid[37];
+	int		 cancel;	/* the booking Cancel booking was touched for once, or -1 */
 };
 
 static void
@@ -32,6 +34,7 @@ account_enter(struct ui *ui)
 	struct account *a = xcalloc(1, sizeof *a);
 
 	a->list.click_key = 1300;
+	a->cancel = -1;
 	ui->data = a;
 }
 
@@ -115,6 +118,31 @@ account_collect(struct ui *ui, struct account *a)
 	}
 }
 
+/* Cancels the booking under the cursor (refunded to the card that paid,
+ * within the policy): the first touch asks, the second does it. */
+static void
+account_cancel(struct ui *ui, struct account *a)
+{
+	struct refund_answer ans;
+	char pretty[BOOKCODE_LEN + 2];
+
+	if (a->list.cur >= a->bookings.n || strcmp(a->bookings.v[a->list.cur].status, "success") != 0) {
+		ui_say(ui, UI_ERR, "Only a paid booking can be cancelled.");
+		return;
+	}
+	bookcode_pretty(a->bookings.v[a->list.cur].booking_code, pretty);
+	if (a->cancel != a->list.cur) {
+		a->cancel = a->list.cur;
+		ui_say(ui, UI_ERR, "Cancel %s and refund it to your card? Touch Cancel booking again.", pretty);
+		return;
+	}
+	a->cancel = -1;
+	client_booking_cancel(ui->db, ui->customer_session, a->bookings.v[a->list.cur].booking_code,
+	                      ui->card.driver != NULL ? &ui->card : NULL, &ans);
+	ui_say(ui, ans.outcome == REFUND_DONE ? UI_OK : UI_ERR, "%s", ans.message);
+	account_load(ui, a);
+}
+
 static int
 account_key(struct ui *ui, int key)
 {
@@ -134,6 +162,11 @@ account_key(struct ui *ui, int key)
 			account_collect(ui, a);
 			return UI_REDRAW;
 		}
+		if (key == KEY_F(7)) {
+			account_cancel(ui, a);
+			return UI_REDRAW;
+		}
+		a->cancel = -1;
 	}
 	char *buf = a->focus == 0 ? a->email : a->pass;
 	size_t size = a->focus == 0 ? sizeof a->email : sizeof a->pass, len = strlen(buf);
@@ -248,11 +281,12 @@ account_draw(struct ui *ui)
 	if (a->bookings.n == 0)
 		mvprintw(y + 2, x, "No bookings yet.");
 	ui_list_draw(ui, &a->list, y + 2, x, COLS - x, LINES - 5 - (y + 2), account_draw_row, a);
-	ui_draw_button(ui, LINES - 4, x, 20, 1, "Buy tickets", KEY_F(5), true);
-	ui_draw_button(ui, LINES - 4, x + 22, 18, 1, "Print tickets", KEY_F(6), false);
-	ui_draw_button(ui, LINES - 4, x + 42, 14, 1, "Sign out", KEY_F(10), false);
-	ui_draw_button(ui, LINES - 4, x + 58, 10, 1, "Back", 27, false);
-	ui_draw_footer(ui, "Touch a booking, then Print tickets to collect them.");
+	ui_draw_button(ui, LINES - 4, x, 14, 1, "Buy tickets", KEY_F(5), true);
+	ui_draw_button(ui, LINES - 4, x + 15, 15, 1, "Print tickets", KEY_F(6), false);
+	ui_draw_button(ui, LINES - 4, x + 31, 16, 1, "Cancel booking", KEY_F(7), false);
+	ui_draw_button(ui, LINES - 4, x + 48, 10, 1, "Sign out", KEY_F(10), false);
+	ui_draw_button(ui, LINES - 4, x + 59, 8, 1, "Back", 27, false);
+	ui_draw_footer(ui, "Touch a booking, then Print tickets to collect it or Cancel booking.");
 }
 
 const struct screen screen_account = {

@@ -55,8 +55,8 @@ attract_key(struct ui *ui, int key)
 {
 	if (key == 3 || key == 26 || key == 28 || key == 27)	/* ^C ^Z ^\ Esc: nothing */
 		return UI_HANDLED;
-	if (key == KEY_F(6)) {
-		ui_goto(ui, &screen_account);
+	if (key == KEY_F(6) || key == KEY_F(7)) {
+		ui_goto(ui, key == KEY_F(6) ? &screen_account : &screen_collect);
 		return UI_REDRAW;
 	}
 	ui_say(ui, 0, "%s", "");
@@ -102,9 +102,10 @@ attract_draw(struct ui *ui)
 		mvprintw(y + 2 + i, (COLS - 50) / 2, "%s next %s", UI_FIT(ft, a->films.v[i].title, 38),
 		         a->films.v[i].starts);
 	}
-	ui_draw_button(ui, LINES - 5, 4, COLS - 22, 3, "TOUCH HERE TO BUY TICKETS", '\r', true);
+	ui_draw_button(ui, LINES - 5, 4, COLS - 40, 3, "TOUCH HERE TO BUY TICKETS", '\r', true);
+	ui_draw_button(ui, LINES - 5, COLS - 35, 17, 3, "Collect tickets", KEY_F(7), false);
 	ui_draw_button(ui, LINES - 5, COLS - 17, 13, 3, "My bookings", KEY_F(6), false);
-	ui_draw_footer(ui, "Touch the screen to buy tickets, or My bookings to collect yours.");
+	ui_draw_footer(ui, "Touch the screen to buy tickets; Collect tickets or My bookings for yours.");
 }
 
 const struct screen screen_attract = {

@@ -93,12 +93,16 @@ confirm_key(struct ui *ui, int key)
 	}
 	switch (key) {
 	case KEY_F(6):
-	case 'p':
+	case 'p': {
+		char pretty[BOOKCODE_LEN + 2];
+
 		/* Printing may wait for the printer (print_wait): say so first;
 		 * the print itself runs from the tick once this is on screen. */
-		ui_say(ui, 0, "Printing the tickets of %s...", ui->sale.booking_code);
+		bookcode_pretty(ui->sale.booking_code, pretty);
+		ui_say(ui, 0, "Printing the tickets of %s...", pretty);
 		c->printing = 1;
 		break;
+	}
 	case KEY_F(7):
 	case 'e':
 		c->typing = true;

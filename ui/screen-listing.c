@@ -5,6 +5,7 @@
  * lists the matching times at once. */
 #include "ui.h"
 #include "client-show.h"
+#include "ids.h"
 #include "ui-list.h"
 #include "util.h"
 
@@ -417,9 +418,11 @@ listing_draw(struct ui *ui)
 	}
 	lm.list.rowh = rowh;
 	ui_list_draw(ui, &lm.list, y0, 0, ui->kiosk ? COLS - 12 : COLS, rows * rowh, listing_draw_row, l);
-	if (n == 0)
+	if (n == 0 && !ui->kiosk && bookcode_shaped(lm.query))
+		mvprintw(y0 + 1, 2, "%s", "That looks like a booking code: F8 finds bookings (type it there).");
+	else if (n == 0)
 		mvprintw(y0 + 1, 2, "%s", ui->kiosk ? "No showtimes match. Touch Cinema, Time or Day to see others." :
-		                          "No showtimes match. Esc clears the search.");
+		                          "No showtimes match. Esc clears the search; F8 finds a booking.");
 	if (ui->kiosk) {
 		ui_draw_button(ui, 3, 1, 10, 1, "Cinema", KEY_F(2), lm.location != 0);
 		ui_draw_button(ui, 3, 12, 8, 1, "Time", KEY_F(3), lm.tod != 0);
@@ -433,9 +436,9 @@ listing_draw(struct ui *ui)
 		ui_draw_footer(ui, films_view(ui) ? "Touch a film to see its times. Cinema, Time and Day change what is shown." :
 		                                    "Touch a time to choose seats, or All films to go back.");
 	} else if (strcmp(ui->staff_role, "manager") == 0)
-		ui_draw_footer(ui, "Type to search  Enter seats  F2 cinema  F3 time  F4 day  F6 reload  F9 admin  F10 log out");
+		ui_draw_footer(ui, "Type to search  Enter seats  F2 cinema  F3 time  F4 day  F6 reload  F8 bookings  F9 admin  F10 log out");
 	else
-		ui_draw_footer(ui, "Type to search  Enter/F5 seats  F2 cinema  F3 time  F4 day  F6 reload  Esc clear  F10 log out");
+		ui_draw_footer(ui, "Type to search  Enter/F5 seats  F2 cinema  F3 time  F4 day  F6 reload  F8 bookings  Esc clear  F10 log out");
 }
 
 const struct screen screen_listing = {

@@ -515,6 +515,12 @@ ui_main(struct app *app)
 			}
 			if (key == KEY_MOUSE && (key = ui_mouse(&ui)) == ERR)
 				continue;
+			/* F8: the bookings, from any counter screen but a payment. */
+			if (key == KEY_F(8) && !ui.kiosk && ui.staff_id != 0 && ui.screen != &screen_booking &&
+			    ui.screen != &screen_login && ui.screen != &screen_payment) {
+				screen_booking_open(&ui);
+				break;
+			}
 			flags |= ui.screen->key(&ui, key);	/* redrawn only when it asks */
 			if ((flags & UI_QUIT) || ui.next != NULL)
 				break;

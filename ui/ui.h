@@ -108,6 +108,12 @@ extern const struct screen screen_payment;
 extern const struct screen screen_confirm;
 extern const struct screen screen_account;
 extern const struct screen screen_admin;
+extern const struct screen screen_booking;
+extern const struct screen screen_collect;
+
+/* Opens the bookings (F8 on a counter screen); Esc goes back to the screen
+ * it came from. */
+void   screen_booking_open(struct ui *ui);
 
 /* Monotonic clock in seconds. */
 double ui_now(void);

@@ -203,19 +203,53 @@ BEGIN
     RETURN core.snowflake(coalesce(p_node, core.setting_int('node_id', 1)));
 END $$;
 
--- Crockford base32 with its mod-37 check symbol.
+-- The product of a and b (0..31) in GF(32) modulo x^5 + x^2 + 1.
+CREATE FUNCTION core.gf32_mul(a int, b int) RETURNS int
+LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+DECLARE
+    p int := 0;
+BEGIN
+    WHILE b <> 0 LOOP
+        IF b & 1 = 1 THEN p := p # a; END IF;
+        b := b >> 1;
+        a := a << 1;
+        IF a & 32 <> 0 THEN a := a # 37; END IF;
+    END LOOP;
+    RETURN p;
+END $$;
+
+-- a^n in GF(32), a = x.
+CREATE FUNCTION core.gf32_pow(n int) RETURNS int
+LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+DECLARE
+    w int := 1;
+BEGIN
+    FOR i IN 1 .. n LOOP
+        w := core.gf32_mul(w, 2);
+    END LOOP;
+    RETURN w;
+END $$;
+
+-- Crockford base32 with its check symbol, one of the same 32 symbols: the
+-- sum over GF(32) of each symbol times a^(its position from the left + 1),
+-- a = x. One wrong symbol, or two different symbols swapped, always changes
+-- it (src/ids.c does the same arithmetic).
 CREATE FUNCTION core.crockford(p_value bigint, p_digits int) RETURNS text
 LANGUAGE plpgsql IMMUTABLE STRICT AS $$
 DECLARE
-    alphabet constant text := '0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U';
-    v bigint := p_value;
+    alphabet constant text := '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
     out text := '';
+    d int;
+    w int := 1;
+    c int := 0;
 BEGIN
-    FOR i IN 1..p_digits LOOP
-        out := substr(alphabet, (v & 31)::int + 1, 1) || out;
-        v := v >> 5;
+    FOR pos IN 0 .. p_digits - 1 LOOP
+        d := ((p_value >> (5 * (p_digits - 1 - pos))) & 31)::int;
+        out := out || substr(alphabet, d + 1, 1);
+        w := core.gf32_mul(w, 2);
+        c := c # core.gf32_mul(d, w);
     END LOOP;
-    RETURN out || substr(alphabet, (p_value % 37)::int + 1, 1);
+    RETURN out || substr(alphabet, c + 1, 1);
 END $$;
 
 -- The Crockford symbols of every 10-bit value, two bytes each: 2048 bytes.
@@ -228,15 +262,31 @@ LANGUAGE sql IMMUTABLE AS $$
       FROM generate_series(0, 1023) i, (VALUES ('0123456789ABCDEFGHJKMNPQRSTVWXYZ')) x(a)
 $$;
 
--- The Crockford symbols of 40 bits and the mod-37 check symbol, as
--- core.crockford(v, 8) gives them: four lookups and the check (inlined).
+-- What each 10 bits of a 40-bit value add to its check (core.crockford),
+-- one byte each: the first 1024 bytes for bits 39..30 (symbols 1 and 2),
+-- then bits 29..20, 19..10 and 9..0. A constant in a plan, as above.
+CREATE FUNCTION core.crockford_checks() RETURNS bytea
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT string_agg(set_byte('\x00'::bytea, 0,
+                               core.gf32_mul(x >> 5, core.gf32_pow(2 * g + 1))
+                               # core.gf32_mul(x & 31, core.gf32_pow(2 * g + 2))), '' ORDER BY g, x)
+      FROM generate_series(0, 3) g, generate_series(0, 1023) x
+$$;
+
+-- The Crockford symbols of 40 bits and the check symbol, as
+-- core.crockford(v, 8) gives them: four lookups and the check from four
+-- more (inlined).
 CREATE FUNCTION core.crockford8(v bigint) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
     SELECT encode(substring(core.crockford_pairs() FROM ((v >> 30) & 1023)::int * 2 + 1 FOR 2)
                || substring(core.crockford_pairs() FROM ((v >> 20) & 1023)::int * 2 + 1 FOR 2)
                || substring(core.crockford_pairs() FROM ((v >> 10) & 1023)::int * 2 + 1 FOR 2)
                || substring(core.crockford_pairs() FROM (v & 1023)::int * 2 + 1 FOR 2)
-               || substring('0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U'::bytea FROM (v % 37)::int + 1 FOR 1),
+               || substring('0123456789ABCDEFGHJKMNPQRSTVWXYZ'::bytea FROM
+                            (get_byte(core.crockford_checks(), ((v >> 30) & 1023)::int)
+                             # get_byte(core.crockford_checks(), 1024 + ((v >> 20) & 1023)::int)
+                             # get_byte(core.crockford_checks(), 2048 + ((v >> 10) & 1023)::int)
+                             # get_byte(core.crockford_checks(), 3072 + (v & 1023)::int)) + 1 FOR 1),
                   'escape')
 $$;
 
@@ -256,20 +306,31 @@ END $$;
 CREATE FUNCTION core.parse_booking_code(p_text text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
-    alphabet constant text := '0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U';
-    t text := translate(upper(coalesce(p_text, '')), 'ILO- ', '110');
+    t text := core.booking_code_typed(p_text);
     v bigint := 0;
-    p int;
 BEGIN
-    IF length(t) <> 9 THEN RETURN NULL; END IF;
+    IF t IS NULL THEN RETURN NULL; END IF;
     FOR i IN 1..8 LOOP
-        p := strpos(substr(alphabet, 1, 32), substr(t, i, 1));
-        IF p = 0 THEN RETURN NULL; END IF;
-        v := (v << 5) | (p - 1);
+        v := (v << 5) | (strpos('0123456789ABCDEFGHJKMNPQRSTVWXYZ', substr(t, i, 1)) - 1);
     END LOOP;
-    IF strpos(alphabet, substr(t, 9, 1)) - 1 <> v % 37 THEN RETURN NULL; END IF;
+    IF core.crockford(v, 8) <> t THEN RETURN NULL; END IF;
     RETURN t;
 END $$;
+
+-- What a person typed, normalised as core.parse_booking_code does, when it
+-- has the shape of a code (9 symbols of the alphabet) whatever its check
+-- symbol; else NULL. A text with the shape that does not parse was mistyped.
+CREATE FUNCTION core.booking_code_typed(p_text text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT t FROM (SELECT translate(upper(coalesce(p_text, '')), 'ILO- ', '110') AS t) x
+     WHERE t ~ '^[0-9A-HJKMNP-TV-Z]{9}$'
+$$;
+
+-- A code as people see it everywhere (screens, tickets, e-mails): ABCD-EFGHJ.
+CREATE FUNCTION core.booking_code_pretty(p_code text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN length(p_code) = 9 THEN substr(p_code, 1, 4) || '-' || substr(p_code, 5) ELSE p_code END
+$$;
 
 -- The live lines of an order: its held or sold tickets, or, before they are
 -- written, the seats its hold still keeps (adult, at the held price, no

@@ -314,8 +314,8 @@ BEGIN
     UPDATE core.orders x SET status = 'success', paid_at = statement_timestamp(), closed_at = statement_timestamp()
      WHERE x.order_id = o.order_id;
     INSERT INTO core.outbox (kind, recipient, subject, body)
-    SELECT 'confirmation', u.email, 'Your tickets: ' || o.booking_code,
-           format('Booking %s is paid: %s.', o.booking_code,
+    SELECT 'confirmation', u.email, 'Your tickets: ' || core.booking_code_pretty(o.booking_code),
+           format('Booking %s is paid: %s.', core.booking_code_pretty(o.booking_code),
                   (SELECT string_agg(s.label, ', ' ORDER BY s.row_no, s.col_no)
                      FROM core.ticket t JOIN core.seat s USING (seat_id) WHERE t.order_id = o.order_id))
       FROM core.app_user u WHERE u.user_id = o.user_id AND u.email IS NOT NULL;

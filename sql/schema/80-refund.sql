@@ -95,8 +95,8 @@ BEGIN
         PERFORM core.release_order(o, 'refunded');
         UPDATE core.orders x SET status = 'refunded', closed_at = statement_timestamp() WHERE x.order_id = o.order_id;
         INSERT INTO core.outbox (kind, recipient, subject, body)
-        SELECT 'refund', u.email, 'Refund for booking ' || o.booking_code,
-               format('Booking %s was cancelled and %s.%s %s refunded.', o.booking_code,
+        SELECT 'refund', u.email, 'Refund for booking ' || core.booking_code_pretty(o.booking_code),
+               format('Booking %s was cancelled and %s.%s %s refunded.', core.booking_code_pretty(o.booking_code),
                       res.refunded_cents / 100, lpad((res.refunded_cents % 100)::text, 2, '0'), o.currency)
           FROM core.app_user u WHERE u.user_id = o.user_id AND u.email IS NOT NULL;
         res.cancellation_status := 'cancelled'; res.message := 'refunded in full';

@@ -62,9 +62,9 @@ BEGIN
                                  receipts_sent = x.receipts_sent + 1
          WHERE x.order_id = o.order_id;
         INSERT INTO core.outbox (kind, recipient, subject, body)
-        SELECT 'receipt', target, 'Your receipt: booking ' || o.booking_code,
+        SELECT 'receipt', target, 'Your receipt: booking ' || core.booking_code_pretty(o.booking_code),
                format(E'Booking %s\n%s\n%s, %s\nSeats: %s\nPaid: %s.%s %s\n',
-                      o.booking_code, m.title, to_char(st.starts_at, 'Dy DD Mon YYYY HH24:MI'),
+                      core.booking_code_pretty(o.booking_code), m.title, to_char(st.starts_at, 'Dy DD Mon YYYY HH24:MI'),
                       l.name || ' ' || a.name,
                       (SELECT string_agg(s.label || ' ' || t.type_code, ', ' ORDER BY s.row_no, s.col_no)
                          FROM core.ticket t JOIN core.seat s USING (seat_id) WHERE t.order_id = o.order_id

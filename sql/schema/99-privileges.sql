@@ -57,6 +57,15 @@ BEGIN
         ('admit',                 '{door}'),
         ('ticket_key_register',   '{kiosk,counter}'),
         ('ticket_keys',           '{counter,door}'),
+        -- After the sale: staff find any booking; a customer cancels (refunds)
+        -- their own at a kiosk, to the card that paid.
+        ('find_booking',          '{kiosk,counter}'),
+        ('refund',                '{kiosk,counter}'),
+        ('refund_card_done',      '{kiosk,counter}'),
+        ('refund_cards_owed',     '{kiosk,counter}'),
+        ('booking_tickets',       '{counter}'),
+        ('booking_history',       '{counter}'),
+        ('booking_note',          '{counter}'),
         -- The back office: staff sessions of the right role, at a counter.
         ('admin_movie_save',      '{counter}'),
         ('admin_showtime_add',    '{counter}'),

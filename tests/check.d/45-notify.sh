@@ -44,7 +44,7 @@ MARQUEE_DSN=$NOTIFY_DSN ./marquee --config "$dir/good.conf" notify --once >"$dir
 	fail "notify failed: $(cat "$dir/err2")"
 [ "$(q "SELECT sent_at IS NOT NULL FROM core.outbox WHERE outbox_id = $id")" = t ] || fail "not marked sent"
 grep -q "^To: pat@example.com" "$dir/mail.txt" || fail "no To: header"
-code=$(q "SELECT booking_code FROM core.orders WHERE order_id = $oid")
+code=$(q "SELECT core.booking_code_pretty(booking_code) FROM core.orders WHERE order_id = $oid")
 grep -qF "Subject: Your receipt: booking $code" "$dir/mail.txt" || fail "no subject"
 grep -q "Seats: $seat adult" "$dir/mail.txt" || fail "receipt body: $(cat "$dir/mail.txt")"
 # nothing is sent twice

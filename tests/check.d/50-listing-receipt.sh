@@ -49,7 +49,7 @@ wait_for c "not valid"
 keys c C-u
 lit c "guest@example.org"; keys c Enter
 wait_for c "receipt will be e-mailed to guest@example.org"
-code=$(q "SELECT booking_code FROM core.orders WHERE showtime_id = $SHOW AND status = 'success' ORDER BY order_id DESC LIMIT 1")
+code=$(q "SELECT core.booking_code_pretty(booking_code) FROM core.orders WHERE showtime_id = $SHOW AND status = 'success' ORDER BY order_id DESC LIMIT 1")
 [ "$(q "SELECT count(*) FROM core.outbox WHERE recipient = 'guest@example.org' AND subject LIKE '%$code%' AND sent_at IS NULL")" = 1 ] ||
 	fail "no receipt for $code in the outbox"
 echo "receipt for $code queued in the outbox"

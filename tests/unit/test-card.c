@@ -1,5 +1,6 @@
 /* test-card.c - the card terminal interface over the test terminal: approve,
- * decline, timeout, unknown outcome resolved by status, never charged twice. */
+ * decline, timeout, unknown outcome resolved by status, never charged twice,
+ * refunds once per key. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,9 +16,9 @@
 
 static char dir[64];
 
-/* Lines of the journal that record a charge ("approved"). */
+/* Lines of the journal that record what (" approved ", " refunded "). */
 static int
-charges(void)
+journal_lines(const char *what)
 {
 	char *path = xasprintf("%s/journal", dir), line[256];
 	FILE *f = fopen(path, "r");
@@ -27,10 +28,17 @@ charges(void)
 	if (f == NULL)
 		return 0;
 	while (fgets(line, sizeof line, f) != NULL)
-		if (strstr(line, " approved ") != NULL)
+		if (strstr(line, what) != NULL)
 			n++;
 	fclose(f);
 	return n;
+}
+
+/* Lines of the journal that record a charge. */
+static int
+charges(void)
+{
+	return journal_lines(" approved ");
 }
 
 static int
@@ -193,6 +201,41 @@ test_reverse(void **state)
 	card_close(&t);
 }
 
+/* A refund goes to the card of the charge it names, once per key: asked
+ * again (a retry after a lost answer) or its status asked, it answers the
+ * same and refunds nothing more. */
+static void
+test_refund_once(void **state)
+{
+	struct card_terminal t;
+	struct card_result r;
+	char ref[48], auth[16];
+	int before;
+
+	(void)state;
+	open_term(&t);
+	card_present(&t, "5555555555554444");
+	assert_int_equal(card_pay(&t, "key-refund-charge", 3000, "USD", 1, &r), 0);
+	assert_int_equal(r.outcome, CARD_APPROVED);
+	strcpy(ref, r.terminal_ref);
+	before = journal_lines(" refunded ");
+	assert_int_equal(card_refund(&t, "refund-1-7", 1250, "USD", ref, 2, &r), 0);
+	assert_int_equal(r.outcome, CARD_APPROVED);
+	assert_string_equal(r.last4, "4444");
+	assert_non_null(strstr(r.message, "Refunded"));
+	strcpy(auth, r.auth_code);
+	assert_int_equal(journal_lines(" refunded "), before + 1);
+	assert_int_equal(card_refund(&t, "refund-1-7", 1250, "USD", ref, 2, &r), 0);
+	assert_int_equal(r.outcome, CARD_APPROVED);
+	assert_string_equal(r.auth_code, auth);
+	assert_int_equal(card_resolve(&t, "refund-1-7", 1, &r), 0);
+	assert_int_equal(r.outcome, CARD_APPROVED);
+	assert_int_equal(journal_lines(" refunded "), before + 1);
+	assert_int_equal(card_resolve(&t, "refund-1-8", 1, &r), 0);
+	assert_int_equal(r.outcome, CARD_NOT_FOUND);
+	card_close(&t);
+}
+
 static void
 test_luhn_and_open(void **state)
 {
@@ -221,6 +264,7 @@ main(void)
 		cmocka_unit_test(test_unknown_resolved_once),
 		cmocka_unit_test(test_unknown_busy_then_resolved),
 		cmocka_unit_test(test_reverse),
+		cmocka_unit_test(test_refund_once),
 		cmocka_unit_test(test_luhn_and_open),
 	};
 

@@ -611,8 +611,8 @@ test_ids_agree(void **state)
 
 	/* What the database parses, C parses, and the other way round. */
 	{
-		const char *inputs[] = { "zzzz-zzzz f", "ZZZZZZZZA", "oooo-oili n", "0000", "'; --",
-		                         "00000010*", "00000010~" };
+		const char *inputs[] = { "zzzz-zzzz 3", "ZZZZZZZZA", "oooo-oili k", "0000", "'; --",
+		                         "00000010M", "00000010*", "00000010~" };
 		for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
 			const char *p[1] = { inputs[i] };
 			char code[BOOKCODE_LEN + 1];

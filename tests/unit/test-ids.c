@@ -45,16 +45,26 @@ test_bookcode_known(void **state)
 	(void)state;
 	assert_int_equal(bookcode_encode(0, code), 0);
 	assert_string_equal(code, "000000000");
-	/* 32 = "10" in base32; 32 % 37 = 32 -> '*' check symbol. */
+	/* Weights a^1..a^8 are 2 4 8 16 5 10 20 13. 32 = "10": a 1 at the
+	 * seventh place weighs 20 -> 'M'. */
 	assert_int_equal(bookcode_encode(32, code), 0);
-	assert_string_equal(code, "00000010*");
+	assert_string_equal(code, "00000010M");
+	/* A 1 at the eighth place weighs 13 -> 'D'. */
+	assert_int_equal(bookcode_encode(1, code), 0);
+	assert_string_equal(code, "00000001D");
+	/* 31 times the sum of the weights (8) -> 3. */
 	assert_int_equal(bookcode_encode((1ULL << 40) - 1, code), 0);
-	assert_string_equal(code, "ZZZZZZZZF"); /* (2^40-1) % 37 = 15 -> 'F' */
+	assert_string_equal(code, "ZZZZZZZZ3");
 	assert_int_equal(bookcode_encode(1ULL << 40, code), -1);
-	assert_int_equal(bookcode_parse("zzzz-zzzz f", code, &v), 0);
+	assert_int_equal(bookcode_parse("zzzz-zzzz 3", code, &v), 0);
 	assert_int_equal(v, (1ULL << 40) - 1);
 	bookcode_pretty(code, pretty);
-	assert_string_equal(pretty, "ZZZZ-ZZZZF");
+	assert_string_equal(pretty, "ZZZZ-ZZZZ3");
+	/* Every check symbol is one of the 32 letters and digits people read. */
+	for (uint64_t x = 0; x < 4096; x++) {
+		assert_int_equal(bookcode_encode(x * 268435399ULL, code), 0);
+		assert_non_null(strchr("0123456789ABCDEFGHJKMNPQRSTVWXYZ", code[8]));
+	}
 }
 
 static void
@@ -73,18 +83,20 @@ test_bookcode_roundtrip_and_typos(void **state)
 		assert_int_equal(bookcode_parse(code, back, &got), 0);
 		assert_string_equal(code, back);
 		assert_true(got == v);
-		/* Any single wrong symbol is caught by the mod-37 check. */
+		/* Any single wrong symbol is caught by the check symbol. */
 		memcpy(typo, code, sizeof typo);
 		typo[i % 8] = sym[(strchr(sym, code[i % 8]) - sym + 1 + i % 31) % 32];
 		tried++;
 		if (bookcode_parse(typo, back, NULL) != 0)
 			caught++;
-		/* Two neighbours swapped (when they differ) is caught too. */
+		/* Two symbols swapped (when they differ), neighbours or not,
+		 * check symbol included, are caught too. */
 		memcpy(typo, code, sizeof typo);
-		if (typo[i % 7] != typo[i % 7 + 1]) {
-			char c = typo[i % 7];
-			typo[i % 7] = typo[i % 7 + 1];
-			typo[i % 7 + 1] = c;
+		if (typo[i % 8] != typo[(i % 8 + 1 + i / 8 % 8) % 9]) {
+			int j = (i % 8 + 1 + i / 8 % 8) % 9;
+			char c = typo[i % 8];
+			typo[i % 8] = typo[j];
+			typo[j] = c;
 			tried++;
 			if (bookcode_parse(typo, back, NULL) != 0)
 				caught++;
@@ -102,15 +114,22 @@ test_bookcode_bad_input(void **state)
 	assert_int_equal(bookcode_parse("", code, NULL), -1);
 	assert_int_equal(bookcode_parse("0000000", code, NULL), -1);
 	assert_int_equal(bookcode_parse("0000000000", code, NULL), -1);
-	assert_int_equal(bookcode_parse("00000000U", code, NULL), -1);	/* wrong check */
-	assert_int_equal(bookcode_parse("0000U0000", code, NULL), -1);	/* U only as check */
+	assert_int_equal(bookcode_parse("000000001", code, NULL), -1);	/* wrong check */
+	assert_int_equal(bookcode_parse("00000000U", code, NULL), -1);	/* U is no symbol */
+	assert_int_equal(bookcode_parse("00000010*", code, NULL), -1);	/* nor are * ~ $ = */
+	/* The shape of a code, whatever its check: a mistyped code. */
+	assert_int_equal(bookcode_shaped("0000-0000 1"), 1);
+	assert_int_equal(bookcode_shaped("oooo-oili n"), 1);
+	assert_int_equal(bookcode_shaped("00000000U"), 0);
+	assert_int_equal(bookcode_shaped("0000000"), 0);
+	assert_int_equal(bookcode_shaped("Smith"), 0);
 	assert_int_equal(bookcode_parse("'; drop--", code, NULL), -1);
 	assert_int_equal(bookcode_parse("0000\xc3\xa9" "000", code, NULL), -1);
 	/* I, L read as 1 and O as 0; case and dashes do not matter. */
 	assert_int_equal(bookcode_encode(1ULL + (1ULL << 5) + (1ULL << 10), code), 0);
-	assert_string_equal(code, "00000111N");	/* 1057 % 37 = 21 -> N */
-	assert_int_equal(bookcode_parse("oooo-oili n", code, NULL), 0);
-	assert_string_equal(code, "00000111N");
+	assert_string_equal(code, "00000111K");	/* 10 ^ 20 ^ 13 = 19 -> K */
+	assert_int_equal(bookcode_parse("oooo-oili k", code, NULL), 0);
+	assert_string_equal(code, "00000111K");
 }
 
 static void
