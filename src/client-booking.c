@@ -352,18 +352,17 @@ client_refund(struct db *db, const struct refund_ask *ask, struct refund_answer 
 }
 
 /* A new issue of a booking's tickets (api.reprint through tickets_reprint),
- * proven by a card's last four digits or by a staff member. Returns the
+ * by a staff session or proven by a card's last four digits. Returns the
  * issue, or -1 with *cause. */
 static int
-client_booking_reissue(struct app *app, struct db *db, const char *code, const char *last4, long long staff_id,
-                       char **cause)
+client_booking_reissue(struct db *db, const char *session, const char *code, const char *last4, char **cause)
 {
-	return tickets_reprint(app, db, code, last4, 0, staff_id, cause);
+	return tickets_reprint(db, session, code, last4, cause);
 }
 
 int
-client_booking_reprint(struct app *app, struct db *db, const char *session, long long staff_id,
-                       const struct found *f, const char *reason, char **cause)
+client_booking_reprint(struct app *app, struct db *db, const char *session, const struct found *f,
+                       const char *reason, char **cause)
 {
 	char id[24];
 	const char *params[4] = { session, id, "reprint", reason };
@@ -383,9 +382,9 @@ client_booking_reprint(struct app *app, struct db *db, const char *session, long
 		return -1;
 	}
 	PQclear(res);
-	if ((issue = client_booking_reissue(app, db, f->code, NULL, staff_id, cause)) < 0)
+	if ((issue = client_booking_reissue(db, session, f->code, NULL, cause)) < 0)
 		return -1;
-	if (tickets_print(app, db, f->code, cause) < 0) {
+	if (tickets_print(app, db, session, f->code, cause) < 0) {
 		char *said = xasprintf("Reissued as issue %d, but not printed: %s", issue, *cause);
 
 		free(*cause);
@@ -396,7 +395,8 @@ client_booking_reprint(struct app *app, struct db *db, const char *session, long
 }
 
 int
-client_booking_collect(struct app *app, struct db *db, const char *code, const char *last4, char **cause)
+client_booking_collect(struct app *app, struct db *db, const char *session, const char *code, const char *last4,
+                       char **cause)
 {
 	char canonical[BOOKCODE_LEN + 1];
 	size_t n = strspn(last4, "0123456789");
@@ -410,9 +410,9 @@ client_booking_collect(struct app *app, struct db *db, const char *code, const c
 		*cause = xstrdup("Type the last four digits of the card that paid.");
 		return -1;
 	}
-	if (client_booking_reissue(app, db, canonical, last4, 0, cause) < 0)
+	if (client_booking_reissue(db, session, canonical, last4, cause) < 0)
 		return -1;
-	return tickets_print(app, db, canonical, cause) < 0 ? -2 : 0;
+	return tickets_print(app, db, session, canonical, cause) < 0 ? -2 : 0;
 }
 
 int

@@ -112,15 +112,16 @@ int  client_booking_cards(struct db *db, const char *session, long long order_id
  * (api.booking_note), a new issue (tickets_reprint: earlier copies stop
  * opening the door) and a print on this terminal's ticket printer. Returns
  * the new issue, or -1 with *cause. */
-int  client_booking_reprint(struct app *app, struct db *db, const char *session, long long staff_id,
-                            const struct found *f, const char *reason, char **cause);
+int  client_booking_reprint(struct app *app, struct db *db, const char *session, const struct found *f,
+                            const char *reason, char **cause);
 
 /* A kiosk guest collects the tickets of booking code with the last four
  * digits of the card that paid (wrong digits are counted by the database,
  * which locks the code after too many): a new issue, printed here. Returns
  * 0 when printing, -1 when refused (*cause in words for the customer), -2
  * when reissued but the printer failed (*cause for the log). */
-int  client_booking_collect(struct app *app, struct db *db, const char *code, const char *last4, char **cause);
+int  client_booking_collect(struct app *app, struct db *db, const char *session, const char *code,
+                            const char *last4, char **cause);
 
 /* A signed-in customer cancels their booking code (session: theirs): a
  * refund of every seat to the card that paid, within the policy. Returns 0

@@ -233,7 +233,7 @@ booking_reprint(struct ui *ui, struct booking_screen *b)
 	int issue;
 
 	b->prompt = PROMPT_NONE;
-	issue = client_booking_reprint(ui->app, ui->db, ui->staff_session, ui->staff_id, &b->found.v[b->open],
+	issue = client_booking_reprint(ui->app, ui->db, ui->staff_session, &b->found.v[b->open],
 	                               b->reason, &cause);
 	booking_search(ui, b, true);
 	if (issue < 0) {

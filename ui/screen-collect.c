@@ -38,7 +38,11 @@ static void
 collect_submit(struct ui *ui, struct collect *c)
 {
 	char *cause = NULL, canonical[BOOKCODE_LEN + 1], pretty[BOOKCODE_LEN + 2];
-	int rc = client_booking_collect(ui->app, ui->db, c->code, c->last4, &cause);
+	int rc;
+
+	if (ui_guest_session(ui) != 0)
+		return;
+	rc = client_booking_collect(ui->app, ui->db, ui_session(ui), c->code, c->last4, &cause);
 
 	if (rc == 0)
 		ui_say(ui, UI_OK, "Your tickets are printing. Enjoy the show!");

@@ -33,24 +33,33 @@ ui_sale_refresh(struct ui *ui)
 }
 
 int
+ui_guest_session(struct ui *ui)
+{
+	char *message = NULL;
+	struct person who;
+
+	/* A customer who did not sign in acts as a guest of this kiosk: their
+	 * orders belong to that session alone, which ends when they leave. */
+	if (!ui->kiosk || ui->customer_session[0] != '\0')
+		return 0;
+	if (client_sign_in_guest(ui->db, ui->app->cfg.terminal, &who, &message) != 0) {
+		ui_fail(ui, message, "Sorry, that did not work. Please try again, or ask at the counter.");
+		free(message);
+		return -1;
+	}
+	strlcpy_m(ui->customer_session, who.session, sizeof ui->customer_session);
+	sodium_memzero(who.session, sizeof who.session);
+	return 0;
+}
+
+int
 ui_sale_hold(struct ui *ui)
 {
 	char *message = NULL;
 	int rc;
 
-	/* A customer who did not sign in buys as a guest of this kiosk: their
-	 * orders belong to that session alone, which ends when they leave. */
-	if (ui->kiosk && ui->customer_session[0] == '\0') {
-		struct person who;
-
-		if (client_sign_in_guest(ui->db, ui->app->cfg.terminal, &who, &message) != 0) {
-			ui_fail(ui, message, "Sorry, that did not work. Please try again, or ask at the counter.");
-			free(message);
-			return -1;
-		}
-		strlcpy_m(ui->customer_session, who.session, sizeof ui->customer_session);
-		sodium_memzero(who.session, sizeof who.session);
-	}
+	if (ui_guest_session(ui) != 0)
+		return -1;
 	rc = client_sale_hold(ui->db, ui_session(ui), &ui->sale, &message);
 	ui_say(ui, rc == 0 ? 0 : UI_ERR, "%s", message);
 	free(message);

@@ -132,6 +132,9 @@ void   ui_fail_collect(struct ui *ui, const char *cause, const char *pretty);
  * printing at once, and how it went when the printer has taken them (or
  * not) - see ui_housekeeping. */
 void   ui_print_tickets(struct ui *ui);
+/* At a kiosk with nobody signed in, opens a guest session for the customer
+ * at the screen (ended when they leave). Returns 0, or -1 having said why. */
+int    ui_guest_session(struct ui *ui);
 /* The home screen of this mode: attract (kiosk), listing (counter, signed in) or login. */
 const struct screen *ui_home(struct ui *ui);
 /* Forgets the sale; releases its hold in the database when one is live. */
