@@ -20,14 +20,16 @@ SELECT token AS ada FROM core.session_open(:cust, 'customer', 'kiosk-1') \gset
 SELECT token AS bob FROM core.session_open(:cust2, 'customer', 'kiosk-1') \gset
 SELECT token AS guest FROM core.session_open(NULL, 'guest', 'kiosk-1') \gset
 
--- A paid order of seats on showtime s for customer usr, paid by payment p.
-CREATE FUNCTION pg_temp.sold(s bigint, seats text[], p jsonb, usr bigint DEFAULT NULL) RETURNS bigint
+-- A paid order of seats on showtime s held by session holder (a customer's,
+-- or the cashier's for a walk-up), paid by payment p at the counter (cash
+-- needs staff) through session payer.
+CREATE FUNCTION pg_temp.sold(s bigint, seats text[], p jsonb, holder text, payer text) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
     o bigint;
 BEGIN
-    SELECT order_id INTO o FROM api.select_seat(usr, s, seats, 'tap');
-    PERFORM api.payment(usr, o, p);
+    SELECT order_id INTO o FROM api.select_seat(holder, s, seats);
+    PERFORM api.payment(payer, o, p);
     RETURN o;
 END $$;
 CREATE FUNCTION pg_temp.code(o bigint) RETURNS text
@@ -42,7 +44,7 @@ LANGUAGE sql AS $$ SELECT status FROM api.seat_map(s) WHERE seat = lbl $$;
 
 -- Three seats of Ada's, paid 10.00 cash and 27.50 by card.
 SELECT pg_temp.sold(:st, '{H1,H2,H3}', '{"method":"split","parts":[{"method":"cash","amount_cents":1000},
-       {"method":"card","amount_cents":2750,"last4":"4242","auth_code":"A1","terminal_ref":"T1"}]}', :cust) AS o1 \gset
+       {"method":"card","amount_cents":2750,"last4":"4242","auth_code":"A1","terminal_ref":"T1"}]}', :'ada', :'cs') AS o1 \gset
 SELECT pg_temp.code(:o1) AS c1 \gset
 
 -- find_booking
@@ -109,12 +111,12 @@ SELECT is((SELECT settle_status FROM api.refund_card_done(:'bob', :rf, true)), '
 SELECT is((SELECT count(*)::int FROM api.refund_cards_owed(:'cs', :o1)), 2, 'a settled one is owed no more');
 
 -- Who may refund.
-SELECT pg_temp.sold(:st, '{H4}', '{"method":"card","amount_cents":1250,"last4":"1111","auth_code":"A2"}', :cust) AS o2 \gset
+SELECT pg_temp.sold(:st, '{H4}', '{"method":"card","amount_cents":1250,"last4":"1111","auth_code":"A2","terminal_ref":"T2"}', :'ada', :'ada') AS o2 \gset
 SELECT is(pg_temp.refund(:'bob', :o2), 'unknown_order 0', 'another customer cannot refund it');
 SELECT is(pg_temp.refund(:'guest', :o2), 'unknown_order 0', 'nor a guest');
 SELECT is(pg_temp.refund('dead', :o2), 'not_signed_in 0', 'nor a dead session');
 SELECT is(pg_temp.refund(:'ada', :o2), 'refunded 1250', 'its customer cancels it inside the policy, back to the card');
-SELECT pg_temp.sold(:st, '{H5}', '{"method":"cash","amount_cents":1250}', :cust) AS o3 \gset
+SELECT pg_temp.sold(:st, '{H5}', '{"method":"cash","amount_cents":1250}', :'ada', :'cs') AS o3 \gset
 SELECT is(pg_temp.refund(:'ada', :o3), 'ask_at_counter 0', 'cash is given back only at the counter');
 SELECT is(pg_temp.state(:st, 'H5'), 'sold', 'so the seat stays sold');
 
@@ -128,7 +130,7 @@ SELECT is((SELECT string_agg(seat || '=' || state, ' ') FROM api.booking_tickets
 -- The cinema's fee per ticket.
 INSERT INTO core.refund_policy (location_id, fee_cents)
 SELECT a.location_id, 200 FROM core.showtime st JOIN core.auditorium a USING (auditorium_id) WHERE st.showtime_id = :st;
-SELECT pg_temp.sold(:st, '{H6,H7}', '{"method":"cash","amount_cents":2500}') AS o4 \gset
+SELECT pg_temp.sold(:st, '{H6,H7}', '{"method":"cash","amount_cents":2500}', :'cs', :'cs') AS o4 \gset
 SELECT * FROM api.refund(:'cs', :o4, '{H6}') \gset r_
 SELECT is(:'r_refunded_cents' || ' ' || :'r_fee_cents' || ' ' || :'r_cash_cents', '1050 200 1050',
           'the cinema keeps its fee of 2.00 from the ticket refunded');
@@ -141,7 +143,7 @@ SELECT is((SELECT count(*)::int FROM core.refund WHERE order_id = :o4), 2, 'and 
 
 -- After the cut-off: a manager approves, with a reason, on this device.
 DELETE FROM core.refund_policy;
-SELECT pg_temp.sold(:st, '{J1,J2}', '{"method":"card","amount_cents":2500,"last4":"5555","auth_code":"A5"}', :cust) AS o5 \gset
+SELECT pg_temp.sold(:st, '{J1,J2}', '{"method":"card","amount_cents":2500,"last4":"5555","auth_code":"A5","terminal_ref":"T5"}', :'ada', :'ada') AS o5 \gset
 UPDATE core.setting SET value = (:day * 24 * 60 + 24 * 60)::text WHERE name = 'cancel_cutoff_minutes';
 SELECT * FROM api.refund(:'cs', :o5, '{J1}') \gset r_
 SELECT is(:'r_refund_status' || ' ' || :'r_refunded_cents', 'needs_approval 0', 'after the cut-off a cashier''s refund needs approval');
@@ -165,7 +167,7 @@ INSERT INTO core.showtime (movie_id, auditorium_id, starts_at, ends_at, price_pl
 SELECT min(movie_id), :hall, statement_timestamp() + interval '2 hours', statement_timestamp() + interval '4 hours',
        (SELECT price_plan_id FROM core.price_plan WHERE name = 'Standard') FROM core.movie
 RETURNING showtime_id AS edge \gset
-SELECT pg_temp.sold(:edge, '{A1,A2}', '{"method":"cash","amount_cents":2500}') AS o6 \gset
+SELECT pg_temp.sold(:edge, '{A1,A2}', '{"method":"cash","amount_cents":2500}', :'cs', :'cs') AS o6 \gset
 UPDATE core.showtime SET starts_at = statement_timestamp() + interval '60 minutes 1 second' WHERE showtime_id = :edge;
 SELECT is(pg_temp.refund(:'cs', :o6, '{A1}'), 'refunded 1250', 'one second before the cut-off a cashier refunds');
 UPDATE core.showtime SET starts_at = statement_timestamp() + interval '60 minutes' - interval '1 second' WHERE showtime_id = :edge;
