@@ -114,16 +114,78 @@ db_session_setup(struct db *db)
 	return 0;
 }
 
+/* Connection settings a terminal needs and libpq does not default to: a
+ * server that vanishes without a word (power, cable, a silent primary) is
+ * noticed within seconds, not after the kernel's minutes. */
+static const char *const db_defaults[][2] = {
+	{ "connect_timeout", "3" },		/* per host: the next host is tried after it */
+	{ "keepalives", "1" },
+	{ "keepalives_idle", "5" },		/* seconds quiet before the first probe */
+	{ "keepalives_interval", "2" },
+	{ "keepalives_count", "3" },
+	{ "tcp_user_timeout", "9000" },		/* ms a sent request may stay unacknowledged */
+	{ "fallback_application_name", "marquee" },
+};
+
+/* Appends key='value' (quoted for a conninfo string) to *s, which it
+ * reallocates. */
+static void
+db_conninfo_add(char **s, const char *key, const char *value)
+{
+	size_t len = strlen(*s), k;
+	char *out = xmalloc(len + strlen(key) + 2 * strlen(value) + 6);
+
+	k = (size_t)sprintf(out, "%s%s%s='", *s, len > 0 ? " " : "", key);
+	for (const char *p = value; *p != '\0'; p++) {
+		if (*p == '\'' || *p == '\\')
+			out[k++] = '\\';
+		out[k++] = *p;
+	}
+	out[k++] = '\'';
+	out[k] = '\0';
+	free(*s);
+	*s = out;
+}
+
+char *
+db_conninfo(const char *dsn, char **cause)
+{
+	PQconninfoOption *opts, *o;
+	char *s, *err = NULL;
+
+	if ((opts = PQconninfoParse(dsn != NULL ? dsn : "", &err)) == NULL) {
+		*cause = xasprintf("bad connection string: %s", err != NULL ? strtrim(err) : "out of memory");
+		PQfreemem(err);
+		return NULL;
+	}
+	s = xstrdup("");
+	for (o = opts; o->keyword != NULL; o++)
+		if (o->val != NULL)
+			db_conninfo_add(&s, o->keyword, o->val);
+	for (size_t i = 0; i < sizeof db_defaults / sizeof db_defaults[0]; i++) {
+		for (o = opts; o->keyword != NULL; o++)
+			if (strcmp(o->keyword, db_defaults[i][0]) == 0)
+				break;
+		if (o->keyword != NULL && o->val == NULL)
+			db_conninfo_add(&s, db_defaults[i][0], db_defaults[i][1]);
+	}
+	PQconninfoFree(opts);
+	return s;
+}
+
 struct db *
 db_open(const char *conninfo, char **cause)
 {
-	const char *keys[] = { "connect_timeout", "fallback_application_name", "dbname", NULL };
-	const char *vals[] = { "5", "marquee", conninfo != NULL ? conninfo : "", NULL };
-	struct db *db = xcalloc(1, sizeof *db);
+	struct db *db;
+	char *full;
 
-	db->conninfo = xstrdup(conninfo != NULL ? conninfo : "");
+	if ((full = db_conninfo(conninfo, cause)) == NULL)
+		return NULL;
+	db = xcalloc(1, sizeof *db);
+	db->conninfo = full;
+	db->reconnect_seconds = 30;
 	db->no_prepare = getenv("MARQUEE_NO_PREPARE") != NULL && *getenv("MARQUEE_NO_PREPARE") != '\0';
-	db->conn = PQconnectdbParams(keys, vals, 1);
+	db->conn = PQconnectdb(db->conninfo);
 	if (db->conn == NULL)
 		fatal("out of memory");
 	if (PQstatus(db->conn) != CONNECTION_OK || db_session_setup(db) != 0) {

@@ -30,6 +30,7 @@ struct db {
 	}	 settings[8];
 	int	 nsettings;
 	int	 resets;	/* how many times the connection was re-established */
+	double	 reconnect_seconds;	/* how long a safe call keeps trying to reconnect */
 	struct db_stmt *stmts;	/* prepared so far on this connection */
 	int	 nstmts;
 	int	 prepared;	/* statements prepared in all (names are unique) */
@@ -38,8 +39,14 @@ struct db {
 
 enum db_retry { DB_ONCE, DB_SAFE };	/* DB_SAFE: may be sent again after a reset */
 
-/* Connects to conninfo ("" = libpq's defaults, PGHOST etc). Returns a new
- * handle, or NULL with *cause set (caller frees). */
+/* The connection string db_open uses for dsn (key=value or a URI; "" =
+ * libpq's defaults, PGHOST etc): dsn's own settings, plus keepalives,
+ * keepalives_idle/_interval/_count, tcp_user_timeout, connect_timeout and
+ * fallback_application_name where dsn does not name them. Returns a new
+ * key=value string (caller frees), or NULL with *cause set (caller frees). */
+char      *db_conninfo(const char *dsn, char **cause);
+/* Connects to conninfo as db_conninfo completes it. Returns a new handle,
+ * or NULL with *cause set (caller frees). */
 struct db *db_open(const char *conninfo, char **cause);
 void       db_close(struct db *db);
 

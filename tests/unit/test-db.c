@@ -48,6 +48,76 @@ test_open_refused(void **state)
 	free(cause);
 }
 
+/* The value of key in conninfo, or NULL (caller frees). */
+static char *
+conninfo_value(const char *conninfo, const char *key)
+{
+	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL), *o;
+	char *v = NULL;
+
+	assert_non_null(opts);
+	for (o = opts; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, key) == 0 && o->val != NULL)
+			v = xstrdup(o->val);
+	PQconninfoFree(opts);
+	return v;
+}
+
+/* Asserts key's value in conninfo. */
+static void
+assert_conninfo(const char *conninfo, const char *key, const char *want)
+{
+	char *v = conninfo_value(conninfo, key);
+
+	if (v == NULL || strcmp(v, want) != 0)
+		fail_msg("%s: %s is %s, not %s", conninfo, key, v != NULL ? v : "unset", want);
+	free(v);
+}
+
+/* The keepalive and timeout defaults are added unless the dsn, key=value or
+ * URI, names them; what the dsn says is kept, quotes and all. */
+static void
+test_conninfo_defaults(void **state)
+{
+	char *cause = NULL, *s;
+
+	(void)state;
+	s = db_conninfo("host=a,b port=5432,5433 keepalives_idle=30 connect_timeout=7 "
+	                "password='it\\'s \\\\x' target_session_attrs=read-write", &cause);
+	assert_non_null(s);
+	assert_conninfo(s, "keepalives_idle", "30");
+	assert_conninfo(s, "connect_timeout", "7");
+	assert_conninfo(s, "host", "a,b");
+	assert_conninfo(s, "port", "5432,5433");
+	assert_conninfo(s, "password", "it's \\x");
+	assert_conninfo(s, "target_session_attrs", "read-write");
+	assert_conninfo(s, "keepalives", "1");
+	assert_conninfo(s, "keepalives_interval", "2");
+	assert_conninfo(s, "keepalives_count", "3");
+	assert_conninfo(s, "tcp_user_timeout", "9000");
+	free(s);
+
+	s = db_conninfo("postgresql://u@h1:5432,h2:5433/marquee?tcp_user_timeout=2500&keepalives=0", &cause);
+	assert_non_null(s);
+	assert_conninfo(s, "tcp_user_timeout", "2500");
+	assert_conninfo(s, "keepalives", "0");
+	assert_conninfo(s, "keepalives_idle", "5");
+	assert_conninfo(s, "connect_timeout", "3");
+	assert_conninfo(s, "dbname", "marquee");
+	assert_conninfo(s, "host", "h1,h2");
+	free(s);
+
+	s = db_conninfo("", &cause);	/* libpq's own defaults still apply for the rest */
+	assert_non_null(s);
+	assert_null(conninfo_value(s, "host"));
+	assert_conninfo(s, "keepalives", "1");
+	free(s);
+
+	assert_null(db_conninfo("host=a nonsense_key=1", &cause));
+	assert_non_null(strstr(cause, "bad connection string"));
+	free(cause);
+}
+
 static void
 test_params_and_errors(void **state)
 {
@@ -667,6 +737,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_refused),
+		cmocka_unit_test(test_conninfo_defaults),
 		cmocka_unit_test(test_params_and_errors),
 		cmocka_unit_test(test_reset_and_retry),
 		cmocka_unit_test(test_prepared),
