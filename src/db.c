@@ -229,11 +229,11 @@ db_connected(const struct db *db)
 	return db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK;
 }
 
-int
-db_reconnect(struct db *db)
+/* Re-establishes the connection (libpq tries every host of the dsn in
+ * turn) and applies the session settings. Returns 0 when it is up. */
+static int
+db_reset(struct db *db)
 {
-	if (db_connected(db))
-		return 0;
 	db_log_lost(db);
 	db_forget_statements(db);
 	PQreset(db->conn);
@@ -249,6 +249,60 @@ db_reconnect(struct db *db)
 		return -1;
 	db_log_regained();
 	return 0;
+}
+
+int
+db_reconnect(struct db *db)
+{
+	if (db_connected(db))
+		return 0;
+	return db_reset(db);
+}
+
+/* Seconds on a clock that only goes forward. */
+static double
+db_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Keeps trying to re-establish the connection, with pauses growing from
+ * 0.1 s to 2 s, until db->reconnect_seconds after since; the wait callback
+ * hears how long it has been between tries. With force, a connection that
+ * looks up is made afresh too (it reached a server that cannot write).
+ * Returns 0 when it is up, -1 when the time is over (db->error says why). */
+static int
+db_recover(struct db *db, double since, bool force)
+{
+	double pause = 0.1, left, nap;
+	struct timespec ts;
+
+	if (!force && db_connected(db))
+		return 0;
+	for (;;) {
+		if (db_reset(db) == 0)
+			return 0;
+		left = since + db->reconnect_seconds - db_now();
+		if (left <= 0)
+			return -1;
+		if (db->wait_fn != NULL)
+			db->wait_fn(db->wait_arg, db_now() - since);
+		nap = pause < left ? pause : left;
+		ts.tv_sec = (time_t)nap;
+		ts.tv_nsec = (long)((nap - (double)ts.tv_sec) * 1e9);
+		nanosleep(&ts, NULL);
+		pause = pause * 2 < 2.0 ? pause * 2 : 2.0;
+	}
+}
+
+void
+db_on_wait(struct db *db, void (*fn)(void *arg, double waited), void *arg)
+{
+	db->wait_fn = fn;
+	db->wait_arg = arg;
 }
 
 /* Checks a result like psql's AcceptResult. Returns true when it is one the
@@ -327,40 +381,65 @@ db_drop_statement(struct db *db, const struct db_stmt *st)
 	db->stmts[i] = db->stmts[--db->nstmts];
 }
 
+/* Sends sql once on the connection as it is. Returns the result, which may
+ * be an error or NULL (caller PQclear()s). */
+static PGresult *
+db_send(struct db *db, const char *sql, int nparams, const char *const *params)
+{
+	const struct db_stmt *st = db_statement(db, sql, nparams);
+	PGresult *res;
+	const char *state;
+
+	if (st == NULL)
+		return PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	res = PQexecPrepared(db->conn, st->name, nparams, params, NULL, NULL, 0);
+	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	if (PQresultStatus(res) == PGRES_FATAL_ERROR && PQstatus(db->conn) == CONNECTION_OK &&
+	    state != NULL && (strcmp(state, "26000") == 0 || strcmp(state, "0A000") == 0)) {
+		/* Refused before it ran: send it afresh. */
+		PQclear(res);
+		db_drop_statement(db, st);
+		res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	}
+	return res;
+}
+
 PGresult *
 db_exec(struct db *db, enum db_retry retry, const char *sql, int nparams, const char *const *params)
 {
-	const struct db_stmt *st;
 	PGresult *res;
+	double since = db_now();
+	bool readonly;
 
 	db_clear_error(db);
-	for (int attempt = 0; attempt < 2; attempt++) {
-		if (!db_connected(db) && db_reconnect(db) != 0)
-			return NULL;
-		st = db_statement(db, sql, nparams);
-		if (st != NULL) {
-			res = PQexecPrepared(db->conn, st->name, nparams, params, NULL, NULL, 0);
-			if (PQresultStatus(res) == PGRES_FATAL_ERROR && PQstatus(db->conn) == CONNECTION_OK &&
-			    PQresultErrorField(res, PG_DIAG_SQLSTATE) != NULL &&
-			    (strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "26000") == 0 ||
-			     strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "0A000") == 0)) {
-				/* Refused before it ran: send it afresh. */
-				PQclear(res);
-				db_drop_statement(db, st);
-				res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
-			}
-		} else
-			res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	/* Nothing was sent yet: waiting for the connection is safe for any call. */
+	if (db_recover(db, since, false) != 0)
+		return NULL;
+	for (;;) {
+		res = db_send(db, sql, nparams, params);
 		if (db_accept(db, res))
 			return res;
 		PQclear(res);
-		if (PQstatus(db->conn) == CONNECTION_OK)
+		/* A server that cannot write (a standby, or a primary being
+		 * demoted) refused the call before doing anything: another host
+		 * of the dsn may be the primary now. */
+		readonly = strcmp(db->sqlstate, "25006") == 0;
+		if (PQstatus(db->conn) == CONNECTION_OK && !readonly)
 			return NULL;	/* the statement failed; the connection is fine */
-		/* The connection broke. Reset it; send again only what is safe. */
-		if (db_reconnect(db) != 0 || retry != DB_SAFE)
+		if (retry != DB_SAFE && !readonly) {
+			/* It may have run: never sent again. The connection is made
+			 * again for the next call, and the failure kept. */
+			char *error = xstrdup(db->error), state[6];
+
+			strlcpy_m(state, db->sqlstate, sizeof state);
+			(void)db_recover(db, db_now(), false);
+			db_fail(db, state, error);
+			free(error);
+			return NULL;
+		}
+		if (db_recover(db, since, readonly) != 0)
 			return NULL;
 	}
-	return NULL;
 }
 
 int

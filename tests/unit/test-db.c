@@ -200,6 +200,74 @@ test_reset_and_retry(void **state)
 	db_close(db);
 }
 
+/* Runs one statement as the owner. */
+static void
+owner_do(const char *sql)
+{
+	struct db *owner = open_owner();
+	PGresult *res = db_exec(owner, DB_ONCE, sql, 0, NULL);
+
+	if (res == NULL)
+		fail_msg("%s: %s", sql, db_error(owner));
+	PQclear(res);
+	db_close(owner);
+}
+
+/* The wait callback: counts the tries, and lets the terminal role log in
+ * again at the second when *arg says so. */
+static int waits;
+static void
+on_wait(void *arg, double waited)
+{
+	assert_true(waited >= 0);
+	if (++waits == 2 && *(bool *)arg)
+		owner_do("ALTER ROLE marquee_term LOGIN");
+}
+
+/* A broken connection is made again for as long as reconnect_seconds
+ * allows, the wait callback hearing of each try, and the safe call is then
+ * answered; when the time is over the call fails with a lost connection. */
+static void
+test_reconnect_waits(void **state)
+{
+	struct db *db = open_term();
+	bool let_in = true;
+	struct timeval t0, t1;
+	PGresult *res;
+	double took;
+
+	(void)state;
+	db_on_wait(db, on_wait, &let_in);
+	owner_do("ALTER ROLE marquee_term NOLOGIN");
+	kill_backend(db);
+	waits = 0;
+	res = db_exec(db, DB_SAFE, "SELECT 42 AS n", 0, NULL);
+	if (res == NULL)
+		fail_msg("not answered after the database came back: %s", db_error(db));
+	assert_int_equal(db_int(res, 0, "n"), 42);
+	assert_true(waits >= 2);
+	PQclear(res);
+
+	let_in = false;
+	db->reconnect_seconds = 1;
+	owner_do("ALTER ROLE marquee_term NOLOGIN");
+	kill_backend(db);
+	gettimeofday(&t0, NULL);
+	res = db_exec(db, DB_SAFE, "SELECT 42 AS n", 0, NULL);
+	gettimeofday(&t1, NULL);
+	owner_do("ALTER ROLE marquee_term LOGIN");
+	assert_null(res);
+	assert_false(db_connected(db));
+	assert_int_equal(strncmp(db->sqlstate, "08", 2), 0);
+	took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_usec - t0.tv_usec) / 1e6;
+	if (took < 0.9 || took > 4)
+		fail_msg("gave up after %.1f s, not about 1 s", took);
+	res = db_exec(db, DB_SAFE, "SELECT 42 AS n", 0, NULL);	/* back: answered */
+	assert_non_null(res);
+	PQclear(res);
+	db_close(db);
+}
+
 /* Queries are prepared once per connection and reused; a statement the
  * server no longer accepts (its function now returns another type) is sent
  * afresh; MARQUEE_NO_PREPARE turns preparing off. */
@@ -740,6 +808,7 @@ main(void)
 		cmocka_unit_test(test_conninfo_defaults),
 		cmocka_unit_test(test_params_and_errors),
 		cmocka_unit_test(test_reset_and_retry),
+		cmocka_unit_test(test_reconnect_waits),
 		cmocka_unit_test(test_prepared),
 		cmocka_unit_test(test_listen),
 		cmocka_unit_test(test_relay),
