@@ -19,6 +19,8 @@
 # are tuned to about a second, so a lost primary is replaced in a few
 # seconds. A killed node comes back as the standby at the next `start`.
 set -eu
+# The formation is its own: libpq settings meant for another cluster stay out.
+unset PGHOST PGPORT PGDATABASE PGUSER PGSERVICE PGOPTIONS PGHOSTADDR
 cmd=${1:-start}
 node=
 if [ "$cmd" = kill ]; then node=${2:?usage: ha.sh kill node1|node2 [DIR]}; shift; fi
@@ -107,10 +109,11 @@ service_stop() {
 	rm -f "$data/$1.pid"
 }
 
-# state NAME: the node's reported state (primary, secondary, wait_primary...).
+# state NAME [COLUMN]: the node's reported state (primary, secondary,
+# wait_primary...), or with COLUMN 7 the state the monitor assigned it.
 state() {
 	autoctl show state --pgdata "$data/monitor" 2>/dev/null |
-		awk -F'|' -v n="$1" '{ gsub(/ /, "", $1); gsub(/ /, "", $6); if ($1 == n) print $6 }'
+		awk -F'|' -v n="$1" -v c="${2:-6}" '{ gsub(/ /, "", $1); gsub(/ /, "", $c); if ($1 == n) print $c }'
 }
 # wait_state NAME REGEX SECONDS
 wait_state() {
@@ -197,7 +200,8 @@ kill)
 	;;
 primary)
 	for n in node1 node2; do
-		case $(state "$n") in primary|wait_primary|single) echo "$n $(port_of "$n")"; exit 0 ;; esac
+		# what the monitor decided: a dead primary still reports "primary"
+		case $(state "$n" 7) in primary|wait_primary|single) echo "$n $(port_of "$n")"; exit 0 ;; esac
 	done
 	exit 1
 	;;

@@ -270,8 +270,8 @@ db_now(void)
 }
 
 /* Keeps trying to re-establish the connection, with pauses growing from
- * 0.1 s to 2 s, until db->reconnect_seconds after since; the wait callback
- * hears how long it has been between tries. With force, a connection that
+ * 0.1 s to 1 s, until db->reconnect_seconds after since; the wait callback
+ * hears how long it has been before each try. With force, a connection that
  * looks up is made afresh too (it reached a server that cannot write).
  * Returns 0 when it is up, -1 when the time is over (db->error says why). */
 static int
@@ -283,18 +283,18 @@ db_recover(struct db *db, double since, bool force)
 	if (!force && db_connected(db))
 		return 0;
 	for (;;) {
+		if (db->wait_fn != NULL)	/* a try may take connect_timeout a host */
+			db->wait_fn(db->wait_arg, db_now() - since);
 		if (db_reset(db) == 0)
 			return 0;
 		left = since + db->reconnect_seconds - db_now();
 		if (left <= 0)
 			return -1;
-		if (db->wait_fn != NULL)
-			db->wait_fn(db->wait_arg, db_now() - since);
 		nap = pause < left ? pause : left;
 		ts.tv_sec = (time_t)nap;
 		ts.tv_nsec = (long)((nap - (double)ts.tv_sec) * 1e9);
 		nanosleep(&ts, NULL);
-		pause = pause * 2 < 2.0 ? pause * 2 : 2.0;
+		pause = pause * 2 < 1.0 ? pause * 2 : 1.0;
 	}
 }
 
