@@ -8,6 +8,7 @@
 #   scripts/ha.sh status [DIR]    the monitor's view: each node's role and state
 #   scripts/ha.sh failover [DIR]  a planned failover: the standby becomes the primary
 #   scripts/ha.sh kill NODE [DIR] power-cut NODE (node1, node2): kill -9 every process of it
+#   scripts/ha.sh freeze NODE [DIR]  SIGSTOP every process of NODE (a hung host; `kill` ends it)
 #   scripts/ha.sh primary [DIR]   the name and port of the primary now ("node2 54402")
 #   scripts/ha.sh dsn [DIR]       the terminal's dsn (user marquee_term)
 #   scripts/ha.sh destroy [DIR]   stop everything and delete the data
@@ -23,7 +24,7 @@ set -eu
 unset PGHOST PGPORT PGDATABASE PGUSER PGSERVICE PGOPTIONS PGHOSTADDR
 cmd=${1:-start}
 node=
-if [ "$cmd" = kill ]; then node=${2:?usage: ha.sh kill node1|node2 [DIR]}; shift; fi
+case $cmd in kill|freeze) node=${2:?usage: ha.sh $cmd node1|node2 [DIR]}; shift ;; esac
 dir=${2:-./var/ha}
 top=$(cd "$(dirname "$0")/.." && pwd)
 base_port=${MARQUEE_HA_PORT:-54400}
@@ -198,6 +199,10 @@ failover)
 kill)
 	service_kill "$node"
 	;;
+freeze)
+	p=$(service_pid "$node")
+	[ -n "$p" ] && kill -STOP $(tree_pids "$p")
+	;;
 primary)
 	for n in node1 node2; do
 		# what the monitor decided: a dead primary still reports "primary"
@@ -209,5 +214,5 @@ dsn)
 	dsn_as marquee_term
 	;;
 *)
-	echo "usage: ha.sh start|stop|status|failover|kill NODE|primary|dsn|destroy [DIR]" >&2; exit 2 ;;
+	echo "usage: ha.sh start|stop|status|failover|kill NODE|freeze NODE|primary|dsn|destroy [DIR]" >&2; exit 2 ;;
 esac

@@ -242,7 +242,7 @@ client_ticket_types(struct db *db, long long showtime_id, struct cart *cart, cha
 /* client_set_types; with retake, an order the database lost is held again
  * and the types set on the new one. */
 static int
-client_set_types_again(struct db *db, struct sale *s, int line, const char *code, char **cause, bool retake)
+sale_set_types(struct db *db, struct sale *s, int line, const char *code, char **cause, bool retake)
 {
 	struct cart *c = &s->cart;
 	char id[24], rid[37], json[CART_MAX_SEATS * 40 + 4];
@@ -276,7 +276,7 @@ client_set_types_again(struct db *db, struct sale *s, int line, const char *code
 			*cause = xstrdup(ans.message);
 			return -1;
 		}
-		return client_set_types_again(db, s, line, code, cause, false);
+		return sale_set_types(db, s, line, code, cause, false);
 	}
 	if (strcmp(st, "repriced") != 0) {
 		*cause = xasprintf("Not changed: %s.", client_words(types_words, st, "the database refused the change"));
@@ -295,7 +295,7 @@ client_set_types_again(struct db *db, struct sale *s, int line, const char *code
 int
 client_set_types(struct db *db, struct sale *s, int line, const char *code, char **cause)
 {
-	return client_set_types_again(db, s, line, code, cause, true);
+	return sale_set_types(db, s, line, code, cause, true);
 }
 
 /* Gives the card charge back when the sale cannot be completed. */

@@ -282,6 +282,10 @@ db_recover(struct db *db, double since, bool force)
 
 	if (!force && db_connected(db))
 		return 0;
+	if (force) {	/* the server that cannot write may be on its way up: a pause */
+		ts = (struct timespec){ .tv_sec = 0, .tv_nsec = 200 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
 	for (;;) {
 		if (db->wait_fn != NULL)	/* a try may take connect_timeout a host */
 			db->wait_fn(db->wait_arg, db_now() - since);
@@ -427,17 +431,19 @@ db_exec(struct db *db, enum db_retry retry, const char *sql, int nparams, const 
 		if (PQstatus(db->conn) == CONNECTION_OK && !readonly)
 			return NULL;	/* the statement failed; the connection is fine */
 		if (retry != DB_SAFE && !readonly) {
-			/* It may have run: never sent again. The connection is made
-			 * again for the next call, and the failure kept. */
+			/* It may have run: never sent again. One try to make the
+			 * connection again for the next call; the failure is kept. */
 			char *error = xstrdup(db->error), state[6];
 
 			strlcpy_m(state, db->sqlstate, sizeof state);
-			(void)db_recover(db, db_now(), false);
+			(void)db_reconnect(db);
 			db_fail(db, state, error);
 			free(error);
 			return NULL;
 		}
-		if (db_recover(db, since, readonly) != 0)
+		/* Sent again until answered, within the same bound as reconnecting
+		 * (a connection made again that breaks again must end too). */
+		if (db_now() - since > db->reconnect_seconds || db_recover(db, since, readonly) != 0)
 			return NULL;
 	}
 }

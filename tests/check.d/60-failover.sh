@@ -45,6 +45,16 @@ scripts/ha.sh destroy "$ha_dir" >/dev/null 2>&1 || true
 scripts/ha.sh start "$ha_dir" >/dev/null || fail "the formation did not start"
 echo "formation up after $(since "$stage_t0") s"
 primary() { scripts/ha.sh primary "$ha_dir" | cut -d' ' -f1; }
+# on_payment N: a counter terminal "c" on the payment screen of the N-th
+# showtime of tomorrow, two seats held; sets oid to the order.
+on_payment() {
+	pick_show "$1"
+	start c "$(counter_conf)"
+	login c
+	open_show c
+	to_payment c
+	oid=$(q "SELECT max(order_id) FROM core.orders WHERE showtime_id = $SHOW AND terminal = 'e2e-counter'")
+}
 
 # (a) concurrent sales clients, the primary killed after 3 s of 12.
 old=$(primary)
@@ -63,13 +73,7 @@ figures_a=$(grep -o 'acknowledged.*' "$E2E_DIR/clients.out")
 t1=$(now)
 scripts/ha.sh start "$ha_dir" >/dev/null || fail "the killed node did not come back as the standby"
 echo "(b) the killed node is the standby again after $(since "$t1") s"
-conf=$(counter_conf)
-pick_show 3
-start c "$conf"
-login c
-open_show c
-to_payment c
-oid=$(q "SELECT max(order_id) FROM core.orders WHERE showtime_id = $SHOW AND terminal = 'e2e-counter'")
+on_payment 3
 old=$(primary)
 scripts/ha.sh kill "$old" "$ha_dir"
 t0=$(now)
@@ -85,22 +89,14 @@ tm kill-session -t c
 # (c) a primary that stops answering and closes nothing.
 if nft add table inet "$nft_table" 2>/dev/null; then
 	scripts/ha.sh start "$ha_dir" >/dev/null || fail "the killed node did not come back as the standby"
-	pick_show 4
-	start c "$conf"
-	login c
-	open_show c
-	to_payment c
-	oid=$(q "SELECT max(order_id) FROM core.orders WHERE showtime_id = $SHOW AND terminal = 'e2e-counter'")
+	on_payment 4
 	old=$(primary)
 	port=$(scripts/ha.sh primary "$ha_dir" | cut -d' ' -f2)
 	nft add chain inet "$nft_table" input "{ type filter hook input priority 0; }"
 	nft add rule inet "$nft_table" input tcp dport "$port" drop
 	nft add rule inet "$nft_table" input tcp sport "$port" drop
 	# Its keeper falls silent too (it would tell the monitor all is well).
-	keeper=$(cat "$(readlink -f "$ha_dir/data")/$old.pid")
-	kill -STOP $(ps -eo pid=,ppid= | awk -v root="$keeper" '{ kids[$2] = kids[$2] " " $1 } END {
-		n = 1; q[1] = root; i = 1
-		while (i <= n) { p = q[i++]; print p; m = split(kids[p], k, " "); for (j = 1; j <= m; j++) q[++n] = k[j] } }')
+	scripts/ha.sh freeze "$old" "$ha_dir"
 	t0=$(now)
 	keys c Enter
 	wait_for c "Reconnecting to the database|PAID - cash" 30

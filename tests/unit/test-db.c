@@ -233,6 +233,7 @@ test_reconnect_waits(void **state)
 	struct db *db = open_term();
 	bool let_in = true;
 	struct timeval t0, t1;
+	int resets;
 	PGresult *res;
 	double took;
 
@@ -265,6 +266,21 @@ test_reconnect_waits(void **state)
 	res = db_exec(db, DB_SAFE, "SELECT 42 AS n", 0, NULL);	/* back: answered */
 	assert_non_null(res);
 	PQclear(res);
+
+	/* A server that cannot write (here: every session read-only) is left
+	 * for another host, and that too ends when the time is over. */
+	resets = db->resets;
+	assert_int_equal(db_set(db, "default_transaction_read_only", "on"), 0);
+	gettimeofday(&t0, NULL);
+	res = db_exec(db, DB_SAFE, "CREATE TEMP TABLE ro (x int)", 0, NULL);
+	gettimeofday(&t1, NULL);
+	assert_null(res);
+	assert_string_equal(db->sqlstate, "25006");
+	assert_true(db->resets > resets);
+	took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_usec - t0.tv_usec) / 1e6;
+	if (took < 0.9 || took > 4)
+		fail_msg("gave up on a read-only server after %.1f s, not about 1 s", took);
+	assert_int_equal(db_set(db, "default_transaction_read_only", "off"), 0);
 	db_close(db);
 }
 
