@@ -144,6 +144,8 @@ cmd_scan(struct app *app, int argc, char **argv)
 	}
 	if (!offline && (db = cmd_connect(app, &cmd_scan_spec)) == NULL)
 		return CMD_FAILED;
+	if (db != NULL)
+		db->reconnect_seconds = 3;	/* someone waits at the door: "unchecked" soon */
 
 	while (getline(&line, &cap, stdin) != -1) {
 		struct ticket_payload p;
