@@ -74,6 +74,35 @@ answer(struct sale_answer *ans, enum sale_outcome outcome, bool trouble, const c
 	va_end(ap);
 }
 
+/* The database does not know the sale's order: its hold was lost (a
+ * failover or crash just after a hold made with hold_commit = fast). Holds
+ * the same seats again as a new order. Returns 0 with s->note saying so, or
+ * -1 with ans saying which seat was taken meanwhile (the sale then counts
+ * as expired: Esc chooses other seats, Enter tries the same again). */
+static int
+sale_retake(struct db *db, const char *session, struct sale *s, struct sale_answer *ans)
+{
+	long long lost = s->order_id;
+	char *message = NULL;
+	int rc;
+
+	s->order_id = 0;
+	s->hold_rid[0] = '\0';
+	rc = client_sale_hold(db, session, s, &message);
+	oplog(rc == 0 ? LOG_NOTICE : LOG_WARNING, "order %lld unknown to the database (hold lost in a failover?);"
+	      " holding the same seats again: %s", lost, message);
+	if (rc == 0)
+		snprintf(s->note, sizeof s->note, "The hold was lost in a database failover; the same seats"
+		         " are held again (booking %s).", s->booking_code);
+	else {
+		s->expired = true;
+		answer(ans, SALE_EXPIRED, true, "The hold was lost in a database failover and the seats could not"
+		       " be held again: %s Esc: choose other seats.", message);
+	}
+	free(message);
+	return rc;
+}
+
 int
 client_sale_seconds_left(const struct sale *s)
 {
@@ -217,8 +246,11 @@ client_ticket_types(struct db *db, long long showtime_id, struct cart *cart, cha
 	return 0;
 }
 
-int
-client_set_types(struct db *db, const char *session, struct sale *s, int line, const char *code, char **cause)
+/* client_set_types; with retake, an order the database lost is held again
+ * and the types set on the new one. */
+static int
+sale_set_types(struct db *db, const char *session, struct sale *s, int line, const char *code, char **cause,
+               bool retake)
 {
 	struct cart *c = &s->cart;
 	char id[24], rid[37], json[CART_MAX_SEATS * 40 + 4];
@@ -244,6 +276,16 @@ client_set_types(struct db *db, const char *session, struct sale *s, int line, c
 		return -1;
 	}
 	st = db_value(res, 0, "types_status");
+	if (strcmp(st, "unknown_order") == 0 && retake) {
+		struct sale_answer ans;
+
+		PQclear(res);
+		if (sale_retake(db, session, s, &ans) != 0) {
+			*cause = xstrdup(ans.message);
+			return -1;
+		}
+		return sale_set_types(db, session, s, line, code, cause, false);
+	}
 	if (strcmp(st, "repriced") != 0) {
 		*cause = xasprintf("Not changed: %s.", client_words(types_words, st, "the database refused the change"));
 		oplog(LOG_INFO, "ticket types refused: order %lld: %s: %s", s->order_id, st,
@@ -256,6 +298,12 @@ client_set_types(struct db *db, const char *session, struct sale *s, int line, c
 	(void)client_sale_refresh(db, session, s, &again);
 	free(again);
 	return rc;
+}
+
+int
+client_set_types(struct db *db, const char *session, struct sale *s, int line, const char *code, char **cause)
+{
+	return sale_set_types(db, session, s, line, code, cause, true);
 }
 
 /* Gives the card charge back when the sale cannot be completed. */
@@ -324,6 +372,8 @@ sale_record(struct db *db, const char *session, struct sale *s, const struct sal
 			ans->outcome = SALE_EXPIRED;
 			s->expired = true;
 		}
+		if (strcmp(st, "unknown_order") == 0 && sale_retake(db, session, s, ans) == 0)
+			answer(ans, SALE_AGAIN, true, "%s Enter: pay for them.", s->note);
 	}
 	PQclear(res);
 }
@@ -424,9 +474,10 @@ sale_card(struct db *db, const char *session, struct sale *s, const struct sale_
 }
 
 /* Tells the database the payment is under way (it gives the hold a little
- * more time) and reads the order again. Returns 0, or -1 with ans set. */
+ * more time) and reads the order again; an order it lost is held again
+ * first (unless retaken says that was done). Returns 0, or -1 with ans set. */
 static int
-sale_start(struct db *db, const char *session, struct sale *s, struct sale_answer *ans)
+sale_start(struct db *db, const char *session, struct sale *s, struct sale_answer *ans, bool retaken)
 {
 	char oid[24], *cause = NULL;
 	const char *params[3] = { session, oid, NULL };
@@ -441,6 +492,13 @@ sale_start(struct db *db, const char *session, struct sale *s, struct sale_answe
 		free(client_failure(db, "payment_start"));
 		answer(ans, SALE_AGAIN, true, "Database connection lost - press Enter to try again.");
 		return -1;
+	}
+	if (strcmp(db_value(res, 0, "start_status"), "unknown_order") == 0 && !retaken) {
+		PQclear(res);
+		s->start_rid[0] = '\0';
+		if (sale_retake(db, session, s, ans) != 0)
+			return -1;
+		return sale_start(db, session, s, ans, true);
 	}
 	if (strcmp(db_value(res, 0, "start_status"), "expired") == 0) {
 		PQclear(res);
@@ -468,7 +526,7 @@ client_sale_pay(struct db *db, const char *session, struct sale *s, const struct
 		sale_record(db, session, s, how, ans);
 		return;
 	}
-	if (!s->card_unknown && sale_start(db, session, s, ans) != 0)
+	if (!s->card_unknown && sale_start(db, session, s, ans, false) != 0)
 		return;
 	due = cart_due(&s->cart);
 	switch (how->method) {

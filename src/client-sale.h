@@ -96,7 +96,9 @@ int  client_ticket_types(struct db *db, long long showtime_id, struct cart *cart
 int  client_set_types(struct db *db, const char *session, struct sale *s, int line, const char *code, char **cause);
 
 /* One step of taking the money: a payment waiting to be recorded is sent
- * again with its request id; otherwise the payment starts (the database gives
+ * again with its request id; otherwise the payment starts (an order the
+ * database lost in a failover is first held again, same seats, and the note
+ * says so, or the answer says which seat was taken meanwhile; the database gives
  * the hold a little more time), the cash is counted or the card charged (an
  * unknown outcome is resolved by asking the terminal about the same key,
  * never by charging again), the payment is recorded, a refused payment's card

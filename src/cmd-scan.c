@@ -227,6 +227,7 @@ cmd_scan(struct app *app, int argc, char **argv)
 	} else {
 		if ((db = cmd_connect(app, &cmd_scan_spec)) == NULL)
 			return CMD_FAILED;
+		db->reconnect_seconds = 3;	/* someone waits at the door: "unchecked" soon */
 		if (scan_refresh(db, &ring, &fetched, keyring, &cause) != 0)
 			goto fail;
 	}

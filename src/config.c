@@ -42,6 +42,7 @@ config_defaults(struct config *cfg)
 	cfg->public_key = xstrdup("/etc/marquee/ticket.pub");
 	cfg->idle_seconds = 90;
 	cfg->logout_minutes = 15;
+	cfg->reconnect_seconds = 30;
 	cfg->card_driver = xstrdup("test");
 	cfg->location_id = 0;
 	cfg->sendmail = xstrdup("/usr/sbin/sendmail -t -i");
@@ -206,6 +207,10 @@ config_set(struct config *cfg, const char *key, const char *value)
 		if (parse_int(value, 10, 3600, &n) != 0)
 			return "idle_seconds must be a whole number from 10 to 3600";
 		cfg->idle_seconds = (int)n;
+	} else if (strcmp(key, "reconnect_seconds") == 0) {
+		if (parse_int(value, 0, 300, &n) != 0)
+			return "reconnect_seconds must be a whole number from 0 to 300";
+		cfg->reconnect_seconds = (int)n;
 	} else if (strcmp(key, "logout_minutes") == 0) {
 		if (parse_int(value, 1, 720, &n) != 0)
 			return "logout_minutes must be a whole number from 1 to 720";

@@ -12,6 +12,7 @@ struct config {
 	enum term_mode	 mode;
 	char		*dsn;		/* "" means libpq's own defaults */
 	int		 hold_minutes;	/* asked of the database, which may allow fewer */
+	int		 reconnect_seconds;	/* a lost database is retried this long within one call */
 	char		 currency[4];	/* ISO 4217 */
 	char		*printer_queue;	/* CUPS queue for tickets; "" = CUPS default */
 	enum print_driver printer_driver;

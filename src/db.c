@@ -114,16 +114,78 @@ db_session_setup(struct db *db)
 	return 0;
 }
 
+/* Connection settings a terminal needs and libpq does not default to: a
+ * server that vanishes without a word (power, cable, a silent primary) is
+ * noticed within seconds, not after the kernel's minutes. */
+static const char *const db_defaults[][2] = {
+	{ "connect_timeout", "3" },		/* per host: the next host is tried after it */
+	{ "keepalives", "1" },
+	{ "keepalives_idle", "5" },		/* seconds quiet before the first probe */
+	{ "keepalives_interval", "2" },
+	{ "keepalives_count", "3" },
+	{ "tcp_user_timeout", "9000" },		/* ms a sent request may stay unacknowledged */
+	{ "fallback_application_name", "marquee" },
+};
+
+/* Appends key='value' (quoted for a conninfo string) to *s, which it
+ * reallocates. */
+static void
+db_conninfo_add(char **s, const char *key, const char *value)
+{
+	size_t len = strlen(*s), k;
+	char *out = xmalloc(len + strlen(key) + 2 * strlen(value) + 6);
+
+	k = (size_t)sprintf(out, "%s%s%s='", *s, len > 0 ? " " : "", key);
+	for (const char *p = value; *p != '\0'; p++) {
+		if (*p == '\'' || *p == '\\')
+			out[k++] = '\\';
+		out[k++] = *p;
+	}
+	out[k++] = '\'';
+	out[k] = '\0';
+	free(*s);
+	*s = out;
+}
+
+char *
+db_conninfo(const char *dsn, char **cause)
+{
+	PQconninfoOption *opts, *o;
+	char *s, *err = NULL;
+
+	if ((opts = PQconninfoParse(dsn != NULL ? dsn : "", &err)) == NULL) {
+		*cause = xasprintf("bad connection string: %s", err != NULL ? strtrim(err) : "out of memory");
+		PQfreemem(err);
+		return NULL;
+	}
+	s = xstrdup("");
+	for (o = opts; o->keyword != NULL; o++)
+		if (o->val != NULL)
+			db_conninfo_add(&s, o->keyword, o->val);
+	for (size_t i = 0; i < sizeof db_defaults / sizeof db_defaults[0]; i++) {
+		for (o = opts; o->keyword != NULL; o++)
+			if (strcmp(o->keyword, db_defaults[i][0]) == 0)
+				break;
+		if (o->keyword != NULL && o->val == NULL)
+			db_conninfo_add(&s, db_defaults[i][0], db_defaults[i][1]);
+	}
+	PQconninfoFree(opts);
+	return s;
+}
+
 struct db *
 db_open(const char *conninfo, char **cause)
 {
-	const char *keys[] = { "connect_timeout", "fallback_application_name", "dbname", NULL };
-	const char *vals[] = { "5", "marquee", conninfo != NULL ? conninfo : "", NULL };
-	struct db *db = xcalloc(1, sizeof *db);
+	struct db *db;
+	char *full;
 
-	db->conninfo = xstrdup(conninfo != NULL ? conninfo : "");
+	if ((full = db_conninfo(conninfo, cause)) == NULL)
+		return NULL;
+	db = xcalloc(1, sizeof *db);
+	db->conninfo = full;
+	db->reconnect_seconds = 30;
 	db->no_prepare = getenv("MARQUEE_NO_PREPARE") != NULL && *getenv("MARQUEE_NO_PREPARE") != '\0';
-	db->conn = PQconnectdbParams(keys, vals, 1);
+	db->conn = PQconnectdb(db->conninfo);
 	if (db->conn == NULL)
 		fatal("out of memory");
 	if (PQstatus(db->conn) != CONNECTION_OK || db_session_setup(db) != 0) {
@@ -167,11 +229,11 @@ db_connected(const struct db *db)
 	return db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK;
 }
 
-int
-db_reconnect(struct db *db)
+/* Re-establishes the connection (libpq tries every host of the dsn in
+ * turn) and applies the session settings. Returns 0 when it is up. */
+static int
+db_reset(struct db *db)
 {
-	if (db_connected(db))
-		return 0;
 	db_log_lost(db);
 	db_forget_statements(db);
 	PQreset(db->conn);
@@ -187,6 +249,64 @@ db_reconnect(struct db *db)
 		return -1;
 	db_log_regained();
 	return 0;
+}
+
+int
+db_reconnect(struct db *db)
+{
+	if (db_connected(db))
+		return 0;
+	return db_reset(db);
+}
+
+/* Seconds on a clock that only goes forward. */
+static double
+db_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Keeps trying to re-establish the connection, with pauses growing from
+ * 0.1 s to 1 s, until db->reconnect_seconds after since; the wait callback
+ * hears how long it has been before each try. With force, a connection that
+ * looks up is made afresh too (it reached a server that cannot write).
+ * Returns 0 when it is up, -1 when the time is over (db->error says why). */
+static int
+db_recover(struct db *db, double since, bool force)
+{
+	double pause = 0.1, left, nap;
+	struct timespec ts;
+
+	if (!force && db_connected(db))
+		return 0;
+	if (force) {	/* the server that cannot write may be on its way up: a pause */
+		ts = (struct timespec){ .tv_sec = 0, .tv_nsec = 200 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	for (;;) {
+		if (db->wait_fn != NULL)	/* a try may take connect_timeout a host */
+			db->wait_fn(db->wait_arg, db_now() - since);
+		if (db_reset(db) == 0)
+			return 0;
+		left = since + db->reconnect_seconds - db_now();
+		if (left <= 0)
+			return -1;
+		nap = pause < left ? pause : left;
+		ts.tv_sec = (time_t)nap;
+		ts.tv_nsec = (long)((nap - (double)ts.tv_sec) * 1e9);
+		nanosleep(&ts, NULL);
+		pause = pause * 2 < 1.0 ? pause * 2 : 1.0;
+	}
+}
+
+void
+db_on_wait(struct db *db, void (*fn)(void *arg, double waited), void *arg)
+{
+	db->wait_fn = fn;
+	db->wait_arg = arg;
 }
 
 /* Checks a result like psql's AcceptResult. Returns true when it is one the
@@ -265,40 +385,67 @@ db_drop_statement(struct db *db, const struct db_stmt *st)
 	db->stmts[i] = db->stmts[--db->nstmts];
 }
 
+/* Sends sql once on the connection as it is. Returns the result, which may
+ * be an error or NULL (caller PQclear()s). */
+static PGresult *
+db_send(struct db *db, const char *sql, int nparams, const char *const *params)
+{
+	const struct db_stmt *st = db_statement(db, sql, nparams);
+	PGresult *res;
+	const char *state;
+
+	if (st == NULL)
+		return PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	res = PQexecPrepared(db->conn, st->name, nparams, params, NULL, NULL, 0);
+	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	if (PQresultStatus(res) == PGRES_FATAL_ERROR && PQstatus(db->conn) == CONNECTION_OK &&
+	    state != NULL && (strcmp(state, "26000") == 0 || strcmp(state, "0A000") == 0)) {
+		/* Refused before it ran: send it afresh. */
+		PQclear(res);
+		db_drop_statement(db, st);
+		res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	}
+	return res;
+}
+
 PGresult *
 db_exec(struct db *db, enum db_retry retry, const char *sql, int nparams, const char *const *params)
 {
-	const struct db_stmt *st;
 	PGresult *res;
+	double since = db_now();
+	bool readonly;
 
 	db_clear_error(db);
-	for (int attempt = 0; attempt < 2; attempt++) {
-		if (!db_connected(db) && db_reconnect(db) != 0)
-			return NULL;
-		st = db_statement(db, sql, nparams);
-		if (st != NULL) {
-			res = PQexecPrepared(db->conn, st->name, nparams, params, NULL, NULL, 0);
-			if (PQresultStatus(res) == PGRES_FATAL_ERROR && PQstatus(db->conn) == CONNECTION_OK &&
-			    PQresultErrorField(res, PG_DIAG_SQLSTATE) != NULL &&
-			    (strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "26000") == 0 ||
-			     strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "0A000") == 0)) {
-				/* Refused before it ran: send it afresh. */
-				PQclear(res);
-				db_drop_statement(db, st);
-				res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
-			}
-		} else
-			res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	/* Nothing was sent yet: waiting for the connection is safe for any call. */
+	if (db_recover(db, since, false) != 0)
+		return NULL;
+	for (;;) {
+		res = db_send(db, sql, nparams, params);
 		if (db_accept(db, res))
 			return res;
 		PQclear(res);
-		if (PQstatus(db->conn) == CONNECTION_OK)
+		/* A server that cannot write (a standby, or a primary being
+		 * demoted) refused the call before doing anything: another host
+		 * of the dsn may be the primary now. */
+		readonly = strcmp(db->sqlstate, "25006") == 0;
+		if (PQstatus(db->conn) == CONNECTION_OK && !readonly)
 			return NULL;	/* the statement failed; the connection is fine */
-		/* The connection broke. Reset it; send again only what is safe. */
-		if (db_reconnect(db) != 0 || retry != DB_SAFE)
+		if (retry != DB_SAFE && !readonly) {
+			/* It may have run: never sent again. One try to make the
+			 * connection again for the next call; the failure is kept. */
+			char *error = xstrdup(db->error), state[6];
+
+			strlcpy_m(state, db->sqlstate, sizeof state);
+			(void)db_reconnect(db);
+			db_fail(db, state, error);
+			free(error);
+			return NULL;
+		}
+		/* Sent again until answered, within the same bound as reconnecting
+		 * (a connection made again that breaks again must end too). */
+		if (db_now() - since > db->reconnect_seconds || db_recover(db, since, readonly) != 0)
 			return NULL;
 	}
-	return NULL;
 }
 
 int

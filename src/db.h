@@ -30,6 +30,9 @@ struct db {
 	}	 settings[8];
 	int	 nsettings;
 	int	 resets;	/* how many times the connection was re-established */
+	double	 reconnect_seconds;	/* how long a call keeps trying to reconnect */
+	void	(*wait_fn)(void *arg, double waited);	/* told while a call waits (db_on_wait) */
+	void	*wait_arg;
 	struct db_stmt *stmts;	/* prepared so far on this connection */
 	int	 nstmts;
 	int	 prepared;	/* statements prepared in all (names are unique) */
@@ -38,16 +41,26 @@ struct db {
 
 enum db_retry { DB_ONCE, DB_SAFE };	/* DB_SAFE: may be sent again after a reset */
 
-/* Connects to conninfo ("" = libpq's defaults, PGHOST etc). Returns a new
- * handle, or NULL with *cause set (caller frees). */
+/* The connection string db_open uses for dsn (key=value or a URI; "" =
+ * libpq's defaults, PGHOST etc): dsn's own settings, plus keepalives,
+ * keepalives_idle/_interval/_count, tcp_user_timeout, connect_timeout and
+ * fallback_application_name where dsn does not name them. Returns a new
+ * key=value string (caller frees), or NULL with *cause set (caller frees). */
+char      *db_conninfo(const char *dsn, char **cause);
+/* Connects to conninfo as db_conninfo completes it. Returns a new handle,
+ * or NULL with *cause set (caller frees). */
 struct db *db_open(const char *conninfo, char **cause);
 void       db_close(struct db *db);
 
 /* Runs one statement with text parameters (NULL pointer = SQL NULL). On
  * success returns the result (caller PQclear()s). On failure returns NULL
- * with db->error and db->sqlstate set. A broken connection is reset; a
- * DB_SAFE call (a read, or a write carrying a request_id) is then sent once
- * more. */
+ * with db->error and db->sqlstate set. A broken connection is made again
+ * through every host of the dsn, with growing pauses, for up to
+ * db->reconnect_seconds (a failover): a call not sent yet then goes, and a
+ * DB_SAFE call (a read, or a write carrying a request_id, whose repeat gets
+ * the first answer) is sent again until it is answered; a DB_ONCE call that
+ * may have run is never sent again. A DB_SAFE call refused by a server that
+ * cannot write (SQLSTATE 25006) is sent again on a fresh connection too. */
 struct pg_result *db_exec(struct db *db, enum db_retry retry, const char *sql, int nparams,
                    const char *const *params);
 /* Runs a script of statements without parameters (migrations). Returns 0 or -1. */
@@ -61,8 +74,12 @@ int        db_set_hold_minutes(struct db *db, int minutes);
 const char *db_error(const struct db *db);
 /* True when the connection is up. */
 bool       db_connected(const struct db *db);
-/* Tries to re-establish a broken connection. Returns 0 when it is up. */
+/* Tries once to re-establish a broken connection. Returns 0 when it is up. */
 int        db_reconnect(struct db *db);
+
+/* fn(arg, seconds) is called between tries while a call waits for the
+ * database to come back (say, to show "Reconnecting..."); NULL: none. */
+void       db_on_wait(struct db *db, void (*fn)(void *arg, double waited), void *arg);
 
 /* LISTEN/UNLISTEN channel (an identifier of letters, digits and _). */
 int        db_listen(struct db *db, const char *channel, bool on);

@@ -314,6 +314,21 @@ ui_terminal_lost(short revents, bool got_key)
 	return NULL;
 }
 
+/* While a call waits for the database to come back (db_on_wait): says so
+ * on the banner line at once, as the loop does not run meanwhile. The next
+ * redraw, after the call, draws the screen as the answer left it. */
+static void
+ui_on_db_wait(void *arg, double waited)
+{
+	(void)arg;
+	attron(COLOR_PAIR(PAIR_BANNER) | A_BOLD);
+	mvhline(1, 0, ' ', COLS);
+	mvprintw(1, 1, "Reconnecting to the database... %.0f s  Nothing to press: this step finishes by itself.",
+	         waited);
+	attroff(COLOR_PAIR(PAIR_BANNER) | A_BOLD);
+	refresh();
+}
+
 /* Housekeeping every loop: reconnect, LISTEN again after a reset, idle timers. */
 static int
 ui_housekeeping(struct ui *ui)
@@ -463,6 +478,8 @@ ui_main(struct app *app)
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_DOUBLE_CLICKED, NULL);
 	mouseinterval(0);
 	ui_colors();
+	ui.db->reconnect_seconds = app->cfg.reconnect_seconds;
+	db_on_wait(ui.db, ui_on_db_wait, &ui);
 	ui.last_input = ui_now();
 	ui_switch(&ui, ui_home(&ui));
 	while (!(flags & UI_QUIT)) {
@@ -541,7 +558,9 @@ ui_main(struct app *app)
 	ui_switch(&ui, &(const struct screen){ .name = "exit" });
 	tickets_job_free(ui.printing);
 	free(ui.print_problem);
+	ui.db->reconnect_seconds = 3;	/* releasing the hold on the way out: briefly */
 	ui_sale_abandon(&ui);
+	db_on_wait(ui.db, NULL, NULL);
 	ui_end();
 	fatal_hook = NULL;
 	ui_sign_out(&ui, true);

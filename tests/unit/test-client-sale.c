@@ -396,6 +396,50 @@ test_payment_refused(void **state)
 	db_close(db);
 }
 
+/* An order the database lost (a hold gone in a failover: here its id is
+ * one the database never knew, its seats free) is held again, same seats,
+ * before the payment, which then goes through with a note saying so; when a
+ * seat was taken meanwhile the answer names it. */
+static void
+test_hold_lost(void **state)
+{
+	struct db *db = open_counter();
+	struct sale s, other;
+	struct sale_answer ans;
+	struct sale_pay how = pay_how(PAY_CASH, "", NULL, NULL);
+	long long lost;
+
+	(void)state;
+	sale_begin(db, &s, 10, 2);
+	sale_hold(db, &s);
+	client_sale_abandon(db, cashier, &(struct sale){ .order_id = s.order_id });	/* the seats are free */
+	lost = s.order_id;
+	s.order_id = 1;
+	client_sale_pay(db, cashier, &s, &how, &ans);
+	if (ans.outcome != SALE_PAID)
+		fail_msg("not paid: %s", ans.message);
+	assert_true(s.order_id != 1 && s.order_id != lost);
+	assert_non_null(strstr(ans.message, "The hold was lost in a database failover; the same seats are held again"));
+	assert_int_equal(payments_of(s.order_id), 1);
+	assert_int_equal(seat_status(db, s.showtime_id, s.seats[1]), SEAT_SOLD);
+
+	sale_begin(db, &s, 10, 2);
+	sale_hold(db, &s);
+	client_sale_abandon(db, cashier, &(struct sale){ .order_id = s.order_id });
+	s.order_id = 1;
+	memset(&other, 0, sizeof other);
+	other.showtime_id = s.showtime_id;
+	strlcpy_m(other.seats[other.nseats++], s.seats[1], sizeof other.seats[0]);
+	sale_hold(db, &other);	/* another terminal takes a seat meanwhile */
+	client_sale_pay(db, cashier, &s, &how, &ans);
+	assert_int_equal(ans.outcome, SALE_EXPIRED);
+	assert_true(s.expired);
+	if (strstr(ans.message, "could not be held again") == NULL || strstr(ans.message, s.seats[1]) == NULL)
+		fail_msg("the taken seat %s is not named: %s", s.seats[1], ans.message);
+	client_sale_abandon(db, cashier, &other);
+	db_close(db);
+}
+
 /* A failed query gives words and logs the server's text; the listing and
  * the attract list come back as plain structs. */
 static void
@@ -525,6 +569,7 @@ main(void)
 		cmocka_unit_test(test_payment_answer_lost),
 		cmocka_unit_test(test_hold_refused),
 		cmocka_unit_test(test_payment_refused),
+		cmocka_unit_test(test_hold_lost),
 		cmocka_unit_test(test_failure_words_and_lists),
 		cmocka_unit_test(test_oplog),
 	};

@@ -83,6 +83,76 @@ test_open_refused(void **state)
 	free(cause);
 }
 
+/* The value of key in conninfo, or NULL (caller frees). */
+static char *
+conninfo_value(const char *conninfo, const char *key)
+{
+	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL), *o;
+	char *v = NULL;
+
+	assert_non_null(opts);
+	for (o = opts; o->keyword != NULL; o++)
+		if (strcmp(o->keyword, key) == 0 && o->val != NULL)
+			v = xstrdup(o->val);
+	PQconninfoFree(opts);
+	return v;
+}
+
+/* Asserts key's value in conninfo. */
+static void
+assert_conninfo(const char *conninfo, const char *key, const char *want)
+{
+	char *v = conninfo_value(conninfo, key);
+
+	if (v == NULL || strcmp(v, want) != 0)
+		fail_msg("%s: %s is %s, not %s", conninfo, key, v != NULL ? v : "unset", want);
+	free(v);
+}
+
+/* The keepalive and timeout defaults are added unless the dsn, key=value or
+ * URI, names them; what the dsn says is kept, quotes and all. */
+static void
+test_conninfo_defaults(void **state)
+{
+	char *cause = NULL, *s;
+
+	(void)state;
+	s = db_conninfo("host=a,b port=5432,5433 keepalives_idle=30 connect_timeout=7 "
+	                "password='it\\'s \\\\x' target_session_attrs=read-write", &cause);
+	assert_non_null(s);
+	assert_conninfo(s, "keepalives_idle", "30");
+	assert_conninfo(s, "connect_timeout", "7");
+	assert_conninfo(s, "host", "a,b");
+	assert_conninfo(s, "port", "5432,5433");
+	assert_conninfo(s, "password", "it's \\x");
+	assert_conninfo(s, "target_session_attrs", "read-write");
+	assert_conninfo(s, "keepalives", "1");
+	assert_conninfo(s, "keepalives_interval", "2");
+	assert_conninfo(s, "keepalives_count", "3");
+	assert_conninfo(s, "tcp_user_timeout", "9000");
+	free(s);
+
+	s = db_conninfo("postgresql://u@h1:5432,h2:5433/marquee?tcp_user_timeout=2500&keepalives=0", &cause);
+	assert_non_null(s);
+	assert_conninfo(s, "tcp_user_timeout", "2500");
+	assert_conninfo(s, "keepalives", "0");
+	assert_conninfo(s, "keepalives_idle", "5");
+	assert_conninfo(s, "connect_timeout", "3");
+	assert_conninfo(s, "dbname", "marquee");
+	assert_conninfo(s, "host", "h1,h2");
+	free(s);
+
+	s = db_conninfo("", &cause);	/* libpq's own defaults still apply for the rest */
+	assert_non_null(s);
+	assert_null(conninfo_value(s, "host"));
+	assert_conninfo(s, "keepalives", "1");
+	free(s);
+
+	assert_null(db_conninfo("host=a nonsense_key=1", &cause));
+	assert_non_null(strstr(cause, "bad connection string"));
+	free(cause);
+}
+
 static void
 test_params_and_errors(void **state)
 {
@@ -162,6 +232,90 @@ test_reset_and_retry(void **state)
 	res = db_exec(db, DB_ONCE, "SELECT 1", 0, NULL);
 	assert_non_null(res);
 	PQclear(res);
+	db_close(db);
+}
+
+/* Runs one statement as the owner. */
+static void
+owner_do(const char *sql)
+{
+	struct db *owner = open_owner();
+	PGresult *res = db_exec(owner, DB_ONCE, sql, 0, NULL);
+
+	if (res == NULL)
+		fail_msg("%s: %s", sql, db_error(owner));
+	PQclear(res);
+	db_close(owner);
+}
+
+/* The wait callback: counts the tries, and lets the terminal role log in
+ * again at the second when *arg says so. */
+static int waits;
+static void
+on_wait(void *arg, double waited)
+{
+	assert_true(waited >= 0);
+	if (++waits == 2 && *(bool *)arg)
+		owner_do("ALTER ROLE kiosk1 LOGIN");
+}
+
+/* A broken connection is made again for as long as reconnect_seconds
+ * allows, the wait callback hearing of each try, and the safe call is then
+ * answered; when the time is over the call fails with a lost connection. */
+static void
+test_reconnect_waits(void **state)
+{
+	struct db *db = open_term();
+	bool let_in = true;
+	struct timeval t0, t1;
+	int resets;
+	PGresult *res;
+	double took;
+
+	(void)state;
+	db_on_wait(db, on_wait, &let_in);
+	owner_do("ALTER ROLE kiosk1 NOLOGIN");
+	kill_backend(db);
+	waits = 0;
+	res = db_exec(db, DB_SAFE, "SELECT 42 AS n", 0, NULL);
+	if (res == NULL)
+		fail_msg("not answered after the database came back: %s", db_error(db));
+	assert_int_equal(db_int(res, 0, "n"), 42);
+	assert_true(waits >= 2);
+	PQclear(res);
+
+	let_in = false;
+	db->reconnect_seconds = 1;
+	owner_do("ALTER ROLE kiosk1 NOLOGIN");
+	kill_backend(db);
+	gettimeofday(&t0, NULL);
+	res = db_exec(db, DB_SAFE, "SELECT 42 AS n", 0, NULL);
+	gettimeofday(&t1, NULL);
+	owner_do("ALTER ROLE kiosk1 LOGIN");
+	assert_null(res);
+	assert_false(db_connected(db));
+	assert_int_equal(strncmp(db->sqlstate, "08", 2), 0);
+	took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_usec - t0.tv_usec) / 1e6;
+	if (took < 0.9 || took > 4)
+		fail_msg("gave up after %.1f s, not about 1 s", took);
+	res = db_exec(db, DB_SAFE, "SELECT 42 AS n", 0, NULL);	/* back: answered */
+	assert_non_null(res);
+	PQclear(res);
+
+	/* A server that cannot write (here: every session read-only) is left
+	 * for another host, and that too ends when the time is over. */
+	resets = db->resets;
+	assert_int_equal(db_set(db, "default_transaction_read_only", "on"), 0);
+	gettimeofday(&t0, NULL);
+	res = db_exec(db, DB_SAFE, "CREATE TEMP TABLE ro (x int)", 0, NULL);
+	gettimeofday(&t1, NULL);
+	assert_null(res);
+	assert_string_equal(db->sqlstate, "25006");
+	assert_true(db->resets > resets);
+	took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_usec - t0.tv_usec) / 1e6;
+	if (took < 0.9 || took > 4)
+		fail_msg("gave up on a read-only server after %.1f s, not about 1 s", took);
+	assert_int_equal(db_set(db, "default_transaction_read_only", "off"), 0);
 	db_close(db);
 }
 
@@ -702,8 +856,10 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_refused),
+		cmocka_unit_test(test_conninfo_defaults),
 		cmocka_unit_test(test_params_and_errors),
 		cmocka_unit_test(test_reset_and_retry),
+		cmocka_unit_test(test_reconnect_waits),
 		cmocka_unit_test(test_prepared),
 		cmocka_unit_test(test_listen),
 		cmocka_unit_test(test_relay),
