@@ -62,6 +62,19 @@ BEGIN
         ('admin_prices',          '{counter}'),
         ('admin_halls',           '{counter}'),
         ('sales_report',          '{counter}'),
+        -- The back office (96-back-office.sql): staff, the audit trail,
+        -- seat blocks, reports; the must-change check after sign-in.
+        ('sign_in_must_change',   '{counter}'),
+        ('staff_add',             '{counter}'),
+        ('staff_list',            '{counter}'),
+        ('staff_set_active',      '{counter}'),
+        ('audit_log',             '{counter}'),
+        ('seat_block',            '{counter}'),
+        ('seat_unblock',          '{counter}'),
+        ('seat_blocks',           '{counter}'),
+        ('report_takings',        '{counter}'),
+        ('report_hourly',         '{counter}'),
+        ('report_occupancy',      '{counter}'),
         -- The sweeper runs in marquee notify (notifier.expire_holds).
         ('expire_holds',          '{}')
     ) AS t(name, kinds) LOOP
