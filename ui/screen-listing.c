@@ -143,6 +143,10 @@ listing_key(struct ui *ui, int key)
 		listing_load(ui, l);
 		return UI_REDRAW;
 	case KEY_F(9):
+		if (!ui->kiosk && strcmp(ui->staff_role, "supervisor") == 0) {
+			ui_goto(ui, &screen_office);
+			return UI_REDRAW;
+		}
 		if (ui->kiosk || strcmp(ui->staff_role, "manager") != 0) {
 			ui_say(ui, UI_ERR, "The admin menu is for managers: sign in as a manager.");
 			return UI_REDRAW;
@@ -291,7 +295,7 @@ listing_draw(struct ui *ui)
 		ui_draw_button(ui, 3, COLS - 22, 9, 1, " Up ", KEY_PPAGE, false);
 		ui_draw_button(ui, 3, COLS - 11, 9, 1, "Down", KEY_NPAGE, false);
 		ui_draw_footer(ui, "Touch a film to choose seats. Cinema, Time and Day change what is shown.");
-	} else if (strcmp(ui->staff_role, "manager") == 0)
+	} else if (strcmp(ui->staff_role, "manager") == 0 || strcmp(ui->staff_role, "supervisor") == 0)
 		ui_draw_footer(ui, "Type to search  Enter seats  F2 cinema  F3 time  F4 day  F6 reload  F9 admin  F10 log out");
 	else
 		ui_draw_footer(ui, "Type to search  Enter/F5 seats  F2 cinema  F3 time  F4 day  F6 reload  Esc clear  F10 log out");

@@ -100,6 +100,8 @@ extern const struct screen screen_payment;
 extern const struct screen screen_confirm;
 extern const struct screen screen_account;
 extern const struct screen screen_admin;
+extern const struct screen screen_office;	/* the back office (office.h) */
+extern const struct screen screen_password;	/* must change a one-time password */
 
 /* Monotonic clock in seconds. */
 double ui_now(void);

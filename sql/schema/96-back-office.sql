@@ -326,8 +326,9 @@ CREATE TYPE api.block_result AS (
     message      text
 );
 
--- Blocks a seat (its label) with a reason: for one show (showtime_id), or
--- in hall auditorium_id from from_day to to_day (NULL: for good). When the
+-- Blocks a seat (its label) of hall auditorium_id, or of showtime_id's
+-- hall, with a reason: for that one show when from_day is NULL, else for
+-- every show of the hall from from_day to to_day (NULL: for good). When the
 -- seat is already sold or held in a show it covers, the block is refused
 -- with 'confirm' unless confirm repeats the seat's label; then it is made
 -- and those orders are listed for a move. Managers and supervisors.
@@ -363,8 +364,8 @@ BEGIN
         res := ROW('invalid', NULL, 0, 0, 'the block ends before it starts');
     ELSE
         INSERT INTO core.seat_block AS x (seat_id, showtime_id, from_day, to_day, reason, created_by)
-        VALUES (s.seat_id, showtime_id, CASE WHEN showtime_id IS NULL THEN from_day END,
-                CASE WHEN showtime_id IS NULL THEN to_day END, btrim(reason), w.user_id)
+        VALUES (s.seat_id, CASE WHEN from_day IS NULL THEN showtime_id END, from_day,
+                CASE WHEN from_day IS NOT NULL THEN to_day END, btrim(reason), w.user_id)
         RETURNING * INTO b;
         SELECT count(*) INTO moves FROM core.block_moves(b.block_id);
         IF moves > 0 AND upper(btrim(coalesce(confirm, ''))) <> s.label THEN
