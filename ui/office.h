@@ -76,6 +76,9 @@ void office_reload(struct ui *ui, struct office *o);
 void office_draw_list(struct ui *ui, struct office *o, int y0, int y1);
 /* Says a change's answer; returns true when rc is 0. Frees message. */
 bool office_said(struct ui *ui, int rc, char *message);
+/* A cinema and hall's name as narrow columns show it: without the chain's
+ * "Marquee " prefix (as the admin menu shows cinemas). */
+const char *office_place(const char *name);
 /* True for the keys that submit a form or act on a row. */
 bool office_enter(int key);
 

@@ -106,7 +106,7 @@ blocks_row(struct ui *ui, struct office *o, int r, int y)
 	int wide = COLS >= 110;
 
 	(void)ui;
-	mvprintw(y, 1, "%s %-4s %s %s %3s", UI_FIT(fw, OFFICE_CELL(&o->t, r, BLOCK_WHERE), wide ? 24 : 16),
+	mvprintw(y, 1, "%s %-4s %s %s %3s", UI_FIT(fw, office_place(OFFICE_CELL(&o->t, r, BLOCK_WHERE)), wide ? 24 : 16),
 	         OFFICE_CELL(&o->t, r, BLOCK_SEAT), UI_FIT(fs, OFFICE_CELL(&o->t, r, BLOCK_SCOPE), wide ? 30 : 22),
 	         UI_FIT(fr, OFFICE_CELL(&o->t, r, BLOCK_REASON), wide ? 20 : 14), OFFICE_CELL(&o->t, r, BLOCK_SHOWS));
 	if (moves[0] != '\0' && getcurx(stdscr) + 8 < COLS) {

@@ -68,6 +68,12 @@ office_said(struct ui *ui, int rc, char *message)
 	return rc == 0;
 }
 
+const char *
+office_place(const char *name)
+{
+	return name + (strncmp(name, "Marquee ", 8) == 0 ? 8 : 0);
+}
+
 bool
 office_enter(int key)
 {

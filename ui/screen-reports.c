@@ -105,10 +105,10 @@ takings_chart(struct office *o, int y, int h)
 
 		if (x + step > COLS)
 			break;
-		attron(COLOR_PAIR(PAIR_OK) | A_REVERSE);
+		attron(COLOR_PAIR(PAIR_OK) | A_BOLD);
 		for (int j = 0; j < bar; j++)
-			mvhline(y + h - j, x, ' ', step - 1);
-		attroff(COLOR_PAIR(PAIR_OK) | A_REVERSE);
+			mvhline(y + h - j, x, '#', step - 1);
+		attroff(COLOR_PAIR(PAIR_OK) | A_BOLD);
 		if (bar == 0)
 			mvhline(y + h, x, '_', step - 1);
 		mvprintw(y + h + 1, x, "%02d", i);
@@ -179,7 +179,7 @@ shows_row(struct ui *ui, struct office *o, int r, int y)
 	(void)ui;
 	money_format(rev, sizeof rev, strtoll(OFFICE_CELL(&o->t, r, OCC_REVENUE), NULL, 10));
 	mvprintw(y, 1, "%-16s %s %s %5s %5s %5s%% %10s", OFFICE_CELL(&o->t, r, OCC_WHEN),
-	         UI_FIT(fw, OFFICE_CELL(&o->t, r, OCC_WHERE), wide ? 24 : 12),
+	         UI_FIT(fw, office_place(OFFICE_CELL(&o->t, r, OCC_WHERE)), wide ? 24 : 12),
 	         UI_FIT(ft, OFFICE_CELL(&o->t, r, OCC_TITLE), wide ? 34 : 16), OFFICE_CELL(&o->t, r, OCC_SEATS),
 	         OFFICE_CELL(&o->t, r, OCC_ADMISSIONS), OFFICE_CELL(&o->t, r, OCC_PCT), rev);
 }

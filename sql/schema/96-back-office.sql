@@ -34,7 +34,8 @@ CREATE INDEX audit_log_at_idx ON core.audit_log (at);
 
 -- The audit trail, newest first (at most 500 rows): who (a user name, or
 -- part of one; NULL: anyone), what (an action, or part of one) and from/to
--- (inclusive days in the database's time zone; NULL: open). Managers and
+-- (inclusive days in the database's time zone; NULL: open); detail as
+-- "key=value" words, in key order, without empty values. Managers and
 -- supervisors; anyone else gets no rows.
 CREATE FUNCTION api.audit_log(session text, who text DEFAULT NULL, what text DEFAULT NULL,
                               from_day date DEFAULT NULL, to_day date DEFAULT NULL)
@@ -46,7 +47,9 @@ BEGIN
         RETURN;
     END IF;
     RETURN QUERY
-    SELECT a.audit_id, a.at, u.username, u.full_name, a.action, a.detail::text
+    SELECT a.audit_id, a.at, u.username, u.full_name, a.action,
+           (SELECT string_agg(d.key || '=' || d.value, ' ' ORDER BY d.key)
+              FROM jsonb_each_text(jsonb_strip_nulls(a.detail)) d)
       FROM core.audit_log a JOIN core.app_user u ON u.user_id = a.staff_id
      WHERE (nullif(btrim(audit_log.who), '') IS NULL OR strpos(u.username, core.login_norm(audit_log.who)) > 0)
        AND (nullif(btrim(what), '') IS NULL OR strpos(a.action, lower(btrim(what))) > 0)

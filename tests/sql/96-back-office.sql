@@ -11,6 +11,7 @@ BEGIN;
 SELECT plan(65);
 
 SELECT user_id AS mgr FROM core.app_user WHERE username = 'manager' \gset
+SELECT coalesce(max(audit_id), 0) AS audit0 FROM core.audit_log \gset
 SELECT user_id AS cashier FROM core.app_user WHERE username = 'cashier' \gset
 INSERT INTO core.app_user (username, full_name, role, pw_salt, pw_opslimit, pw_memlimit, pw_digest)
 VALUES ('super' || :day, 'Sue Supervisor', 'supervisor', repeat('5a', 16), 2, 67108864, core.proof_digest(repeat('c3', 32)))
@@ -92,7 +93,7 @@ SELECT ok((SELECT must_change FROM core.app_user WHERE username = :'hire'), 'to 
 -- The audit trail and its filters: managers and supervisors.
 SELECT is((SELECT count(*)::int FROM api.audit_log(:'c')), 0, 'a cashier reads no audit trail');
 SELECT is((SELECT string_agg(action, ',' ORDER BY audit_id) FROM api.audit_log(:'s', NULL, NULL, current_date, current_date)
-            WHERE detail::jsonb->>'login' = :'hire'),
+            WHERE detail LIKE '%login=' || :'hire' || ' %'),
           'staff_add,staff_deactivate,staff_activate,unlock,password_reset',
           'every staff action on the account is in it, in order');
 SELECT is((SELECT string_agg(DISTINCT username, ',') FROM api.audit_log(:'m', 'super')), 'super' || :day,
@@ -137,7 +138,7 @@ SELECT is((SELECT status FROM api.seat_map(:later) WHERE seat = 'D4'), 'sold', '
 SELECT is((SELECT block_status || '|' || blocked FROM api.seat_unblock(:'m', :d4)), 'unblocked|1', 'unblocked');
 SELECT is((SELECT status FROM api.seat_map(:later) WHERE seat = 'D4'), 'available', 'it is for sale again');
 SELECT is((SELECT block_status FROM api.seat_unblock(:'m', :d4)), 'not_found', 'a block ends once');
-SELECT is((SELECT string_agg(action, ',' ORDER BY audit_id) FROM api.audit_log(:'m', NULL, 'seat_')),
+SELECT is((SELECT string_agg(action, ',' ORDER BY audit_id) FROM api.audit_log(:'m', NULL, 'seat_') WHERE audit_id > :audit0),
           'seat_block,seat_block,seat_unblock', 'blocks are in the audit trail');
 
 -- Reports: sums equal the payments and refunds tables.
