@@ -75,6 +75,11 @@ BEGIN
         ('report_takings',        '{counter}'),
         ('report_hourly',         '{counter}'),
         ('report_occupancy',      '{counter}'),
+        -- Cash-up (97-cash-up.sql): the drawer of the session's till.
+        ('drawer_open',           '{counter}'),
+        ('drawer_move',           '{counter}'),
+        ('drawer_report',         '{counter}'),
+        ('drawer_close',          '{counter}'),
         -- The sweeper runs in marquee notify (notifier.expire_holds).
         ('expire_holds',          '{}')
     ) AS t(name, kinds) LOOP
