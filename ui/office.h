@@ -15,7 +15,7 @@
  * member's. */
 #define OFFICE_SESSION(ui) ((ui)->staff_session)
 
-#define OFFICE_FIELDS	8
+#define OFFICE_FIELDS	12
 #define OFFICE_FIELD_LEN 96
 
 /* A form: labelled text fields, one with the focus. */

@@ -142,6 +142,12 @@ listing_key(struct ui *ui, int key)
 		}
 		listing_load(ui, l);
 		return UI_REDRAW;
+	case KEY_F(7):
+		if (!ui->kiosk) {
+			ui_goto(ui, &screen_cashup);
+			return UI_REDRAW;
+		}
+		return UI_HANDLED;
 	case KEY_F(9):
 		if (!ui->kiosk && strcmp(ui->staff_role, "supervisor") == 0) {
 			ui_goto(ui, &screen_office);
@@ -296,9 +302,9 @@ listing_draw(struct ui *ui)
 		ui_draw_button(ui, 3, COLS - 11, 9, 1, "Down", KEY_NPAGE, false);
 		ui_draw_footer(ui, "Touch a film to choose seats. Cinema, Time and Day change what is shown.");
 	} else if (strcmp(ui->staff_role, "manager") == 0 || strcmp(ui->staff_role, "supervisor") == 0)
-		ui_draw_footer(ui, "Type to search  Enter seats  F2 cinema  F3 time  F4 day  F6 reload  F9 admin  F10 log out");
+		ui_draw_footer(ui, "Type to search  Enter seats  F2 cinema  F3 time  F4 day  F6 reload  F7 drawer  F9 admin  F10 log out");
 	else
-		ui_draw_footer(ui, "Type to search  Enter/F5 seats  F2 cinema  F3 time  F4 day  F6 reload  Esc clear  F10 log out");
+		ui_draw_footer(ui, "Type to search  Enter/F5 seats  F2 cinema  F3 time  F4 day  F6 reload  F7 drawer  Esc clear  F10 log out");
 }
 
 const struct screen screen_listing = {

@@ -102,6 +102,7 @@ extern const struct screen screen_account;
 extern const struct screen screen_admin;
 extern const struct screen screen_office;	/* the back office (office.h) */
 extern const struct screen screen_password;	/* must change a one-time password */
+extern const struct screen screen_cashup;	/* the till's cash drawer */
 
 /* Monotonic clock in seconds. */
 double ui_now(void);
