@@ -108,6 +108,30 @@ client_cashup_move(struct db *db, const char *session, const char *kind, long lo
 }
 
 int
+client_cashup_day_close(struct db *db, const char *session, int day, const char *confirm, char **message)
+{
+	char d[16], rid[37];
+	const char *params[4] = { session, d, confirm, rid };
+	PGresult *res;
+	const char *st;
+	int rc;
+
+	snprintf(d, sizeof d, "%d", day);
+	db_request_id(rid);
+	res = db_exec(db, DB_SAFE, "SELECT * FROM api.day_close($1, current_date + $2::int, $3, $4::uuid)", 4, params);
+	if (res == NULL) {
+		*message = client_failure_as(db, "day_close", "Not closed: ");
+		return -1;
+	}
+	st = db_value(res, 0, "close_status");
+	rc = strcmp(st, "closed") == 0 ? 0 : strcmp(st, "confirm") == 0 ? 1 : -1;
+	*message = xasprintf("%s%.200s", rc < 0 ? "Not closed: " : "", db_value(res, 0, "message"));
+	oplog(rc == 0 ? LOG_NOTICE : LOG_INFO, "day close: %s: %s", st, db_value(res, 0, "message"));
+	PQclear(res);
+	return rc;
+}
+
+int
 client_cashup_close(struct db *db, const char *session, const int how_many[CASHUP_NDENOM], char **message)
 {
 	char json[512];

@@ -37,4 +37,10 @@ int  client_cashup_move(struct db *db, const char *session, const char *kind, lo
 /* how_many[i]: the count of cashup_denom[i]. */
 int  client_cashup_close(struct db *db, const char *session, const int how_many[CASHUP_NDENOM], char **message);
 
+/* A manager closes the business day day days from today. With confirm ""
+ * (or not the day) the database says what will be kept and returns 1;
+ * with the day typed back as YYYY-MM-DD it closes it (0). -1: refused
+ * (a drawer is open, closed already, not a manager) or failed. */
+int  client_cashup_day_close(struct db *db, const char *session, int day, const char *confirm, char **message);
+
 #endif

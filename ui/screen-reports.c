@@ -3,6 +3,7 @@
  * show's; one day or a week) with the day's sales by hour as a bar chart,
  * and the shows' occupancy (seats, admissions, %, revenue). */
 #include "office.h"
+#include "client-cashup.h"
 #include "util.h"
 
 #include <curses.h>
@@ -49,9 +50,46 @@ takings_load(struct ui *ui, struct office *o, char **cause)
 	return client_office_hourly(ui->db, OFFICE_SESSION(ui), o->day, o->hourly, cause);
 }
 
+/* The day close: c asks the database what closing the shown day keeps,
+ * then the day is typed back (a form) to close it. */
+static int
+takings_close_key(struct ui *ui, struct office *o, int key)
+{
+	static const char *const labels[1] = { "Type the day (YYYY-MM-DD)" };
+	char *message = NULL;
+	int rc;
+
+	if (o->mode == OFFICE_FORM) {
+		if (!office_enter(key)) {
+			(void)office_form_key(&o->form, key);
+			return UI_REDRAW;
+		}
+		rc = client_cashup_day_close(ui->db, OFFICE_SESSION(ui), o->day, o->form.v[0], &message);
+		if (rc == 1) {
+			ui_say(ui, UI_ERR, "%s", message);
+			free(message);
+			return UI_REDRAW;
+		}
+		(void)office_said(ui, rc, message);
+		o->mode = OFFICE_LIST;
+		return UI_REDRAW;
+	}
+	rc = client_cashup_day_close(ui->db, OFFICE_SESSION(ui), o->day, "", &message);
+	if (rc == 1) {
+		office_form_start(&o->form, 1, labels);
+		o->mode = OFFICE_FORM;
+		ui_say(ui, UI_ERR, "%s", message);
+		free(message);
+	} else
+		(void)office_said(ui, rc, message);
+	return UI_REDRAW;
+}
+
 static int
 takings_key(struct ui *ui, struct office *o, int key)
 {
+	if (key == 'c' || o->mode == OFFICE_FORM)
+		return takings_close_key(ui, o, key);
 	if (key == 'g')
 		o->by = (o->by + 1) % TAKINGS_NBY;
 	else if (key == 's')
@@ -142,9 +180,17 @@ takings_draw(struct ui *ui, struct office *o)
 	attron(A_BOLD);
 	mvprintw(chart_y - 1, 1, "%-30s %6s %11s %11s %11s", "TOTAL", "", m[0], m[1], m[2]);
 	attroff(A_BOLD);
+	if (o->mode == OFFICE_FORM) {
+		attron(A_BOLD);
+		mvprintw(chart_y + 1, 1, "Close the day %s", day);
+		attroff(A_BOLD);
+		office_form_draw(&o->form, chart_y + 3, 2, 12);
+		ui_draw_footer(ui, "Type the day back, then Enter: the day is closed  Esc cancel");
+		return;
+	}
 	takings_chart(o, chart_y, chart_h);
-	ui_draw_footer(ui, "Left/Right day  w week  g group by  s sale/show day  F7 reload  F2 staff  F5 shows"
-	               "  F6 audit  Esc back");
+	ui_draw_footer(ui, "Left/Right day  w week  g group by  s sale/show day  c close the day  F7 reload  F2 staff"
+	               "  F5 shows  F6 audit  Esc back");
 }
 
 const struct office_tab office_takings = {

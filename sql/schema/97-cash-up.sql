@@ -3,7 +3,8 @@
 -- drops (cash taken to the safe) and paid-outs made during it, the X report
 -- (what the drawer should hold now) at any time, and the close: a count by
 -- denomination, the over/short against what it should hold, and the Z
--- report kept with it.
+-- report kept with it; and the manager's close of a business day, refused
+-- while any drawer is open.
 --
 -- A drawer belongs to a terminal (the session's terminal name): one open at
 -- a time. The cash it should hold is its float, plus the cash payments of
@@ -225,5 +226,77 @@ BEGIN
                            'expected_cents', res.expected_cents, 'over_short_cents', res.over_short_cents));
     END IF;
     PERFORM core.remember(request_id, 'drawer_close', to_jsonb(res));
+    RETURN res;
+END $$;
+
+-- The close of a business day (the sale day, by core.money_lines): who
+-- closed it and the day's totals by tender as they were then.
+CREATE TABLE core.day_close (
+    day        date PRIMARY KEY,
+    closed_by  bigint NOT NULL REFERENCES core.app_user,
+    closed_at  timestamptz NOT NULL DEFAULT statement_timestamp(),
+    totals     jsonb NOT NULL
+);
+
+-- Cents as a person reads them: 1234 -> '12.34'. Inlined.
+CREATE FUNCTION core.money_words(p_cents bigint) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT to_char(p_cents / 100.0, 'FM999999999990.00')
+$$;
+
+CREATE TYPE api.day_close_result AS (
+    close_status  text,     -- closed | confirm | not_manager | drawer_open | closed_already | invalid
+    cash_cents    bigint,
+    card_cents    bigint,
+    refunds_cents bigint,
+    net_cents     bigint,
+    message       text
+);
+
+-- A manager closes day: refused while any till's drawer is open; answers
+-- 'confirm' with the day's totals by tender (what will be kept) until
+-- confirm repeats the day as YYYY-MM-DD; then keeps them. Audited.
+CREATE FUNCTION api.day_close(session text, day date, confirm text DEFAULT NULL, request_id uuid DEFAULT NULL)
+RETURNS api.day_close_result
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    res api.day_close_result;
+    w core.who := core.session_who(session);
+    open_tills text;
+BEGIN
+    res := core.replay_as(request_id, 'day_close', res);
+    IF res.close_status IS NOT NULL THEN RETURN res; END IF;
+    PERFORM pg_advisory_xact_lock(hashtextextended('day_close', 13));
+    SELECT coalesce(sum(x.cents) FILTER (WHERE x.cents > 0 AND x.tender = 'cash'), 0),
+           coalesce(sum(x.cents) FILTER (WHERE x.cents > 0 AND x.tender = 'card'), 0),
+           coalesce(-sum(x.cents) FILTER (WHERE x.cents < 0), 0), coalesce(sum(x.cents), 0)
+      INTO res.cash_cents, res.card_cents, res.refunds_cents, res.net_cents
+      FROM core.money_lines() x WHERE x.sale_day = day_close.day;
+    SELECT string_agg(d.terminal, ', ' ORDER BY d.terminal) INTO open_tills FROM core.drawer d WHERE d.closed_at IS NULL;
+    IF NOT core.office_may(w, 'staff') THEN
+        res.close_status := 'not_manager'; res.message := 'only a manager closes the day';
+    ELSIF day IS NULL OR day > current_date THEN
+        res.close_status := 'invalid'; res.message := 'a day that has begun, please';
+    ELSIF EXISTS (SELECT 1 FROM core.day_close c WHERE c.day = day_close.day) THEN
+        res.close_status := 'closed_already'; res.message := format('%s is closed already', day);
+    ELSIF open_tills IS NOT NULL THEN
+        res.close_status := 'drawer_open';
+        res.message := format('a drawer is open at %s: count and close it first', open_tills);
+    ELSIF coalesce(btrim(confirm), '') <> to_char(day, 'YYYY-MM-DD') THEN
+        res.close_status := 'confirm';
+        res.message := format('closing %s keeps cash %s, card %s, refunds %s, net %s; type %s to close it',
+                              to_char(day, 'YYYY-MM-DD'), core.money_words(res.cash_cents),
+                              core.money_words(res.card_cents), core.money_words(res.refunds_cents),
+                              core.money_words(res.net_cents), to_char(day, 'YYYY-MM-DD'));
+    ELSE
+        INSERT INTO core.day_close (day, closed_by, totals)
+        VALUES (day, w.user_id, jsonb_build_object('cash_cents', res.cash_cents, 'card_cents', res.card_cents,
+                                                    'refunds_cents', res.refunds_cents, 'net_cents', res.net_cents));
+        res.close_status := 'closed';
+        res.message := format('%s closed: net %s', to_char(day, 'YYYY-MM-DD'), core.money_words(res.net_cents));
+        PERFORM core.audit(w, 'day_close', jsonb_build_object('day', day, 'net_cents', res.net_cents));
+    END IF;
+    PERFORM core.remember(request_id, 'day_close', to_jsonb(res));
     RETURN res;
 END $$;

@@ -80,6 +80,7 @@ BEGIN
         ('drawer_move',           '{counter}'),
         ('drawer_report',         '{counter}'),
         ('drawer_close',          '{counter}'),
+        ('day_close',             '{counter}'),
         -- The sweeper runs in marquee notify (notifier.expire_holds).
         ('expire_holds',          '{}')
     ) AS t(name, kinds) LOOP

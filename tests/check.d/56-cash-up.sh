@@ -2,7 +2,9 @@
 # 56-cash-up.sh - a cashier's shift at a till in the real binary: the drawer
 # opened with a float, a cash sale and a card sale, a drop and a paid-out,
 # the X report, then the count by denomination with a shortfall: the Z
-# report shows counted, expected and SHORT as the database keeps them.
+# report shows counted, expected and SHORT as the database keeps them. The
+# manager's day close is refused while the drawer is open, then says what it
+# keeps and closes once the day is typed back.
 . "$(dirname "$0")/../e2e-lib.sh"
 
 conf=$(counter_conf)
@@ -35,6 +37,16 @@ keys c Enter; wait_for c "Type to search"
 cash=$(q "SELECT sum(p.amount_cents) FROM core.payment p JOIN core.orders o USING (order_id) WHERE o.terminal = 'e2e-counter' AND p.method = 'cash' AND p.created_at >= (SELECT opened_at FROM core.drawer WHERE drawer_id = $drawer)")
 [ -n "$cash" ] || fail "no cash sale recorded at the till"
 
+# The manager cannot close the day while the drawer is open.
+start m "$conf"
+wait_for m "Staff sign-in"
+lit m manager; keys m Enter; lit m manager1; keys m Enter
+wait_for m "Welcome, Morgan"
+keys m F9; wait_for m "Takings of"
+keys m F8; wait_for m "Login +Name"
+keys m F4; wait_for m "Takings by film"
+keys m c; wait_for m "Not closed: a drawer is open at e2e-counter: count and close it first"
+
 # A drop of 50.00 and a paid-out of 2.50 for milk; the X report adds up.
 keys c F7; wait_for c "X report"
 keys c F3; wait_for c "A drop to the safe"
@@ -62,4 +74,14 @@ row=$(q "SELECT counted_cents || '|' || expected_cents FROM core.drawer WHERE dr
 [ "$row" = "$((expected - 100))|$expected" ] || fail "the drawer row says $row"
 [ "$(q "SELECT string_agg(action, ',' ORDER BY audit_id) FROM core.audit_log WHERE action LIKE 'drawer%' AND detail->>'drawer_id' = '$drawer'")" = \
   drawer_open,drawer_drop,drawer_paid_out,drawer_close ] || fail "the drawer's steps are not all in the audit trail"
+
+# Now the day closes: what it keeps is said first, and the day typed back.
+today=$(q "SELECT to_char(current_date, 'YYYY-MM-DD')")
+keys m c; wait_for m "closing $today keeps cash"
+wait_for m "Type the day"
+lit m 2000-01-01; keys m Enter; wait_for m "type $today to close it"
+keys m C-u; lit m "$today"; keys m Enter
+wait_for m "$today closed: net"
+[ "$(q "SELECT count(*) FROM core.day_close WHERE day = current_date")" = 1 ] || fail "the day is not closed"
+keys m c; wait_for m "Not closed: $today is closed already"
 echo ok

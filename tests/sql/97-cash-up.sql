@@ -6,7 +6,7 @@
 BEGIN;
 \set day 432
 \ir fixture.psql
-SELECT plan(22);
+SELECT plan(29);
 
 SELECT user_id AS cashier FROM core.app_user WHERE username = 'cashier' \gset
 INSERT INTO core.session (token_digest, user_id, role, terminal, db_login, expires_at)
@@ -64,6 +64,27 @@ SELECT is((SELECT drawer_status || '|' || over_short_cents FROM api.drawer_close
 SELECT is((SELECT string_agg(action, ',' ORDER BY audit_id) FROM core.audit_log a
             WHERE a.staff_id = :cashier AND a.action LIKE 'drawer%' AND a.detail->>'terminal' = 'till9'),
           'drawer_open,drawer_drop,drawer_paid_out,drawer_close,drawer_open,drawer_close', 'each step is audited');
+
+-- The day close: a manager's, refused while a drawer is open, typed back.
+SELECT user_id AS mgr FROM core.app_user WHERE username = 'manager' \gset
+INSERT INTO core.session (token_digest, user_id, role, terminal, db_login, expires_at)
+VALUES (core.digest(repeat('e7', 32), 'sha256'), :mgr, 'manager', 'office', session_user, now() + interval '1 hour');
+SELECT repeat('e7', 32) AS m, to_char(current_date, 'YYYY-MM-DD') AS today \gset
+SELECT is((SELECT close_status FROM api.day_close(:'c', current_date, :'today')), 'not_manager',
+          'a cashier does not close the day');
+SELECT is((SELECT drawer_status FROM api.drawer_open(:'c', 500)), 'opened', '(a drawer is opened again)');
+SELECT is((SELECT close_status || '|' || message FROM api.day_close(:'m', current_date, :'today')),
+          'drawer_open|a drawer is open at till9: count and close it first', 'the day is not closed while a drawer is open');
+SELECT is((SELECT drawer_status FROM api.drawer_close(:'c', '{"500": 1}')), 'closed', '(it is closed)');
+SELECT is((SELECT close_status || '|' || cash_cents || '|' || card_cents || '|' || refunds_cents || '|' || net_cents
+             FROM api.day_close(:'m', current_date)),
+          (SELECT 'confirm|' || sum(cents) FILTER (WHERE cents > 0 AND tender = 'cash') || '|'
+                  || sum(cents) FILTER (WHERE cents > 0 AND tender = 'card') || '|'
+                  || -sum(cents) FILTER (WHERE cents < 0) || '|' || sum(cents)
+             FROM core.money_lines() WHERE sale_day = current_date),
+          'it says what it will keep (the day''s takings by tender) and asks for the day typed back');
+SELECT is((SELECT close_status FROM api.day_close(:'m', current_date, :'today')), 'closed', 'typed back, it closes');
+SELECT is((SELECT close_status FROM api.day_close(:'m', current_date, :'today')), 'closed_already', 'once');
 
 CREATE FUNCTION pg_temp.attempt(q text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
