@@ -118,7 +118,8 @@ SELECT is(api.expire_holds() >= 0 AND (SELECT state FROM core.showtime_seat ss J
                                         WHERE ss.showtime_id = :st AND label = 'C5') = 'sold', true,
           'which the sweeper leaves alone');
 
--- A sold seat: asks for its label first, then lists the booking for a move.
+-- A sold seat: asks for its label first (the show added later is 40 days
+-- on: a day no other file's fixture uses), then lists the booking for a move.
 SELECT order_id AS held, booking_code AS held_code FROM api.select_seat(NULL, :small, '{D4}', 'c1') \gset
 SELECT auditorium_id AS s2, (starts_at AT TIME ZONE l.timezone)::date AS sday
   FROM core.showtime JOIN core.auditorium a USING (auditorium_id) JOIN core.location l USING (location_id)
@@ -132,7 +133,7 @@ SELECT ok((SELECT moves FROM api.seat_blocks(:'s') WHERE block_id = :d4) LIKE '%
 SELECT is((SELECT order_id FROM core.showtime_seat ss JOIN core.seat USING (seat_id)
             WHERE ss.showtime_id = :small AND label = 'D4'), :held::bigint, 'the booking keeps its seat');
 INSERT INTO core.showtime (movie_id, auditorium_id, starts_at, ends_at, price_plan_id)
-SELECT movie_id, auditorium_id, starts_at + interval '1 day', ends_at + interval '1 day', price_plan_id
+SELECT movie_id, auditorium_id, starts_at + interval '40 days', ends_at + interval '40 days', price_plan_id
   FROM core.showtime WHERE showtime_id = :small RETURNING showtime_id AS later \gset
 SELECT is((SELECT status FROM api.seat_map(:later) WHERE seat = 'D4'), 'sold', 'a show added later has it blocked');
 SELECT is((SELECT block_status || '|' || blocked FROM api.seat_unblock(:'m', :d4)), 'unblocked|1', 'unblocked');

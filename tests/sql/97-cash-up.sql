@@ -70,6 +70,7 @@ SELECT user_id AS mgr FROM core.app_user WHERE username = 'manager' \gset
 INSERT INTO core.session (token_digest, user_id, role, terminal, db_login, expires_at)
 VALUES (core.digest(repeat('e7', 32), 'sha256'), :mgr, 'manager', 'office', session_user, now() + interval '1 hour');
 SELECT repeat('e7', 32) AS m, to_char(current_date, 'YYYY-MM-DD') AS today \gset
+DELETE FROM core.day_close WHERE day = current_date;	-- (a close by an end-to-end test; rolled back)
 SELECT is((SELECT close_status FROM api.day_close(:'c', current_date, :'today')), 'not_manager',
           'a cashier does not close the day');
 SELECT is((SELECT drawer_status FROM api.drawer_open(:'c', 500)), 'opened', '(a drawer is opened again)');
