@@ -438,8 +438,8 @@ BEGIN
     SELECT b.block_id, l.name, a.name, s.label,
            CASE WHEN b.showtime_id IS NOT NULL
                 THEN 'show ' || to_char(st.starts_at AT TIME ZONE l.timezone, 'Dy DD Mon HH24:MI')
-                WHEN b.to_day IS NULL THEN 'from ' || to_char(b.from_day, 'DD Mon YYYY') || ' for good'
-                ELSE to_char(b.from_day, 'DD Mon') || ' to ' || to_char(b.to_day, 'DD Mon YYYY') END,
+                WHEN b.to_day IS NULL THEN 'for good from ' || to_char(b.from_day, 'DD Mon YY')
+                ELSE to_char(b.from_day, 'DD Mon') || ' - ' || to_char(b.to_day, 'DD Mon YY') END,
            b.reason, u.username,
            (SELECT count(*)::int FROM core.showtime_seat ss JOIN core.house_order h
                 ON h.showtime_id = ss.showtime_id AND h.order_id = ss.order_id
