@@ -171,13 +171,6 @@ SELECT ok(NOT has_schema_privilege('marquee_kiosk', 'notifier', 'USAGE'),
 -- The same, acted out as each kind of device. pgTAP itself is out of a
 -- device's reach, so each attempt's SQLSTATE is kept in a psql variable
 -- and checked after RESET ROLE.
-CREATE FUNCTION pg_temp.attempt(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE q;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END $$;
 SET LOCAL ROLE kiosk1;
 SELECT pg_temp.attempt('SELECT * FROM core.showtime_seat') AS sel_seat,
        pg_temp.attempt('SELECT * FROM core.orders') AS sel_orders,

@@ -190,13 +190,6 @@ SELECT is((SELECT string_agg(admissions || '/' || seats || '/' || occupancy_pct 
           '2/477/0.4/2500,1/96/1.0/1200', 'occupancy per show: admissions, seats for sale, %, revenue');
 
 -- A kiosk cannot run any of it (each attempt's SQLSTATE, checked after RESET ROLE).
-CREATE FUNCTION pg_temp.attempt(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE q;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END $$;
 SET LOCAL ROLE kiosk1;
 SELECT pg_temp.attempt('SELECT * FROM api.staff_list(''x'')') AS staff,
        pg_temp.attempt('SELECT * FROM api.seat_block(''x'', ''A1'', 1, NULL, NULL, NULL, ''x'')') AS block,

@@ -87,13 +87,6 @@ SELECT is((SELECT close_status || '|' || cash_cents || '|' || card_cents || '|' 
 SELECT is((SELECT close_status FROM api.day_close(:'m', current_date, :'today')), 'closed', 'typed back, it closes');
 SELECT is((SELECT close_status FROM api.day_close(:'m', current_date, :'today')), 'closed_already', 'once');
 
-CREATE FUNCTION pg_temp.attempt(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE q;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END $$;
 SET LOCAL ROLE kiosk1;
 SELECT pg_temp.attempt('SELECT * FROM api.drawer_open(''x'', 1)') AS open,
        pg_temp.attempt('SELECT * FROM api.drawer_report(''x'')') AS report \gset kiosk_
