@@ -142,10 +142,8 @@ client_sign_out(struct db *db, struct person *who)
 	memset(who, 0, sizeof *who);
 }
 
-/* Makes a new salt and the proof of password with the limits the database
- * gives login, as strings for an api call. Returns 0, or -1 with *cause. */
-static int
-new_password(struct db *db, const char *login, const char *password, char salt[AUTH_SALT_HEX], char ops_s[24],
+int
+client_new_password(struct db *db, const char *login, const char *password, char salt[AUTH_SALT_HEX], char ops_s[24],
              char mem_s[24], char proof[AUTH_PROOF_HEX], char **cause)
 {
 	char ignored[AUTH_SALT_HEX];
@@ -180,7 +178,7 @@ client_register(struct db *db, const char *terminal, const char *email, const ch
 	PGresult *res;
 	int rc = -1;
 
-	if (new_password(db, email, password, salt, ops_s, mem_s, proof, cause) != 0)
+	if (client_new_password(db, email, password, salt, ops_s, mem_s, proof, cause) != 0)
 		goto out;
 	if (rid[0] == '\0')
 		db_request_id(rid);
@@ -245,7 +243,7 @@ client_change_password(struct db *db, const char *login, const char *session, co
 	const char *params[6] = { session, old_proof, salt, ops, mem, proof };
 	int rc = -1;
 
-	if (new_password(db, login, new_pw, salt, ops, mem, proof, cause) == 0 &&
+	if (client_new_password(db, login, new_pw, salt, ops, mem, proof, cause) == 0 &&
 	    sign_in_proof(db, login, old_password, old_proof, cause) == 0)
 		rc = password_call(db, "SELECT * FROM api.change_password($1, $2, $3, $4::bigint, $5::bigint, $6)",
 		                   params, "change_status", "changed", cause);
@@ -262,7 +260,7 @@ client_reset_password(struct db *db, const char *manager_session, const char *lo
 	const char *params[6] = { manager_session, login, salt, ops, mem, proof };
 	int rc = -1;
 
-	if (new_password(db, login, password, salt, ops, mem, proof, cause) == 0)
+	if (client_new_password(db, login, password, salt, ops, mem, proof, cause) == 0)
 		rc = password_call(db, "SELECT * FROM api.admin_password_reset($1, $2, $3, $4::bigint, $5::bigint, $6)",
 		                   params, "reset_status", "reset", cause);
 	sodium_memzero(proof, sizeof proof);

@@ -6,6 +6,7 @@
 #ifndef MARQUEE_CLIENT_ACCOUNT_H
 #define MARQUEE_CLIENT_ACCOUNT_H
 
+#include "auth.h"
 #include "client.h"
 
 #include <stdbool.h>
@@ -61,6 +62,11 @@ int  client_change_password(struct db *db, const char *login, const char *sessio
  * Returns 0, or -1 with *cause (not a manager, no such account). */
 int  client_reset_password(struct db *db, const char *manager_session, const char *login, const char *password,
                            char **cause);
+/* Makes a new salt and the proof of password (at least 8 characters) with
+ * the Argon2id limits the database gives login, as strings for an api
+ * call. Returns 0, or -1 with *cause (caller frees). */
+int  client_new_password(struct db *db, const char *login, const char *password, char salt[AUTH_SALT_HEX],
+                         char ops_s[24], char mem_s[24], char proof[AUTH_PROOF_HEX], char **cause);
 /* The bookings of the customer signed in as session. Returns 0 (free with
  * bookings_free), or -1 with *cause. */
 int  client_bookings(struct db *db, const char *session, struct bookings *out, char **cause);

@@ -12,6 +12,7 @@ static const struct cmd_entry commands[] = {
 	{ "ticket", cmd_ticket, &cmd_ticket_spec },
 	{ "scan", cmd_scan, &cmd_scan_spec },
 	{ "notify", cmd_notify, &cmd_notify_spec },
+	{ "report", cmd_report, &cmd_report_spec },
 };
 
 static void main_help_commands(void);

@@ -277,6 +277,11 @@ admin_key(struct ui *ui, int key)
 		admin_load(ui, a);
 		return UI_REDRAW;
 	}
+	if (key == KEY_F(8)) {
+		ui_say(ui, 0, "%s", "");
+		ui_goto(ui, &screen_office);
+		return UI_REDRAW;
+	}
 	if (key == 27 || key == KEY_F(10)) {
 		ui_say(ui, 0, "%s", "");
 		ui_goto(ui, &screen_listing);
@@ -483,7 +488,8 @@ admin_draw(struct ui *ui)
 		attroff(A_BOLD);
 		if (a->takings.n == 0)
 			mvprintw(7, 2, "No sales or refunds on this day.");
-		ui_draw_footer(ui, "Left/Right day  F3 prices  F4 schedule  F5 cancel show  F6 new film  Esc back");
+		ui_draw_footer(ui, "Left/Right day  F3 prices  F4 schedule  F5 cancel show  F6 new film  F8 back office"
+		               "  Esc back");
 		return;
 	}
 	case TAB_PRICES:

@@ -208,6 +208,10 @@ listing_key(struct ui *ui, int key)
 		listing_load(ui, l);
 		return UI_REDRAW;
 	case KEY_F(9):
+		if (!ui->kiosk && strcmp(ui->staff_role, "supervisor") == 0) {
+			ui_goto(ui, &screen_office);
+			return UI_REDRAW;
+		}
 		if (ui->kiosk || strcmp(ui->staff_role, "manager") != 0) {
 			ui_say(ui, UI_ERR, "The admin menu is for managers: sign in as a manager.");
 			return UI_REDRAW;
@@ -223,9 +227,11 @@ listing_key(struct ui *ui, int key)
 		ui_say(ui, 0, "Logged out.");
 		ui_goto(ui, &screen_login);
 		return UI_REDRAW;
-	case KEY_F(7):	/* kiosk: back to the films */
-		if (!ui->kiosk)
-			return UI_HANDLED;
+	case KEY_F(7):	/* counter: the cash drawer; kiosk: back to the films */
+		if (!ui->kiosk) {
+			ui_goto(ui, &screen_cashup);
+			return UI_REDRAW;
+		}
 		lm.query[0] = '\0';
 		lm.film = 0;
 		break;
@@ -435,10 +441,12 @@ listing_draw(struct ui *ui)
 		ui_draw_button(ui, 3, COLS - 8, 7, 1, "Down", KEY_NPAGE, false);
 		ui_draw_footer(ui, films_view(ui) ? "Touch a film to see its times. Cinema, Time and Day change what is shown." :
 		                                    "Touch a time to choose seats, or All films to go back.");
-	} else if (strcmp(ui->staff_role, "manager") == 0)
-		ui_draw_footer(ui, "Type to search  Enter seats  F2 cinema  F3 time  F4 day  F6 reload  F8 bookings  F9 admin  F10 log out");
+	} else if (strcmp(ui->staff_role, "manager") == 0 || strcmp(ui->staff_role, "supervisor") == 0)
+		ui_draw_footer(ui, "Type to search  Enter seats  F2 cinema  F3 time  F4 day  F6 reload  F7 drawer  F8 bookings"
+		                   "  F9 admin  F10 log out");
 	else
-		ui_draw_footer(ui, "Type to search  Enter/F5 seats  F2 cinema  F3 time  F4 day  F6 reload  F8 bookings  Esc clear  F10 log out");
+		ui_draw_footer(ui, "Type to search  Enter/F5 seats  F2 cinema  F3 time  F4 day  F6 reload  F7 drawer  F8 bookings"
+		                   "  Esc clear  F10 log out");
 }
 
 const struct screen screen_listing = {

@@ -4,6 +4,7 @@
 #include "ui.h"
 #include "auth.h"
 #include "client-account.h"
+#include "office.h"
 #include "util.h"
 
 #include <curses.h>
@@ -40,6 +41,11 @@ login_submit(struct ui *ui, struct login *l)
 	char *cause = NULL;
 	int rc = client_sign_in(ui->db, ui->app->cfg.terminal, true, l->user, l->pass, &who, &cause);
 
+	/* a one-time password (or the database cannot say): change it first */
+	bool must_change = rc == 0 && client_must_change(ui->db, who.session) != 0;
+
+	if (must_change)
+		screen_password_begin(l->user, l->pass);
 	sodium_memzero(l->pass, sizeof l->pass);
 	if (rc != 0) {
 		ui_say(ui, UI_ERR, "%s", cause);
@@ -52,6 +58,11 @@ login_submit(struct ui *ui, struct login *l)
 	sodium_memzero(who.session, sizeof who.session);
 	strlcpy_m(ui->staff_name, who.full_name, sizeof ui->staff_name);
 	strlcpy_m(ui->staff_role, who.role, sizeof ui->staff_role);
+	if (must_change) {
+		ui_say(ui, 0, "%s", "");
+		ui_goto(ui, &screen_password);
+		return;
+	}
 	ui_say(ui, UI_OK, "Welcome, %s.", ui->staff_name);
 	ui_goto(ui, &screen_listing);
 }

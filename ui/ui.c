@@ -532,9 +532,11 @@ ui_main(struct app *app)
 			}
 			if (key == KEY_MOUSE && (key = ui_mouse(&ui)) == ERR)
 				continue;
-			/* F8: the bookings, from any counter screen but a payment. */
+			/* F8: the bookings, from any counter screen but a payment (and the
+			 * admin menu, where F8 opens the back office). */
 			if (key == KEY_F(8) && !ui.kiosk && ui.staff_id != 0 && ui.screen != &screen_booking &&
-			    ui.screen != &screen_login && ui.screen != &screen_payment) {
+			    ui.screen != &screen_login && ui.screen != &screen_payment && ui.screen != &screen_admin &&
+			    ui.screen != &screen_password) {
 				screen_booking_open(&ui);
 				break;
 			}

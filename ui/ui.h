@@ -114,6 +114,9 @@ extern const struct screen screen_collect;
 /* Opens the bookings (F8 on a counter screen); Esc goes back to the screen
  * it came from. */
 void   screen_booking_open(struct ui *ui);
+extern const struct screen screen_office;	/* the back office (office.h) */
+extern const struct screen screen_password;	/* must change a one-time password */
+extern const struct screen screen_cashup;	/* the till's cash drawer */
 
 /* Monotonic clock in seconds. */
 double ui_now(void);

@@ -19,12 +19,15 @@ CREATE TABLE core.app_user (
     username   text UNIQUE CHECK (username ~ '^[a-z0-9._-]{2,32}$'),
     email      text,
     full_name  text NOT NULL DEFAULT '',
-    role       text NOT NULL CHECK (role IN ('customer', 'cashier', 'manager')),
+    role       text NOT NULL CHECK (role IN ('customer', 'cashier', 'supervisor', 'manager')),
     pw_salt    text NOT NULL CHECK (pw_salt ~ '^[0-9a-f]{32}$'),
     pw_opslimit bigint NOT NULL CHECK (pw_opslimit BETWEEN 1 AND 16),
     pw_memlimit bigint NOT NULL CHECK (pw_memlimit BETWEEN 8192 AND 1073741824),
     pw_digest  bytea NOT NULL CHECK (length(pw_digest) = 32),
     active     boolean NOT NULL DEFAULT true,
+    -- a one-time password (a new account, a reset): the next sign-in must
+    -- change it (api.sign_in_must_change)
+    must_change boolean NOT NULL DEFAULT false,
     created_at timestamptz NOT NULL DEFAULT now(),
     CHECK (role = 'customer' OR username IS NOT NULL),
     CHECK (role <> 'customer' OR email IS NOT NULL)
@@ -54,7 +57,7 @@ CREATE TABLE core.session (
     session_id   bigserial PRIMARY KEY,
     token_digest bytea NOT NULL UNIQUE CHECK (length(token_digest) = 32),
     user_id      bigint REFERENCES core.app_user,
-    role         text NOT NULL CHECK (role IN ('guest', 'customer', 'cashier', 'manager')),
+    role         text NOT NULL CHECK (role IN ('guest', 'customer', 'cashier', 'supervisor', 'manager')),
     terminal     text NOT NULL DEFAULT '',
     db_login     name NOT NULL,
     created_at   timestamptz NOT NULL DEFAULT statement_timestamp(),
@@ -119,7 +122,7 @@ LANGUAGE sql STABLE AS $$
      WHERE CASE WHEN strpos(core.login_norm(p_login), '@') > 0
                 THEN lower(u.email) = core.login_norm(p_login) AND u.role = 'customer'
                      AND coalesce(p_kind, 'customer') = 'customer'
-                ELSE u.username = core.login_norm(p_login) AND u.role IN ('cashier', 'manager')
+                ELSE u.username = core.login_norm(p_login) AND u.role IN ('cashier', 'supervisor', 'manager')
                      AND coalesce(p_kind, 'staff') = 'staff' END
 $$;
 
@@ -130,7 +133,7 @@ CREATE FUNCTION core.login_account_here(p_login text, p_kind text DEFAULT NULL) 
 LANGUAGE sql STABLE AS $$
     SELECT * FROM core.login_account(p_login, p_kind) u
      WHERE CASE core.device_kind() WHEN 'kiosk' THEN u.role = 'customer'
-                                   WHEN 'counter' THEN u.role IN ('cashier', 'manager')
+                                   WHEN 'counter' THEN u.role IN ('cashier', 'supervisor', 'manager')
                                    WHEN 'door' THEN false ELSE true END
 $$;
 
@@ -222,10 +225,10 @@ BEGIN
     RETURN w;
 END $$;
 
--- True when w is a staff session (cashier or manager).
+-- True when w is a staff session (cashier, supervisor or manager).
 CREATE FUNCTION core.is_staff(w core.who) RETURNS boolean
 LANGUAGE sql IMMUTABLE AS $$
-    SELECT coalesce(w.role IN ('cashier', 'manager'), false)
+    SELECT coalesce(w.role IN ('cashier', 'supervisor', 'manager'), false)
 $$;
 
 -- The account of w when it is a customer's session, else NULL (inlined).
@@ -234,11 +237,11 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE WHEN w.role = 'customer' THEN w.user_id END
 $$;
 
--- The staff member of w when it is a cashier's or manager's session, else
--- NULL (inlined).
+-- The staff member of w when it is a staff session (cashier, supervisor or
+-- manager), else NULL (inlined).
 CREATE FUNCTION core.who_staff(w core.who) RETURNS bigint
 LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN w.role IN ('cashier', 'manager') THEN w.user_id END
+    SELECT CASE WHEN w.role IN ('cashier', 'supervisor', 'manager') THEN w.user_id END
 $$;
 
 -- The result of every sign-in.
@@ -368,17 +371,18 @@ LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
      WHERE w.session_id IS NOT NULL
 $$;
 
--- Sets an account's salt, limits and proof digest. Returns false (and
--- changes nothing) when they are not well-formed.
+-- Sets an account's salt, limits and proof digest, and whether the next
+-- sign-in must change it (p_must_change: a one-time password). Returns
+-- false (and changes nothing) when they are not well-formed.
 CREATE FUNCTION core.password_set(p_user_id bigint, p_salt text, p_opslimit bigint, p_memlimit bigint,
-                                  p_proof text) RETURNS boolean
+                                  p_proof text, p_must_change boolean DEFAULT false) RETURNS boolean
 LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
     IF NOT core.pw_params_ok(p_salt, p_opslimit, p_memlimit) OR core.proof_digest(p_proof) IS NULL THEN
         RETURN false;
     END IF;
     UPDATE core.app_user u SET pw_salt = p_salt, pw_opslimit = p_opslimit, pw_memlimit = p_memlimit,
-                               pw_digest = core.proof_digest(p_proof)
+                               pw_digest = core.proof_digest(p_proof), must_change = p_must_change
      WHERE u.user_id = p_user_id;
     RETURN FOUND;
 END $$;
@@ -430,8 +434,10 @@ LANGUAGE sql VOLATILE AS $$
 $$;
 
 -- A manager sets another account's password (login: a user name or an
--- e-mail address) and lifts its lock-out; the account's sessions end.
--- Returns reset | not_manager | no_account | invalid, with words to show.
+-- e-mail address) and lifts its lock-out; the account's sessions end, and
+-- its next sign-in must change the password (a one-time password). Written
+-- to core.audit_log (96-back-office.sql). Returns reset | not_manager |
+-- no_account | invalid, with words to show.
 CREATE FUNCTION api.admin_password_reset(session text, login text, new_salt text, new_opslimit bigint,
                                          new_memlimit bigint, new_proof text,
                                          OUT reset_status text, OUT message text)
@@ -447,9 +453,10 @@ BEGIN
     SELECT * INTO u FROM core.login_account(login) LIMIT 1;
     IF u.user_id IS NULL THEN
         reset_status := 'no_account'; message := 'There is no such account.';
-    ELSIF NOT core.password_set(u.user_id, new_salt, new_opslimit, new_memlimit, new_proof) THEN
+    ELSIF NOT core.password_set(u.user_id, new_salt, new_opslimit, new_memlimit, new_proof, true) THEN
         reset_status := 'invalid'; message := 'The new password could not be stored.';
     ELSE
+        PERFORM core.audit(core.session_who(session), 'password_reset', jsonb_build_object('login', core.login_norm(login)));
         INSERT INTO core.rate_event (bucket, at, ok) VALUES (core.login_bucket(login), clock_timestamp(), true);
         UPDATE core.session s SET ended_at = statement_timestamp()
          WHERE s.user_id = u.user_id AND s.ended_at IS NULL;
@@ -457,16 +464,18 @@ BEGIN
     END IF;
 END $$;
 
--- A manager lifts a login's lock-out. Returns unlocked | not_manager.
+-- A manager or a supervisor lifts a login's lock-out (written to
+-- core.audit_log). Returns unlocked | not_manager.
 CREATE FUNCTION api.admin_unlock(session text, login text, OUT unlock_status text)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_variable
 BEGIN
-    IF core.session_manager(session) IS NULL THEN
+    IF coalesce((core.session_who(session)).role, '') NOT IN ('manager', 'supervisor') THEN
         unlock_status := 'not_manager';
         RETURN;
     END IF;
     INSERT INTO core.rate_event (bucket, at, ok) VALUES (core.login_bucket(login), clock_timestamp(), true);
+    PERFORM core.audit(core.session_who(session), 'unlock', jsonb_build_object('login', core.login_norm(login)));
     unlock_status := 'unlocked';
 END $$;
 

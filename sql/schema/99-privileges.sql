@@ -74,6 +74,25 @@ BEGIN
         ('admin_prices',          '{counter}'),
         ('admin_halls',           '{counter}'),
         ('sales_report',          '{counter}'),
+        -- The back office (96-back-office.sql): staff, the audit trail,
+        -- seat blocks, reports; the must-change check after sign-in.
+        ('sign_in_must_change',   '{counter}'),
+        ('staff_add',             '{counter}'),
+        ('staff_list',            '{counter}'),
+        ('staff_set_active',      '{counter}'),
+        ('audit_log',             '{counter}'),
+        ('seat_block',            '{counter}'),
+        ('seat_unblock',          '{counter}'),
+        ('seat_blocks',           '{counter}'),
+        ('report_takings',        '{counter}'),
+        ('report_hourly',         '{counter}'),
+        ('report_occupancy',      '{counter}'),
+        -- Cash-up (97-cash-up.sql): the drawer of the session's till.
+        ('drawer_open',           '{counter}'),
+        ('drawer_move',           '{counter}'),
+        ('drawer_report',         '{counter}'),
+        ('drawer_close',          '{counter}'),
+        ('day_close',             '{counter}'),
         -- The sweeper runs in marquee notify (notifier.expire_holds).
         ('expire_holds',          '{}')
     ) AS t(name, kinds) LOOP

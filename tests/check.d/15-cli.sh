@@ -76,9 +76,10 @@ help "ticket print" --user --password-stdin --queue --driver --receipt --help
 help "ticket reprint" --user --password-stdin --last4 --no-print --queue --driver --help
 help "scan" --offline --help
 help "notify" --once --help
+help "report" --from --to --by --basis --csv --user --password-stdin --help
 # every command is in the global help
 run --help
-for c in "db migrate" "keys init" "ticket render" "ticket print" "ticket reprint" "scan" "notify"; do
+for c in "db migrate" "keys init" "ticket render" "ticket print" "ticket reprint" "scan" "notify" "report takings" "report occupancy"; do
 	echo "$out" | grep -q "^  marquee $c" || fail "marquee --help does not list $c"
 done
 run --version

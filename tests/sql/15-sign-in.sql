@@ -33,7 +33,7 @@ SELECT is((SELECT count(*)::int FROM pg_proc p JOIN pg_namespace n ON n.oid = p.
 SELECT is((SELECT string_agg(p.proname, ',' ORDER BY p.proname) FROM pg_proc p
              JOIN pg_namespace n ON n.oid = p.pronamespace
             WHERE n.nspname = 'api' AND p.prosrc ~ 'pw_digest|pw_salt|secret'),
-          'change_password,customer_register,sign_in,sign_in_salt',
+          'change_password,customer_register,sign_in,sign_in_salt,staff_add',
           'only these api functions touch salts, digests or secrets (a new one fails here until it is read for leaks)');
 
 -- Sign-in.

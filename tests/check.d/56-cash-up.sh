@@ -1,0 +1,87 @@
+#!/bin/bash
+# 56-cash-up.sh - a cashier's shift at a till in the real binary: the drawer
+# opened with a float, a cash sale and a card sale, a drop and a paid-out,
+# the X report, then the count by denomination with a shortfall: the Z
+# report shows counted, expected and SHORT as the database keeps them. The
+# manager's day close is refused while the drawer is open, then says what it
+# keeps and closes once the day is typed back.
+. "$(dirname "$0")/../e2e-lib.sh"
+
+conf=$(counter_conf)
+# (a showtime the day after tomorrow, one that 45-notify and 55-back-office do not take)
+SHOW=$(q "SELECT showtime_id FROM api.listing_filtered('', NULL, NULL, current_date + 2) ORDER BY starts_at, showtime_id OFFSET 2 LIMIT 1")
+[ -n "$SHOW" ] || fail "no showtime the day after tomorrow"
+start c "$conf"
+login c
+
+# Open the drawer with a float of 100.00.
+keys c F7; wait_for c "cash drawer"
+keys c F2; wait_for c "Open the drawer with a float"
+lit c 100.00; keys c Enter
+wait_for c "drawer opened"
+wait_for c "X report - till e2e-counter - drawer OPEN"
+drawer=$(q "SELECT drawer_id FROM core.drawer WHERE terminal = 'e2e-counter' AND closed_at IS NULL")
+[ -n "$drawer" ] || fail "no open drawer in the database"
+keys c F2; lit c 10; keys c Enter; wait_for c "open already"
+keys c Escape; keys c Escape; wait_for c "Type to search"
+
+# A cash sale (exact) and a card sale.
+open_show c
+to_payment c
+keys c Enter; wait_for c "Booking"
+keys c Enter; wait_for c "Type to search"
+open_show c
+to_payment c
+keys c F3; keys c Enter; wait_for c "Booking" 10
+keys c Enter; wait_for c "Type to search"
+cash=$(q "SELECT sum(p.amount_cents) FROM core.payment p JOIN core.orders o USING (order_id) WHERE o.terminal = 'e2e-counter' AND p.method = 'cash' AND p.created_at >= (SELECT opened_at FROM core.drawer WHERE drawer_id = $drawer)")
+[ -n "$cash" ] || fail "no cash sale recorded at the till"
+
+# The manager cannot close the day while the drawer is open.
+start m "$conf"
+wait_for m "Staff sign-in"
+lit m manager; keys m Enter; lit m manager1; keys m Enter
+wait_for m "Welcome, Morgan"
+keys m F9; wait_for m "Takings of"
+keys m F8; wait_for m "Login +Name"
+keys m F4; wait_for m "Takings by film"
+keys m c; wait_for m "Not closed: a drawer is open at e2e-counter: count and close it first"
+
+# A drop of 50.00 and a paid-out of 2.50 for milk; the X report adds up.
+keys c F7; wait_for c "X report"
+keys c F3; wait_for c "A drop to the safe"
+lit c 50.00; keys c Enter; wait_for c "drop recorded"
+keys c F4; wait_for c "A paid-out"
+lit c 2.50; keys c Enter; wait_for c "say what the paid-out was for"
+keys c Tab; lit c milk; keys c Enter; wait_for c "paid-out recorded"
+expected=$((10000 + cash - 5000 - 250))
+money() { printf '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
+wait_for c "= Cash expected in drawer +$(money $expected)"
+wait_for c "\\+ Cash sales +$(money "$cash")"
+
+# The count: 1.00 short, made of the largest notes and coins first.
+left=$((expected - 100))
+keys c F5; wait_for c "Count the drawer"
+for d in 10000 5000 2000 1000 500 100 25 10 5 1; do
+	n=$((left / d)); left=$((left - n * d))
+	lit c "$n"; keys c Tab
+done
+keys c Enter
+wait_for c "Drawer closed: counted $(money $((expected - 100))), expected $(money $expected), SHORT 1.00"
+wait_for c "Z report - till e2e-counter - drawer CLOSED"
+wait_for c "SHORT +1.00"
+row=$(q "SELECT counted_cents || '|' || expected_cents FROM core.drawer WHERE drawer_id = $drawer")
+[ "$row" = "$((expected - 100))|$expected" ] || fail "the drawer row says $row"
+[ "$(q "SELECT string_agg(action, ',' ORDER BY audit_id) FROM core.audit_log WHERE action LIKE 'drawer%' AND detail->>'drawer_id' = '$drawer'")" = \
+  drawer_open,drawer_drop,drawer_paid_out,drawer_close ] || fail "the drawer's steps are not all in the audit trail"
+
+# Now the day closes: what it keeps is said first, and the day typed back.
+today=$(q "SELECT to_char(current_date, 'YYYY-MM-DD')")
+keys m c; wait_for m "closing $today keeps cash"
+wait_for m "Type the day"
+lit m 2000-01-01; keys m Enter; wait_for m "type $today to close it"
+keys m C-u; lit m "$today"; keys m Enter
+wait_for m "$today closed: net"
+[ "$(q "SELECT count(*) FROM core.day_close WHERE day = current_date")" = 1 ] || fail "the day is not closed"
+keys m c; wait_for m "Not closed: $today is closed already"
+echo ok

@@ -1,0 +1,268 @@
+/* screen-reports.c - the back office's reports: takings (grouped by film,
+ * cashier, terminal, tender or day; counted on the sale's day or the
+ * show's; one day or a week) with the day's sales by hour as a bar chart,
+ * and the shows' occupancy (seats, admissions, %, revenue). */
+#include "office.h"
+#include "client-cashup.h"
+#include "util.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const takings_by[] = { "film", "cashier", "terminal", "tender", "day" };
+#define TAKINGS_NBY ((int)(sizeof takings_by / sizeof takings_by[0]))
+
+/* "Thu 03 Dec 2026" for today + day. */
+static void
+report_day(char *buf, size_t len, int day)
+{
+	time_t t = time(NULL) + (time_t)day * 86400;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%a %d %b %Y", &tm);
+}
+
+/* The period keys both reports share: Left/Right a day, w a day or a week.
+ * Returns true when the key was one (the rows are to be read again). */
+static bool
+report_period_key(struct office *o, int key)
+{
+	if (key == KEY_LEFT || key == '-')
+		o->day -= o->span;
+	else if (key == KEY_RIGHT || key == '+')
+		o->day += o->span;
+	else if (key == 'w')
+		o->span = o->span == 1 ? 7 : 1;
+	else
+		return false;
+	return true;
+}
+
+static int
+takings_load(struct ui *ui, struct office *o, char **cause)
+{
+	if (client_office_takings(ui->db, OFFICE_SESSION(ui), takings_by[o->by], o->show_basis ? "show" : "sale",
+	                          o->day, o->day + o->span - 1, &o->t, cause) != 0)
+		return -1;
+	return client_office_hourly(ui->db, OFFICE_SESSION(ui), o->day, o->hourly, cause);
+}
+
+/* The day close: c asks the database what closing the shown day keeps,
+ * then the day is typed back (a form) to close it. */
+static int
+takings_close_key(struct ui *ui, struct office *o, int key)
+{
+	static const char *const labels[1] = { "Type the day (YYYY-MM-DD)" };
+	char *message = NULL;
+	int rc;
+
+	if (o->mode == OFFICE_FORM) {
+		if (!office_enter(key)) {
+			(void)office_form_key(&o->form, key);
+			return UI_REDRAW;
+		}
+		rc = client_cashup_day_close(ui->db, OFFICE_SESSION(ui), o->day, o->form.v[0], &message);
+		if (rc == 1) {
+			ui_say(ui, UI_ERR, "%s", message);
+			free(message);
+			return UI_REDRAW;
+		}
+		(void)office_said(ui, rc, message);
+		o->mode = OFFICE_LIST;
+		return UI_REDRAW;
+	}
+	rc = client_cashup_day_close(ui->db, OFFICE_SESSION(ui), o->day, "", &message);
+	if (rc == 1) {
+		office_form_start(&o->form, 1, labels);
+		o->mode = OFFICE_FORM;
+		ui_say(ui, UI_ERR, "%s", message);
+		free(message);
+	} else
+		(void)office_said(ui, rc, message);
+	return UI_REDRAW;
+}
+
+static int
+takings_key(struct ui *ui, struct office *o, int key)
+{
+	if (key == 'c' || o->mode == OFFICE_FORM)
+		return takings_close_key(ui, o, key);
+	if (key == 'g')
+		o->by = (o->by + 1) % TAKINGS_NBY;
+	else if (key == 's')
+		o->show_basis = !o->show_basis;
+	else if (!report_period_key(o, key))
+		return UI_HANDLED;
+	office_reload(ui, o);
+	return UI_REDRAW;
+}
+
+/* Money columns: payments, gross, refunds, net from cells c0.. of row r. */
+static void
+takings_money(const struct office_table *t, int r, char m[3][24])
+{
+	money_format(m[0], sizeof m[0], strtoll(OFFICE_CELL(t, r, TAKE_GROSS), NULL, 10));
+	money_format(m[1], sizeof m[1], strtoll(OFFICE_CELL(t, r, TAKE_REFUNDED), NULL, 10));
+	money_format(m[2], sizeof m[2], strtoll(OFFICE_CELL(t, r, TAKE_NET), NULL, 10));
+}
+
+static void
+takings_row(struct ui *ui, struct office *o, int r, int y)
+{
+	char fk[128], m[3][24];
+
+	(void)ui;
+	takings_money(&o->t, r, m);
+	mvprintw(y, 1, "%s %6s %11s %11s %11s", UI_FIT(fk, OFFICE_CELL(&o->t, r, TAKE_KEY), 30),
+	         OFFICE_CELL(&o->t, r, TAKE_PAYMENTS), m[0], m[1], m[2]);
+}
+
+/* Draws the day's net sales by hour as bars of h lines from line y: one
+ * bar per hour, its height proportional to the best hour's. */
+static void
+takings_chart(struct office *o, int y, int h)
+{
+	long long max = 0;
+	int step = COLS >= 100 ? 4 : 3, x0 = 1;
+	char day[32], best[24];
+
+	for (int i = 0; i < 24; i++)
+		if (o->hourly[i] > max)
+			max = o->hourly[i];
+	report_day(day, sizeof day, o->day);
+	money_format(best, sizeof best, max);
+	attron(A_BOLD);
+	mvprintw(y, 1, "Sales by hour, %s (net; the tallest bar is %s)", day, best);
+	attroff(A_BOLD);
+	for (int i = 0; i < 24; i++) {
+		int bar = max > 0 && o->hourly[i] > 0 ? (int)((o->hourly[i] * h + max - 1) / max) : 0;
+		int x = x0 + i * step;
+
+		if (x + step > COLS)
+			break;
+		attron(COLOR_PAIR(PAIR_OK) | A_BOLD);
+		for (int j = 0; j < bar; j++)
+			mvhline(y + h - j, x, '#', step - 1);
+		attroff(COLOR_PAIR(PAIR_OK) | A_BOLD);
+		if (bar == 0)
+			mvhline(y + h, x, '_', step - 1);
+		mvprintw(y + h + 1, x, "%02d", i);
+	}
+}
+
+static void
+takings_draw(struct ui *ui, struct office *o)
+{
+	int chart_h = LINES >= 36 ? 10 : 5;
+	int chart_y = LINES - 3 - (chart_h + 2);
+	long long sum[3] = { 0, 0, 0 };
+	char day[32], m[3][24];
+
+	report_day(day, sizeof day, o->day);
+	attron(A_BOLD);
+	mvprintw(4, 1, "Takings by %s, %s day, %s%s", takings_by[o->by], o->show_basis ? "show" : "sale", day,
+	         o->span > 1 ? " and 6 days on" : "");
+	mvprintw(5, 1, "%-30s %6s %11s %11s %11s", "", "Pays", "Gross", "Refunds", "Net");
+	attroff(A_BOLD);
+	office_draw_list(ui, o, 6, chart_y - 1);
+	for (int r = 0; r < o->t.n; r++) {
+		sum[0] += strtoll(OFFICE_CELL(&o->t, r, TAKE_GROSS), NULL, 10);
+		sum[1] += strtoll(OFFICE_CELL(&o->t, r, TAKE_REFUNDED), NULL, 10);
+		sum[2] += strtoll(OFFICE_CELL(&o->t, r, TAKE_NET), NULL, 10);
+	}
+	for (int i = 0; i < 3; i++)
+		money_format(m[i], sizeof m[i], sum[i]);
+	if (o->t.n == 0)
+		mvprintw(7, 2, "No payments or refunds then.");
+	attron(A_BOLD);
+	mvprintw(chart_y - 1, 1, "%-30s %6s %11s %11s %11s", "TOTAL", "", m[0], m[1], m[2]);
+	attroff(A_BOLD);
+	if (o->mode == OFFICE_FORM) {
+		attron(A_BOLD);
+		mvprintw(chart_y + 1, 1, "Close the day %s", day);
+		attroff(A_BOLD);
+		office_form_draw(&o->form, chart_y + 3, 2, 12);
+		ui_draw_footer(ui, "Type the day back, then Enter: the day is closed  Esc cancel");
+		return;
+	}
+	takings_chart(o, chart_y, chart_h);
+	ui_draw_footer(ui, "Left/Right day  w week  g group by  s sale/show day  c close the day  F7 reload  F2 staff"
+	               "  F5 shows  F6 audit  Esc back");
+}
+
+const struct office_tab office_takings = {
+	.name = "F4 Takings",
+	.load = takings_load,
+	.key = takings_key,
+	.draw = takings_draw,
+	.row = takings_row,
+};
+
+static int
+shows_load(struct ui *ui, struct office *o, char **cause)
+{
+	return client_office_occupancy(ui->db, OFFICE_SESSION(ui), o->day, o->day + o->span - 1, &o->t, cause);
+}
+
+static int
+shows_key(struct ui *ui, struct office *o, int key)
+{
+	if (!report_period_key(o, key))
+		return UI_HANDLED;
+	office_reload(ui, o);
+	return UI_REDRAW;
+}
+
+static void
+shows_row(struct ui *ui, struct office *o, int r, int y)
+{
+	char fw[64], ft[128], rev[24];
+	int wide = COLS >= 110;
+
+	(void)ui;
+	money_format(rev, sizeof rev, strtoll(OFFICE_CELL(&o->t, r, OCC_REVENUE), NULL, 10));
+	mvprintw(y, 1, "%-16s %s %s %5s %5s %5s%% %10s", OFFICE_CELL(&o->t, r, OCC_WHEN),
+	         UI_FIT(fw, office_place(OFFICE_CELL(&o->t, r, OCC_WHERE)), wide ? 24 : 12),
+	         UI_FIT(ft, OFFICE_CELL(&o->t, r, OCC_TITLE), wide ? 34 : 16), OFFICE_CELL(&o->t, r, OCC_SEATS),
+	         OFFICE_CELL(&o->t, r, OCC_ADMISSIONS), OFFICE_CELL(&o->t, r, OCC_PCT), rev);
+}
+
+static void
+shows_draw(struct ui *ui, struct office *o)
+{
+	int wide = COLS >= 110;
+	long long seats = 0, adm = 0, rev = 0;
+	char day[32], m[24];
+
+	report_day(day, sizeof day, o->day);
+	attron(A_BOLD);
+	mvprintw(4, 1, "Occupancy of the shows of %s%s", day, o->span > 1 ? " and 6 days on" : "");
+	mvprintw(5, 1, "%-16s %-*s %-*s %5s %5s %6s %10s", "When", wide ? 24 : 12, "Hall", wide ? 34 : 16, "Film",
+	         "Seats", "Adm", "Occ", "Revenue");
+	attroff(A_BOLD);
+	office_draw_list(ui, o, 6, LINES - 4);
+	for (int r = 0; r < o->t.n; r++) {
+		seats += strtoll(OFFICE_CELL(&o->t, r, OCC_SEATS), NULL, 10);
+		adm += strtoll(OFFICE_CELL(&o->t, r, OCC_ADMISSIONS), NULL, 10);
+		rev += strtoll(OFFICE_CELL(&o->t, r, OCC_REVENUE), NULL, 10);
+	}
+	money_format(m, sizeof m, rev);
+	attron(A_BOLD);
+	mvprintw(LINES - 4, 1, "%-16s %-*s %-*s %5lld %5lld %5.1f%% %10s", "TOTAL", wide ? 24 : 12, "", wide ? 34 : 16,
+	         "", seats, adm, seats > 0 ? 100.0 * (double)adm / (double)seats : 0.0, m);
+	attroff(A_BOLD);
+	if (o->t.n == 0)
+		mvprintw(7, 2, "No shows then.");
+	ui_draw_footer(ui, "Left/Right day  w week  F7 reload  F2 staff  F3 seats  F4 takings  F6 audit  Esc back");
+}
+
+const struct office_tab office_shows = {
+	.name = "F5 Shows",
+	.load = shows_load,
+	.key = shows_key,
+	.draw = shows_draw,
+	.row = shows_row,
+};
