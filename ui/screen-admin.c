@@ -252,6 +252,33 @@ admin_field_key(char *buf, size_t size, int key)
 	return false;
 }
 
+/* Whether a typed character does not belong in schedule field focus: then
+ * says what the field takes, and where the character may belong. */
+static bool
+admin_sched_refused(struct ui *ui, int focus, int key)
+{
+	bool digit = key >= '0' && key <= '9';
+
+	if (key < 32 || key >= 127)
+		return false;
+	if (focus == F_DATE && !digit && key != '-') {
+		ui_say(ui, UI_ERR, "Date: digits and '-' (YYYY-MM-DD)%s", key == ':' ?
+		       "; a time goes in the Time field (Tab)." : ".");
+		return true;
+	}
+	if (focus == F_TIME && !digit && key != ':') {
+		ui_say(ui, UI_ERR, "Time: digits and ':' (HH:MM)%s", key == '-' ?
+		       "; a date goes in the Date field (Tab back)." : ".");
+		return true;
+	}
+	if (focus == F_PLAN && key != ' ') {
+		ui_say(ui, UI_ERR, "Prices: Space switches Standard/Matinee%s", digit ?
+		       "; Tab to type a date or time." : ".");
+		return true;
+	}
+	return false;
+}
+
 /* The list keys of a tab; returns UI_REDRAW when the key was one, else 0. */
 static int
 admin_list_key(struct admin *a, int key)
@@ -348,6 +375,8 @@ admin_key(struct ui *ui, int key)
 		else if (a->focus == F_PLAN && key == ' ')
 			strlcpy_m(a->sched[F_PLAN], strcmp(a->sched[F_PLAN], "Standard") == 0 ? "Matinee" : "Standard",
 			          FIELD_LEN);
+		else if (admin_sched_refused(ui, a->focus, key))
+			;
 		else if (a->focus != F_PLAN)
 			admin_field_key(a->sched[a->focus], 11, key);
 		return UI_REDRAW;
@@ -525,6 +554,12 @@ admin_draw(struct ui *ui)
 		ui_draw_text_box(10, 2, 12, "Date (YYYY-MM-DD)", a->sched[F_DATE], a->focus == F_DATE, false);
 		ui_draw_text_box(12, 2, 12, "Time (HH:MM)     ", a->sched[F_TIME], a->focus == F_TIME, false);
 		ui_draw_text_box(14, 2, 12, "Prices (Space)   ", a->sched[F_PLAN], a->focus == F_PLAN, false);
+		/* The field that takes what is typed, marked in words too (not only
+		 * by reverse video, which some terminals and eyes miss). */
+		attron(A_BOLD);
+		mvprintw(10 + 2 * a->focus, 0, ">");
+		mvprintw(10 + 2 * a->focus, 2 + 17 + 1 + 12 + 1, "< typing here");
+		attroff(A_BOLD);
 		mvprintw(16, 2, "The hall is booked for the running time plus 20 minutes to clean.");
 		ui_draw_footer(ui, "Up/Down film  Left/Right hall  Tab field  Enter schedule  Esc back");
 		return;
@@ -540,6 +575,9 @@ admin_draw(struct ui *ui)
 		for (int i = 0; i < F_FILM_COUNT; i++)
 			ui_draw_text_box(6 + 2 * i, 2, COLS - 28 > 10 ? COLS - 28 : 10, labels[i], a->form[i],
 			                 a->focus == i, false);
+		attron(A_BOLD);
+		mvprintw(6 + 2 * a->focus, 0, ">");
+		attroff(A_BOLD);
 		ui_draw_footer(ui, "Tab/Down next field  Enter add the film  Esc back");
 		return;
 	}

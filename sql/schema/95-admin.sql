@@ -21,6 +21,7 @@ $$;
 
 CREATE TYPE api.admin_result AS (
     admin_status text,       -- ok | no_session | not_manager | invalid | not_found | overlaps | has_sales
+                             -- (overlaps: id names the showtime in the way)
     id           bigint,     -- the film, showtime ... that was saved
     message      text
 );
@@ -114,7 +115,23 @@ BEGIN
             RETURNING core.showtime.showtime_id INTO res.id;
             res.admin_status := 'ok'; res.message := 'showtime added';
         EXCEPTION WHEN exclusion_violation THEN
-            res := ROW('overlaps', NULL, 'the hall is busy then: another showtime overlaps');
+            -- Name the show in the way, in the cinema's time.
+            SELECT 'overlaps', x.showtime_id,
+                   format('the hall is busy then: %s runs %s-%s (cleaning included), showtime %s',
+                          mv.title, to_char(x.starts_at AT TIME ZONE l.timezone, 'Dy DD Mon HH24:MI'),
+                          to_char(x.ends_at AT TIME ZONE l.timezone, 'HH24:MI'), x.showtime_id)
+              INTO res
+              FROM core.showtime x JOIN core.movie mv ON mv.movie_id = x.movie_id
+              JOIN core.auditorium a ON a.auditorium_id = x.auditorium_id
+              JOIN core.location l ON l.location_id = a.location_id
+             WHERE x.auditorium_id = admin_showtime_add.auditorium_id AND NOT x.cancelled
+               AND tstzrange(x.starts_at, x.ends_at)
+                   && tstzrange(admin_showtime_add.starts_at,
+                                admin_showtime_add.starts_at + make_interval(mins => m.runtime_min + admin_showtime_add.clean_minutes))
+             ORDER BY x.starts_at LIMIT 1;
+            IF res.admin_status IS NULL THEN
+                res := ROW('overlaps', NULL, 'the hall is busy then: another showtime overlaps');
+            END IF;
         END;
     END IF;
     IF res.admin_status = 'ok' THEN

@@ -130,7 +130,9 @@ if out=$(CUPS_SERVER=127.0.0.1:$(cat "$var/stall.port") timeout 40 ./marquee tic
 	fail "printed to a silent print server"
 else
 	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-	echo "$out" | grep -q "did not answer within two seconds" && [ "$ms" -le 2600 ] &&
+	# two seconds for the print server, and the cashier's sign-in before it
+	# (an Argon2id proof, a few hundred milliseconds on a busy machine)
+	echo "$out" | grep -q "did not answer within two seconds" && [ "$ms" -le 3000 ] &&
 		ok "silent CUPS answered in $ms ms: $out" || fail "silent CUPS ($ms ms): $out"
 fi
 kill "$stall" 2>/dev/null; wait "$stall" 2>/dev/null

@@ -52,6 +52,17 @@ before=$(q "SELECT count(*) FROM core.showtime")
 keys c Enter; wait_for c "showtime added"
 [ "$(q "SELECT count(*) FROM core.showtime")" = $((before + 1)) ] || fail "no showtime was added"
 keys c Enter; wait_for c "Not saved: the hall is busy then"
+# The message wraps onto two lines: read the screen as one.
+clash=$(screen c | sed 's/^ *//' | tr '\n' ' ')
+echo "$clash" | grep -Eq "busy then: .* runs [A-Z][a-z]{2} [0-9]{2} [A-Z][a-z]{2} 09:00-[0-9:]{5} \(cleaning included\), showtime $(q "SELECT max(showtime_id) FROM core.showtime")" ||
+	fail "the clash does not name the showtime in the way: $clash"
+# The field with the focus is marked; what a field cannot take is refused, saying why.
+screen c | grep -q "^> Time (HH:MM) .*< typing here" || fail "the focused field (Time) is not marked"
+lit c "-"; wait_for c "Time: digits and ':' \(HH:MM\); a date goes in the Date field \(Tab back\)\."
+keys c Tab; lit c "7"; wait_for c "Prices: Space switches Standard/Matinee; Tab to type a date or time\."
+keys c Tab; screen c | grep -q "^> Date (YYYY-MM-DD)" || fail "Tab did not move the mark to the Date field"
+keys c C-u; lit c ":"; wait_for c "Date: digits and '-' \(YYYY-MM-DD\); a time goes in the Time field \(Tab\)\."
+keys c Tab	# back to the Time field
 keys c Tab; keys c Tab; keys c C-u; lit c "$(date -d '+1 year' +%Y)-02-30"; keys c Enter
 wait_for c "is not a date and time"
 [ "$(q "SELECT count(*) FROM core.showtime")" = $((before + 1)) ] || fail "a refused showtime was added"

@@ -45,6 +45,16 @@ scripts/ha.sh destroy "$ha_dir" >/dev/null 2>&1 || true
 scripts/ha.sh start "$ha_dir" >/dev/null || fail "the formation did not start"
 echo "formation up after $(since "$stage_t0") s"
 primary() { scripts/ha.sh primary "$ha_dir" | cut -d' ' -f1; }
+# qr SQL: q, asked again for up to 20 s while the formation settles (a node
+# that rejoins may refuse connections for a moment).
+qr() {
+	local out i
+	for i in $(seq 1 40); do
+		out=$(q "$1" 2>/dev/null) && [ -n "$out" ] && { echo "$out"; return 0; }
+		sleep 0.5
+	done
+	q "$1"
+}
 # on_payment N: a counter terminal "c" on the payment screen of the N-th
 # showtime of tomorrow, two seats held; sets oid to the order.
 on_payment() {
@@ -53,7 +63,7 @@ on_payment() {
 	login c
 	open_show c
 	to_payment c
-	oid=$(q "SELECT max(order_id) FROM core.orders WHERE showtime_id = $SHOW AND terminal = 'e2e-counter'")
+	oid=$(qr "SELECT max(order_id) FROM core.orders WHERE showtime_id = $SHOW AND terminal = 'e2e-counter'")
 }
 
 # (a) concurrent sales clients, the primary killed after 3 s of 12.
@@ -81,8 +91,8 @@ keys c Enter
 wait_for c "Reconnecting to the database|PAID - cash" 10
 wait_for c "PAID - cash" 40
 paid_b=$(since "$t0")
-[ "$(q "SELECT count(*) FROM core.payment WHERE order_id = $oid")" = 1 ] || fail "(b) order $oid not paid exactly once"
-[ "$(q "SELECT status FROM core.orders WHERE order_id = $oid")" = success ] || fail "(b) order $oid not a success"
+[ "$(qr "SELECT count(*) FROM core.payment WHERE order_id = $oid")" = 1 ] || fail "(b) order $oid not paid exactly once"
+[ "$(qr "SELECT status FROM core.orders WHERE order_id = $oid")" = success ] || fail "(b) order $oid not a success"
 echo "(b) terminal: primary $old killed on the payment screen, PAID ${paid_b} s later with no second key"
 tm kill-session -t c
 
@@ -105,7 +115,7 @@ if nft add table inet "$nft_table" 2>/dev/null; then
 	paid_c=$(since "$t0")
 	nft delete table inet "$nft_table"
 	scripts/ha.sh kill "$old" "$ha_dir"
-	[ "$(q "SELECT count(*) FROM core.payment WHERE order_id = $oid")" = 1 ] || fail "(c) order $oid not paid exactly once"
+	[ "$(qr "SELECT count(*) FROM core.payment WHERE order_id = $oid")" = 1 ] || fail "(c) order $oid not paid exactly once"
 	echo "(c) silent primary $old (its packets dropped, its processes stopped): the terminal was reconnecting after ${noticed_c} s, PAID ${paid_c} s after Enter"
 	figures_c="silent primary: reconnecting after ${noticed_c} s, PAID after ${paid_c} s"
 else

@@ -3,7 +3,7 @@
 BEGIN;
 \set day 606
 \ir fixture.psql
-SELECT plan(24);
+SELECT plan(26);
 
 
 -- only managers
@@ -36,9 +36,12 @@ SELECT admin_status AS st_status, id AS show FROM api.admin_showtime_add(:'sm', 
        date_trunc('day', now()) + make_interval(days => :day, hours => 9)) \gset
 SELECT is(:'st_status'::text, 'ok', 'a manager schedules a showtime');
 SELECT is((SELECT seats_total FROM core.showtime WHERE showtime_id = :show), 478, 'with every sellable seat of the hall');
-SELECT is((SELECT admin_status FROM api.admin_showtime_add(:'sm', :film, :grand,
-       date_trunc('day', now()) + make_interval(days => :day, hours => 10))), 'overlaps',
-       'a showtime that would overlap in the same hall is refused');
+SELECT admin_status AS ov_status, id AS ov_id, message AS ov_message FROM api.admin_showtime_add(:'sm', :film, :grand,
+       date_trunc('day', now()) + make_interval(days => :day, hours => 10)) \gset
+SELECT is(:'ov_status'::text, 'overlaps', 'a showtime that would overlap in the same hall is refused');
+SELECT is(:'ov_id'::bigint, :show::bigint, 'naming the showtime in the way');
+SELECT matches(:'ov_message'::text, '^the hall is busy then: Night Train runs [A-Z][a-z]{2} [0-9]{2} [A-Z][a-z]{2} 09:00-1[01]:[0-9]{2} \(cleaning included\), showtime ' || :show || '$',
+               'and saying which film runs when');
 SELECT is((SELECT admin_status FROM api.admin_showtime_add(:'sm', :film, :grand, now() - interval '1 day')), 'invalid',
           'a showtime in the past is refused');
 
