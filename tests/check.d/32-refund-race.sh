@@ -7,11 +7,15 @@
 # instant by an advisory lock; afterwards no ticket is both admitted and
 # refunded, each pair has one winner, and the money refunded is the price
 # of the tickets refunded. Runs on a show of its own starting now (the door
-# admits only today's shows), cancelled at the end.
+# admits only today's shows), cancelled at the end. The seats are sold at
+# the counter by the cashier's session, refunded there by a manager's, and
+# scanned through the door's login.
 set -u
 cd "$(dirname "$0")/../.."
 fail() { echo "FAIL: $*" >&2; exit 1; }
 q() { psql "$MARQUEE_OWNER_DSN" -XAtqc "$1"; }
+counter() { psql "$MARQUEE_COUNTER_DSN" -XAtqc "$1"; }
+. tests/lib/tickets.sh
 work=$(mktemp -d)
 pairs=${MARQUEE_REFUND_RACE_PAIRS:-10}
 
@@ -24,15 +28,20 @@ show=$(q "INSERT INTO core.showtime (movie_id, auditorium_id, starts_at, ends_at
           RETURNING showtime_id")
 [ -n "$show" ] || fail "cannot make a show"
 trap 'q "UPDATE core.showtime SET cancelled = true WHERE showtime_id = $show" >/dev/null; rm -rf "$work"' EXIT
-# The refunds are past the cut-off (the show starts now): a manager's.
-mgr=$(q "SELECT token FROM core.session_open((SELECT user_id FROM core.app_user WHERE username = 'manager'), 'manager', 'race')")
+# The refunds are past the cut-off (the show starts now): a manager's, at
+# the counter; the sales are the cashier's there.
+mgr=$(session_at counter1 manager)
+cashier=$(session_at counter1 cashier)
+[ ${#mgr} = 64 ] && [ ${#cashier} = 64 ] || fail "cannot open the counter's sessions"
 
-# sell SEAT: a paid one-seat order; prints "order ticket issue"
+# sell SEAT: a one-seat order paid in cash at the counter; prints
+# "order ticket issue"
 sell() {
-	local o
-	o=$(q "SELECT order_id FROM api.select_seat(NULL, $show, '{$1}', 'race')")
-	[ "$(q "SELECT payment_status FROM api.payment(NULL, $o, jsonb_build_object('method', 'cash',
-	        'amount_cents', (SELECT total_cents FROM core.orders WHERE order_id = $o)))")" = success ] ||
+	local o total
+	IFS='|' read -r o total <<<"$(counter "SELECT order_id || '|' || total_cents FROM api.select_seat('$cashier', $show, '{$1}')")"
+	[ -n "$o" ] || fail "cannot hold $1"
+	[ "$(counter "SELECT payment_status FROM api.payment('$cashier', $o,
+	        jsonb_build_object('method', 'cash', 'amount_cents', $total))")" = success ] ||
 		fail "cannot sell $1"
 	echo "$o $(q "SELECT ticket_id || ' ' || issue FROM core.ticket WHERE order_id = $o")"
 }
@@ -53,11 +62,11 @@ refund_sql() { echo "SELECT refund_status FROM api.refund('$mgr', $1, NULL, 'rac
 # 1. The scan first, its transaction held open two seconds: the refund waits
 #    for it, then finds the ticket admitted.
 read -r o t i <<<"$(sell A1)"
-PGAPPNAME=race-door psql "$MARQUEE_OWNER_DSN" -XAtq -c "BEGIN" -c "$(admit_sql "$o" "$t" "$i")" -c "SELECT pg_sleep(2)" \
+PGAPPNAME=race-door psql "$MARQUEE_DOOR_DSN" -XAtq -c "BEGIN" -c "$(admit_sql "$o" "$t" "$i")" -c "SELECT pg_sleep(2)" \
 	-c "COMMIT" >"$work/a1" &
 sleeping race-door
 t0=$(now_ms)
-r=$(q "$(refund_sql "$o")")
+r=$(counter "$(refund_sql "$o")")
 waited=$(( $(now_ms) - t0 ))
 wait
 [ "$(head -1 "$work/a1")" = valid ] || fail "the first scan was not admitted: $(cat "$work/a1")"
@@ -68,11 +77,11 @@ echo "scan first: admitted; the refund waited ${waited} ms and was refused"
 
 # 2. The refund first, held open: the scan waits, then finds it refunded.
 read -r o t i <<<"$(sell A2)"
-PGAPPNAME=race-till psql "$MARQUEE_OWNER_DSN" -XAtq -c "BEGIN" -c "$(refund_sql "$o")" -c "SELECT pg_sleep(2)" \
+PGAPPNAME=race-till psql "$MARQUEE_COUNTER_DSN" -XAtq -c "BEGIN" -c "$(refund_sql "$o")" -c "SELECT pg_sleep(2)" \
 	-c "COMMIT" >"$work/r2" &
 sleeping race-till
 t0=$(now_ms)
-v=$(q "$(admit_sql "$o" "$t" "$i")")
+v=$(psql "$MARQUEE_DOOR_DSN" -XAtqc "$(admit_sql "$o" "$t" "$i")")
 waited=$(( $(now_ms) - t0 ))
 wait
 [ "$(head -1 "$work/r2")" = refunded ] || fail "the first refund failed: $(cat "$work/r2")"
@@ -90,9 +99,9 @@ sleeping race-gate
 n=0
 while read -r o t i; do
 	n=$((n + 1))
-	psql "$MARQUEE_OWNER_DSN" -XAtq -c "BEGIN" -c "SELECT pg_advisory_xact_lock_shared(4242)" \
+	psql "$MARQUEE_DOOR_DSN" -XAtq -c "BEGIN" -c "SELECT pg_advisory_xact_lock_shared(4242)" \
 		-c "$(admit_sql "$o" "$t" "$i")" -c "COMMIT" 2>&1 | grep -v '^$' | tail -1 >"$work/door$n" &
-	psql "$MARQUEE_OWNER_DSN" -XAtq -c "BEGIN" -c "SELECT pg_advisory_xact_lock_shared(4242)" \
+	psql "$MARQUEE_COUNTER_DSN" -XAtq -c "BEGIN" -c "SELECT pg_advisory_xact_lock_shared(4242)" \
 		-c "$(refund_sql "$o")" -c "COMMIT" 2>&1 | grep -v '^$' | tail -1 >"$work/till$n" &
 done <"$work/sold"
 wait

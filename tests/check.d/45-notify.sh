@@ -14,16 +14,17 @@ t() { psql "$MARQUEE_TERM_DSN" -XAtqc "$1"; }
 NOTIFY_DSN=${MARQUEE_TERM_DSN/user=counter1/user=marquee_notify}
 t "SELECT count(*) FROM notifier.outbox_claim(1)" >/dev/null 2>&1 && fail "a terminal can read the outbox"
 
-# a paid order and a receipt for it, made through the api as a cashier would
-s=$(session_of cashier)
-show=$(q "SELECT showtime_id FROM api.listing_filtered('', NULL, NULL, current_date + 2) ORDER BY starts_at DESC LIMIT 1")
-seat=$(q "SELECT seat FROM api.seat_map($show) WHERE status = 'available' AND kind = 'standard' ORDER BY row_no, col_no LIMIT 1")
-row=$(q "SELECT order_id || '|' || total_cents FROM api.select_seat('$s', $show, '{$seat}')")
+# a paid order and a receipt for it, made at the counter by the cashier's
+# session (signed in at the counter's login)
+s=$(session_at counter1 cashier)
+show=$(t "SELECT showtime_id FROM api.listing_filtered('', NULL, NULL, current_date + 2) ORDER BY starts_at DESC LIMIT 1")
+seat=$(t "SELECT seat FROM api.seat_map($show) WHERE status = 'available' AND kind = 'standard' ORDER BY row_no, col_no LIMIT 1")
+row=$(t "SELECT order_id || '|' || total_cents FROM api.select_seat('$s', $show, '{$seat}')")
 oid=${row%%|*}; total=${row#*|}
-[ "$(q "SELECT payment_status FROM api.payment('$s', $oid, '{\"method\":\"cash\",\"amount_cents\":$total}')")" = success ] ||
+[ "$(t "SELECT payment_status FROM api.payment('$s', $oid, '{\"method\":\"cash\",\"amount_cents\":$total}')")" = success ] ||
 	fail "cannot pay the test order"
-[ "$(q "SELECT api.email_receipt('$s', $oid, 'not an address')")" = invalid_email ] || fail "bad address accepted"
-[ "$(q "SELECT api.email_receipt('$s', $oid, 'Pat@Example.com')")" = queued ] || fail "receipt not queued"
+[ "$(t "SELECT api.email_receipt('$s', $oid, 'not an address')")" = invalid_email ] || fail "bad address accepted"
+[ "$(t "SELECT api.email_receipt('$s', $oid, 'Pat@Example.com')")" = queued ] || fail "receipt not queued"
 id=$(q "SELECT max(outbox_id) FROM core.outbox WHERE recipient = 'pat@example.com'")
 
 # sendmail that refuses
@@ -53,12 +54,17 @@ MARQUEE_DSN=$NOTIFY_DSN ./marquee --config "$dir/good.conf" notify --once >"$dir
 echo "outbox delivered: $(cat "$dir/out2")"
 
 # each run also closes holds that ran out: a part-paid one gets its money back
-seat2=$(q "SELECT seat FROM api.seat_map($show) WHERE status = 'available' AND kind = 'standard' ORDER BY row_no DESC, col_no LIMIT 1")
-oid2=$(psql "$MARQUEE_OWNER_DSN" -XAtq -c "SET marquee.hold_minutes = '0.01'" \
-	-c "SELECT order_id FROM api.select_seat('$s', $show, '{$seat2}')")
-[ "$(q "SELECT payment_status FROM api.payment('$s', $oid2, '{\"method\":\"cash\",\"amount_cents\":100,\"partial\":true}')")" = partial ] ||
-	fail "cannot part-pay the short hold"
-sleep 1
+# (a three-second hold, part-paid on the same connection at once)
+seat2=$(t "SELECT seat FROM api.seat_map($show) WHERE status = 'available' AND kind = 'standard' ORDER BY row_no DESC, col_no LIMIT 1")
+read -r oid2 paid2 < <(psql "$MARQUEE_TERM_DSN" -XAtq -v s="$s" -v show="$show" -v seat="$seat2" <<'SQL'
+SET marquee.hold_minutes = '0.05';
+SELECT order_id AS oid FROM api.select_seat(:'s', :show, ARRAY[:'seat']) \gset
+SELECT payment_status FROM api.payment(:'s', :oid, '{"method":"cash","amount_cents":100,"partial":true}') \gset
+\echo :oid :payment_status
+SQL
+)
+[ -n "$oid2" ] && [ "$paid2" = partial ] || fail "cannot part-pay the short hold: '$oid2' '$paid2'"
+sleep 3.5
 MARQUEE_DSN=$NOTIFY_DSN ./marquee --config "$dir/good.conf" notify --once >"$dir/out4" 2>&1 || fail "third run failed: $(cat "$dir/out4")"
 [ "$(q "SELECT status FROM core.orders WHERE order_id = $oid2")" = expired ] || fail "the lapsed hold was not closed"
 [ "$(q "SELECT sum(amount_cents) FROM core.refund WHERE order_id = $oid2")" = 100 ] || fail "its part payment was not given back"

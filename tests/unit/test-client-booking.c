@@ -1,6 +1,7 @@
 /* test-client-booking.c - the after-sale client against the real test
  * cluster (tests/run.sh exports MARQUEE_OWNER_DSN and MARQUEE_TERM_DSN):
- * a booking paid by a real test-terminal card charge and cash is found by
+ * a walk-up booking held and paid at the counter by the cashier's session,
+ * by a real test-terminal card charge and cash, is found by
  * its code (lower case, no dash) and not by a mistyped one, loaded with its
  * seats, tenders and history, refunded a seat at a time back to the card
  * through the card terminal (once per key, settled in the database) and
@@ -46,6 +47,21 @@ teardown(void **state)
 	return 0;
 }
 
+/* The first value of a query run on DB with NPARAMS parameters P, as a
+ * new string ("" without a row). */
+static char *
+value_on(struct db *db, const char *sql, int nparams, const char *const *p)
+{
+	PGresult *res = db_exec(db, DB_ONCE, sql, nparams, p);
+	char *v;
+
+	if (res == NULL)
+		fail_msg("%s: %s", sql, db_error(db));
+	v = xstrdup(PQntuples(res) > 0 ? PQgetvalue(res, 0, 0) : "");
+	PQclear(res);
+	return v;
+}
+
 /* The first value of a query run as owner with up to one parameter, as a
  * new string. */
 static char *
@@ -53,13 +69,8 @@ owner_value(const char *sql, const char *param)
 {
 	struct db *owner = open_as("MARQUEE_OWNER_DSN");
 	const char *p[1] = { param };
-	PGresult *res = db_exec(owner, DB_ONCE, sql, param != NULL ? 1 : 0, p);
-	char *v;
+	char *v = value_on(owner, sql, param != NULL ? 1 : 0, p);
 
-	if (res == NULL)
-		fail_msg("%s: %s", sql, db_error(owner));
-	v = xstrdup(PQntuples(res) > 0 ? PQgetvalue(res, 0, 0) : "");
-	PQclear(res);
 	db_close(owner);
 	return v;
 }
@@ -100,13 +111,19 @@ test_find_load_refund(void **state)
 	if (client_sign_in(db, "unit-booking", true, "cashier", "cashier1", &who, &cause) != 0)
 		fail_msg("sign-in: %s", cause);
 
-	/* Three seats four days ahead: 10.00 cash, the rest by a real charge. */
-	order = owner_value("SELECT order_id FROM api.select_seat(NULL, (SELECT showtime_id FROM"
-	                    " api.listing_filtered('', NULL, NULL, current_date + 4) ORDER BY starts_at, showtime_id"
-	                    " LIMIT 1), ARRAY(SELECT m.seat FROM api.seat_map((SELECT showtime_id FROM"
-	                    " api.listing_filtered('', NULL, NULL, current_date + 4) ORDER BY starts_at, showtime_id"
-	                    " LIMIT 1)) m WHERE m.status = 'available' AND m.kind = 'standard' ORDER BY m.seat LIMIT 3),"
-	                    " 'unit-booking')", NULL);
+	/* Three seats four days ahead, held by the cashier at the counter:
+	 * 10.00 cash, the rest by a real charge. */
+	{
+		const char *p[1] = { who.session };
+
+		order = value_on(db, "SELECT order_id FROM api.select_seat($1, (SELECT showtime_id FROM"
+		                 " api.listing_filtered('', NULL, NULL, current_date + 4) ORDER BY starts_at, showtime_id"
+		                 " LIMIT 1), ARRAY(SELECT m.seat FROM api.seat_map((SELECT showtime_id FROM"
+		                 " api.listing_filtered('', NULL, NULL, current_date + 4) ORDER BY starts_at, showtime_id"
+		                 " LIMIT 1)) m WHERE m.status = 'available' AND m.kind = 'standard' ORDER BY m.seat LIMIT 3))",
+		                 1, p);
+		assert_true(order[0] != '\0');
+	}
 	v = owner_value("SELECT total_cents - 1000 FROM core.orders WHERE order_id = $1::bigint", order);
 	snprintf(key, sizeof key, "unit-booking-%s", order);
 	card_present(&card, "");
@@ -117,15 +134,11 @@ test_find_load_refund(void **state)
 	         "\"brand\":\"%s\"}]}", v, r.last4, r.auth_code, r.terminal_ref, r.brand);
 	free(v);
 	{
-		struct db *owner = open_as("MARQUEE_OWNER_DSN");
-		const char *p[2] = { order, json };
-		PGresult *res = db_exec(owner, DB_ONCE, "SELECT payment_status FROM api.payment(NULL, $1::bigint, $2::jsonb)",
-		                        2, p);
+		const char *p[3] = { who.session, order, json };
 
-		assert_non_null(res);
-		assert_string_equal(PQgetvalue(res, 0, 0), "success");
-		PQclear(res);
-		db_close(owner);
+		v = value_on(db, "SELECT payment_status FROM api.payment($1, $2::bigint, $3::jsonb)", 3, p);
+		assert_string_equal(v, "success");
+		free(v);
 	}
 	code = owner_value("SELECT booking_code FROM core.orders WHERE order_id = $1::bigint", order);
 
@@ -149,7 +162,8 @@ test_find_load_refund(void **state)
 	assert_int_equal(client_find_bookings(db, who.session, code, &found, &cause), 1);
 
 	/* Its seats, tenders and history. */
-	assert_int_equal(client_booking_load(db, who.session, &found.v[0], &view, &cause), 0);
+	if (client_booking_load(db, who.session, &found.v[0], &view, &cause) != 0)
+		fail_msg("booking load: %s", cause);
 	assert_int_equal(view.nseats, 3);
 	assert_string_equal(view.seats[0].state, "sold");
 	assert_int_equal(view.ntenders, 2);
