@@ -118,7 +118,7 @@ int
 client_booking_load(struct db *db, const char *session, const struct found *f, struct booking_view *v,
                     char **cause)
 {
-	const char *params[1] = { f->code };
+	const char *params[2] = { session, f->code };
 	PGresult *res;
 	int n;
 
@@ -140,7 +140,7 @@ client_booking_load(struct db *db, const char *session, const struct found *f, s
 	v->nseats = n;
 	PQclear(res);
 
-	if ((res = client_read(db, "the booking's payments", "SELECT * FROM api.order_payments($1)", 1, params,
+	if ((res = client_read(db, "the booking's payments", "SELECT * FROM api.order_payments($1, $2)", 2, params,
 	                       cause)) == NULL)
 		goto fail;
 	n = PQntuples(res);

@@ -43,10 +43,11 @@ for size in 80x24 120x40; do
 	login c
 	lit c "$(cut -d' ' -f1 <<<"$longest")"
 	wait_for c "$longest"
-	hall=$(q "SELECT a.name FROM core.auditorium a ORDER BY length(a.name) DESC LIMIT 1")
+	hall=$(q "SELECT a.name FROM core.auditorium a WHERE EXISTS (SELECT 1 FROM api.listing_filtered('', NULL, NULL, NULL, 14) l
+	           WHERE l.auditorium = a.name) ORDER BY length(a.name) DESC, a.name LIMIT 1")
 	keys c C-u
-	lit c "#$(q "SELECT s.showtime_id FROM core.showtime s JOIN core.auditorium a USING (auditorium_id)
-	            WHERE a.name = '$hall' AND s.starts_at > now() ORDER BY s.starts_at LIMIT 1")"
+	lit c "#$(q "SELECT showtime_id FROM api.listing_filtered('', NULL, NULL, NULL, 14)
+	            WHERE auditorium = '$hall' ORDER BY starts_at LIMIT 1")"
 	wait_for c "$hall +[0-9]+/[0-9]+"
 	tm kill-session -t c
 	echo "$size: $films films, '$first' has $times times; the counter shows '$longest' and '$hall' whole"
