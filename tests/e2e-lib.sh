@@ -14,7 +14,24 @@ export MARQUEE_CARD_TEST_DIR=$E2E_DIR/card
 mkdir -p "$MARQUEE_CARD_TEST_DIR"
 
 tm() { tmux -L "$E2E_SOCK" "$@"; }
-e2e_cleanup() { tm kill-server 2>/dev/null || true; }
+# e2e_cleanup: ends the terminals and their tmux server. Every program a
+# pane started ends with the stage: one still there 3 s after its terminal
+# went (a sanitizer build can hang in its exit-time leak check) is killed,
+# and said so, rather than left spinning.
+e2e_cleanup() {
+	local panes pids p i x
+	panes=$(tm list-panes -a -F '#{pane_pid}' 2>/dev/null)
+	for p in $panes; do pids="${pids:-} $p $(pgrep -P "$p" 2>/dev/null | tr '\n' ' ')"; done
+	tm kill-server 2>/dev/null || true
+	for i in $(seq 1 30); do
+		p=""
+		for x in ${pids:-}; do kill -0 "$x" 2>/dev/null && p="$p $x"; done
+		[ -z "$p" ] && return 0
+		sleep 0.1
+	done
+	echo "e2e: killing what the terminals left running:$p" >&2
+	kill -9 $p 2>/dev/null || true
+}
 trap e2e_cleanup EXIT
 
 # owner-side SQL, one value out
