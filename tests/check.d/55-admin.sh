@@ -54,7 +54,8 @@ keys c Enter; wait_for c "showtime added"
 keys c Enter; wait_for c "Not saved: the hall is busy then"
 # The message wraps onto two lines: read the screen as one.
 clash=$(screen c | sed 's/^ *//' | tr '\n' ' ')
-echo "$clash" | grep -Eq "busy then: .* runs [A-Z][a-z]{2} [0-9]{2} [A-Z][a-z]{2} 09:00-[0-9:]{5} \(cleaning included\), showtime $(q "SELECT max(showtime_id) FROM core.showtime")" ||
+way=$(echo "$clash" | sed -n 's/.*busy then: .* runs [A-Z][a-z]\{2\} [0-9]\{2\} [A-Z][a-z]\{2\} 09:00-[0-9:]\{5\} (cleaning included), showtime \([0-9]*\).*/\1/p')
+[ -n "$way" ] && [ "$(q "SELECT to_char(starts_at, 'YYYY-MM-DD HH24:MI') FROM core.showtime WHERE showtime_id = $way")" = "$day 09:00" ] ||
 	fail "the clash does not name the showtime in the way: $clash"
 # The field with the focus is marked; what a field cannot take is refused, saying why.
 screen c | grep -q "^> Time (HH:MM) .*< typing here" || fail "the focused field (Time) is not marked"

@@ -23,6 +23,7 @@ export MARQUEE_HA_PORT=${MARQUEE_TEST_HA_PORT:-54400}
 ha_dir=$E2E_DIR/ha
 nft_table=marquee_failover_$MARQUEE_HA_PORT
 export MARQUEE_TERM_DSN="host=127.0.0.1,127.0.0.1 port=$((MARQUEE_HA_PORT + 1)),$((MARQUEE_HA_PORT + 2)) dbname=marquee user=counter1 target_session_attrs=read-write"
+export MARQUEE_COUNTER_DSN=$MARQUEE_TERM_DSN	# the counter terminals in tmux (e2e-lib's start)
 export MARQUEE_OWNER_DSN="host=127.0.0.1,127.0.0.1 port=$((MARQUEE_HA_PORT + 1)),$((MARQUEE_HA_PORT + 2)) dbname=marquee user=postgres target_session_attrs=read-write"
 
 cleanup() {
