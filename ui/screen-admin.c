@@ -227,31 +227,6 @@ admin_save_film(struct ui *ui, struct admin *a)
 	}
 }
 
-/* Edits a text field with one key. Returns true when the key was for it. */
-static bool
-admin_field_key(char *buf, size_t size, int key)
-{
-	size_t len = strlen(buf);
-
-	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
-		if (len > 0)
-			buf[len - 1] = '\0';
-		return true;
-	}
-	if (key == 21) {	/* Ctrl-U */
-		buf[0] = '\0';
-		return true;
-	}
-	if (key >= 32 && key < 127) {
-		if (len + 1 < size) {
-			buf[len] = (char)key;
-			buf[len + 1] = '\0';
-		}
-		return true;
-	}
-	return false;
-}
-
 /* Whether a typed character does not belong in schedule field focus: then
  * says what the field takes, and where the character may belong. */
 static bool
@@ -337,7 +312,7 @@ admin_key(struct ui *ui, int key)
 			return UI_REDRAW;
 		}
 		if ((key >= '0' && key <= '9') || key == '.' || key == KEY_BACKSPACE || key == 127 || key == 8)
-			admin_field_key(a->input, sizeof a->input, key);
+			ui_field_key(a->input, sizeof a->input, key);
 		return UI_REDRAW;
 	case TAB_CANCEL:
 		if ((f = admin_list_key(a, key)) != 0)
@@ -378,7 +353,7 @@ admin_key(struct ui *ui, int key)
 		else if (admin_sched_refused(ui, a->focus, key))
 			;
 		else if (a->focus != F_PLAN)
-			admin_field_key(a->sched[a->focus], 11, key);
+			ui_field_key(a->sched[a->focus], 11, key);
 		return UI_REDRAW;
 	}
 	case TAB_FILM:
@@ -389,7 +364,7 @@ admin_key(struct ui *ui, int key)
 		else if (enter)
 			admin_save_film(ui, a);
 		else
-			admin_field_key(a->form[a->focus], FIELD_LEN, key);
+			ui_field_key(a->form[a->focus], FIELD_LEN, key);
 		return UI_REDRAW;
 	default:
 		return UI_HANDLED;

@@ -28,29 +28,12 @@ bool
 office_form_key(struct office_form *f, int key)
 {
 	char *buf = f->v[f->focus];
-	size_t len = strlen(buf);
 
 	if (key == '\t' || key == KEY_BTAB) {
 		f->focus = (f->focus + (key == '\t' ? 1 : f->n - 1)) % f->n;
 		return true;
 	}
-	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
-		if (len > 0)
-			buf[len - 1] = '\0';
-		return true;
-	}
-	if (key == 21) {	/* Ctrl-U */
-		buf[0] = '\0';
-		return true;
-	}
-	if (key >= 32 && key < 127) {
-		if (len + 1 < OFFICE_FIELD_LEN) {
-			buf[len] = (char)key;
-			buf[len + 1] = '\0';
-		}
-		return true;
-	}
-	return false;
+	return ui_field_key(buf, OFFICE_FIELD_LEN, key);
 }
 
 void

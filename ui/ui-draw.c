@@ -171,3 +171,26 @@ ui_draw_text_box(int y, int x, int w, const char *label, const char *value, bool
 	attroff(focus ? A_REVERSE | A_BOLD : A_UNDERLINE);
 }
 
+bool
+ui_field_key(char *buf, size_t size, int key)
+{
+	size_t len = strlen(buf);
+
+	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+		if (len > 0)
+			buf[len - 1] = '\0';
+		return true;
+	}
+	if (key == 21) {	/* Ctrl-U */
+		buf[0] = '\0';
+		return true;
+	}
+	if (key >= 32 && key < 127) {
+		if (len + 1 < size) {
+			buf[len] = (char)key;
+			buf[len + 1] = '\0';
+		}
+		return true;
+	}
+	return false;
+}

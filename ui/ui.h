@@ -171,6 +171,10 @@ int    ui_draw_wrap(int y, int x, int w, int lines, const char *text);
 /* Draws text in the big 5-line font; returns its width. */
 int    ui_draw_big(int y, int x, const char *text);
 int    ui_big_width(const char *text);
+/* Edits the text field buf (size bytes) with one key: printable ASCII is
+ * added while it fits, Backspace takes one back, Ctrl-U clears. Returns true
+ * when the key was the field's. */
+bool   ui_field_key(char *buf, size_t size, int key);
 void   ui_draw_text_box(int y, int x, int w, const char *label, const char *value, bool focus,
                         bool secret);
 
