@@ -18,9 +18,8 @@
  * epoch); the gap is from it to the first write answered after it.
  * Prints the figures on one line and exits 1 on a lost or doubled sale, a
  * resent call with another answer, or a call that got no answer at all. */
-#include "auth.h"
-#include "client-account.h"
 #include "db.h"
+#include "tool-cashier.h"
 #include "util.h"
 
 #include <libpq-fe.h>
@@ -85,27 +84,6 @@ rnd(struct client *c, unsigned int n)
 }
 
 static char session[72];	/* the cashier's: every client sells through it */
-
-/* Signs the demo cashier in through the terminals' login into session.
- * Returns 0, or -1 after saying why. */
-static int
-sign_in_cashier(void)
-{
-	struct person who;
-	char *cause = NULL;
-	struct db *db = db_open(getenv("MARQUEE_TERM_DSN"), &cause);
-	int rc = -1;
-
-	if (db != NULL && auth_init() == 0 &&
-	    client_sign_in(db, "failover", true, "cashier", "cashier1", &who, &cause) == 0) {
-		snprintf(session, sizeof session, "%s", who.session);
-		rc = 0;
-	} else
-		fprintf(stderr, "failover: cannot sign the cashier in: %s\n", cause != NULL ? cause : "libsodium");
-	free(cause);
-	db_close(db);
-	return rc;
-}
 
 /* The two api calls, in one place (their arguments change with sessions).
  * Each returns the answer's key words in out ("held ORDER", "unavailable",
@@ -305,7 +283,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "failover: %s\n", cause);
 		return 1;
 	}
-	if (setup(owner) != 0 || sign_in_cashier() != 0)
+	if (setup(owner) != 0 || tool_cashier_session("failover", getenv("MARQUEE_TERM_DSN"), session) != 0)
 		return 1;
 	cl = xcalloc((size_t)nclients, sizeof *cl);
 	deadline = wall_s() + seconds;

@@ -22,9 +22,8 @@
  *      live orders;
  *   plus money adds up, cancelled orders hold nothing, repeated request_ids
  *   got identical answers. Exits 1 on any violation. */
-#include "auth.h"
-#include "client-account.h"
 #include "db.h"
+#include "tool-cashier.h"
 #include "util.h"
 
 #include <libpq-fe.h>
@@ -316,28 +315,6 @@ client_run(void *arg)
 	return NULL;
 }
 
-/* Makes the showtime and reads its seats. Returns 0, or -1 with a message. */
-/* Signs the demo cashier in through the terminals' login (term) into
- * session. Returns 0, or -1 after saying why. */
-static int
-sign_in_cashier(const char *term)
-{
-	struct person who;
-	char *cause = NULL;
-	struct db *db = db_open(term, &cause);
-	int rc = -1;
-
-	if (db != NULL && auth_init() == 0 &&
-	    client_sign_in(db, "race", true, "cashier", "cashier1", &who, &cause) == 0) {
-		snprintf(session, sizeof session, "%s", who.session);
-		rc = 0;
-	} else
-		fprintf(stderr, "race: cannot sign the cashier in: %s\n", cause != NULL ? cause : "libsodium");
-	free(cause);
-	db_close(db);
-	return rc;
-}
-
 /* Lifts the hold limits for the run (on) or puts back what they were (off). */
 static int
 limits_lifted(struct db *db, bool on)
@@ -599,7 +576,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "race: %s\n", cause);
 		goto out;
 	}
-	if (setup(db) != 0 || sign_in_cashier(term) != 0 || limits_lifted(db, true) != 0)
+	if (setup(db) != 0 || tool_cashier_session("race", term, session) != 0 || limits_lifted(db, true) != 0)
 		goto out;
 	printf("race: showtime %lld, %d seats, %d adjacent pairs, %d clients for %d s, seed %u\n",
 	       showtime, nseats, npairs, nclients, seconds, seed);
