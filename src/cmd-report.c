@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
 
 const struct cmd_spec cmd_report_spec = {
 	.name = "report",
@@ -31,41 +29,6 @@ const struct cmd_spec cmd_report_spec = {
 	        "      --password-stdin  read the password from the first line of stdin\n"
 	        "  -h, --help            show this help and exit\n",
 };
-
-/* Reads the password: a line of stdin, or typed at the terminal without
- * echo. Returns 0 with buf filled, or -1. */
-static int
-report_password(bool from_stdin, char *buf, size_t len)
-{
-	struct termios old, quiet;
-	FILE *in = stdin, *tty = NULL;
-	bool echo_off = false;
-	int rc = -1;
-
-	if (!from_stdin) {
-		if ((tty = fopen("/dev/tty", "r+")) == NULL)
-			return -1;
-		in = tty;
-		fprintf(tty, "Password: ");
-		fflush(tty);
-		if (tcgetattr(fileno(tty), &old) == 0) {
-			quiet = old;
-			quiet.c_lflag &= ~(tcflag_t)ECHO;
-			echo_off = tcsetattr(fileno(tty), TCSAFLUSH, &quiet) == 0;
-		}
-	}
-	if (fgets(buf, (int)len, in) != NULL) {
-		buf[strcspn(buf, "\r\n")] = '\0';
-		rc = 0;
-	}
-	if (tty != NULL) {
-		if (echo_off)
-			(void)tcsetattr(fileno(tty), TCSAFLUSH, &old);
-		fprintf(tty, "\n");
-		fclose(tty);
-	}
-	return rc;
-}
 
 /* Writes one CSV field (quoted when it holds a comma, quote or line break). */
 static void
@@ -125,7 +88,7 @@ cmd_report(struct app *app, int argc, char **argv)
 	};
 	const char *what = NULL, *from = NULL, *to = NULL, *by = "day", *basis = "sale", *user = NULL;
 	bool csv = false, pw_stdin = false;
-	char password[256], *cause = NULL;
+	char *cause = NULL;
 	struct person who;
 	struct db *db;
 	PGresult *res;
@@ -174,18 +137,12 @@ cmd_report(struct app *app, int argc, char **argv)
 		return cmd_refuse(&cmd_report_spec, "--basis sale or show");
 	if (from == NULL || to == NULL || user == NULL || !csv)
 		return cmd_refuse(&cmd_report_spec, "--from, --to, --csv and --user are needed");
-	if (report_password(pw_stdin, password, sizeof password) != 0)
-		return cmd_fail(&cmd_report_spec, "no password was given");
 	if ((db = cmd_connect(app, &cmd_report_spec)) == NULL)
 		return CMD_FAILED;
-	if (client_sign_in(db, app->cfg.terminal, true, user, password, &who, &cause) != 0) {
-		sodium_memzero(password, sizeof password);
-		rc = cmd_fail(&cmd_report_spec, "%s", cause);
-		free(cause);
+	if (cmd_sign_in(app, db, &cmd_report_spec, user, pw_stdin, &who) != 0) {
 		db_close(db);
-		return rc;
+		return CMD_FAILED;
 	}
-	sodium_memzero(password, sizeof password);
 	if (strcmp(who.role, "manager") != 0 && strcmp(who.role, "supervisor") != 0) {
 		rc = cmd_fail(&cmd_report_spec, "reports are for managers and supervisors");
 		goto out;
