@@ -59,18 +59,27 @@ scan_log(const struct ticket_payload *p, const char *what, const char *verdict, 
 	      *detail != '\0' ? ": " : "", detail);
 }
 
-/* Offline check of a ticket whose signature is good: only its day. */
+/* How near its start an offline door lets a ticket of another calendar day
+ * in: from the online door's default opening (admit_before_minutes) until a
+ * long film across midnight is over. */
+#define SCAN_OFFLINE_BEFORE (90 * 60)
+#define SCAN_OFFLINE_AFTER (4 * 60 * 60)
+
+/* Offline check of a ticket whose signature is good: only its day. A show
+ * of today is let in, and so is one just across midnight. */
 static void
 scan_offline(const struct ticket_payload *p)
 {
 	time_t starts = (time_t)p->starts_min * 60, now = time(NULL);
 	struct tm s, n;
 	char when[64], *detail;
+	int near;
 
 	localtime_r(&starts, &s);
 	localtime_r(&now, &n);
 	strftime(when, sizeof when, "%a %d %b %H:%M", &s);
-	if (s.tm_year != n.tm_year || s.tm_yday != n.tm_yday) {
+	near = now >= starts - SCAN_OFFLINE_BEFORE && now <= starts + SCAN_OFFLINE_AFTER;
+	if ((s.tm_year != n.tm_year || s.tm_yday != n.tm_yday) && !near) {
 		detail = xasprintf("this ticket is for %s", when);
 		scan_print_verdict("wrong_day", detail);
 		scan_log(p, "refused", "wrong_day", detail);

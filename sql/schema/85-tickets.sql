@@ -352,14 +352,20 @@ BEGIN
     ELSIF t.admitted_at IS NOT NULL THEN
         res.verdict := 'already_admitted';
         res.message := 'already in at ' || to_char(t.admitted_at AT TIME ZONE tz, 'HH24:MI');
-    ELSIF (st.starts_at AT TIME ZONE tz)::date <> (now() AT TIME ZONE tz)::date THEN
-        res.verdict := 'wrong_day';
-        res.message := 'this ticket is for ' || to_char(st.starts_at AT TIME ZONE tz, 'Dy DD Mon HH24:MI');
-    ELSIF now() > st.ends_at THEN
-        res.verdict := 'show_over'; res.message := 'this show is over';
-    ELSIF now() < st.starts_at - make_interval(mins => core.setting_int('admit_before_minutes', 90)) THEN
-        res.verdict := 'too_early';
-        res.message := 'doors open later: the show starts at ' || to_char(st.starts_at AT TIME ZONE tz, 'HH24:MI');
+    ELSIF now() NOT BETWEEN st.starts_at - make_interval(mins => core.setting_int('admit_before_minutes', 90))
+                        AND st.ends_at THEN
+        -- Outside the door's window. Another calendar day is named as such;
+        -- inside the window the calendar does not matter (a 00:10 show's
+        -- doors open at 22:40 the day before).
+        IF (st.starts_at AT TIME ZONE tz)::date <> (now() AT TIME ZONE tz)::date THEN
+            res.verdict := 'wrong_day';
+            res.message := 'this ticket is for ' || to_char(st.starts_at AT TIME ZONE tz, 'Dy DD Mon HH24:MI');
+        ELSIF now() > st.ends_at THEN
+            res.verdict := 'show_over'; res.message := 'this show is over';
+        ELSE
+            res.verdict := 'too_early';
+            res.message := 'doors open later: the show starts at ' || to_char(st.starts_at AT TIME ZONE tz, 'HH24:MI');
+        END IF;
     ELSE
         UPDATE core.ticket x SET admitted_at = now() WHERE x.ticket_id = t.ticket_id;
         res.verdict := 'valid';

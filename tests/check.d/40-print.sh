@@ -77,6 +77,14 @@ second=$(MARQUEE_DSN=$MARQUEE_DOOR_DSN ./marquee scan <"$var/payloads")
 	fail "second scan: $second"
 offline=$(./marquee scan --offline <"$var/payloads")
 [ "$(echo "$offline" | grep -c '^valid')" = 2 ] && ok "offline scan checks the signature" || fail "offline: $offline"
+# The scanner's clock in a zone where the show starts at 00:05 tomorrow:
+# its doors are open (90 minutes before), though the calendar says tomorrow.
+starts=$(owner_sql -c "SELECT extract(epoch FROM starts_at)::bigint FROM core.showtime WHERE showtime_id = $st")
+off=$(( ((5 - (starts % 86400) / 60) % 1440 + 1440) % 1440 )); [ $off -ge 720 ] && off=$((off - 1440))
+tz=$(printf 'XXX%s%02d:%02d' "$([ $off -ge 0 ] && echo - || echo +)" $(( ${off#-} / 60 )) $(( ${off#-} % 60 )))
+late=$(TZ=$tz ./marquee scan --offline <"$var/payloads")
+[ "$(echo "$late" | grep -c '^valid: .*show .* 00:05')" = 2 ] &&
+	ok "offline just before midnight: the 00:05 show's tickets are let in" || fail "offline across midnight ($tz): $late"
 p1=$(head -1 "$var/payloads")
 [ "${p1:40:1}" = A ] && r=B || r=A
 tampered=${p1:0:40}$r${p1:41}

@@ -7,7 +7,7 @@
 BEGIN;
 \set day 421
 \ir fixture.psql
-SELECT plan(46);
+SELECT plan(49);
 
 -- A small hall of its own, so its show can be moved to today without
 -- meeting the demo's shows.
@@ -129,6 +129,26 @@ SELECT is((SELECT verdict FROM api.admit(:t3, :r, 0, :tap, 'door-1')), 'refunded
 SELECT is((SELECT string_agg(verdict, ',' ORDER BY admission_id) FROM core.admission_log WHERE ticket_id = :t1),
           'reissued,wrong_day,unknown_ticket,unknown_ticket,unknown_ticket,valid,already_admitted',
           'every scan is logged with its verdict');
+-- Ten minutes before midnight in the cinema's time zone (a POSIX zone whose
+-- offset makes it so, whatever the clock): a show at ten past midnight is
+-- tomorrow's, but its doors are open.
+UPDATE core.location l
+   SET timezone = format('XXX%s%s:%s', CASE WHEN off >= 0 THEN '-' ELSE '+' END,
+                         lpad((abs(off) / 60)::text, 2, '0'), lpad((abs(off) % 60)::text, 2, '0'))
+  FROM (SELECT CASE WHEN m >= 720 THEN m - 1440 ELSE m END AS off
+          FROM (SELECT ((1430 - (extract(hour FROM now() AT TIME ZONE 'UTC') * 60
+                                 + extract(minute FROM now() AT TIME ZONE 'UTC'))::int) % 1440 + 1440) % 1440 AS m) x) y,
+       core.auditorium a, core.showtime st
+ WHERE a.location_id = l.location_id AND st.auditorium_id = a.auditorium_id AND st.showtime_id = :tap;
+SELECT is((SELECT to_char(now() AT TIME ZONE l.timezone, 'HH24:MI')
+             FROM core.location l JOIN core.auditorium a USING (location_id) JOIN core.showtime st USING (auditorium_id)
+            WHERE st.showtime_id = :tap), '23:50', 'the cinema''s clock reads 23:50');
+UPDATE core.showtime SET starts_at = now() + interval '3 hours', ends_at = now() + interval '5 hours' WHERE showtime_id = :tap;
+SELECT is((SELECT verdict FROM api.admit(:t2, :o, 4, :tap, 'door-1')), 'wrong_day',
+          'a show tomorrow at 02:50 is another day''s');
+UPDATE core.showtime SET starts_at = now() + interval '20 minutes', ends_at = now() + interval '2 hours' WHERE showtime_id = :tap;
+SELECT is((SELECT verdict FROM api.admit(:t2, :o, 4, :tap, 'door-1')), 'valid',
+          'a show at 00:10 is let in at 23:50: its doors are open');
 UPDATE core.showtime SET cancelled = true WHERE showtime_id = :tap;
 SELECT is((SELECT verdict FROM api.admit(:t2, :o, 4, :tap, 'door-1')), 'cancelled', 'a ticket for a cancelled show is refused');
 
