@@ -59,6 +59,12 @@ shared_buffers = 256MB
 log_min_messages = warning
 log_min_error_statement = panic
 CONF
+	elif ! grep -q "^port = $port\$" "$data/postgresql.conf"; then
+		# A cluster made for another port (MARQUEE_PGPORT then): it listens
+		# where it is asked to now, or `env` would name a socket nobody is on.
+		as_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1 &&
+			as_pg "$bin/pg_ctl" -D "$data" -w -m fast stop >/dev/null
+		sed -i "s/^port = .*/port = $port/" "$data/postgresql.conf"
 	fi
 	mkdir -p "$sock"
 	[ "$(id -u)" -eq 0 ] && chown postgres "$sock"

@@ -216,7 +216,7 @@ client_sale_hold(struct db *db, const char *session, struct sale *s, char **mess
 		s->paid_how[0] = '\0';
 		s->pay_rid[0] = s->start_rid[0] = s->card_key[0] = '\0';
 		if ((rc = client_sale_refresh(db, session, s, message)) == 0)
-			*message = xasprintf("%d seat(s) held.", s->nseats);
+			*message = xasprintf("%d seat%s held.", s->nseats, s->nseats == 1 ? "" : "s");
 	} else if (strcmp(status, "unavailable") == 0 &&
 	           strncmp(db_value(res, 0, "message"), "already taken: ", 15) == 0)
 		*message = xasprintf("Not held: %s.", db_value(res, 0, "message"));	/* names the seats */

@@ -101,7 +101,9 @@ int
 client_attract(struct db *db, struct showtimes *out, char **cause)
 {
 	return showtimes_query(db,
-	                       "SELECT title, to_char(min(starts_at), 'Dy HH24:MI') AS starts"
+	                       "SELECT title, CASE min(starts_at)::date WHEN current_date THEN 'today'"
+	                       " WHEN current_date + 1 THEN 'tomorrow' ELSE to_char(min(starts_at), 'Dy') END"
+	                       " || to_char(min(starts_at), ' HH24:MI') AS starts"
 	                       " FROM api.listing_filtered('', NULL, NULL, NULL, 2) WHERE seats_available > 0"
 	                       " GROUP BY title ORDER BY min(starts_at), title LIMIT 8",
 	                       0, NULL, out, cause);

@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <libpq-fe.h>
+#include <sodium.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -175,19 +176,19 @@ run_file(struct db *db, const char *dir, const char *name)
 	return rc;
 }
 
-/* Records what was applied (name, and the n migrations of more that it
- * holds) and commits, or rolls back when any step failed (failed true).
+/* Records what was applied (name with its digest or NULL, and the n
+ * migrations of more that it holds) and commits, or rolls back when any step failed (failed true).
  * Returns 0 or -1. */
 static int
-finish_step(struct db *db, const char *name, char **more, int n, bool failed)
+finish_step(struct db *db, const char *name, const char *digest, char **more, int n, bool failed)
 {
 	PGresult *res;
 
 	for (int i = -1; i < n && !failed; i++) {
 		char *key = i < 0 ? xstrdup(name) : xasprintf("migrations/%s", more[i]);
-		const char *params[1] = { key };
+		const char *params[2] = { key, i < 0 ? digest : NULL };
 
-		res = db_exec(db, DB_ONCE, "INSERT INTO marquee_meta.migration (name) VALUES ($1)", 1,
+		res = db_exec(db, DB_ONCE, "INSERT INTO marquee_meta.migration (name, digest) VALUES ($1, $2)", 2,
 		              params);
 		free(key);
 		if (res == NULL) {
@@ -206,13 +207,41 @@ finish_step(struct db *db, const char *name, char **more, int n, bool failed)
 	return -1;
 }
 
+/* The fingerprint of the n schema files names of dir (their names and
+ * texts, in order), as hex in out. Returns 0, or -1 after saying why. */
+static int
+schema_digest(const char *dir, char **names, int n, char out[crypto_generichash_BYTES * 2 + 1])
+{
+	crypto_generichash_state st;
+	unsigned char sum[crypto_generichash_BYTES];
+
+	if (sodium_init() < 0 || crypto_generichash_init(&st, NULL, 0, sizeof sum) != 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		char *path = xasprintf("%s/%s", dir, names[i]), *text = read_file(path);
+
+		if (text == NULL) {
+			fprintf(stderr, "marquee: %s: %s\n", path, strerror(errno));
+			free(path);
+			return -1;
+		}
+		crypto_generichash_update(&st, (const unsigned char *)names[i], strlen(names[i]) + 1);
+		crypto_generichash_update(&st, (const unsigned char *)text, strlen(text) + 1);
+		free(text);
+		free(path);
+	}
+	crypto_generichash_final(&st, sum, sizeof sum);
+	sodium_bin2hex(out, crypto_generichash_BYTES * 2 + 1, sum, sizeof sum);
+	return 0;
+}
+
 /* Applies the files of sql/schema in one transaction and records them as
  * 'baseline', with the n migrations of migs: sql/schema already holds what
  * they do. Returns 0 or -1. */
 static int
 apply_baseline(struct db *db, const char *sqldir, char **migs, int nmigs)
 {
-	char *dir = xasprintf("%s/schema", sqldir), **names;
+	char *dir = xasprintf("%s/schema", sqldir), **names, digest[crypto_generichash_BYTES * 2 + 1];
 	int n = list_sql(dir, &names), rc = -1;
 	bool failed = false;
 
@@ -220,13 +249,15 @@ apply_baseline(struct db *db, const char *sqldir, char **migs, int nmigs)
 		fprintf(stderr, "marquee: no schema found in %s (set MARQUEE_SQLDIR)\n", dir);
 		goto out;
 	}
+	if (schema_digest(dir, names, n, digest) != 0)
+		goto out;
 	if (run_simple(db, "BEGIN") != 0) {
 		fprintf(stderr, "marquee: db migrate: %s\n", db_error(db));
 		goto out;
 	}
 	for (int i = 0; i < n && !failed; i++)
 		failed = run_file(db, dir, names[i]) != 0;
-	if (finish_step(db, "baseline", migs, nmigs, failed) == 0) {
+	if (finish_step(db, "baseline", digest, migs, nmigs, failed) == 0) {
 		printf("applied baseline (%d files of %s", n, dir);
 		if (nmigs > 0)
 			printf("; it holds the %d migration%s, recorded as applied", nmigs,
@@ -250,7 +281,7 @@ apply_migration(struct db *db, const char *dir, const char *name)
 
 	if (run_simple(db, "BEGIN") != 0)
 		fprintf(stderr, "marquee: db migrate: %s\n", db_error(db));
-	else if (finish_step(db, key, NULL, 0, run_file(db, dir, name) != 0) == 0) {
+	else if (finish_step(db, key, NULL, NULL, 0, run_file(db, dir, name) != 0) == 0) {
 		printf("applied %s\n", key);
 		rc = 0;
 	}
@@ -309,6 +340,41 @@ check_origin(struct db *db)
 	return 0;
 }
 
+/* Before the first release (no migrations yet) sql/schema changes in place:
+ * refuses a database whose recorded baseline is not today's sql/schema,
+ * saying how to rebuild it, rather than leave it to fail later on a function
+ * it lacks. Returns 0 when the baseline is current, else -1. */
+static int
+check_baseline(struct db *db, const char *sqldir)
+{
+	char *dir = xasprintf("%s/schema", sqldir), **names, digest[crypto_generichash_BYTES * 2 + 1];
+	int n = list_sql(dir, &names), rc = -1;
+	const char *params[1] = { digest };
+	PGresult *res;
+
+	if (n <= 0 || schema_digest(dir, names, n, digest) != 0) {
+		if (n <= 0)
+			fprintf(stderr, "marquee: no schema found in %s (set MARQUEE_SQLDIR)\n", dir);
+		goto out;
+	}
+	res = db_exec(db, DB_SAFE, "SELECT 1 FROM marquee_meta.migration WHERE name = 'baseline' AND digest = $1", 1,
+	              params);
+	if (res == NULL)
+		fprintf(stderr, "marquee: db migrate: %s\n", db_error(db));
+	else if (PQntuples(res) == 0)
+		fprintf(stderr, "marquee: db migrate: this database was made from an older %s (before the first"
+		                " release the schema changes in place, without migrations); rebuild it: drop it,"
+		                " create it empty and run marquee db migrate (make run's is under ./var:"
+		                " rm -rf var)\n", dir);
+	else
+		rc = 0;
+	PQclear(res);
+out:
+	free_names(names, n > 0 ? n : 0);
+	free(dir);
+	return rc;
+}
+
 /* `marquee db migrate`: an empty database gets sql/schema, which holds every
  * migration of sql/migrations; a database that has a baseline gets the
  * migrations it has not had yet, in name order, each in its own transaction.
@@ -324,6 +390,7 @@ db_migrate(struct db *db)
 	    run_simple(db, "CREATE SCHEMA IF NOT EXISTS marquee_meta") != 0 ||
 	    run_simple(db, "CREATE TABLE IF NOT EXISTS marquee_meta.migration ("
 	                   " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())") != 0 ||
+	    run_simple(db, "ALTER TABLE marquee_meta.migration ADD COLUMN IF NOT EXISTS digest text") != 0 ||
 	    (base = recorded(db, "baseline")) < 0) {
 		fprintf(stderr, "marquee: db migrate: %s\n", db_error(db));
 		goto out;
@@ -334,6 +401,8 @@ db_migrate(struct db *db)
 		goto out;
 	}
 	if (base == 0 && (check_origin(db) != 0 || apply_baseline(db, sqldir, names, n) != 0))
+		goto out;
+	if (base == 1 && n == 0 && check_baseline(db, sqldir) != 0)
 		goto out;
 	for (int i = 0; i < n; i++) {
 		char *key = xasprintf("migrations/%s", names[i]);

@@ -99,7 +99,7 @@ attract_draw(struct ui *ui)
 	for (int i = 0; i < n && y + 2 + i < LINES - 6; i++) {
 		char ft[256];
 
-		mvprintw(y + 2 + i, (COLS - 50) / 2, "%s next %s", UI_FIT(ft, a->films.v[i].title, 38),
+		mvprintw(y + 2 + i, (COLS - 54) / 2, "%s  %s", UI_FIT(ft, a->films.v[i].title, 38),
 		         a->films.v[i].starts);
 	}
 	ui_draw_button(ui, LINES - 5, 4, COLS - 40, 3, "TOUCH HERE TO BUY TICKETS", '\r', true);

@@ -114,8 +114,8 @@ booking_show(struct ui *ui, struct booking_screen *b, int i)
 	ui_list_set(&b->seats, b->view.nseats);
 	ui_say(ui, 0, "%s", "");
 	if (b->view.cards_owed > 0)
-		ui_say(ui, UI_ERR, "%d card refund(s) not yet made by the card terminal: F7 asks it again.",
-		       b->view.cards_owed);
+		ui_say(ui, UI_ERR, "%d card refund%s not yet made by the card terminal: F7 asks it again.",
+		       b->view.cards_owed, b->view.cards_owed == 1 ? "" : "s");
 }
 
 /* Searches for what was typed; one booking found is shown at once. With

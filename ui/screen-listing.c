@@ -397,7 +397,7 @@ listing_draw(struct ui *ui)
 	int n = l->nrows, rowh = ui->kiosk ? 3 : 1;
 	int y0 = ui->kiosk ? 5 : 4, rows = (LINES - 2 - y0) / rowh;
 	const char *loc = "all cinemas";
-	char title[160];
+	char title[160], filters[128];
 
 	if (lm.location > 0 && lm.location <= l->locations.n)
 		loc = l->locations.v[lm.location - 1].name;
@@ -411,8 +411,10 @@ listing_draw(struct ui *ui)
 		snprintf(title, sizeof title, "Choose a time");
 	ui_draw_header(ui, title);
 	ui_draw_text_box(2, 1, 24, "Search:", lm.query, true, false);
-	mvprintw(2, 36, "%.20s | %s | %s | %d%s", loc, times_of_day[lm.tod][0] != '\0' ? times_of_day[lm.tod] : "any time",
-	         days[lm.day], n, films_view(ui) ? (n == 1 ? " film" : " films") : "");
+	snprintf(filters, sizeof filters, "%.20s | %s | %s | %d%s", loc,
+	         times_of_day[lm.tod][0] != '\0' ? times_of_day[lm.tod] : "any time", days[lm.day], n,
+	         films_view(ui) ? (n == 1 ? " film" : " films") : (n == 1 ? " time" : " times"));
+	mvprintw(2, 36, "%.*s", COLS > 36 ? COLS - 36 : 0, filters);
 	if (!ui->kiosk) {
 		int locw = COLS >= 100 ? 20 : 18, tagw = COLS >= 100 ? 12 : 0;
 		int titlew = COLS - 1 - 17 - (locw + 1) - 10 - tagw;

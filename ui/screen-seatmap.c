@@ -64,7 +64,7 @@ seatmap_changed(struct ui *ui, struct seatmap *m)
 		}
 	}
 	if (lost > 0)
-		ui_say(ui, UI_ERR, "%d chosen seat(s) were just taken at another terminal.", lost);
+		ui_say(ui, UI_ERR, lost == 1 ? "%d chosen seat was just taken at another terminal." : "%d chosen seats were just taken at another terminal.", lost);
 	for (int i = 0; i < m->hall.n; i++)
 		m->hall.seat[i].selected = sale_has(s, m->hall.seat[i].label);
 }

@@ -364,7 +364,7 @@ ui_housekeeping(struct ui *ui)
 	if (!ui->kiosk && ui->staff_id != 0 && idle > cfg->logout_minutes * 60.0) {
 		ui_sale_abandon(ui);
 		ui_sign_out(ui, true);
-		ui_say(ui, 0, "Logged out after %d minute(s) without a key.", cfg->logout_minutes);
+		ui_say(ui, 0, "Logged out after %d minute%s without a key.", cfg->logout_minutes, cfg->logout_minutes == 1 ? "" : "s");
 		ui_goto(ui, &screen_login);
 		flags |= UI_REDRAW;
 	}

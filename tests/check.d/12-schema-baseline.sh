@@ -78,6 +78,20 @@ for d in "${dbs[1]}" "${dbs[2]}"; do
 		fail "marquee_meta.migration does not hold the baseline and $nmig migrations"
 done
 
+# --- before the first release, a database made from an older sql/schema
+# (the schema changed in place since) is refused, saying how to rebuild it
+if [ -z "$release" ]; then
+	cp -r "$sqldir/schema" "$work/changed"
+	echo "-- changed since" >>"$(ls "$work"/changed/[0-9]*.sql | tail -1)"
+	mkdir -p "$work/changed-sql" && mv "$work/changed" "$work/changed-sql/schema"
+	if out=$(MARQUEE_SQLDIR=$work/changed-sql MARQUEE_DSN=$(dsn "${dbs[2]}") ./marquee db migrate 2>&1); then
+		fail "db migrate accepted a database made from an older sql/schema: $out"
+	fi
+	grep -q "made from an older .*rebuild it: drop it, create it empty and run marquee db migrate" <<<"$out" ||
+		fail "the refusal of an older baseline does not say how to rebuild: $out"
+	stale="; an older unreleased baseline refused"
+fi
+
 # --- a database of the old chain (its table lists 001_core.sql ...) is refused
 psql -XqAt -v ON_ERROR_STOP=1 -d "${dbs[3]}" -c "CREATE SCHEMA marquee_meta" \
 	-c "CREATE TABLE marquee_meta.migration (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())" \
@@ -91,4 +105,4 @@ grep -q "old migration chain.*drop it, create it empty and run marquee db migrat
 	fail "the refusal does not say how to rebuild: $out"
 [ "$(psql -XqAt -d "${dbs[3]}" -c "SELECT to_regnamespace('core') IS NULL")" = t ] ||
 	fail "db migrate changed an old-chain database it refused"
-echo "12-schema-baseline: sql/schema = ${release:-unreleased} baseline + $nmig migrations ($(wc -l <"$work/schema-only.sql") dump lines); rerun is a no-op; old chain refused"
+echo "12-schema-baseline: sql/schema = ${release:-unreleased} baseline + $nmig migrations ($(wc -l <"$work/schema-only.sql") dump lines); rerun is a no-op; old chain refused${stale:-}"

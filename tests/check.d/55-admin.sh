@@ -43,30 +43,35 @@ wait_for c "price saved"
 	fail "student price not saved"
 q "UPDATE core.price SET amount_cents = 1050 FROM core.price_plan pp WHERE pp.price_plan_id = core.price.price_plan_id AND pp.name = 'Standard' AND type_code = 'student'" >/dev/null
 
-# Schedule: a film in a hall 20 days from now at 09:00, then the same again (overlap).
-day=$(date -d '+20 days' +%F)
-keys c F4; wait_for c "Schedule a showtime"
-keys c C-u; lit c "$day"	# the date field has the focus
-keys c Tab; keys c C-u; lit c "09:00"
-before=$(q "SELECT count(*) FROM core.showtime")
-keys c Enter; wait_for c "showtime added"
-[ "$(q "SELECT count(*) FROM core.showtime")" = $((before + 1)) ] || fail "no showtime was added"
-keys c Enter; wait_for c "Not saved: the hall is busy then"
-# The message wraps onto two lines: read the screen as one.
-clash=$(screen c | sed 's/^ *//' | tr '\n' ' ')
-way=$(echo "$clash" | sed -n 's/.*busy then: .* runs [A-Z][a-z]\{2\} [0-9]\{2\} [A-Z][a-z]\{2\} 09:00-[0-9:]\{5\} (cleaning included), showtime \([0-9]*\).*/\1/p')
-[ -n "$way" ] && [ "$(q "SELECT to_char(starts_at, 'YYYY-MM-DD HH24:MI') FROM core.showtime WHERE showtime_id = $way")" = "$day 09:00" ] ||
-	fail "the clash does not name the showtime in the way: $clash"
-# The field with the focus is marked; what a field cannot take is refused, saying why.
-screen c | grep -q "^> Time (HH:MM) .*< typing here" || fail "the focused field (Time) is not marked"
-lit c "-"; wait_for c "Time: digits and ':' \(HH:MM\); a date goes in the Date field \(Tab back\)\."
-keys c Tab; lit c "7"; wait_for c "Prices: Space switches Standard/Matinee; Tab to type a date or time\."
-keys c Tab; screen c | grep -q "^> Date (YYYY-MM-DD)" || fail "Tab did not move the mark to the Date field"
-keys c C-u; lit c ":"; wait_for c "Date: digits and '-' \(YYYY-MM-DD\); a time goes in the Time field \(Tab\)\."
-keys c Tab	# back to the Time field
-keys c Tab; keys c Tab; keys c C-u; lit c "$(date -d '+1 year' +%Y)-02-30"; keys c Enter
-wait_for c "is not a date and time"
-[ "$(q "SELECT count(*) FROM core.showtime")" = $((before + 1)) ] || fail "a refused showtime was added"
+# Schedule, at 80x24 and at 120x40: a film in a hall 20 (22) days from now at
+# 09:00, then the same again (overlap).
+for size in 80x24 120x40; do
+	tm resize-window -t c -x "${size%x*}" -y "${size#*x}"
+	day=$(date -d "+$([ $size = 80x24 ] && echo 20 || echo 22) days" +%F)
+	keys c F4; wait_for c "Schedule a showtime"
+	keys c C-u; lit c "$day"	# the date field has the focus
+	keys c Tab; keys c C-u; lit c "09:00"
+	before=$(q "SELECT count(*) FROM core.showtime")
+	keys c Enter; wait_for c "showtime added"
+	[ "$(q "SELECT count(*) FROM core.showtime")" = $((before + 1)) ] || fail "$size: no showtime was added"
+	keys c Enter; wait_for c "Not saved: the hall is busy then"
+	# The message wraps onto two lines: read the screen as one.
+	clash=$(screen c | sed 's/^ *//' | tr '\n' ' ')
+	way=$(echo "$clash" | sed -n 's/.*busy then: .* runs [A-Z][a-z]\{2\} [0-9]\{2\} [A-Z][a-z]\{2\} 09:00-[0-9:]\{5\} (cleaning included), showtime \([0-9]*\).*/\1/p')
+	[ -n "$way" ] && [ "$(q "SELECT to_char(starts_at, 'YYYY-MM-DD HH24:MI') FROM core.showtime WHERE showtime_id = $way")" = "$day 09:00" ] ||
+		fail "$size: the clash does not name the showtime in the way: $clash"
+	# The field with the focus is marked; what a field cannot take is refused, saying why.
+	screen c | grep -q "^> Time (HH:MM) .*< typing here" || fail "$size: the focused field (Time) is not marked"
+	lit c "-"; wait_for c "Time: digits and ':' \(HH:MM\); a date goes in the Date field \(Tab back\)\."
+	keys c Tab; lit c "7"; wait_for c "Prices: Space switches Standard/Matinee; Tab to type a date or time\."
+	keys c Tab; screen c | grep -q "^> Date (YYYY-MM-DD)" || fail "$size: Tab did not move the mark to the Date field"
+	keys c C-u; lit c ":"; wait_for c "Date: digits and '-' \(YYYY-MM-DD\); a time goes in the Time field \(Tab\)\."
+	keys c Tab	# back to the Time field
+	keys c Tab; keys c Tab; keys c C-u; lit c "$(date -d '+1 year' +%Y)-02-30"; keys c Enter
+	wait_for c "is not a date and time"
+	[ "$(q "SELECT count(*) FROM core.showtime")" = $((before + 1)) ] || fail "$size: a refused showtime was added"
+done
+tm resize-window -t c -x 80 -y 24
 
 # Cancel the showtime with the paid order: it is refunded.
 keys c F5; wait_for c "Del/Enter cancel"

@@ -94,7 +94,7 @@ sale_hold(struct db *db, struct sale *s)
 
 	if (client_sale_hold(db, cashier, s, &message) != 0)
 		fail_msg("hold: %s", message);
-	snprintf(want, sizeof want, "%d seat(s) held.", s->nseats);
+	snprintf(want, sizeof want, "%d seat%s held.", s->nseats, s->nseats == 1 ? "" : "s");
 	assert_string_equal(message, want);
 	free(message);
 	assert_true(s->order_id != 0);
