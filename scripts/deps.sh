@@ -5,7 +5,7 @@ set -eu
 what=${1:-all}
 build="build-essential pkg-config libpq-dev libncurses-dev libsodium-dev libqrencode-dev libcups2-dev"
 run="postgresql-15 cups-daemon cups-client printer-driver-cups-pdf"
-test="libcmocka-dev postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl tmux cups cups-client cups-bsd printer-driver-cups-pdf poppler-utils zbar-tools valgrind ghostscript netcat-openbsd clang libclang-rt-14-dev pg-auto-failover-cli postgresql-15-auto-failover nftables"
+test="libcmocka-dev postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl tmux cups cups-client cups-bsd printer-driver-cups-pdf poppler-utils zbar-tools valgrind ghostscript netcat-openbsd clang libclang-rt-14-dev pg-auto-failover-cli postgresql-15-auto-failover nftables faketime"
 deb="debhelper devscripts lintian fakeroot dpkg-dev"
 case $what in
 run) pkgs="$build $run" ;;

@@ -24,7 +24,7 @@ done
 echo "hold expired on the payment screen; seats $seats free again"
 keys c Enter
 wait_for c "Seats held"
-wait_for c "2 seat\(s\) held"
+wait_for c "2 seats held"
 for s in $seats; do
 	screen c | grep -q "^  $s " || fail "seat $s not held again"
 done

@@ -13,10 +13,10 @@ rows=$(screen c | grep -cE '^ (Mon|Tue|Wed|Thu|Fri|Sat|Sun) ')
 [ "$rows" -gt 0 ] || fail "no rows for 'orbi'"
 [ "$(screen c | grep -E '^ (Mon|Tue|Wed|Thu|Fri|Sat|Sun) ' | grep -vc 'Orbital Decay')" = 0 ] || fail "'orbi' shows other films"
 want=$(q "SELECT count(*) FROM api.listing_filtered('orbi')")
-wait_for c "all days \| $want\$"
+wait_for c "all days \| $want times?\$"
 keys c F3; keys c F3; keys c F3         # morning, afternoon, evening
 want=$(q "SELECT count(*) FROM api.listing_filtered('orbi', NULL, 'evening')")
-wait_for c "evening \| all days \| $want\$"
+wait_for c "evening \| all days \| $want times?\$"
 screen c | grep -E '^ (Mon|Tue|Wed|Thu|Fri|Sat|Sun) ' | grep -vqE ' (17|18|19|20):[0-9][0-9] ' && fail "a non-evening show under 'evening'"
 keys c F2
 loc=$(q "SELECT name FROM api.locations() ORDER BY name LIMIT 1")
