@@ -34,6 +34,19 @@ while True:
 ' $jamport &
 jam=$!
 
+# sell_cash WAIT: a terminal of jam.conf at $size whose prints wait WAIT
+# seconds, a sale paid in cash; its booking code in CODE.
+sell_cash() {
+	start c "$E2E_DIR/jam.conf" "CUPS_SERVER=$CUPS_SERVER" MARQUEE_PRINT_WAIT=$1
+	tm resize-window -t c -x "${size%x*}" -y "${size#*x}"
+	login c
+	SHOW=$(q "SELECT showtime_id FROM api.listing_filtered('', NULL, NULL, current_date + 2) ORDER BY starts_at, showtime_id OFFSET 9 LIMIT 1")
+	open_show c
+	to_payment c
+	keys c Enter; wait_for c "PAID - cash" 10
+	CODE=$(screen c | sed -n 's/.*Booking  \([0-9A-Z]\{4\}-[^ ]*\).*/\1/p' | head -1)
+}
+
 for size in 80x24 120x40; do
 	cat >"$E2E_DIR/jam.conf" <<CONF
 terminal = e2e-jam
@@ -44,14 +57,7 @@ printer_driver = escpos
 signing_key = $MARQUEE_TEST_VAR/ticket.key
 public_key = $MARQUEE_TEST_VAR/ticket.pub
 CONF
-	start c "$E2E_DIR/jam.conf" "CUPS_SERVER=$CUPS_SERVER" MARQUEE_PRINT_WAIT=4
-	tm resize-window -t c -x "${size%x*}" -y "${size#*x}"
-	login c
-	SHOW=$(q "SELECT showtime_id FROM api.listing_filtered('', NULL, NULL, current_date + 2) ORDER BY starts_at, showtime_id OFFSET 9 LIMIT 1")
-	open_show c
-	to_payment c
-	keys c Enter; wait_for c "PAID - cash" 10
-	code=$(screen c | sed -n 's/.*Booking  \([0-9A-Z]\{4\}-[^ ]*\).*/\1/p' | head -1)
+	sell_cash 4; code=$CODE
 	t0=$(date +%s%N)
 	keys c F6
 	wait_for c "Printing the tickets of booking $code\.\.\." 2
@@ -70,14 +76,7 @@ CONF
 
 	# The same booking on a printer that works.
 	sed -i "s/^printer_queue = .*/printer_queue = $P/; s/^printer_driver = .*/printer_driver = ps/" "$E2E_DIR/jam.conf"
-	start c "$E2E_DIR/jam.conf" "CUPS_SERVER=$CUPS_SERVER" MARQUEE_PRINT_WAIT=20
-	tm resize-window -t c -x "${size%x*}" -y "${size#*x}"
-	login c
-	SHOW=$(q "SELECT showtime_id FROM api.listing_filtered('', NULL, NULL, current_date + 2) ORDER BY starts_at, showtime_id OFFSET 9 LIMIT 1")
-	open_show c
-	to_payment c
-	keys c Enter; wait_for c "PAID - cash" 10
-	code2=$(screen c | sed -n 's/.*Booking  \([0-9A-Z]\{4\}-[^ ]*\).*/\1/p' | head -1)
+	sell_cash 20; code2=$CODE
 	keys c F6
 	wait_for c "Tickets of booking $code2 printed\." 20
 	tm kill-session -t c
