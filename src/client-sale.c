@@ -196,6 +196,36 @@ sale_held(struct db *db, const char *session, struct sale *s, PGresult *res, cha
 	return client_sale_refresh(db, session, s, message);
 }
 
+/* Sends a hold (fn: select_seat or select_accessible, sql its call, whose
+ * last parameter is s->hold_rid) under the sale's hold request id, made
+ * when there is none. Returns the result (caller clears), or NULL with
+ * *message when the connection was lost (key: what to press to retry):
+ * hold_rid is then kept, so the retry is the same request. */
+static PGresult *
+sale_hold_send(struct db *db, struct sale *s, const char *fn, const char *sql, int n, const char *const *params,
+               const char *key, char **message)
+{
+	PGresult *res;
+
+	if (s->hold_rid[0] == '\0')
+		db_request_id(s->hold_rid);
+	res = db_exec(db, DB_SAFE, sql, n, params);
+	if (res == NULL) {
+		free(client_failure(db, fn));
+		*message = xasprintf("Database connection lost; press %s again to retry.", key);
+	}
+	return res;
+}
+
+/* A refused hold (res, its status): *message says why (caller frees), the
+ * log has the database's words. */
+static void
+sale_hold_refused(const struct sale *s, PGresult *res, const char *status, char **message)
+{
+	*message = xasprintf("Not held: %s.", client_words(hold_words, status, "the seats could not be held"));
+	oplog(LOG_INFO, "hold refused: showtime %lld: %s: %s", s->showtime_id, status, db_value(res, 0, "message"));
+}
+
 int
 client_sale_hold_accessible(struct db *db, const char *session, struct sale *s, char **message)
 {
@@ -206,14 +236,10 @@ client_sale_hold_accessible(struct db *db, const char *session, struct sale *s, 
 	int rc = -1;
 
 	snprintf(st, sizeof st, "%lld", s->showtime_id);
-	if (s->hold_rid[0] == '\0')
-		db_request_id(s->hold_rid);
-	res = db_exec(db, DB_SAFE, "SELECT * FROM api.select_accessible($1, $2, $3)", 3, params);
-	if (res == NULL) {
-		free(client_failure(db, "select_accessible"));
-		*message = xstrdup("Database connection lost; press the key again to retry.");
-		return -1;	/* hold_rid kept: the retry is the same request */
-	}
+	res = sale_hold_send(db, s, "select_accessible", "SELECT * FROM api.select_accessible($1, $2, $3)", 3, params,
+	                     "w", message);
+	if (res == NULL)
+		return -1;
 	status = db_value(res, 0, "selection_status");
 	if (strcmp(status, "held") == 0) {
 		strlcpy_m(s->seats[0], db_value(res, 0, "wheelchair"), sizeof s->seats[0]);
@@ -222,11 +248,8 @@ client_sale_hold_accessible(struct db *db, const char *session, struct sale *s, 
 		if ((rc = sale_held(db, session, s, res, message)) == 0)
 			*message = xasprintf("Wheelchair place %s and companion seat %s held together.", s->seats[0],
 			                     s->seats[1]);
-	} else {
-		*message = xasprintf("Not held: %s.", client_words(hold_words, status, "the seats could not be held"));
-		oplog(LOG_INFO, "accessible hold refused: showtime %lld: %s: %s", s->showtime_id, status,
-		      db_value(res, 0, "message"));
-	}
+	} else
+		sale_hold_refused(s, res, status, message);
 	s->hold_rid[0] = '\0';
 	PQclear(res);
 	return rc;
@@ -251,14 +274,10 @@ client_sale_hold(struct db *db, const char *session, struct sale *s, char **mess
 	for (int i = 0; i < s->nseats; i++)
 		len += (size_t)snprintf(arr + len, sizeof arr - len, "%s%s", i > 0 ? "," : "", s->seats[i]);
 	snprintf(arr + len, sizeof arr - len, "}");
-	if (s->hold_rid[0] == '\0')
-		db_request_id(s->hold_rid);
-	res = db_exec(db, DB_SAFE, "SELECT * FROM api.select_seat($1, $2, $3, $4)", 4, params);
-	if (res == NULL) {
-		free(client_failure(db, "select_seat"));
-		*message = xstrdup("Database connection lost; press Enter again to retry.");
-		return -1;	/* hold_rid kept: the retry is the same request */
-	}
+	res = sale_hold_send(db, s, "select_seat", "SELECT * FROM api.select_seat($1, $2, $3, $4)", 4, params, "Enter",
+	                     message);
+	if (res == NULL)
+		return -1;
 	status = db_value(res, 0, "selection_status");
 	if (strcmp(status, "held") == 0) {
 		if ((rc = sale_held(db, session, s, res, message)) == 0)
@@ -266,11 +285,8 @@ client_sale_hold(struct db *db, const char *session, struct sale *s, char **mess
 	} else if (strcmp(status, "unavailable") == 0 &&
 	           strncmp(db_value(res, 0, "message"), "already taken: ", 15) == 0)
 		*message = xasprintf("Not held: %s.", db_value(res, 0, "message"));	/* names the seats */
-	else {
-		*message = xasprintf("Not held: %s.", client_words(hold_words, status, "the seats could not be held"));
-		oplog(LOG_INFO, "hold refused: showtime %lld: %s: %s", s->showtime_id, status,
-		      db_value(res, 0, "message"));
-	}
+	else
+		sale_hold_refused(s, res, status, message);
 	s->hold_rid[0] = '\0';	/* an answer came: the next hold is a new action */
 	PQclear(res);
 	return rc;
