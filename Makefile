@@ -108,7 +108,9 @@ deb:
 # Installs what $(B)/marquee needs at run time. The binary finds its SQL
 # (schema/, migrations/, demo.sql) in ../share/marquee/sql beside itself, so
 # any PREFIX works. The installed
-# kiosk.conf is the documented one with the signing keys under /etc/marquee.
+# kiosk.conf is the documented one with the signing keys under /etc/marquee
+# and the card terminal's state under /var/lib/marquee (the service's
+# StateDirectory).
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share
@@ -131,6 +133,7 @@ install: $(B)/marquee
 	else \
 		sed -e 's|^signing_key = .*|signing_key = $(CONFDIR)/ticket.key|' \
 		    -e 's|^public_key = .*|public_key = $(CONFDIR)/ticket.pub|' \
+		    -e 's|^card_state = .*|card_state = /var/lib/marquee/card|' \
 		    -e '/`make run` with no dsn/d' kiosk.conf >$(DESTDIR)$(CONFDIR)/kiosk.conf.tmp && \
 		chmod 0644 $(DESTDIR)$(CONFDIR)/kiosk.conf.tmp && \
 		mv $(DESTDIR)$(CONFDIR)/kiosk.conf.tmp $(DESTDIR)$(CONFDIR)/kiosk.conf; \

@@ -22,7 +22,8 @@ SELECT pp.price_plan_id, v.type_code, v.cents
   JOIN (VALUES ('Standard', 'adult', 1250), ('Standard', 'child', 850),
                ('Standard', 'senior', 950), ('Standard', 'student', 1050),
                ('Matinee', 'adult', 950), ('Matinee', 'child', 700),
-               ('Matinee', 'senior', 750), ('Matinee', 'student', 800))
+               ('Matinee', 'senior', 750), ('Matinee', 'student', 800),
+               ('Standard', 'companion', 0), ('Matinee', 'companion', 0))
        AS v(plan, type_code, cents) ON v.plan = pp.name
 ON CONFLICT DO NOTHING;
 

@@ -55,16 +55,17 @@ is_free(const struct hall *hall, int i)
 	return i >= 0 && hall->seat[i].status == SEAT_AVAILABLE && hall->seat[i].kind != KIND_BLOCKED;
 }
 
-/* A free place best available may give out. */
-static int
-is_offerable(const struct hall *hall, int i)
+int
+bestseat_band_of(const struct seat *seat)
 {
-	enum seat_kind k;
+	return seat->kind == KIND_STANDARD || seat->kind == KIND_PREMIUM ? (int)seat->kind : -1;
+}
 
-	if (!is_free(hall, i))
-		return 0;
-	k = hall->seat[i].kind;
-	return k == KIND_STANDARD || k == KIND_PREMIUM;
+/* A free place of band that best available may give out. */
+static int
+is_offerable(const struct hall *hall, int i, enum seat_kind band)
+{
+	return is_free(hall, i) && hall->seat[i].kind == band;
 }
 
 /* True when taking cols [c0, c1] of row would leave exactly one free seat
@@ -82,8 +83,10 @@ leaves_single(const struct hall *hall, int row, int c0, int c1)
 	return 0;
 }
 
-int
-bestseat_find(const struct hall *hall, int party, int *out)
+/* The best block of party free seats of band, written to out: returns its
+ * score (lower is better), or LONG_MAX when none fits. */
+static long
+find_in_band(const struct hall *hall, int party, enum seat_kind band, int *out)
 {
 	long best = LONG_MAX;
 	int best_row = 0, best_col = 0;
@@ -92,7 +95,7 @@ bestseat_find(const struct hall *hall, int party, int *out)
 	long mid2 = hall->cols + 1;			/* twice the middle column */
 
 	if (party < 1 || hall->n == 0)
-		return -1;
+		return LONG_MAX;
 	for (int i = 0; i < hall->n; i++) {
 		const struct seat *s = &hall->seat[i];
 		int ok = 1;
@@ -100,7 +103,7 @@ bestseat_find(const struct hall *hall, int party, int *out)
 
 		/* Blocks start at seat i and run right along the grid, no gaps. */
 		for (int k = 0; k < party && ok; k++)
-			ok = is_offerable(hall, hall_find(hall, s->row, s->col + k));
+			ok = is_offerable(hall, hall_find(hall, s->row, s->col + k), band);
 		if (!ok)
 			continue;
 		dr = labs(2L * s->row - ideal_row2);
@@ -115,8 +118,41 @@ bestseat_find(const struct hall *hall, int party, int *out)
 		}
 	}
 	if (best == LONG_MAX)
-		return -1;
+		return LONG_MAX;
 	for (int k = 0; k < party; k++)
 		out[k] = hall_find(hall, best_row, best_col + k);
-	return 0;
+	return best;
+}
+
+int
+bestseat_find(const struct hall *hall, int party, int *out)
+{
+	int *premium;
+	long s, p;
+
+	if (party < 1)
+		return -1;
+	premium = malloc(sizeof *premium * (size_t)party);
+	if (premium == NULL)
+		return -1;
+	s = find_in_band(hall, party, KIND_STANDARD, out);
+	p = find_in_band(hall, party, KIND_PREMIUM, premium);
+	if (p < s)
+		memcpy(out, premium, sizeof *out * (size_t)party);
+	free(premium);
+	return s == LONG_MAX && p == LONG_MAX ? -1 : 0;
+}
+
+int
+bestseat_find_band(const struct hall *hall, int party, enum seat_kind band, int *out)
+{
+	enum seat_kind other = band == KIND_PREMIUM ? KIND_STANDARD : KIND_PREMIUM;
+
+	if (band != KIND_PREMIUM)
+		band = KIND_STANDARD;
+	if (find_in_band(hall, party, band, out) != LONG_MAX)
+		return (int)band;
+	if (find_in_band(hall, party, other, out) != LONG_MAX)
+		return (int)other;
+	return -1;
 }

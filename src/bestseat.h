@@ -1,6 +1,7 @@
 /* bestseat.h - a hall's seats as the seat map sees them, and "best
  * available" for a party of N: together in one row, no aisle between them,
- * never leaving a single empty seat beside them, as central as can be. */
+ * all of one price band (standard or premium), never leaving a single empty
+ * seat beside them, as central as can be. */
 #ifndef MARQUEE_BESTSEAT_H
 #define MARQUEE_BESTSEAT_H
 
@@ -31,11 +32,19 @@ int  hall_find(const struct hall *hall, int row, int col);
 /* Index of the seat with a label, or -1. */
 int  hall_find_label(const struct hall *hall, const char *label);
 
-/* Finds the best block of party seats that are free. Writes their indexes
- * (left to right) to out, which must hold party ints. Wheelchair and
- * companion places are used only by hand, blocked ones never. Returns 0,
- * or -1 when no row has party free seats together. A block that would leave
- * a single empty seat at either side is taken only when nothing else fits. */
+/* Finds the best block of party seats that are free, all of one price band
+ * (standard or premium). Writes their indexes (left to right) to out, which
+ * must hold party ints. Wheelchair and companion places are used only by
+ * hand, blocked ones never. Returns 0, or -1 when no row has party free
+ * seats of one band together. A block that would leave a single empty seat
+ * at either side is taken only when nothing else fits. */
 int  bestseat_find(const struct hall *hall, int party, int *out);
+/* As bestseat_find, in price band band (KIND_STANDARD or KIND_PREMIUM)
+ * first; only when no block of that band fits, in the other band. Returns
+ * the band of the seats written to out, or -1 when no block fits at all. */
+int  bestseat_find_band(const struct hall *hall, int party, enum seat_kind band, int *out);
+/* The price band of a seat: KIND_STANDARD or KIND_PREMIUM, or -1 for a
+ * wheelchair, companion or blocked place (no band). */
+int  bestseat_band_of(const struct seat *seat);
 
 #endif

@@ -2,8 +2,9 @@
  * the card presented. It keeps a journal of every transaction it made (one
  * line each, by idempotency key) so that a status question after a lost
  * answer is answered from what really happened, and a repeated key never
- * charges twice. Journal: $MARQUEE_CARD_TEST_DIR/journal, else
- * /tmp/marquee-card-test-UID/journal.
+ * charges twice. The journal belongs to one installation: DIR/journal, DIR
+ * being kiosk.conf's card_state, else $MARQUEE_CARD_TEST_DIR, else
+ * CARD_TEST_DIR (made when missing; its parent must exist).
  *
  * Test cards (any other Luhn-valid number is approved; none presented, or
  * an empty number, is 4242 4242 4242 4242, approved):
@@ -28,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#define CARD_TEST_DIR "/var/lib/marquee/card"	/* the installation's state directory */
+
 struct card_test {
 	char	*dir;
 	char	*journal;
@@ -43,10 +46,7 @@ card_test_open(const char *arg, char **cause)
 	struct card_test *t = xcalloc(1, sizeof *t);
 	char *d;
 
-	if (dir != NULL && *dir != '\0')
-		d = xstrdup(dir);
-	else
-		d = xasprintf("/tmp/marquee-card-test-%u", (unsigned)getuid());
+	d = xstrdup(dir != NULL && *dir != '\0' ? dir : CARD_TEST_DIR);
 	if (mkdir(d, 0700) != 0 && errno != EEXIST) {
 		*cause = xasprintf("test card terminal: %s: %s", d, strerror(errno));
 		free(d);

@@ -352,12 +352,12 @@ client_refund(struct db *db, const struct refund_ask *ask, struct refund_answer 
 }
 
 /* A new issue of a booking's tickets (api.reprint through tickets_reprint),
- * by a staff session or proven by a card's last four digits. Returns the
- * issue, or -1 with *cause. */
+ * by a staff session or proven by a card's last four digits or the e-mail
+ * of the purchase. Returns the issue, or -1 with *cause. */
 static int
-client_booking_reissue(struct db *db, const char *session, const char *code, const char *last4, char **cause)
+client_booking_reissue(struct db *db, const char *session, const char *code, const char *proof, char **cause)
 {
-	return tickets_reprint(db, session, code, last4, cause);
+	return tickets_reprint(db, session, code, proof, cause);
 }
 
 int
@@ -395,22 +395,27 @@ client_booking_reprint(struct app *app, struct db *db, const char *session, cons
 }
 
 int
-client_booking_collect(struct app *app, struct db *db, const char *session, const char *code, const char *last4,
+client_booking_collect(struct app *app, struct db *db, const char *session, const char *code, const char *proof,
                        char **cause)
 {
 	char canonical[BOOKCODE_LEN + 1];
-	size_t n = strspn(last4, "0123456789");
+	size_t n = strspn(proof, "0123456789");
+	const char *at = strchr(proof, '@');
 
 	if (bookcode_parse(code, canonical, NULL) != 0) {
 		*cause = xstrdup(bookcode_shaped(code) ? "That booking code has a typing mistake: please check it." :
 		                 "A booking code has 9 letters and digits, like ABCD-EFGHJ.");
 		return -1;
 	}
-	if (n != 4 || last4[n] != '\0') {
-		*cause = xstrdup("Type the last four digits of the card that paid.");
+	if (at != NULL && (at == proof || strchr(at, '.') == NULL)) {
+		*cause = xstrdup("That e-mail address is not complete: type it as on your receipt.");
 		return -1;
 	}
-	if (client_booking_reissue(db, session, canonical, last4, cause) < 0)
+	if (at == NULL && (n != 4 || proof[n] != '\0')) {
+		*cause = xstrdup("Type the last four digits of the card that paid, or the e-mail of the purchase.");
+		return -1;
+	}
+	if (client_booking_reissue(db, session, canonical, proof, cause) < 0)
 		return -1;
 	return tickets_print(app, db, session, canonical, cause) < 0 ? -2 : 0;
 }

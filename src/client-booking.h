@@ -116,12 +116,13 @@ int  client_booking_reprint(struct app *app, struct db *db, const char *session,
                             const char *reason, char **cause);
 
 /* A kiosk guest collects the tickets of booking code with the last four
- * digits of the card that paid (wrong digits are counted by the database,
- * which locks the code after too many): a new issue, printed here. Returns
+ * digits of the card that paid, or the e-mail address of the purchase
+ * (proof; wrong ones are counted by the database, which locks the code
+ * after too many): a new issue, printed here. Returns
  * 0 when printing, -1 when refused (*cause in words for the customer), -2
  * when reissued but the printer failed (*cause for the log). */
 int  client_booking_collect(struct app *app, struct db *db, const char *session, const char *code,
-                            const char *last4, char **cause);
+                            const char *proof, char **cause);
 
 /* A signed-in customer cancels their booking code (session: theirs): a
  * refund of every seat to the card that paid, within the policy. Returns 0

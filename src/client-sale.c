@@ -25,6 +25,7 @@ static const struct client_words hold_words[] = {
 	{ "terminal_busy", "this terminal made too many holds in a minute; wait a minute" },
 	{ "unknown_seat", "a chosen seat is not for sale in this hall" },
 	{ "unavailable", "a chosen seat was just taken at another terminal" },
+	{ "no_pair", "no wheelchair place with a free companion seat beside it is left" },
 	{ NULL, NULL },
 };
 
@@ -36,6 +37,7 @@ static const struct client_words types_words[] = {
 	{ "paid_in_part", "part of this order is paid; prices are fixed" },
 	{ "unknown_seat", "a seat is not part of this order" },
 	{ "unknown_type", "that ticket type is not sold for this showtime" },
+	{ "type_refused", "a companion ticket goes on the companion seat beside a wheelchair place of the same order" },
 	{ NULL, NULL },
 };
 
@@ -181,6 +183,78 @@ client_sale_refresh(struct db *db, const char *session, struct sale *s, char **c
 	return 0;
 }
 
+/* The order a hold answered (res: selection_status held) becomes the sale's
+ * and is read back. Returns 0, or -1 with *message (caller frees). */
+static int
+sale_held(struct db *db, const char *session, struct sale *s, PGresult *res, char **message)
+{
+	s->order_id = db_int(res, 0, "order_id");
+	strlcpy_m(s->booking_code, db_value(res, 0, "booking_code"), sizeof s->booking_code);
+	s->expired = false;
+	s->paid_how[0] = '\0';
+	s->pay_rid[0] = s->start_rid[0] = s->card_key[0] = '\0';
+	return client_sale_refresh(db, session, s, message);
+}
+
+/* Sends a hold (fn: select_seat or select_accessible, sql its call, whose
+ * last parameter is s->hold_rid) under the sale's hold request id, made
+ * when there is none. Returns the result (caller clears), or NULL with
+ * *message when the connection was lost (key: what to press to retry):
+ * hold_rid is then kept, so the retry is the same request. */
+static PGresult *
+sale_hold_send(struct db *db, struct sale *s, const char *fn, const char *sql, int n, const char *const *params,
+               const char *key, char **message)
+{
+	PGresult *res;
+
+	if (s->hold_rid[0] == '\0')
+		db_request_id(s->hold_rid);
+	res = db_exec(db, DB_SAFE, sql, n, params);
+	if (res == NULL) {
+		free(client_failure(db, fn));
+		*message = xasprintf("Database connection lost; press %s again to retry.", key);
+	}
+	return res;
+}
+
+/* A refused hold (res, its status): *message says why (caller frees), the
+ * log has the database's words. */
+static void
+sale_hold_refused(const struct sale *s, PGresult *res, const char *status, char **message)
+{
+	*message = xasprintf("Not held: %s.", client_words(hold_words, status, "the seats could not be held"));
+	oplog(LOG_INFO, "hold refused: showtime %lld: %s: %s", s->showtime_id, status, db_value(res, 0, "message"));
+}
+
+int
+client_sale_hold_accessible(struct db *db, const char *session, struct sale *s, char **message)
+{
+	char st[24];
+	const char *params[3] = { session, st, s->hold_rid };
+	const char *status;
+	PGresult *res;
+	int rc = -1;
+
+	snprintf(st, sizeof st, "%lld", s->showtime_id);
+	res = sale_hold_send(db, s, "select_accessible", "SELECT * FROM api.select_accessible($1, $2, $3)", 3, params,
+	                     "w", message);
+	if (res == NULL)
+		return -1;
+	status = db_value(res, 0, "selection_status");
+	if (strcmp(status, "held") == 0) {
+		strlcpy_m(s->seats[0], db_value(res, 0, "wheelchair"), sizeof s->seats[0]);
+		strlcpy_m(s->seats[1], db_value(res, 0, "companion"), sizeof s->seats[1]);
+		s->nseats = s->party = 2;
+		if ((rc = sale_held(db, session, s, res, message)) == 0)
+			*message = xasprintf("Wheelchair place %s and companion seat %s held together.", s->seats[0],
+			                     s->seats[1]);
+	} else
+		sale_hold_refused(s, res, status, message);
+	s->hold_rid[0] = '\0';
+	PQclear(res);
+	return rc;
+}
+
 int
 client_sale_hold(struct db *db, const char *session, struct sale *s, char **message)
 {
@@ -200,31 +274,19 @@ client_sale_hold(struct db *db, const char *session, struct sale *s, char **mess
 	for (int i = 0; i < s->nseats; i++)
 		len += (size_t)snprintf(arr + len, sizeof arr - len, "%s%s", i > 0 ? "," : "", s->seats[i]);
 	snprintf(arr + len, sizeof arr - len, "}");
-	if (s->hold_rid[0] == '\0')
-		db_request_id(s->hold_rid);
-	res = db_exec(db, DB_SAFE, "SELECT * FROM api.select_seat($1, $2, $3, $4)", 4, params);
-	if (res == NULL) {
-		free(client_failure(db, "select_seat"));
-		*message = xstrdup("Database connection lost; press Enter again to retry.");
-		return -1;	/* hold_rid kept: the retry is the same request */
-	}
+	res = sale_hold_send(db, s, "select_seat", "SELECT * FROM api.select_seat($1, $2, $3, $4)", 4, params, "Enter",
+	                     message);
+	if (res == NULL)
+		return -1;
 	status = db_value(res, 0, "selection_status");
 	if (strcmp(status, "held") == 0) {
-		s->order_id = db_int(res, 0, "order_id");
-		strlcpy_m(s->booking_code, db_value(res, 0, "booking_code"), sizeof s->booking_code);
-		s->expired = false;
-		s->paid_how[0] = '\0';
-		s->pay_rid[0] = s->start_rid[0] = s->card_key[0] = '\0';
-		if ((rc = client_sale_refresh(db, session, s, message)) == 0)
+		if ((rc = sale_held(db, session, s, res, message)) == 0)
 			*message = xasprintf("%d seat%s held.", s->nseats, s->nseats == 1 ? "" : "s");
 	} else if (strcmp(status, "unavailable") == 0 &&
 	           strncmp(db_value(res, 0, "message"), "already taken: ", 15) == 0)
 		*message = xasprintf("Not held: %s.", db_value(res, 0, "message"));	/* names the seats */
-	else {
-		*message = xasprintf("Not held: %s.", client_words(hold_words, status, "the seats could not be held"));
-		oplog(LOG_INFO, "hold refused: showtime %lld: %s: %s", s->showtime_id, status,
-		      db_value(res, 0, "message"));
-	}
+	else
+		sale_hold_refused(s, res, status, message);
 	s->hold_rid[0] = '\0';	/* an answer came: the next hold is a new action */
 	PQclear(res);
 	return rc;

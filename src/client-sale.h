@@ -78,6 +78,12 @@ struct sale_answer {
  * cart then holds what the database says) with *message "N seat(s) held.",
  * or -1 with *message saying why not. Caller frees *message. */
 int  client_sale_hold(struct db *db, const char *session, struct sale *s, char **message);
+/* Best available for a wheelchair user with a companion
+ * (api.select_accessible): a free wheelchair place and the companion seat
+ * beside it, held at once, the companion at the cinema's companion price.
+ * Returns 0 when held (the sale's seats are then the two) with *message
+ * naming them, or -1 with *message saying why not. Caller frees *message. */
+int  client_sale_hold_accessible(struct db *db, const char *session, struct sale *s, char **message);
 /* Reads the order's total, paid part, currency, time left and lines into
  * the sale. Returns 0, or -1 with *cause set (caller frees). */
 int  client_sale_refresh(struct db *db, const char *session, struct sale *s, char **cause);

@@ -44,6 +44,7 @@ config_defaults(struct config *cfg)
 	cfg->logout_minutes = 15;
 	cfg->reconnect_seconds = 30;
 	cfg->card_driver = xstrdup("test");
+	cfg->card_state = xstrdup("");
 	cfg->location_id = 0;
 	cfg->sendmail = xstrdup("/usr/sbin/sendmail -t -i");
 	cfg->log = xstrdup("syslog");
@@ -59,6 +60,7 @@ config_free(struct config *cfg)
 	free(cfg->signing_key);
 	free(cfg->public_key);
 	free(cfg->card_driver);
+	free(cfg->card_state);
 	free(cfg->sendmail);
 	free(cfg->log);
 	memset(cfg, 0, sizeof *cfg);
@@ -219,6 +221,8 @@ config_set(struct config *cfg, const char *key, const char *value)
 		if (strcmp(value, "test") != 0)
 			return "card_driver must be test (the only driver this build has)";
 		set_str(&cfg->card_driver, value);
+	} else if (strcmp(key, "card_state") == 0) {
+		set_str(&cfg->card_state, value);
 	} else if (strcmp(key, "location_id") == 0) {
 		if (parse_int(value, 0, LONG_MAX, &n) != 0)
 			return "location_id must be a cinema number, or 0 for all";

@@ -23,6 +23,7 @@ struct config {
 	int		 idle_seconds;	/* kiosk: back to the attract screen after this */
 	int		 logout_minutes;/* counter: staff logged out after this idle time */
 	char		*card_driver;	/* "test" or the name of a real driver */
+	char		*card_state;	/* the card driver's directory (the test terminal's journal); "" = its default */
 	long		 location_id;	/* 0 = every cinema */
 	char		*sendmail;	/* command that takes a message on stdin */
 	char		*log;		/* operational log: syslog, stderr, off or a file (oplog.h) */

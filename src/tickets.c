@@ -513,10 +513,11 @@ tickets_print_receipt(struct app *app, struct db *db, const char *session, const
 }
 
 int
-tickets_reprint(struct db *db, const char *session, const char *code, const char *last4, char **cause)
+tickets_reprint(struct db *db, const char *session, const char *code, const char *proof, char **cause)
 {
 	char canonical[BOOKCODE_LEN + 1], pretty[BOOKCODE_LEN + 2], rid[37];
-	const char *params[4];
+	bool email = proof != NULL && strchr(proof, '@') != NULL;
+	const char *params[5];
 	PGresult *res;
 	int issue = -1;
 
@@ -528,9 +529,10 @@ tickets_reprint(struct db *db, const char *session, const char *code, const char
 	db_request_id(rid);
 	params[0] = session;
 	params[1] = canonical;
-	params[2] = last4;
-	params[3] = rid;
-	res = db_exec(db, DB_SAFE, "SELECT * FROM api.reprint($1, $2, $3, $4::uuid)", 4, params);
+	params[2] = email ? NULL : proof;
+	params[3] = email ? proof : NULL;
+	params[4] = rid;
+	res = db_exec(db, DB_SAFE, "SELECT * FROM api.reprint($1, $2, $3, $4, $5::uuid)", 5, params);
 	if (res == NULL) {
 		*cause = xasprintf("cannot reprint: %s", db_error(db));
 		oplog(LOG_ERR, "reprint of booking %s failed: %s", pretty, db_error(db));
@@ -539,7 +541,7 @@ tickets_reprint(struct db *db, const char *session, const char *code, const char
 	if (strcmp(db_value(res, 0, "reprint_status"), "reprinted") == 0) {
 		issue = (int)db_int(res, 0, "issue");
 		oplog(LOG_NOTICE, "booking %s reissued as issue %d (proof: %s); earlier copies no "
-		      "longer open the door", pretty, issue, last4 != NULL ? "card digits" : "the session");
+		      "longer open the door", pretty, issue, email ? "e-mail of the purchase" : proof != NULL ? "card digits" : "the session");
 	} else {
 		*cause = xasprintf("booking %s cannot be reprinted: %s", pretty, db_value(res, 0, "message"));
 		oplog(LOG_WARNING, "reprint of booking %s refused: %s", pretty,

@@ -26,9 +26,10 @@ int  tickets_print_receipt(struct app *app, struct db *db, const char *session, 
 
 /* Makes a new issue of the booking's tickets (api.reprint), so earlier copies
  * stop opening the door. The session must be staff's or own the booking,
- * or last4 (NULL = none) gives the last four digits of the card that paid.
- * Returns the new issue number, or -1 with *cause set. Does not print. */
-int  tickets_reprint(struct db *db, const char *session, const char *code, const char *last4, char **cause);
+ * or proof (NULL = none) gives the last four digits of the card that paid
+ * or (a string with an @) the e-mail address of the purchase. Returns the
+ * new issue number, or -1 with *cause set. Does not print. */
+int  tickets_reprint(struct db *db, const char *session, const char *code, const char *proof, char **cause);
 
 /* Renders the booking's tickets (or its receipt) in the driver's language
  * into out, without printing or claiming anything. Returns 0, or -1 with

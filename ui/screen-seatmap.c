@@ -1,6 +1,8 @@
 /* screen-seatmap.c - the hall of one showtime: screen, aisles, every seat in
  * its colour (legend on screen), arrows/mouse/touch, scrolling for big halls,
- * best available for a party of N. Live: the layout is read once, then
+ * best available for a party of N in one price band, and for a wheelchair
+ * user with a companion (w: one key holds the pair; a line says where the
+ * wheelchair places are and W brings them into view). Live: the layout is read once, then
  * changes only: a seat_change that carries the seats changed since the map's
  * own seat version is applied as it is (client_seat_news); one that names a
  * newer version otherwise makes the map ask for the seats changed since its
@@ -198,16 +200,38 @@ seatmap_toggle(struct ui *ui, struct seatmap *m, int k)
 	ui_say(ui, 0, "%s", "");
 }
 
-/* Replaces the choice with the best seats for a party of n. */
+static const char *
+kind_name(enum seat_kind k)
+{
+	static const char *const names[] = { "standard", "premium", "wheelchair", "companion", "blocked" };
+
+	return names[k];
+}
+
+/* The price band the sale is in: that of its first chosen seat, else
+ * standard. */
+static enum seat_kind
+seatmap_band(struct ui *ui, struct seatmap *m)
+{
+	int k = ui->sale.nseats > 0 ? hall_find_label(&m->hall, ui->sale.seats[0]) : -1;
+
+	return k >= 0 && bestseat_band_of(&m->hall.seat[k]) == KIND_PREMIUM ? KIND_PREMIUM : KIND_STANDARD;
+}
+
+/* Replaces the choice with the best seats for a party of n, in the price
+ * band the sale is in; another band only when that one has no n together,
+ * and the message says so. */
 static void
 seatmap_best(struct ui *ui, struct seatmap *m, int n)
 {
 	int out[UI_MAX_SEATS];
+	enum seat_kind band = seatmap_band(ui, m);
+	int got;
 
 	if (n < 1 || n > UI_MAX_SEATS)
 		return;
 	ui->sale.party = n;
-	if (bestseat_find(&m->hall, n, out) != 0) {
+	if ((got = bestseat_find_band(&m->hall, n, band, out)) < 0) {
 		ui_say(ui, UI_ERR, "No %d seats together are free. Choose seats by hand.", n);
 		return;
 	}
@@ -217,8 +241,32 @@ seatmap_best(struct ui *ui, struct seatmap *m, int n)
 	for (int i = 0; i < n; i++)
 		seatmap_toggle(ui, m, out[i]);
 	m->cur = out[0];
-	ui_say(ui, UI_OK, "Best %d together: %s-%s. %s holds them.", n, m->hall.seat[out[0]].label,
-	       m->hall.seat[out[n - 1]].label, ui->kiosk ? "Continue" : "Enter");
+	if (got == (int)band)
+		ui_say(ui, UI_OK, "Best %d together: %s-%s. %s holds them.", n, m->hall.seat[out[0]].label,
+		       m->hall.seat[out[n - 1]].label, ui->kiosk ? "Continue" : "Enter");
+	else
+		ui_say(ui, UI_ERR, "No %d %s seats together are free: %s-%s are %s seats, at a %s price. %s holds them.",
+		       n, kind_name(band), m->hall.seat[out[0]].label, m->hall.seat[out[n - 1]].label,
+		       kind_name((enum seat_kind)got), got == KIND_PREMIUM ? "higher" : "lower",
+		       ui->kiosk ? "Continue" : "Enter");
+}
+
+/* Moves the cursor to the next wheelchair place after it (the draw then
+ * brings it into view). */
+static void
+seatmap_next_wheelchair(struct ui *ui, struct seatmap *m)
+{
+	for (int k = 1; k <= m->hall.n; k++) {
+		int i = (m->cur + k + m->hall.n) % m->hall.n;
+
+		if (m->hall.seat[i].kind == KIND_WHEELCHAIR) {
+			m->cur = i;
+			ui_say(ui, 0, "Wheelchair place %s: %s.", m->hall.seat[i].label,
+			       m->hall.seat[i].status == SEAT_AVAILABLE ? "free" : "taken");
+			return;
+		}
+	}
+	ui_say(ui, UI_ERR, "This hall has no wheelchair places.");
 }
 
 /* Moves the cursor to the nearest seat in a direction. */
@@ -304,6 +352,15 @@ seatmap_key(struct ui *ui, int key)
 	case KEY_F(5):
 		(void)seatmap_load(ui, m, true);
 		break;
+	case 'w':
+		if (ui_sale_hold_accessible(ui) == 0)
+			ui_goto(ui, &screen_tickets);
+		else
+			(void)seatmap_load(ui, m, false);
+		break;
+	case 'W':
+		seatmap_next_wheelchair(ui, m);
+		break;
 	case KEY_MOUSE: {
 		int r = m->top + (ui->mouse_y - m->gy) + 1;
 		int c = m->left + (ui->mouse_x - m->gx) / (m->cw > 0 ? m->cw : 1) + 1;
@@ -355,20 +412,12 @@ legend(int y, int x, chtype g, const char *word)
 	printw(" %s ", word);
 }
 
-static const char *
-kind_name(enum seat_kind k)
-{
-	static const char *const names[] = { "standard", "premium", "wheelchair", "companion", "blocked" };
-
-	return names[k];
-}
-
 static void
 seatmap_draw(struct seatmap *m)
 {
 	struct hall *h = &m->hall;
 	int free = 0, held = 0, sold = 0, y, x;
-	int top_y = 5, bottom = LINES - 4;
+	int top_y = 5, bottom = LINES - 5;
 
 	m->cw = h->cols * 3 + 6 <= COLS ? 3 : 2;
 	m->vcols = (COLS - 6) / m->cw;
@@ -458,6 +507,39 @@ seatmap_draw(struct seatmap *m)
 	}
 }
 
+/* One line on where the wheelchair places are: how many are free, in which
+ * rows, and whether they are above or below the rows in view. Writes it to
+ * buf; returns 0, or -1 when the hall has none. */
+static int
+seatmap_wheelchair_line(const struct seatmap *m, char *buf, size_t len)
+{
+	char rows[24] = "";
+	int nfree = 0, above = 0, below = 0, any = 0, last_row = 0;
+
+	for (int i = 0; i < m->hall.n; i++) {
+		const struct seat *s = &m->hall.seat[i];
+
+		if (s->kind != KIND_WHEELCHAIR)
+			continue;
+		any = 1;
+		nfree += s->status == SEAT_AVAILABLE;
+		above += s->row - 1 < m->top;
+		below += s->row - 1 >= m->top + m->vrows;
+		if (s->row != last_row && strlen(rows) + 4 < sizeof rows) {	/* seats are in row order */
+			size_t n = strlen(rows);
+
+			snprintf(rows + n, sizeof rows - n, "%s%.*s", n > 0 ? " " : "",
+			         (int)strspn(s->label, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"), s->label);
+			last_row = s->row;
+		}
+	}
+	if (!any)
+		return -1;
+	snprintf(buf, len, "Wheelchair: %d free, row %s%s", nfree, rows,
+	         below > 0 ? ", below" : above > 0 ? ", above" : "");
+	return 0;
+}
+
 static void
 seatmap_draw_all(struct ui *ui)
 {
@@ -483,6 +565,16 @@ seatmap_draw_all(struct ui *ui)
 	legend(4, getcurx(stdscr), '@' | COLOR_PAIR(PAIR_MINE) | A_BOLD, "chosen");
 	if (m->hall.n > 0)
 		seatmap_draw(m);
+	if (m->hall.n > 0 && seatmap_wheelchair_line(m, ft, sizeof ft) == 0) {
+		attron(COLOR_PAIR(PAIR_WHEEL) | A_BOLD);
+		mvprintw(y - 1, 1, "%s", ft);
+		attroff(COLOR_PAIR(PAIR_WHEEL) | A_BOLD);
+		if (ui->kiosk) {
+			ui_draw_button(ui, y - 1, COLS - 40, 22, 1, "Wheelchair+companion", 'w', false);
+			ui_draw_button(ui, y - 1, COLS - 17, 16, 1, "Show wheelchair", 'W', false);
+		} else
+			printw("   w: + companion   W: go there");
+	}
 	mvprintw(y, 1, "Party %d  Chosen (%d):", s->party, s->nseats);
 	for (int i = 0; i < s->nseats && getcurx(stdscr) < COLS - 30; i++)
 		printw(" %s", s->seats[i]);

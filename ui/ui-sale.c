@@ -52,16 +52,30 @@ ui_guest_session(struct ui *ui)
 	return 0;
 }
 
-int
-ui_sale_hold(struct ui *ui)
+/* Holds through hold (client_sale_hold or client_sale_hold_accessible) and
+ * says what happened. Returns 0 when held, else -1. */
+static int
+sale_hold_with(struct ui *ui, int (*hold)(struct db *, const char *, struct sale *, char **))
 {
 	char *message = NULL;
 	int rc;
 
 	if (ui_guest_session(ui) != 0)
 		return -1;
-	rc = client_sale_hold(ui->db, ui_session(ui), &ui->sale, &message);
+	rc = hold(ui->db, ui_session(ui), &ui->sale, &message);
 	ui_say(ui, rc == 0 ? 0 : UI_ERR, "%s", message);
 	free(message);
 	return rc;
+}
+
+int
+ui_sale_hold(struct ui *ui)
+{
+	return sale_hold_with(ui, client_sale_hold);
+}
+
+int
+ui_sale_hold_accessible(struct ui *ui)
+{
+	return sale_hold_with(ui, client_sale_hold_accessible);
 }

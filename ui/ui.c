@@ -448,7 +448,7 @@ ui_main(struct app *app)
 		(void)db_set(ui.db, "marquee.hold_minutes", v);
 	} else if (app->cfg.hold_minutes > 0)
 		(void)db_set_hold_minutes(ui.db, app->cfg.hold_minutes);
-	if (card_open(&ui.card, app->cfg.card_driver, NULL, &cause) != 0) {
+	if (card_open(&ui.card, app->cfg.card_driver, app->cfg.card_state, &cause) != 0) {
 		snprintf(ui.card_error, sizeof ui.card_error, "%s", cause);
 		free(cause);
 	}

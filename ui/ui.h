@@ -154,6 +154,9 @@ void   ui_sale_abandon(struct ui *ui);
 int    ui_sale_refresh(struct ui *ui);
 /* Holds the sale's chosen seats (api.select_seat). Returns 0 when held. */
 int    ui_sale_hold(struct ui *ui);
+/* Holds a wheelchair place and the companion seat beside it at once
+ * (api.select_accessible); the sale's seats become the two. Returns 0 when held. */
+int    ui_sale_hold_accessible(struct ui *ui);
 /* Seconds left on the hold (0 when expired or none). */
 int    ui_sale_seconds_left(const struct ui *ui);
 /* Turns LISTEN seat_change on or off. */

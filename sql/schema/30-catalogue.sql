@@ -26,6 +26,9 @@ CREATE TABLE core.ticket_type (
     name      text NOT NULL,
     sort      int NOT NULL DEFAULT 0
 );
+-- The companion of a wheelchair user, on the companion seat beside their
+-- place (core.type_refusal): each cinema prices it in its plans (often 0).
+INSERT INTO core.ticket_type (type_code, name, sort) VALUES ('companion', 'Companion', 90);
 
 -- adult_cents is the plan's adult price in core.price, kept by the
 -- triggers of 40-pricing.sql (NULL when the plan has none), so that a hold

@@ -347,9 +347,25 @@ BEGIN
     RETURN res;
 END $$;
 
+-- Why ticket type p_type may not go on seat p_seat_id of order p_order_id,
+-- or NULL when it may: a companion ticket goes only on a companion seat of
+-- an order that also holds a wheelchair place.
+CREATE FUNCTION core.type_refusal(p_order_id bigint, p_seat_id bigint, p_type text) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT CASE
+        WHEN p_type IS DISTINCT FROM 'companion' THEN NULL
+        WHEN (SELECT s.kind FROM core.seat s WHERE s.seat_id = p_seat_id) <> 'companion'
+            THEN 'a companion ticket goes only on a companion seat'
+        WHEN NOT EXISTS (SELECT 1 FROM core.ticket t JOIN core.seat s USING (seat_id)
+                          WHERE t.order_id = p_order_id AND t.state IN ('held', 'sold')
+                            AND s.kind = 'wheelchair')
+            THEN 'a companion ticket goes with a wheelchair place in the same order'
+    END
+$$;
+
 CREATE TYPE api.set_ticket_types_result AS (
     types_status text,       -- repriced | no_session | unknown_order | not_open | expired | paid_in_part |
-                             -- unknown_seat | unknown_type
+                             -- unknown_seat | unknown_type | type_refused
     total_cents  bigint,
     expire_at    timestamptz,
     message      text
@@ -408,6 +424,11 @@ BEGIN
                 res.types_status := 'unknown_type'; res.message := 'no such ticket type here: ' || coalesce(v, 'null');
                 EXIT;
             END IF;
+            res.message := core.type_refusal(o.order_id, (SELECT seat_id FROM core.ticket WHERE ticket_id = tid), v);
+            IF res.message IS NOT NULL THEN
+                res.types_status := 'type_refused';
+                EXIT;
+            END IF;
             UPDATE core.ticket t SET type_code = v, price_cents = core.seat_price(o.showtime_id, t.seat_id, v)
              WHERE t.ticket_id = tid;
         END LOOP;
@@ -427,5 +448,89 @@ BEGIN
 EXCEPTION WHEN raise_exception THEN
     GET STACKED DIAGNOSTICS res.types_status = MESSAGE_TEXT, res.message = PG_EXCEPTION_DETAIL;
     PERFORM core.remember(request_id, 'set_ticket_types', to_jsonb(res));
+    RETURN res;
+END $$;
+
+CREATE TYPE api.select_accessible_result AS (
+    selection_status text,   -- held | no_pair, or a refusal of api.select_seat
+    order_id     bigint,
+    expire_at    timestamptz,
+    total_cents  bigint,
+    booking_code text,
+    currency     text,
+    message      text,
+    wheelchair   text,       -- the wheelchair place held
+    companion    text        -- the companion seat beside it
+);
+
+-- Best available for a wheelchair user with a companion: holds, in one
+-- order and all at once (api.select_seat), a free wheelchair place and the
+-- free companion seat beside it in the same row, the pair nearest the
+-- middle of the hall first; the companion seat gets the companion ticket
+-- type when the showtime's plan prices it (else it stays adult, and the
+-- message says so). A pair taken meanwhile by another terminal is passed
+-- over for the next. no_pair: no such pair is free.
+CREATE FUNCTION api.select_accessible(session text, showtime_id bigint, request_id uuid DEFAULT NULL)
+RETURNS api.select_accessible_result
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+    res api.select_accessible_result;
+    held api.select_seat_result;
+    typed api.set_ticket_types_result;
+    pair record;
+    priced boolean;
+BEGIN
+    res := core.replay_as(request_id, 'select_accessible', res);
+    IF res.selection_status IS NOT NULL THEN RETURN res; END IF;
+    IF (core.session_who(session)).session_id IS NULL THEN
+        res.selection_status := 'no_session';
+        res.message := core.refusal_words('no_session');
+        RETURN res;
+    END IF;
+    SELECT EXISTS (SELECT 1 FROM core.showtime st JOIN core.price p USING (price_plan_id)
+                    WHERE st.showtime_id = select_accessible.showtime_id AND p.type_code = 'companion')
+      INTO priced;
+    FOR pair IN
+        SELECT ws.label AS wheelchair, cs.label AS companion
+          FROM core.showtime st
+          JOIN core.auditorium a ON a.auditorium_id = st.auditorium_id
+          JOIN core.seat ws ON ws.auditorium_id = st.auditorium_id AND ws.kind = 'wheelchair'
+          JOIN core.seat cs ON cs.auditorium_id = st.auditorium_id AND cs.kind = 'companion'
+                           AND cs.row_no = ws.row_no AND abs(cs.col_no - ws.col_no) = 1
+          JOIN core.showtime_seat wss ON wss.showtime_id = st.showtime_id AND wss.seat_id = ws.seat_id
+          JOIN core.showtime_seat css ON css.showtime_id = st.showtime_id AND css.seat_id = cs.seat_id
+         WHERE st.showtime_id = select_accessible.showtime_id
+           AND core.seat_free(wss.state, wss.held_until) AND core.seat_free(css.state, css.held_until)
+         ORDER BY abs(2 * ws.col_no - a.cols - 1), ws.row_no DESC, ws.col_no
+         LIMIT 6
+    LOOP
+        held := api.select_seat(session, select_accessible.showtime_id, ARRAY[pair.wheelchair, pair.companion]);
+        EXIT WHEN held.selection_status <> 'unavailable';
+    END LOOP;
+    IF held.selection_status IS NULL OR held.selection_status = 'unavailable' THEN
+        res.selection_status := 'no_pair';
+        res.message := 'no wheelchair place with a free companion seat beside it';
+    ELSIF held.selection_status <> 'held' THEN
+        res.selection_status := held.selection_status;
+        res.message := held.message;
+    ELSE
+        res := ROW(held.selection_status, held.order_id, held.expire_at, held.total_cents, held.booking_code,
+                   held.currency, NULL, pair.wheelchair, pair.companion);
+        IF priced THEN
+            typed := api.set_ticket_types(session, held.order_id, jsonb_build_object(pair.companion, 'companion'));
+            IF typed.types_status <> 'repriced' THEN
+                RAISE EXCEPTION 'select_accessible: companion ticket refused: %', typed.message;
+            END IF;
+            res.total_cents := typed.total_cents;
+            res.message := format('wheelchair place %s and companion seat %s held', pair.wheelchair,
+                                  pair.companion);
+        ELSE
+            res.message := format('wheelchair place %s and companion seat %s held; this showtime has no'
+                                  ' companion price, so the companion pays the full price',
+                                  pair.wheelchair, pair.companion);
+        END IF;
+    END IF;
+    PERFORM core.remember(request_id, 'select_accessible', to_jsonb(res));
     RETURN res;
 END $$;

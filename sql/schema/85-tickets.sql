@@ -7,7 +7,7 @@
 CREATE TABLE core.reprint_log (
     reprint_id  bigserial PRIMARY KEY,
     order_id    bigint NOT NULL REFERENCES core.orders,
-    proof       text NOT NULL CHECK (proof IN ('card', 'account', 'session', 'staff')),
+    proof       text NOT NULL CHECK (proof IN ('card', 'email', 'account', 'session', 'staff')),
     user_id     bigint REFERENCES core.app_user,
     staff_id    bigint REFERENCES core.app_user,
     terminal    text NOT NULL DEFAULT '',
@@ -188,14 +188,24 @@ CREATE TYPE api.reprint_result AS (
 -- Makes a new issue of a paid booking's tickets so they can be printed
 -- again; every earlier copy is then refused at the door. The session may
 -- act on the booking (staff: any; a customer or guest: their own), or
--- proves it with the last four digits of a card that paid it (the session
--- may then print and read that booking: core.booking_proof). Wrong digits
--- are counted per booking code and per device (database login) for an
--- hour, and lock both; a code that is not known is answered as one that is
+-- proves it with the last four digits of a card that paid it, or with the
+-- e-mail address of the purchase (the booking's receipt address or its
+-- account's; the session may then print and read that booking:
+-- core.booking_proof). Wrong digits and wrong addresses alike are counted
+-- per booking code and per device (database login) for an hour, and lock
+-- both; a code that is not known is answered as one that is
 -- not the session's. Customers and guests reprint at most reprint_limit
 -- times.
+-- The e-mail address of a purchase, lower case: the address its receipts
+-- went to, else its customer account's; NULL when it has neither.
+CREATE FUNCTION core.purchase_email(p_order core.orders) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT lower(btrim(coalesce(p_order.receipt_email,
+                                (SELECT u.email FROM core.app_user u WHERE u.user_id = p_order.user_id))))
+$$;
+
 CREATE FUNCTION api.reprint(session text, booking_code text, last4 text DEFAULT NULL,
-                            request_id uuid DEFAULT NULL)
+                            email text DEFAULT NULL, request_id uuid DEFAULT NULL)
 RETURNS api.reprint_result
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
@@ -230,20 +240,23 @@ BEGIN
                >= core.setting_int('reprint_device_attempts', 20)) THEN
         res.reprint_status := 'locked';
         res.message := 'too many wrong tries for this booking; ask at the counter';
-    ELSIF proof IS NULL AND last4 IS NULL THEN
+    ELSIF proof IS NULL AND last4 IS NULL AND nullif(btrim(email), '') IS NULL THEN
         res.reprint_status := 'proof_needed';
-        res.message := 'give the last four digits of the card that paid, or sign in';
+        res.message := 'give the last four digits of the card that paid, or the e-mail of the purchase, or sign in';
     ELSIF proof IS NULL THEN
         SELECT * INTO o FROM core.orders x WHERE x.booking_code = code FOR UPDATE;
         IF last4 ~ '^[0-9]{4}$' AND EXISTS (SELECT 1 FROM core.payment p
                                              WHERE p.order_id = o.order_id AND p.card_last4 = reprint.last4) THEN
             proof := 'card';
+        ELSIF last4 IS NULL AND core.purchase_email(o) = lower(btrim(reprint.email)) THEN
+            proof := 'email';
         ELSE
             INSERT INTO core.rate_event (bucket, at, ok)
             VALUES ('reprint:' || code || ':fail', statement_timestamp(), false),
                    ('reprint-device:' || session_user, statement_timestamp(), false);
             res.reprint_status := 'not_allowed';
-            res.message := 'those are not the last four digits of the card that paid';
+            res.message := CASE WHEN last4 IS NULL THEN 'that is not the e-mail address of this purchase'
+                                ELSE 'those are not the last four digits of the card that paid' END;
         END IF;
     END IF;
     IF res.reprint_status IS NULL THEN
@@ -271,7 +284,7 @@ BEGIN
      WHERE t.order_id = o.order_id AND t.state = 'sold';
     INSERT INTO core.reprint_log (order_id, proof, user_id, staff_id, terminal, new_issue)
     VALUES (o.order_id, proof, core.who_customer(w), core.who_staff(w), w.terminal, res.issue);
-    IF proof = 'card' THEN
+    IF proof IN ('card', 'email') THEN
         INSERT INTO core.booking_proof (session_id, order_id) VALUES (w.session_id, o.order_id)
         ON CONFLICT DO NOTHING;
     END IF;

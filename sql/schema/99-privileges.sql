@@ -39,6 +39,7 @@ BEGIN
         ('seat_relay_stop',       '{kiosk,counter}'),
         -- Selling, for the session's own orders (staff: any order).
         ('select_seat',           '{kiosk,counter}'),
+        ('select_accessible',     '{kiosk,counter}'),
         ('set_ticket_types',      '{kiosk,counter}'),
         ('payment_start',         '{kiosk,counter}'),
         ('payment',               '{kiosk,counter}'),

@@ -2,7 +2,8 @@
 # 50-kiosk-collect.sh - after the sale at the kiosk: a guest collects a
 # booking bought elsewhere with its code and the card's last four digits
 # (a mistyped code and wrong digits refused, the wrong try counted; then a
-# new issue made for this print), and a signed-in customer cancels their own
+# new issue made for this print), another with the e-mail address of the
+# purchase instead (a wrong address refused and counted), and a signed-in customer cancels their own
 # card booking within the policy: refunded to the card through the card
 # terminal, seats for sale again.
 . "$(dirname "$0")/../e2e-lib.sh"
@@ -49,6 +50,25 @@ wait_for k "Your tickets are printing|Please collect your tickets at the counter
 [ "$(q "SELECT max(issue) || ' ' || (SELECT proof FROM core.reprint_log WHERE order_id = $oid) FROM core.ticket WHERE order_id = $oid")" = "1 card" ] ||
 	fail "the collection made no new issue proven by the card"
 echo "guest collected $pretty with the card's last four: $(screen k | grep -E 'printing|collect your' | sed 's/^ *//')"
+keys k Escape; wait_for k "TOUCH HERE"
+
+# --- a guest collects with the e-mail address of the purchase
+gs=$(kiosk "SELECT session FROM api.sign_in_guest('e2e-web')")
+read -r eoid ecode <<<"$(paid_by_card "$gs" 1)"
+[ "$(kiosk "SELECT api.email_receipt('$gs', $eoid, 'pat@example.com')")" = queued ] || fail "no receipt went to pat@example.com"
+epretty="${ecode:0:4}-${ecode:4}"
+read -r x y <<<"$(where k "Collect tickets")"; click k "$x" "$y"
+wait_for k "or the e-mail address you bought with"
+lit k "$epretty"; keys k Enter
+lit k eve@example.com; keys k Enter
+wait_for k "not the e-mail address"
+[ "$(q "SELECT count(*) FROM core.rate_event WHERE bucket = 'reprint:$ecode:fail' AND NOT ok")" = 1 ] ||
+	fail "the wrong address was not counted"
+lit k Pat@Example.com; keys k Enter
+wait_for k "Your tickets are printing|Please collect your tickets at the counter: booking $epretty\."
+[ "$(q "SELECT max(issue) || ' ' || (SELECT proof FROM core.reprint_log WHERE order_id = $eoid) FROM core.ticket WHERE order_id = $eoid")" = "1 email" ] ||
+	fail "the collection made no new issue proven by the e-mail"
+echo "guest collected $epretty with the e-mail of the purchase (a wrong address refused and counted)"
 keys k Escape; wait_for k "TOUCH HERE"
 
 # --- a customer cancels their own booking

@@ -35,7 +35,9 @@ echo "takings today: $want"
 
 # Prices: Standard / Student to 11.25.
 keys c F3; wait_for c "Plan +Ticket"
-for _ in 1 2 3 4 5 6 7; do keys c Down; done
+pos=$(q "SELECT n - 1 FROM (SELECT price_plan, type_code, row_number() OVER () AS n FROM api.admin_prices('$mgr')) x
+         WHERE price_plan = 'Standard' AND type_code = 'student'")
+for _ in $(seq 1 "$pos"); do keys c Down; done
 wait_for c "Standard +Student .*new price"
 lit c 11.25; keys c Enter
 wait_for c "price saved"

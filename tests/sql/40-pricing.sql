@@ -10,8 +10,8 @@ BEGIN;
 SELECT plan(19);
 
 -- Ticket types.
-SELECT is((SELECT string_agg(type_code, ',' ORDER BY sort) FROM api.ticket_types(:st)), 'adult,child,senior,student',
-          'a showtime sells adult, child, senior and student tickets');
+SELECT is((SELECT string_agg(type_code, ',' ORDER BY sort) FROM api.ticket_types(:st)), 'adult,child,senior,student,companion',
+          'a showtime sells adult, child, senior, student and (for a wheelchair user''s companion) companion tickets');
 SELECT price_cents AS adult FROM api.ticket_types(:st) WHERE type_code = 'adult' \gset
 SELECT price_cents AS child FROM api.ticket_types(:st) WHERE type_code = 'child' \gset
 SELECT order_id AS o FROM api.select_seat(:'sa', :st, '{C7,C8}') \gset

@@ -1,4 +1,5 @@
-/* test-bestseat.c - best available: together, central, no single empty seat left. */
+/* test-bestseat.c - best available: together, central, in one price band,
+ * no single empty seat left. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -160,6 +161,45 @@ test_parse_and_find(void **state)
 	assert_int_equal(hall_find_label(&h, "Z9"), -1);
 }
 
+static void
+test_price_band(void **state)
+{
+	/* The best rows (C, D) are premium; the standard seats left are at the
+	 * front and back. A party starting in the standard band stays there even
+	 * though premium seats are nearer the ideal; never a block that mixes
+	 * the two bands. */
+	const char *pic[] = { "........", "xx....xx", "pppppppp", "pppppppp", "xxx..xxx" };
+	struct hall h = hall_from(pic, 5);
+	int out[8];
+
+	(void)state;
+	assert_int_equal(bestseat_find_band(&h, 2, KIND_STANDARD, out), KIND_STANDARD);
+	assert_block(&h, out, 2, "E4");
+	assert_int_equal(bestseat_find_band(&h, 4, KIND_STANDARD, out), KIND_STANDARD);
+	assert_block(&h, out, 4, "B3");
+	assert_int_equal(bestseat_find_band(&h, 2, KIND_PREMIUM, out), KIND_PREMIUM);
+	assert_int_equal(h.seat[out[0]].kind, KIND_PREMIUM);
+	/* no 5 standard seats together in rows B-E: row A has 8 */
+	assert_int_equal(bestseat_find_band(&h, 5, KIND_STANDARD, out), KIND_STANDARD);
+	assert_int_equal(h.seat[out[0]].row, 1);
+	/* 9 standard seats together exist nowhere: up to premium only then */
+	h.seat[hall_find_label(&h, "A1")].status = SEAT_SOLD;
+	assert_int_equal(bestseat_find_band(&h, 8, KIND_STANDARD, out), KIND_PREMIUM);
+	for (int k = 0; k < 8; k++)
+		assert_int_equal(h.seat[out[k]].kind, KIND_PREMIUM);
+	/* a row half standard, half premium gives no mixed block */
+	{
+		const char *mix[] = { "xx..ppxx" };
+		struct hall m = hall_from(mix, 1);
+
+		assert_int_equal(bestseat_find_band(&m, 3, KIND_STANDARD, out), -1);
+		assert_int_equal(bestseat_find(&m, 3, out), -1);
+		assert_int_equal(bestseat_find(&m, 2, out), 0);
+	}
+	assert_int_equal(bestseat_band_of(&h.seat[0]), KIND_STANDARD);
+	assert_int_equal(bestseat_band_of(&h.seat[hall_find_label(&h, "C1")]), KIND_PREMIUM);
+}
+
 int
 main(void)
 {
@@ -171,6 +211,7 @@ main(void)
 		cmocka_unit_test(test_full_and_held),
 		cmocka_unit_test(test_single_gap_last_resort),
 		cmocka_unit_test(test_parse_and_find),
+		cmocka_unit_test(test_price_band),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -236,6 +236,36 @@ test_refund_once(void **state)
 	card_close(&t);
 }
 
+/* Each installation keeps its own journal, in the directory its
+ * configuration names (card_state): a key one has charged is unknown to
+ * the other, and nothing is written under /tmp. */
+static void
+test_journal_per_installation(void **state)
+{
+	struct card_terminal a, b;
+	struct card_result r;
+	char *cause = NULL, *da = xasprintf("%s/one", dir), *db = xasprintf("%s/two", dir);
+	char *ja = xasprintf("%s/journal", da), *jb = xasprintf("%s/journal", db);
+
+	(void)state;
+	setenv("MARQUEE_CARD_TEST_DIR", db, 1);
+	assert_int_equal(card_open(&a, "test", da, &cause), 0);	/* the configured directory wins */
+	assert_int_equal(card_open(&b, "test", "", &cause), 0);	/* none configured: the environment's */
+	assert_int_equal(card_pay(&a, "key-shared", 1000, "USD", 1, &r), 0);
+	assert_int_equal(r.outcome, CARD_APPROVED);
+	assert_int_equal(access(ja, R_OK), 0);
+	assert_int_equal(access(jb, F_OK), -1);
+	assert_int_equal(card_resolve(&b, "key-shared", 1, &r), 0);
+	assert_int_equal(r.outcome, CARD_NOT_FOUND);
+	card_close(&a);
+	card_close(&b);
+	unsetenv("MARQUEE_CARD_TEST_DIR");
+	free(da);
+	free(db);
+	free(ja);
+	free(jb);
+}
+
 static void
 test_luhn_and_open(void **state)
 {
@@ -265,6 +295,7 @@ main(void)
 		cmocka_unit_test(test_unknown_busy_then_resolved),
 		cmocka_unit_test(test_reverse),
 		cmocka_unit_test(test_refund_once),
+		cmocka_unit_test(test_journal_per_installation),
 		cmocka_unit_test(test_luhn_and_open),
 	};
 

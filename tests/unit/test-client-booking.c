@@ -5,7 +5,8 @@
  * its code (lower case, no dash) and not by a mistyped one, loaded with its
  * seats, tenders and history, refunded a seat at a time back to the card
  * through the card terminal (once per key, settled in the database) and
- * then to the cash. */
+ * then to the cash. A kiosk collection's proof is checked before it is
+ * sent: four digits, or an e-mail address that has a domain. */
 #include <libpq-fe.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +23,7 @@
 #include "card.h"
 #include "client-account.h"
 #include "client-booking.h"
+#include "ids.h"
 #include "util.h"
 #include "test-pg.h"
 
@@ -220,10 +222,41 @@ test_find_load_refund(void **state)
 	db_close(db);
 }
 
+/* The proofs a kiosk refuses before asking the database (which is not
+ * reached: db is NULL). Returns the words said for code and proof. */
+static char *
+collect_words(const char *code, const char *proof)
+{
+	char *cause = NULL;
+
+	assert_int_equal(client_booking_collect(NULL, NULL, "session", code, proof, &cause), -1);
+	assert_non_null(cause);
+	return cause;
+}
+
+static void
+test_collect_proof_shape(void **state)
+{
+	char code[BOOKCODE_LEN + 1], *said;
+
+	(void)state;
+	assert_int_equal(bookcode_encode(123456789, code), 0);
+	said = collect_words(code, "424");
+	assert_non_null(strstr(said, "last four digits of the card that paid, or the e-mail"));
+	free(said);
+	said = collect_words(code, "pat@example");
+	assert_non_null(strstr(said, "e-mail address is not complete"));
+	free(said);
+	said = collect_words(code, "@example.com");
+	assert_non_null(strstr(said, "e-mail address is not complete"));
+	free(said);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_collect_proof_shape),
 		cmocka_unit_test(test_find_load_refund),
 	};
 

@@ -52,6 +52,7 @@ test_full_file(void **state)
 	    "idle_seconds = 45\n"
 	    "logout_minutes = 10\n"
 	    "card_driver = test\n"
+	    "card_state = /var/lib/marquee-2/card\n"
 	    "location_id = 2\n"
 	    "sendmail = \"/usr/bin/msmtp -t \\\"x\\\"\"\n";
 
@@ -73,6 +74,7 @@ test_full_file(void **state)
 	assert_int_equal(cfg.idle_seconds, 45);
 	assert_int_equal(cfg.logout_minutes, 10);
 	assert_int_equal(cfg.location_id, 2);
+	assert_string_equal(cfg.card_state, "/var/lib/marquee-2/card");
 	assert_string_equal(cfg.sendmail, "/usr/bin/msmtp -t \"x\"");
 	config_free(&cfg);
 }
