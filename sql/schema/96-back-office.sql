@@ -6,31 +6,12 @@
 -- terminal, tender or day, the day's sales by hour).
 --
 -- Each function takes the session token first and learns who acts from it
--- (core.session_who). Who may do what (core.office_may):
+-- (core.session_who); core.staff_refusal and core.staff_call (95-admin.sql)
+-- refuse the wrong roles:
 --   manager     everything here: staff, blocks, reports, the audit trail
 --   supervisor  unlock (api.admin_unlock), blocks, reports, the audit trail,
 --               the staff list (to see who is locked out)
 --   cashier     none of it
-
--- True when the session w may do p_what: 'staff' (add, deactivate),
--- 'staff_list', 'block', 'report' or 'audit'.
-CREATE FUNCTION core.office_may(w core.who, p_what text) RETURNS boolean
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT coalesce(w.role = 'manager'
-                    OR (w.role = 'supervisor' AND p_what IN ('staff_list', 'block', 'report', 'audit')), false)
-$$;
-
--- Writes one staff action to core.audit_log as the account behind w (the
--- terminal it acted at goes into detail). Nothing is written for a session
--- that is not live.
-CREATE FUNCTION core.audit(w core.who, p_action text, p_detail jsonb DEFAULT '{}') RETURNS void
-LANGUAGE sql VOLATILE AS $$
-    INSERT INTO core.audit_log (staff_id, action, detail)
-    SELECT w.user_id, p_action, coalesce(p_detail, '{}') || jsonb_build_object('terminal', w.terminal)
-     WHERE w.user_id IS NOT NULL
-$$;
-
-CREATE INDEX audit_log_at_idx ON core.audit_log (at);
 
 -- The audit trail, newest first (at most 500 rows): who (a user name, or
 -- part of one; NULL: anyone), what (an action, or part of one) and from/to
@@ -43,7 +24,7 @@ RETURNS TABLE (audit_id bigint, at timestamptz, username text, full_name text, a
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
-    IF NOT core.office_may(core.session_who(session), 'audit') THEN
+    IF core.staff_refusal(core.session_who(session), '{manager,supervisor}') IS NOT NULL THEN
         RETURN;
     END IF;
     RETURN QUERY
@@ -89,11 +70,10 @@ DECLARE
     w core.who := core.session_who(session);
     login text := core.login_norm(username);
 BEGIN
-    res := core.replay_as(request_id, 'staff_add', res);
+    res := core.staff_call(request_id, 'staff_add', w, '{manager}', 'not_manager',
+                           'only a manager may add staff', res);
     IF res.staff_status IS NOT NULL THEN RETURN res; END IF;
-    IF NOT core.office_may(w, 'staff') THEN
-        res := ROW('not_manager', NULL, 'only a manager may add staff');
-    ELSIF login !~ '^[a-z0-9._-]{2,32}$' THEN
+    IF login !~ '^[a-z0-9._-]{2,32}$' THEN
         res := ROW('invalid', NULL, 'a user name is 2 to 32 letters, digits, dots, dashes or underscores');
     ELSIF coalesce(role, '') NOT IN ('cashier', 'supervisor', 'manager') THEN
         res := ROW('invalid', NULL, 'the role is cashier, supervisor or manager');
@@ -125,7 +105,7 @@ RETURNS TABLE (user_id bigint, username text, full_name text, role text, active 
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
-    IF NOT core.office_may(core.session_who(session), 'staff_list') THEN
+    IF core.staff_refusal(core.session_who(session), '{manager,supervisor}') IS NOT NULL THEN
         RETURN;
     END IF;
     RETURN QUERY
@@ -149,16 +129,15 @@ DECLARE
     w core.who := core.session_who(session);
     u core.app_user;
 BEGIN
-    res := core.replay_as(request_id, 'staff_set_active', res);
+    res := core.staff_call(request_id, 'staff_set_active', w, '{manager}', 'not_manager',
+                           'only a manager may change staff', res);
     IF res.staff_status IS NOT NULL THEN RETURN res; END IF;
     -- Managers are locked first, so two managers deactivating each other
     -- at once cannot leave none.
     PERFORM 1 FROM core.app_user x WHERE x.role = 'manager' AND x.active ORDER BY x.user_id FOR UPDATE;
     SELECT * INTO u FROM core.app_user x
      WHERE x.username = core.login_norm(staff_set_active.username) AND x.role <> 'customer' FOR UPDATE;
-    IF NOT core.office_may(w, 'staff') THEN
-        res := ROW('not_manager', NULL, 'only a manager may change staff');
-    ELSIF active IS NULL THEN
+    IF active IS NULL THEN
         res := ROW('invalid', NULL, 'say whether the account is to be active');
     ELSIF u.user_id IS NULL THEN
         res := ROW('not_found', NULL, 'there is no such staff member');
@@ -349,15 +328,14 @@ DECLARE
     b core.seat_block;
     moves int;
 BEGIN
-    res := core.replay_as(request_id, 'seat_block', res);
+    res := core.staff_call(request_id, 'seat_block', w, '{manager,supervisor}', 'not_allowed',
+                           'only a manager or a supervisor may block seats', res);
     IF res.block_status IS NOT NULL THEN RETURN res; END IF;
     IF showtime_id IS NOT NULL THEN
         SELECT st.auditorium_id INTO hall FROM core.showtime st WHERE st.showtime_id = seat_block.showtime_id;
     END IF;
     SELECT * INTO s FROM core.seat x WHERE x.auditorium_id = hall AND x.label = upper(btrim(seat));
-    IF NOT core.office_may(w, 'block') THEN
-        res := ROW('not_allowed', NULL, 0, 0, 'only a manager or a supervisor may block seats');
-    ELSIF s.seat_id IS NULL THEN
+    IF s.seat_id IS NULL THEN
         res := ROW('not_found', NULL, 0, 0, 'no such seat in that hall or show');
     ELSIF coalesce(btrim(reason), '') = '' OR length(reason) > 200 THEN
         res := ROW('invalid', NULL, 0, 0, 'say why the seat is blocked (at most 200 characters)');
@@ -400,21 +378,18 @@ DECLARE
     w core.who := core.session_who(session);
     b core.seat_block;
 BEGIN
-    res := core.replay_as(request_id, 'seat_unblock', res);
+    res := core.staff_call(request_id, 'seat_unblock', w, '{manager,supervisor}', 'not_allowed',
+                           'only a manager or a supervisor may unblock seats', res);
     IF res.block_status IS NOT NULL THEN RETURN res; END IF;
-    IF NOT core.office_may(w, 'block') THEN
-        res := ROW('not_allowed', NULL, 0, 0, 'only a manager or a supervisor may unblock seats');
+    UPDATE core.seat_block x SET ended_at = statement_timestamp(), ended_by = w.user_id
+     WHERE x.block_id = seat_unblock.block_id AND x.ended_at IS NULL
+    RETURNING * INTO b;
+    IF b.block_id IS NULL THEN
+        res := ROW('not_found', NULL, 0, 0, 'no such block, or it has ended');
     ELSE
-        UPDATE core.seat_block x SET ended_at = statement_timestamp(), ended_by = w.user_id
-         WHERE x.block_id = seat_unblock.block_id AND x.ended_at IS NULL
-        RETURNING * INTO b;
-        IF b.block_id IS NULL THEN
-            res := ROW('not_found', NULL, 0, 0, 'no such block, or it has ended');
-        ELSE
-            res := ROW('unblocked', b.block_id, core.block_release(b.block_id), 0, 'the seat is for sale again');
-            PERFORM core.audit(w, 'seat_unblock', jsonb_build_object('block_id', b.block_id,
-                               'seat', (SELECT x.label FROM core.seat x WHERE x.seat_id = b.seat_id)));
-        END IF;
+        res := ROW('unblocked', b.block_id, core.block_release(b.block_id), 0, 'the seat is for sale again');
+        PERFORM core.audit(w, 'seat_unblock', jsonb_build_object('block_id', b.block_id,
+                           'seat', (SELECT x.label FROM core.seat x WHERE x.seat_id = b.seat_id)));
     END IF;
     PERFORM core.remember(request_id, 'seat_unblock', to_jsonb(res));
     RETURN res;
@@ -430,7 +405,7 @@ RETURNS TABLE (block_id bigint, location text, auditorium text, seat text, scope
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
-    IF NOT core.office_may(core.session_who(session), 'block') THEN
+    IF core.staff_refusal(core.session_who(session), '{manager,supervisor}') IS NOT NULL THEN
         RETURN;
     END IF;
     PERFORM core.block_apply(b.block_id) FROM core.seat_block b WHERE b.ended_at IS NULL ORDER BY b.block_id;
@@ -506,7 +481,7 @@ RETURNS TABLE (key text, payments int, gross_cents bigint, refunded_cents bigint
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
-    IF NOT core.office_may(core.session_who(session), 'report') THEN
+    IF core.staff_refusal(core.session_who(session), '{manager,supervisor}') IS NOT NULL THEN
         RETURN;
     END IF;
     RETURN QUERY
@@ -532,7 +507,7 @@ RETURNS TABLE (hour int, payments int, net_cents bigint)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
-    IF NOT core.office_may(core.session_who(session), 'report') THEN
+    IF core.staff_refusal(core.session_who(session), '{manager,supervisor}') IS NOT NULL THEN
         RETURN;
     END IF;
     RETURN QUERY
@@ -555,7 +530,7 @@ RETURNS TABLE (showtime_id bigint, starts_at timestamptz, location text, auditor
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
-    IF NOT core.office_may(core.session_who(session), 'report') THEN
+    IF core.staff_refusal(core.session_who(session), '{manager,supervisor}') IS NOT NULL THEN
         RETURN;
     END IF;
     RETURN QUERY
