@@ -16,7 +16,7 @@ client_cashup_report(struct db *db, const char *session, struct cashup_report *r
 {
 	const char *params[1] = { session };
 	PGresult *res = client_read(db, "the drawer",
-	                            "SELECT opened_by, to_char(opened_at, 'Dy DD Mon HH24:MI') AS opened,"
+	                            "SELECT drawer_id, opened_by, to_char(opened_at, 'Dy DD Mon HH24:MI') AS opened,"
 	                            " coalesce(to_char(closed_at, 'Dy DD Mon HH24:MI'), '') AS closed, float_cents,"
 	                            " cash_sales_cents, cash_refunds_cents, drops_cents, paid_outs_cents,"
 	                            " expected_cents, card_sales_cents, coalesce(counted_cents, 0) AS counted,"
@@ -35,6 +35,7 @@ client_cashup_report(struct db *db, const char *session, struct cashup_report *r
 	strlcpy_m(r->closed_at, db_value(res, 0, "closed"), sizeof r->closed_at);
 	strlcpy_m(r->counts, db_value(res, 0, "counts"), sizeof r->counts);
 	r->open = r->closed_at[0] == '\0';
+	r->drawer_id = db_int(res, 0, "drawer_id");
 	r->float_cents = db_int(res, 0, "float_cents");
 	r->cash_sales = db_int(res, 0, "cash_sales_cents");
 	r->cash_refunds = db_int(res, 0, "cash_refunds_cents");
