@@ -554,3 +554,92 @@ BEGIN
        AND (st.starts_at AT TIME ZONE l.timezone)::date BETWEEN from_day AND to_day
      ORDER BY st.starts_at, l.name, a.name;
 END $$;
+
+-- The first day of the film week that holds p_day: film weeks start on the
+-- day of the week of the setting film_week_start (ISO: 1 Monday .. 7
+-- Sunday; 5, Friday, when films open, unless set). Inlined.
+CREATE FUNCTION core.film_week(p_day date) RETURNS date
+LANGUAGE sql STABLE AS $$
+    SELECT p_day - ((extract(isodow FROM p_day)::int - core.setting_int('film_week_start', 5) + 14) % 7)
+$$;
+
+-- The distributor report: for each film week (core.film_week of the show's
+-- day), cinema and film with shows (not cancelled) from from_day to to_day:
+-- the shows played, admissions (tickets sold; refunded ones are not) and
+-- box office (the payments less the refunds of those shows' orders, gross
+-- and refunds apart), in cents. Managers and supervisors.
+CREATE FUNCTION api.report_distributor(session text, from_day date, to_day date)
+RETURNS TABLE (week_start date, location text, title text, shows int, admissions int, gross_cents bigint,
+               refunded_cents bigint, box_office_cents bigint)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_column
+BEGIN
+    IF core.staff_refusal(core.session_who(session), '{manager,supervisor}') IS NOT NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+    SELECT core.film_week((st.starts_at AT TIME ZONE l.timezone)::date), l.name, m.title, count(*)::int,
+           sum(k.admissions)::int, sum(k.gross)::bigint, sum(k.refunded)::bigint,
+           (sum(k.gross) - sum(k.refunded))::bigint
+      FROM core.showtime st
+      JOIN core.movie m ON m.movie_id = st.movie_id
+      JOIN core.auditorium a ON a.auditorium_id = st.auditorium_id
+      JOIN core.location l ON l.location_id = a.location_id
+     CROSS JOIN LATERAL (
+           SELECT (SELECT count(*) FROM core.ticket t WHERE t.showtime_id = st.showtime_id AND t.state = 'sold')
+                      AS admissions,
+                  coalesce((SELECT sum(p.amount_cents) FROM core.payment p JOIN core.orders o USING (order_id)
+                             WHERE o.showtime_id = st.showtime_id), 0) AS gross,
+                  coalesce((SELECT sum(r.amount_cents) FROM core.refund r JOIN core.orders o USING (order_id)
+                             WHERE o.showtime_id = st.showtime_id), 0) AS refunded) k
+     WHERE NOT st.cancelled
+       AND (st.starts_at AT TIME ZONE l.timezone)::date BETWEEN from_day AND to_day
+     GROUP BY 1, 2, 3
+     ORDER BY 1, 2, 3;
+END $$;
+
+-- Card money by day and terminal, for matching against the acquirer's
+-- settlement: every card payment (kind 'sale': its terminal reference and
+-- authorisation code) and every refund of one (kind 'refund', a negative
+-- amount: the reference the card terminal gave the refund once done, and
+-- its state: pending, done, failed, or 'owed' when no terminal has taken it
+-- yet), from from_day to to_day (the day the money moved, in the cinema's
+-- time zone), with the terminal the booking was sold at. By day, terminal
+-- and time. Managers and supervisors.
+CREATE FUNCTION api.report_cards(session text, from_day date, to_day date)
+RETURNS TABLE (day date, terminal text, at timestamptz, kind text, booking_code text, card_brand text,
+               card_last4 text, terminal_ref text, auth_code text, amount_cents bigint, state text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_column
+BEGIN
+    IF core.staff_refusal(core.session_who(session), '{manager,supervisor}') IS NOT NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
+    SELECT x.d, x.terminal, x.at, x.kind, x.booking_code, x.card_brand, x.card_last4, x.terminal_ref, x.auth_code,
+           x.cents, x.state
+      FROM (SELECT (p.created_at AT TIME ZONE l.timezone)::date AS d, o.terminal, p.created_at AS at,
+                   'sale'::text AS kind, o.booking_code, coalesce(p.card_brand, '') AS card_brand,
+                   coalesce(p.card_last4, '') AS card_last4, coalesce(p.terminal_ref, '') AS terminal_ref,
+                   coalesce(p.auth_code, '') AS auth_code, p.amount_cents AS cents, 'paid'::text AS state
+              FROM core.payment p
+              JOIN core.orders o ON o.order_id = p.order_id
+              JOIN core.showtime st ON st.showtime_id = o.showtime_id
+              JOIN core.auditorium a ON a.auditorium_id = st.auditorium_id
+              JOIN core.location l ON l.location_id = a.location_id
+             WHERE p.method = 'card'
+            UNION ALL
+            SELECT (r.created_at AT TIME ZONE l.timezone)::date, o.terminal, r.created_at, 'refund', o.booking_code,
+                   coalesce(p.card_brand, ''), coalesce(p.card_last4, ''), coalesce(rc.terminal_ref, ''), '',
+                   -r.amount_cents, coalesce(rc.state, 'owed')
+              FROM core.refund r
+              JOIN core.payment p ON p.payment_id = r.payment_id
+              LEFT JOIN core.refund_card rc ON rc.refund_id = r.refund_id
+              JOIN core.orders o ON o.order_id = r.order_id
+              JOIN core.showtime st ON st.showtime_id = o.showtime_id
+              JOIN core.auditorium a ON a.auditorium_id = st.auditorium_id
+              JOIN core.location l ON l.location_id = a.location_id
+             WHERE p.method = 'card') x
+     WHERE x.d BETWEEN from_day AND to_day
+     ORDER BY x.d, x.terminal, x.at, x.kind DESC;
+END $$;

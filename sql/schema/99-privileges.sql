@@ -87,6 +87,8 @@ BEGIN
         ('report_takings',        '{counter}'),
         ('report_hourly',         '{counter}'),
         ('report_occupancy',      '{counter}'),
+        ('report_distributor',    '{counter}'),
+        ('report_cards',          '{counter}'),
         -- Cash-up (97-cash-up.sql): the drawer of the session's till.
         ('drawer_open',           '{counter}'),
         ('drawer_move',           '{counter}'),
