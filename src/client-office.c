@@ -104,6 +104,36 @@ client_office_occupancy(struct db *db, const char *session, int from_day, int to
 }
 
 int
+client_office_distributor(struct db *db, const char *session, int day, struct office_table *out, char **cause)
+{
+	char d[16];
+	const char *params[2] = { session, d };
+
+	snprintf(d, sizeof d, "%d", day);
+	return office_read(db, "the distributor report",
+	                   "SELECT to_char(week_start, 'Dy DD Mon YYYY'), location, title, shows, admissions, gross_cents,"
+	                   " refunded_cents, box_office_cents"
+	                   " FROM api.report_distributor($1, current_date + $2::int, current_date + $2::int)",
+	                   2, params, out, cause);
+}
+
+int
+client_office_cards(struct db *db, const char *session, int from_day, int to_day, struct office_table *out,
+                    char **cause)
+{
+	char f[16], t[16];
+	const char *params[3] = { session, f, t };
+
+	snprintf(f, sizeof f, "%d", from_day);
+	snprintf(t, sizeof t, "%d", to_day);
+	return office_read(db, "the card payments",
+	                   "SELECT to_char(day, 'Dy DD Mon'), terminal, to_char(at, 'HH24:MI:SS'), kind,"
+	                   " booking_code, trim(card_brand || ' ' || card_last4), terminal_ref, auth_code, amount_cents, state"
+	                   " FROM api.report_cards($1, current_date + $2::int, current_date + $3::int)",
+	                   3, params, out, cause);
+}
+
+int
 client_office_hourly(struct db *db, const char *session, int day, long long cents[24], char **cause)
 {
 	char d[16];

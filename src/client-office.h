@@ -27,6 +27,10 @@ enum { BLOCK_ID, BLOCK_WHERE, BLOCK_SEAT, BLOCK_SCOPE, BLOCK_REASON, BLOCK_BY, B
        BLOCK_NCOLS };
 enum { TAKE_KEY, TAKE_PAYMENTS, TAKE_GROSS, TAKE_REFUNDED, TAKE_NET, TAKE_NCOLS };	/* cents as digits */
 enum { OCC_WHEN, OCC_WHERE, OCC_TITLE, OCC_SEATS, OCC_ADMISSIONS, OCC_PCT, OCC_REVENUE, OCC_NCOLS };
+enum { DIST_WEEK, DIST_WHERE, DIST_TITLE, DIST_SHOWS, DIST_ADMISSIONS, DIST_GROSS, DIST_REFUNDED, DIST_BOX_OFFICE,
+       DIST_NCOLS };
+enum { CARD_DAY, CARD_TERMINAL, CARD_AT, CARD_KIND, CARD_CODE, CARD_CARD, CARD_REF, CARD_AUTH, CARD_CENTS, CARD_STATE,
+       CARD_NCOLS };
 
 /* Each read returns 0 with *out filled (free with office_table_free), or
  * -1 with *cause (caller frees). A session that may not read gets no rows. */
@@ -42,6 +46,13 @@ int  client_office_takings(struct db *db, const char *session, const char *by, c
                            int to_day, struct office_table *out, char **cause);
 int  client_office_occupancy(struct db *db, const char *session, int from_day, int to_day, struct office_table *out,
                              char **cause);
+/* The distributor report of the film week that holds the day day days
+ * from today: admissions and box office per cinema and film. */
+int  client_office_distributor(struct db *db, const char *session, int day, struct office_table *out, char **cause);
+/* Card payments and card refunds (negative) from from_day to to_day, by
+ * day, terminal and time, with their terminal references. */
+int  client_office_cards(struct db *db, const char *session, int from_day, int to_day, struct office_table *out,
+                         char **cause);
 /* The day's net cents in each hour (0..23) of the day day days from today.
  * Returns 0, or -1 with *cause. */
 int  client_office_hourly(struct db *db, const char *session, int day, long long cents[24], char **cause);

@@ -564,7 +564,8 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- The distributor report: for each film week (core.film_week of the show's
--- day), cinema and film with shows (not cancelled) from from_day to to_day:
+-- day) from the one that holds from_day to the one that holds to_day (whole
+-- weeks, however the days fall), cinema and film with shows (not cancelled):
 -- the shows played, admissions (tickets sold; refunded ones are not) and
 -- box office (the payments less the refunds of those shows' orders, gross
 -- and refunds apart), in cents. Managers and supervisors.
@@ -593,7 +594,8 @@ BEGIN
                   coalesce((SELECT sum(r.amount_cents) FROM core.refund r JOIN core.orders o USING (order_id)
                              WHERE o.showtime_id = st.showtime_id), 0) AS refunded) k
      WHERE NOT st.cancelled
-       AND (st.starts_at AT TIME ZONE l.timezone)::date BETWEEN from_day AND to_day
+       AND core.film_week((st.starts_at AT TIME ZONE l.timezone)::date)
+           BETWEEN core.film_week(from_day) AND core.film_week(to_day)
      GROUP BY 1, 2, 3
      ORDER BY 1, 2, 3;
 END $$;
