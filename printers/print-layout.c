@@ -260,17 +260,26 @@ two_columns(const char *left, const char *right, int width)
 	return xasprintf("%s%*s%s", left, gap, "", right);
 }
 
+/* A slip's width (at most 80) and its rule, a line of '-' across it;
+ * starts the slip's lines (none yet). Returns the width. */
+static int
+slip_start(int width, char rule[81], size_t *n)
+{
+	*n = 0;
+	if (width > 80)
+		width = 80;
+	memset(rule, '-', (size_t)width);
+	rule[width] = '\0';
+	return width;
+}
+
 struct receipt_line *
 receipt_lines(const struct print_receipt *r, int width, size_t *n)
 {
 	struct receipt_line *lines = NULL;
 	char rule[81];
 
-	*n = 0;
-	if (width > 80)
-		width = 80;
-	memset(rule, '-', (size_t)width);
-	rule[width] = '\0';
+	width = slip_start(width, rule, n);
 	line_add(&lines, n, FONT_LARGE, 1, ALIGN_CENTER, xstrdup(r->cinema));
 	line_add(&lines, n, FONT_SMALL, 0, ALIGN_CENTER, xstrdup(r->address));
 	line_add(&lines, n, FONT_NORMAL, 1, ALIGN_CENTER, xstrdup("RECEIPT"));
@@ -332,11 +341,7 @@ report_lines(const struct print_report *r, int width, size_t *n)
 	struct receipt_line *lines = NULL;
 	char rule[81];
 
-	*n = 0;
-	if (width > 80)
-		width = 80;
-	memset(rule, '-', (size_t)width);
-	rule[width] = '\0';
+	width = slip_start(width, rule, n);
 	if (r->cinema != NULL && *r->cinema != '\0')
 		line_add(&lines, n, FONT_LARGE, 1, ALIGN_CENTER, xstrdup(r->cinema));
 	line_add(&lines, n, FONT_NORMAL, 1, ALIGN_CENTER, xstrdup(r->title));

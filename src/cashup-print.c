@@ -44,31 +44,17 @@ slip_money(struct slip_rows *s, const char *label, long long cents, int bold)
 	slip_row(s, label, xstrdup(m), bold);
 }
 
-/* The count ("2000x3 500x1", cents x how many) as a row a denomination
- * counted: "  20.00 x 3" and its value. */
+/* The count as a row a denomination counted: "  20.00 x 3" and its value
+ * (labels hold the labels). */
 static void
-slip_counts(struct slip_rows *s, const char *counts, char labels[CASHUP_NDENOM][48])
+slip_counts(struct slip_rows *s, const struct cashup_report *r, char labels[CASHUP_NDENOM][48])
 {
-	const char *p = counts;
-	int k = 0;
-
-	while (p != NULL && *p != '\0' && k < CASHUP_NDENOM) {
-		long long d = strtoll(p, NULL, 10), n;
-		const char *x = strchr(p, 'x');
+	for (int k = 0; k < r->ncounts; k++) {
 		char m[24];
 
-		if (x == NULL)
-			break;
-		n = strtoll(x + 1, NULL, 10);
-		if (n > 0) {
-			money_format(m, sizeof m, d);
-			snprintf(labels[k], sizeof labels[k], "  %s x %lld", m, n);
-			slip_money(s, labels[k], d * n, 0);
-			k++;
-		}
-		p = strchr(x, ' ');
-		if (p != NULL)
-			p++;
+		money_format(m, sizeof m, r->count_denom[k]);
+		snprintf(labels[k], sizeof labels[k], "  %s x %lld", m, r->count_n[k]);
+		slip_money(s, labels[k], r->count_denom[k] * r->count_n[k], 0);
 	}
 }
 
@@ -97,7 +83,7 @@ cashup_print(struct app *app, const struct cashup_report *r, const char *termina
 	if (!r->open) {
 		slip_row(&s, NULL, NULL, 0);
 		slip_row(&s, "Count", NULL, 0);
-		slip_counts(&s, r->counts, labels);
+		slip_counts(&s, r, labels);
 		slip_money(&s, "Counted", r->counted, 1);
 		slip_money(&s, r->over_short < 0 ? "SHORT" : r->over_short > 0 ? "OVER" : "Balanced",
 		           r->over_short < 0 ? -r->over_short : r->over_short, 1);

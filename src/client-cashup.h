@@ -21,7 +21,9 @@ struct cashup_report {
 	char		 opened_by[40];
 	char		 opened_at[32];	/* "Thu 03 Dec 21:30" */
 	char		 closed_at[32];	/* "" while open */
-	char		 counts[200];	/* "2000x3 500x1" (cents x how many) */
+	/* The count: ncounts denominations (cents) counted, how many of each. */
+	int		 ncounts;
+	long long	 count_denom[CASHUP_NDENOM], count_n[CASHUP_NDENOM];
 	long long	 float_cents, cash_sales, cash_refunds, drops, paid_outs, expected, card_sales;
 	long long	 counted, over_short;	/* closed only */
 };

@@ -87,50 +87,50 @@ client_office_takings(struct db *db, const char *session, const char *by, const 
 	                   " current_date + $3::int, current_date + $4::int, $5)", 5, params, out, cause);
 }
 
-int
-client_office_occupancy(struct db *db, const char *session, int from_day, int to_day, struct office_table *out,
-                        char **cause)
+/* A report read of the days from_day to to_day (offsets from today, $2
+ * and $3 of sql; the session is $1). As office_read. */
+static int
+office_read_days(struct db *db, const char *what, const char *sql, const char *session, int from_day, int to_day,
+                 struct office_table *out, char **cause)
 {
 	char f[16], t[16];
 	const char *params[3] = { session, f, t };
 
 	snprintf(f, sizeof f, "%d", from_day);
 	snprintf(t, sizeof t, "%d", to_day);
-	return office_read(db, "the occupancy",
+	return office_read(db, what, sql, 3, params, out, cause);
+}
+
+int
+client_office_occupancy(struct db *db, const char *session, int from_day, int to_day, struct office_table *out,
+                        char **cause)
+{
+	return office_read_days(db, "the occupancy",
 	                   "SELECT to_char(starts_at, 'Dy DD Mon HH24:MI'), location || ' ' || auditorium, title, seats,"
 	                   " admissions, coalesce(occupancy_pct, 0), revenue_cents"
 	                   " FROM api.report_occupancy($1, current_date + $2::int, current_date + $3::int)",
-	                   3, params, out, cause);
+	                   session, from_day, to_day, out, cause);
 }
 
 int
 client_office_distributor(struct db *db, const char *session, int day, struct office_table *out, char **cause)
 {
-	char d[16];
-	const char *params[2] = { session, d };
-
-	snprintf(d, sizeof d, "%d", day);
-	return office_read(db, "the distributor report",
+	return office_read_days(db, "the distributor report",
 	                   "SELECT to_char(week_start, 'Dy DD Mon YYYY'), location, title, shows, admissions, gross_cents,"
 	                   " refunded_cents, box_office_cents"
-	                   " FROM api.report_distributor($1, current_date + $2::int, current_date + $2::int)",
-	                   2, params, out, cause);
+	                   " FROM api.report_distributor($1, current_date + $2::int, current_date + $3::int)",
+	                   session, day, day, out, cause);
 }
 
 int
 client_office_cards(struct db *db, const char *session, int from_day, int to_day, struct office_table *out,
                     char **cause)
 {
-	char f[16], t[16];
-	const char *params[3] = { session, f, t };
-
-	snprintf(f, sizeof f, "%d", from_day);
-	snprintf(t, sizeof t, "%d", to_day);
-	return office_read(db, "the card payments",
+	return office_read_days(db, "the card payments",
 	                   "SELECT to_char(day, 'Dy DD Mon'), terminal, to_char(at, 'HH24:MI:SS'), kind,"
 	                   " booking_code, trim(card_brand || ' ' || card_last4), terminal_ref, auth_code, amount_cents, state"
 	                   " FROM api.report_cards($1, current_date + $2::int, current_date + $3::int)",
-	                   3, params, out, cause);
+	                   session, from_day, to_day, out, cause);
 }
 
 int

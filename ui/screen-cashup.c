@@ -204,29 +204,18 @@ cashup_line(int y, const char *label, long long cents)
 	mvprintw(y, 2, "%-28s %12s", label, m);
 }
 
-/* The count ("2000x3 500x1", cents) as money: "20.00 x 3  5.00 x 1". */
+/* The count as money: "20.00 x 3  5.00 x 1". */
 static void
-cashup_counts(char *buf, size_t len, const char *counts)
+cashup_counts(char *buf, size_t len, const struct cashup_report *r)
 {
-	const char *p = counts;
 	size_t off = 0;
 
 	buf[0] = '\0';
-	while (*p != '\0' && off + 32 < len) {
-		long long d = strtoll(p, NULL, 10), n;
-		const char *x = strchr(p, 'x');
+	for (int k = 0; k < r->ncounts && off + 32 < len; k++) {
 		char m[24];
 
-		if (x == NULL)
-			break;
-		n = strtoll(x + 1, NULL, 10);
-		money_format(m, sizeof m, d);
-		if (n > 0)
-			off += (size_t)snprintf(buf + off, len - off, "%s%s x %lld", off > 0 ? "  " : "", m, n);
-		p = strchr(x, ' ');
-		if (p == NULL)
-			break;
-		p++;
+		money_format(m, sizeof m, r->count_denom[k]);
+		off += (size_t)snprintf(buf + off, len - off, "%s%s x %lld", off > 0 ? "  " : "", m, r->count_n[k]);
 	}
 }
 
@@ -272,7 +261,7 @@ cashup_draw(struct ui *ui)
 			cashup_line(y + 11, r->over_short < 0 ? "SHORT" : r->over_short > 0 ? "OVER" : "Balanced",
 			            r->over_short < 0 ? -r->over_short : r->over_short);
 			attroff(A_BOLD | COLOR_PAIR(PAIR_ERR) | COLOR_PAIR(PAIR_OK));
-			cashup_counts(counts, sizeof counts, r->counts);
+			cashup_counts(counts, sizeof counts, r);
 			mvprintw(y + 12, 2, "Count: %s", UI_FIT(fit, counts, COLS - 12));
 		}
 	}

@@ -13,6 +13,13 @@
 --               the staff list (to see who is locked out)
 --   cashier     none of it
 
+-- True when p_session may read the back office (the audit trail, the
+-- staff list, seat blocks, reports): a live manager's or supervisor's.
+CREATE FUNCTION core.office_reader(p_session text) RETURNS boolean
+LANGUAGE sql VOLATILE AS $$
+    SELECT core.staff_refusal(core.session_who(p_session), '{manager,supervisor}') IS NULL
+$$;
+
 -- The audit trail, newest first (at most 500 rows): who (a user name, or
 -- part of one; NULL: anyone), what (an action, or part of one) and from/to
 -- (inclusive days in the database's time zone; NULL: open); detail as
@@ -24,9 +31,7 @@ RETURNS TABLE (audit_id bigint, at timestamptz, username text, full_name text, a
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
-    IF core.staff_refusal(core.session_who(session), '{manager,supervisor}') IS NOT NULL THEN
-        RETURN;
-    END IF;
+    IF NOT core.office_reader(session) THEN RETURN; END IF;
     RETURN QUERY
     SELECT a.audit_id, a.at, u.username, u.full_name, a.action,
            (SELECT string_agg(d.key || '=' || d.value, ' ' ORDER BY d.key)
@@ -105,9 +110,7 @@ RETURNS TABLE (user_id bigint, username text, full_name text, role text, active 
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
-    IF core.staff_refusal(core.session_who(session), '{manager,supervisor}') IS NOT NULL THEN
-        RETURN;
-    END IF;
+    IF NOT core.office_reader(session) THEN RETURN; END IF;
     RETURN QUERY
     SELECT u.user_id, u.username, u.full_name, u.role, u.active, u.must_change,
            (core.login_failures(core.login_bucket(u.username))).failures >= core.setting_int('login_max_failures', 3),
@@ -405,9 +408,7 @@ RETURNS TABLE (block_id bigint, location text, auditorium text, seat text, scope
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
-    IF core.staff_refusal(core.session_who(session), '{manager,supervisor}') IS NOT NULL THEN
-        RETURN;
-    END IF;
+    IF NOT core.office_reader(session) THEN RETURN; END IF;
     PERFORM core.block_apply(b.block_id) FROM core.seat_block b WHERE b.ended_at IS NULL ORDER BY b.block_id;
     RETURN QUERY
     SELECT b.block_id, l.name, a.name, s.label,
@@ -481,9 +482,7 @@ RETURNS TABLE (key text, payments int, gross_cents bigint, refunded_cents bigint
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
-    IF core.staff_refusal(core.session_who(session), '{manager,supervisor}') IS NOT NULL THEN
-        RETURN;
-    END IF;
+    IF NOT core.office_reader(session) THEN RETURN; END IF;
     RETURN QUERY
     SELECT k, count(*) FILTER (WHERE x.cents > 0)::int,
            coalesce(sum(x.cents) FILTER (WHERE x.cents > 0), 0)::bigint,
@@ -507,9 +506,7 @@ RETURNS TABLE (hour int, payments int, net_cents bigint)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
-    IF core.staff_refusal(core.session_who(session), '{manager,supervisor}') IS NOT NULL THEN
-        RETURN;
-    END IF;
+    IF NOT core.office_reader(session) THEN RETURN; END IF;
     RETURN QUERY
     SELECT h, count(x.cents) FILTER (WHERE x.cents > 0)::int, coalesce(sum(x.cents), 0)::bigint
       FROM generate_series(0, 23) h
@@ -530,9 +527,7 @@ RETURNS TABLE (showtime_id bigint, starts_at timestamptz, location text, auditor
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
-    IF core.staff_refusal(core.session_who(session), '{manager,supervisor}') IS NOT NULL THEN
-        RETURN;
-    END IF;
+    IF NOT core.office_reader(session) THEN RETURN; END IF;
     RETURN QUERY
     SELECT st.showtime_id, st.starts_at, l.name, a.name, m.title, k.seats, k.admissions,
            round(100.0 * k.admissions / nullif(k.seats, 0), 1),
@@ -575,9 +570,7 @@ RETURNS TABLE (week_start date, location text, title text, shows int, admissions
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
-    IF core.staff_refusal(core.session_who(session), '{manager,supervisor}') IS NOT NULL THEN
-        RETURN;
-    END IF;
+    IF NOT core.office_reader(session) THEN RETURN; END IF;
     RETURN QUERY
     SELECT core.film_week((st.starts_at AT TIME ZONE l.timezone)::date), l.name, m.title, count(*)::int,
            sum(k.admissions)::int, sum(k.gross)::bigint, sum(k.refunded)::bigint,
@@ -614,9 +607,7 @@ RETURNS TABLE (day date, terminal text, at timestamptz, kind text, booking_code 
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
-    IF core.staff_refusal(core.session_who(session), '{manager,supervisor}') IS NOT NULL THEN
-        RETURN;
-    END IF;
+    IF NOT core.office_reader(session) THEN RETURN; END IF;
     RETURN QUERY
     SELECT x.d, x.terminal, x.at, x.kind, x.booking_code, x.card_brand, x.card_last4, x.terminal_ref, x.auth_code,
            x.cents, x.state
