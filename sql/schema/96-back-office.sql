@@ -20,6 +20,32 @@ LANGUAGE sql VOLATILE AS $$
     SELECT core.staff_refusal(core.session_who(p_session), '{manager,supervisor}') IS NULL
 $$;
 
+-- Every refund of seats (core.refund_action, 82-after-sales.sql) is in the
+-- audit trail, written in the refund's own transaction: 'refund' for the
+-- staff member who made it and 'refund_override' for the manager who
+-- approved it outside the policy (a manager refunding alone after the
+-- cut-off is both). A customer's own refund at a kiosk is no staff action.
+CREATE FUNCTION core.audit_refund() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    d jsonb := jsonb_build_object(
+        'order_id', NEW.order_id, 'seats', array_to_string(NEW.seats, ' '), 'amount_cents', NEW.amount_cents,
+        'fee_cents', NEW.fee_cents, 'reason', nullif(NEW.reason, ''),
+        'booking', (SELECT o.booking_code FROM core.orders o WHERE o.order_id = NEW.order_id),
+        'terminal', (SELECT s.terminal FROM core.session s WHERE s.session_id = NEW.session_id));
+BEGIN
+    INSERT INTO core.audit_log (staff_id, action, detail)
+    SELECT NEW.staff_id, 'refund', d WHERE NEW.staff_id IS NOT NULL
+    UNION ALL
+    SELECT NEW.approver_id, 'refund_override',
+           d || jsonb_build_object('for', (SELECT u.username FROM core.app_user u WHERE u.user_id = NEW.staff_id))
+     WHERE NEW.approver_id IS NOT NULL;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER refund_action_audit AFTER INSERT ON core.refund_action
+    FOR EACH ROW EXECUTE FUNCTION core.audit_refund();
+
 -- The audit trail, newest first (at most 500 rows): who (a user name, or
 -- part of one; NULL: anyone), what (an action, or part of one) and from/to
 -- (inclusive days in the database's time zone; NULL: open); detail as
