@@ -662,3 +662,120 @@ BEGIN
      WHERE x.d BETWEEN from_day AND to_day
      ORDER BY x.d, x.terminal, x.at, x.kind DESC;
 END $$;
+
+-- ----------------------------------------------------------------- halls
+--
+-- A hall's layout comes from a text file (marquee hall import, the C
+-- parser in src/hall-layout.c): the grid's size and each seat's label,
+-- place and kind. The database keeps it in core.auditorium and core.seat.
+
+-- The hall named p_hall of the cinema named p_cinema (NULL or '': the one
+-- hall of that name in any cinema, when there is just one), or NULL.
+CREATE FUNCTION core.hall_named(p_cinema text, p_hall text) RETURNS bigint
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN count(*) = 1 THEN min(a.auditorium_id) END
+      FROM core.auditorium a JOIN core.location l USING (location_id)
+     WHERE a.name = btrim(p_hall) AND (coalesce(btrim(p_cinema), '') = '' OR l.name = btrim(p_cinema))
+$$;
+
+-- A manager makes a hall, or gives one its layout anew: the grid of rows x
+-- cols and its seats (labels, row and column numbers, kinds: the arrays
+-- side by side). The cinema must exist. A hall that has showtimes keeps
+-- the layout it has: the same layout again answers 'unchanged', another
+-- is refused ('in_use'). Audited. id: the hall.
+CREATE FUNCTION api.hall_import(session text, cinema text, hall text, rows int, cols int, labels text[],
+                                row_nos int[], col_nos int[], kinds text[], request_id uuid DEFAULT NULL)
+RETURNS api.admin_result
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    res api.admin_result;
+    w core.who := core.session_who(session);
+    loc bigint := (SELECT l.location_id FROM core.location l WHERE l.name = btrim(cinema));
+    id bigint;
+    n int := coalesce(cardinality(labels), 0);
+    same boolean;
+BEGIN
+    res := core.staff_call(request_id, 'hall_import', w, '{manager}', 'not_manager',
+                           'only a manager may change halls', res);
+    IF res.admin_status IS NOT NULL THEN RETURN res; END IF;
+    SELECT a.auditorium_id INTO id FROM core.auditorium a WHERE a.location_id = loc AND a.name = btrim(hall)
+       FOR NO KEY UPDATE;
+    SELECT coalesce((SELECT x.rows = rows AND x.cols = cols FROM core.auditorium x WHERE x.auditorium_id = id), false)
+           AND NOT EXISTS (
+               (SELECT s.label, s.row_no, s.col_no, s.kind FROM core.seat s WHERE s.auditorium_id = id
+                EXCEPT SELECT * FROM unnest(labels, row_nos, col_nos, kinds))
+               UNION ALL
+               (SELECT * FROM unnest(labels, row_nos, col_nos, kinds)
+                EXCEPT SELECT s.label, s.row_no, s.col_no, s.kind FROM core.seat s WHERE s.auditorium_id = id))
+      INTO same;
+    IF loc IS NULL THEN
+        res := ROW('not_found', NULL, format('there is no cinema named %s', cinema));
+    ELSIF coalesce(btrim(hall), '') = '' OR length(hall) > 100 THEN
+        res := ROW('invalid', NULL, 'a hall needs a name of at most 100 characters');
+    ELSIF rows IS NULL OR cols IS NULL OR rows NOT BETWEEN 1 AND 100 OR cols NOT BETWEEN 1 AND 200 THEN
+        res := ROW('invalid', NULL, 'a hall is 1 to 100 rows of 1 to 200 places');
+    ELSIF n = 0 OR n <> coalesce(cardinality(row_nos), -1) OR n <> coalesce(cardinality(col_nos), -1)
+          OR n <> coalesce(cardinality(kinds), -1) THEN
+        res := ROW('invalid', NULL, 'a hall has seats, each with a label, a place and a kind');
+    ELSIF EXISTS (SELECT 1 FROM unnest(labels, row_nos, col_nos, kinds) x(l, r, c, k)
+                   WHERE l IS NULL OR l !~ '^[A-Z]{1,2}[0-9]{1,3}$' OR r NOT BETWEEN 1 AND rows
+                      OR c NOT BETWEEN 1 AND cols OR NOT EXISTS (SELECT 1 FROM core.seat_kind sk WHERE sk.kind = k)) THEN
+        res := ROW('invalid', NULL, 'a seat''s label, place or kind is not one a hall can have');
+    ELSIF (SELECT count(DISTINCT l) <> n OR count(DISTINCT (r, c)) <> n
+             FROM unnest(labels, row_nos, col_nos) x(l, r, c)) THEN
+        res := ROW('invalid', NULL, 'two seats share a label or a place');
+    ELSIF same THEN
+        res := ROW('unchanged', id, format('%s already has this layout', hall));
+    ELSIF EXISTS (SELECT 1 FROM core.showtime st WHERE st.auditorium_id = id) THEN
+        res := ROW('in_use', id, format('%s has showtimes: its layout stays; a new layout is a new hall', hall));
+    ELSE
+        IF id IS NULL THEN
+            INSERT INTO core.auditorium AS a (location_id, name, rows, cols)
+            VALUES (loc, btrim(hall), rows, cols) RETURNING a.auditorium_id INTO id;
+        ELSE
+            DELETE FROM core.seat_block b USING core.seat s WHERE s.seat_id = b.seat_id AND s.auditorium_id = id;
+            DELETE FROM core.seat s WHERE s.auditorium_id = id;
+            UPDATE core.auditorium a SET rows = hall_import.rows, cols = hall_import.cols WHERE a.auditorium_id = id;
+        END IF;
+        INSERT INTO core.seat (auditorium_id, label, row_no, col_no, kind)
+        SELECT id, x.l, x.r, x.c, x.k FROM unnest(labels, row_nos, col_nos, kinds) x(l, r, c, k);
+        res := ROW('ok', id, format('%s saved: %s seats on %s rows', hall, n, rows));
+        PERFORM core.audit(w, 'hall_import', jsonb_build_object('auditorium_id', id, 'cinema', cinema, 'hall', hall,
+                                                                'seats', n));
+    END IF;
+    PERFORM core.remember(request_id, 'hall_import', to_jsonb(res));
+    RETURN res;
+END $$;
+
+-- The layout of a hall (core.hall_named), one row a seat in row and column
+-- order, each with the hall's cinema, name and grid size; no rows for an
+-- unknown hall. Managers and supervisors.
+CREATE FUNCTION api.hall_layout(session text, cinema text, hall text)
+RETURNS TABLE (location text, auditorium text, rows int, cols int, seat text, kind text, row_no int, col_no int)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_column
+BEGIN
+    IF NOT core.office_reader(session) THEN RETURN; END IF;
+    RETURN QUERY
+    SELECT l.name, a.name, a.rows, a.cols, s.label, s.kind, s.row_no, s.col_no
+      FROM core.auditorium a
+      JOIN core.location l ON l.location_id = a.location_id
+      JOIN core.seat s ON s.auditorium_id = a.auditorium_id
+     WHERE a.auditorium_id = core.hall_named(cinema, hall)
+     ORDER BY s.row_no, s.col_no;
+END $$;
+
+-- Every hall, for choosing one: cinema, name, seats. Managers and
+-- supervisors.
+CREATE FUNCTION api.hall_list(session text)
+RETURNS TABLE (location text, auditorium text, seats int)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_column
+BEGIN
+    IF NOT core.office_reader(session) THEN RETURN; END IF;
+    RETURN QUERY
+    SELECT l.name, a.name, (SELECT count(*)::int FROM core.seat s WHERE s.auditorium_id = a.auditorium_id)
+      FROM core.auditorium a JOIN core.location l ON l.location_id = a.location_id
+     ORDER BY l.name, a.name;
+END $$;

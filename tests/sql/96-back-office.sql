@@ -8,7 +8,7 @@
 BEGIN;
 \set day 431
 \ir fixture.psql
-SELECT plan(73);
+SELECT plan(81);
 
 SELECT user_id AS mgr FROM core.app_user WHERE username = 'manager' \gset
 SELECT coalesce(max(audit_id), 0) AS audit0 FROM core.audit_log \gset
@@ -251,6 +251,28 @@ SELECT is((SELECT string_agg(terminal_ref, ',' ORDER BY terminal_ref)
 SELECT is((SELECT terminal || '|' || kind || '|' || amount_cents || '|' || terminal_ref || '|' || state || '|' || card_last4
              FROM api.report_cards(:'m', current_date, current_date) WHERE kind = 'refund'),
           'till1|refund|-40|R-9|done|4242', 'a card refund: negative, with the refund''s own reference and state');
+
+-- Halls from a layout: managers make them; one in use keeps its layout.
+SELECT (SELECT l.name FROM core.location l JOIN core.auditorium a USING (location_id) WHERE a.name = 'Grand') AS cin \gset
+SELECT is((SELECT admin_status FROM api.hall_import(:'c', :'cin', 'Tiny' || :day, 2, 3, '{A1,A2,B1}', '{1,1,2}', '{1,3,2}',
+                                                    '{standard,premium,wheelchair}')) || ' '
+          || (SELECT admin_status FROM api.hall_import(:'s', :'cin', 'Tiny' || :day, 2, 3, '{A1,A2,B1}', '{1,1,2}', '{1,3,2}',
+                                                       '{standard,premium,wheelchair}')),
+          'not_manager not_manager', 'a cashier or a supervisor makes no hall');
+SELECT is((SELECT admin_status FROM api.hall_import(:'m', :'cin', 'Tiny' || :day, 2, 3, '{A1,A1}', '{1,1}', '{1,3}',
+                                                    '{standard,standard}')), 'invalid', 'two seats share a label');
+SELECT is((SELECT admin_status FROM api.hall_import(:'m', :'cin', 'Tiny' || :day, 2, 3, '{A1,A2,B1}', '{1,1,3}', '{1,3,2}',
+                                                    '{standard,premium,wheelchair}')), 'invalid', 'a seat off the grid');
+SELECT is((SELECT admin_status FROM api.hall_import(:'m', :'cin', 'Tiny' || :day, 2, 3, '{A1,A2,B1}', '{1,1,2}', '{1,3,2}',
+                                                    '{standard,premium,wheelchair}')), 'ok', 'a manager makes a hall');
+SELECT is((SELECT string_agg(seat || ':' || kind || ':' || row_no || ',' || col_no || '/' || rows || 'x' || cols, ' ')
+             FROM api.hall_layout(:'s', :'cin', 'Tiny' || :day)),
+          'A1:standard:1,1/2x3 A2:premium:1,3/2x3 B1:wheelchair:2,2/2x3', 'its layout reads back');
+SELECT is((SELECT admin_status FROM api.hall_import(:'m', :'cin', 'Tiny' || :day, 2, 3, '{B1,A1,A2}', '{2,1,1}', '{2,1,3}',
+                                                    '{wheelchair,standard,premium}')), 'unchanged', 'the same layout again changes nothing');
+SELECT is((SELECT admin_status FROM api.hall_import(:'m', :'cin', 'Grand', 1, 1, '{A1}', '{1}', '{1}', '{standard}')),
+          'in_use', 'a hall with showtimes keeps its layout');
+SELECT is((SELECT count(*)::int FROM api.hall_list(:'c')), 0, 'a cashier lists no halls');
 
 -- A kiosk cannot run any of it (each attempt's SQLSTATE, checked after RESET ROLE).
 SET LOCAL ROLE kiosk1;
