@@ -7,6 +7,7 @@
 #define MARQUEE_CLIENT_OFFICE_H
 
 #include "client.h"
+#include "hall-layout.h"
 
 #include <stdbool.h>
 
@@ -77,5 +78,18 @@ int  client_office_block(struct db *db, const char *session, const char *seat, l
                          long long auditorium_id, const char *from, const char *to, const char *reason,
                          const char *confirm, char **message);
 int  client_office_unblock(struct db *db, const char *session, long long block_id, char **message);
+
+/* Halls. Saves layout h as its cinema's hall of that name (made, or laid
+ * out anew; a hall with showtimes keeps its own): 0 saved or unchanged,
+ * -1 refused or failed; *message says which. */
+int  client_office_hall_import(struct db *db, const char *session, const struct hall_layout *h, char **message);
+/* Reads the layout of hall (of cinema; "" = the one hall of that name) into
+ * *h (free with hall_layout_free). Returns 1, 0 when there is no such hall
+ * (or it may not be read), or -1 with *cause. */
+int  client_office_hall_read(struct db *db, const char *session, const char *cinema, const char *hall,
+                             struct hall_layout *h, char **cause);
+/* The halls: cinema, name, seats. As the other reads. */
+enum { HALL_CINEMA, HALL_NAME, HALL_SEATS, HALL_NCOLS };
+int  client_office_halls(struct db *db, const char *session, struct office_table *out, char **cause);
 
 #endif
