@@ -139,6 +139,16 @@ hall_row(struct hall_layout *h, const char *p, size_t len, int line, char **caus
 	return 0;
 }
 
+/* True when the n bytes at p are all spaces and tabs (none: true). */
+static int
+hall_blank(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t')
+			return 0;
+	return 1;
+}
+
 int
 hall_layout_parse(const char *text, size_t len, struct hall_layout *h, char **cause)
 {
@@ -158,7 +168,7 @@ hall_layout_parse(const char *text, size_t len, struct hall_layout *h, char **ca
 		if (memchr(q, '\0', n) != NULL) {
 			*cause = xasprintf("line %d: not text", line);
 			rc = -1;
-		} else if (n == 0 || q[0] == '#' || strspn(q, " \t") == n)
+		} else if (n == 0 || q[0] == '#' || hall_blank(q, n))
 			;
 		else if (n >= 7 && strncmp(q, "cinema:", 7) == 0)
 			rc = hall_field(h->cinema, q + 7, n - 7, line, cause);
