@@ -21,12 +21,7 @@ staff_row() {
 }
 
 # The manager opens the back office from the admin menu.
-start m "$conf"
-wait_for m "Staff sign-in"
-lit m manager; keys m Enter; lit m manager1; keys m Enter
-wait_for m "Welcome, Morgan"
-keys m F9; wait_for m "Takings of"
-keys m F8; wait_for m "Login +Name +Role +State"
+back_office m "$conf"
 wait_for m "cashier +Casey Cashier +cashier +active"
 
 # Add a cashier with a one-time password.

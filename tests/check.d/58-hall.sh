@@ -41,12 +41,7 @@ grep -q "only a manager may change halls" <<<"$err" || fail "a cashier was refus
 
 # The hall screen: the back office's seats tab, h, then the halls in turn.
 conf=$(counter_conf)
-start m "$conf"
-wait_for m "Staff sign-in"
-lit m manager; keys m Enter; lit m manager1; keys m Enter
-wait_for m "Welcome, Morgan"
-keys m F9; wait_for m "Takings of"
-keys m F8; wait_for m "Login +Name"
+back_office m "$conf"
 keys m F3; wait_for m "Hall +Seat +For"
 keys m h; wait_for m "Hall [0-9]+ of [0-9]+:"
 pos=$(q "SELECT n FROM (SELECT a.name, row_number() OVER (ORDER BY l.name, a.name) AS n FROM core.auditorium a
