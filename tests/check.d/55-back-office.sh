@@ -132,11 +132,11 @@ box=$(q "SELECT coalesce((SELECT sum(p.amount_cents) FROM core.payment p JOIN co
               - coalesce((SELECT sum(r.amount_cents) FROM core.refund r JOIN core.orders o USING (order_id) JOIN core.showtime st USING (showtime_id) $week), 0)")
 wait_for m "TOTAL +[0-9]+ +$adm +[0-9.]+ +[0-9.]+ +$(money "$box")\$"
 oid=$(q "INSERT INTO core.orders (order_id, booking_code, showtime_id, status, terminal, currency, total_cents, held_until, paid_at)
-         VALUES (core.next_order_id(), core.new_booking_code(), $SHOW, 'success', 'till-55', 'EUR', 1234, now(), now()) RETURNING order_id")
+         VALUES (core.next_order_id(), core.new_booking_code(), $SHOW, 'success', '0till55', 'EUR', 1234, now(), now()) RETURNING order_id")
 q "INSERT INTO core.payment (order_id, method, amount_cents, currency, card_brand, card_last4, terminal_ref, auth_code)
    VALUES ($oid, 'card', 1234, 'EUR', 'VISA', '4242', 'ref55-$oid', 'AUTH55')" >/dev/null
 keys m F11; wait_for m "Card payments by day and terminal"
-wait_for m "till-55 .* sale +[0-9A-Z]+ +VISA 4242 ref55-.* 12.34"
+wait_for m "0till55 .* sale +[0-9A-Z]+ +VISA 4242 ref55-.* 12.34"
 card=$(q "SELECT coalesce(sum(c), 0) FROM (
             SELECT p.amount_cents AS c, p.created_at AS at, o.showtime_id FROM core.payment p JOIN core.orders o USING (order_id) WHERE p.method = 'card'
             UNION ALL
