@@ -189,13 +189,9 @@ print_escpos_tickets(const struct print_ticket *t, size_t n, struct obuf *out, c
 	return 0;
 }
 
-int
-print_escpos_receipt(const struct print_receipt *r, struct obuf *out, char **cause)
+void
+print_escpos_lines(const struct receipt_line *lines, size_t n, struct obuf *out)
 {
-	size_t n;
-	struct receipt_line *lines = receipt_lines(r, LINE_CHARS, &n);
-
-	(void)cause;
 	esc_init(out);
 	for (size_t i = 0; i < n; i++) {
 		esc(out, ESC, 'a', lines[i].align == ALIGN_CENTER ? 1 : 0);
@@ -208,6 +204,4 @@ print_escpos_receipt(const struct print_receipt *r, struct obuf *out, char **cau
 	obuf_byte(out, 'V');
 	obuf_byte(out, 66);
 	obuf_byte(out, 0);
-	receipt_lines_free(lines, n);
-	return 0;
 }

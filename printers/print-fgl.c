@@ -108,14 +108,11 @@ print_fgl_tickets(const struct print_ticket *t, size_t n, struct obuf *out, char
 	return 0;
 }
 
-int
-print_fgl_receipt(const struct print_receipt *r, struct obuf *out, char **cause)
+void
+print_fgl_lines(const struct receipt_line *lines, size_t n, struct obuf *out)
 {
-	size_t n;
-	struct receipt_line *lines = receipt_lines(r, 48, &n);
 	int row = 0;
 
-	(void)cause;
 	obuf_printf(out, "<NR>");
 	for (size_t i = 0; i < n; i++) {
 		if (row == 16) {	/* a ticket holds 16 lines: go on on the next */
@@ -126,6 +123,4 @@ print_fgl_receipt(const struct print_receipt *r, struct obuf *out, char **cause)
 		row++;
 	}
 	obuf_printf(out, "<p>\n");
-	receipt_lines_free(lines, n);
-	return 0;
 }

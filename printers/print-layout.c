@@ -260,17 +260,26 @@ two_columns(const char *left, const char *right, int width)
 	return xasprintf("%s%*s%s", left, gap, "", right);
 }
 
+/* A slip's width (at most 80) and its rule, a line of '-' across it;
+ * starts the slip's lines (none yet). Returns the width. */
+static int
+slip_start(int width, char rule[81], size_t *n)
+{
+	*n = 0;
+	if (width > 80)
+		width = 80;
+	memset(rule, '-', (size_t)width);
+	rule[width] = '\0';
+	return width;
+}
+
 struct receipt_line *
 receipt_lines(const struct print_receipt *r, int width, size_t *n)
 {
 	struct receipt_line *lines = NULL;
 	char rule[81];
 
-	*n = 0;
-	if (width > 80)
-		width = 80;
-	memset(rule, '-', (size_t)width);
-	rule[width] = '\0';
+	width = slip_start(width, rule, n);
 	line_add(&lines, n, FONT_LARGE, 1, ALIGN_CENTER, xstrdup(r->cinema));
 	line_add(&lines, n, FONT_SMALL, 0, ALIGN_CENTER, xstrdup(r->address));
 	line_add(&lines, n, FONT_NORMAL, 1, ALIGN_CENTER, xstrdup("RECEIPT"));
@@ -326,18 +335,83 @@ print_tickets(enum print_driver driver, const struct print_ticket *t, size_t n,
 	return -1;
 }
 
+struct receipt_line *
+report_lines(const struct print_report *r, int width, size_t *n)
+{
+	struct receipt_line *lines = NULL;
+	char rule[81];
+
+	width = slip_start(width, rule, n);
+	if (r->cinema != NULL && *r->cinema != '\0')
+		line_add(&lines, n, FONT_LARGE, 1, ALIGN_CENTER, xstrdup(r->cinema));
+	line_add(&lines, n, FONT_NORMAL, 1, ALIGN_CENTER, xstrdup(r->title));
+	line_add(&lines, n, FONT_NORMAL, 0, ALIGN_LEFT, xstrdup(rule));
+	for (size_t i = 0; i < r->nrows; i++) {
+		const struct print_report_row *row = &r->rows[i];
+
+		if (row->label == NULL)
+			line_add(&lines, n, FONT_NORMAL, 0, ALIGN_LEFT, xstrdup(rule));
+		else if (row->value == NULL)
+			line_add(&lines, n, FONT_NORMAL, row->bold, ALIGN_LEFT, xstrdup(row->label));
+		else
+			line_add(&lines, n, FONT_NORMAL, row->bold, ALIGN_LEFT,
+			         two_columns(row->label, row->value, width));
+	}
+	return lines;
+}
+
+/* Renders lines, built by make from doc at the driver's width, in the
+ * driver's language. Returns 0, or -1 with *cause for an unknown driver. */
+static int
+print_slip(enum print_driver driver, const char *title,
+           struct receipt_line *(*make)(const void *doc, int width, size_t *n), const void *doc,
+           struct obuf *out, char **cause)
+{
+	struct receipt_line *lines;
+	size_t n;
+
+	switch (driver) {
+	case DRIVER_PS:
+		lines = make(doc, 42, &n);
+		print_ps_lines(title, lines, n, out);
+		break;
+	case DRIVER_ESCPOS:
+		lines = make(doc, 48, &n);
+		print_escpos_lines(lines, n, out);
+		break;
+	case DRIVER_FGL:
+		lines = make(doc, 48, &n);
+		print_fgl_lines(lines, n, out);
+		break;
+	default:
+		*cause = xstrdup("unknown printer driver");
+		return -1;
+	}
+	receipt_lines_free(lines, n);
+	return 0;
+}
+
+static struct receipt_line *
+receipt_make(const void *doc, int width, size_t *n)
+{
+	return receipt_lines(doc, width, n);
+}
+
+static struct receipt_line *
+report_make(const void *doc, int width, size_t *n)
+{
+	return report_lines(doc, width, n);
+}
+
 int
 print_receipt(enum print_driver driver, const struct print_receipt *r, struct obuf *out,
               char **cause)
 {
-	switch (driver) {
-	case DRIVER_PS:
-		return print_ps_receipt(r, out, cause);
-	case DRIVER_ESCPOS:
-		return print_escpos_receipt(r, out, cause);
-	case DRIVER_FGL:
-		return print_fgl_receipt(r, out, cause);
-	}
-	*cause = xstrdup("unknown printer driver");
-	return -1;
+	return print_slip(driver, "Receipt", receipt_make, r, out, cause);
+}
+
+int
+print_report(enum print_driver driver, const struct print_report *r, struct obuf *out, char **cause)
+{
+	return print_slip(driver, r->title, report_make, r, out, cause);
 }

@@ -208,15 +208,12 @@ print_ps_tickets(const struct print_ticket *t, size_t n, struct obuf *out, char 
 	return 0;
 }
 
-int
-print_ps_receipt(const struct print_receipt *r, struct obuf *out, char **cause)
+void
+print_ps_lines(const char *title, const struct receipt_line *lines, size_t n, struct obuf *out)
 {
-	size_t n;
-	struct receipt_line *lines = receipt_lines(r, 42, &n);
 	int h = 40 + (int)n * 14, y;
 
-	(void)cause;
-	ps_header(out, "Receipt", 227, h, 1);
+	ps_header(out, title, 227, h, 1);
 	obuf_printf(out, "%%%%Page: 1 1\n");
 	y = h - 24;
 	for (size_t i = 0; i < n; i++) {
@@ -232,6 +229,4 @@ print_ps_receipt(const struct print_receipt *r, struct obuf *out, char **cause)
 		y -= 14;
 	}
 	obuf_printf(out, "showpage\n%%%%EOF\n");
-	receipt_lines_free(lines, n);
-	return 0;
 }

@@ -121,6 +121,23 @@ struct receipt_line {
 struct receipt_line *receipt_lines(const struct print_receipt *r, int width, size_t *n);
 void receipt_lines_free(struct receipt_line *lines, size_t n);
 
+/* A report slip (a drawer's X or Z report): a title, then rows of a label
+ * and a value set right (value NULL: the label alone; label NULL: a rule).
+ * Strings are borrowed from the caller. */
+struct print_report_row {
+	const char	*label;
+	const char	*value;
+	int		 bold;
+};
+struct print_report {
+	const char			*cinema;
+	const char			*title;		/* "Z REPORT" */
+	const struct print_report_row	*rows;
+	size_t				 nrows;
+};
+/* The report's lines, width characters wide, as receipt_lines. */
+struct receipt_line *report_lines(const struct print_report *r, int width, size_t *n);
+
 /* Renders tickets (one page/ticket each) or a receipt in the driver's
  * language, appending to out. Returns 0, or -1 with *cause set when a QR
  * cannot be made. */
@@ -128,13 +145,16 @@ int print_tickets(enum print_driver driver, const struct print_ticket *t, size_t
                   struct obuf *out, char **cause);
 int print_receipt(enum print_driver driver, const struct print_receipt *r, struct obuf *out,
                   char **cause);
+int print_report(enum print_driver driver, const struct print_report *r, struct obuf *out, char **cause);
 
 int print_ps_tickets(const struct print_ticket *t, size_t n, struct obuf *out, char **cause);
-int print_ps_receipt(const struct print_receipt *r, struct obuf *out, char **cause);
+/* Slips of text lines (receipts, reports) in each driver's language; title
+ * names a PostScript document. */
+void print_ps_lines(const char *title, const struct receipt_line *lines, size_t n, struct obuf *out);
+void print_escpos_lines(const struct receipt_line *lines, size_t n, struct obuf *out);
+void print_fgl_lines(const struct receipt_line *lines, size_t n, struct obuf *out);
 int print_escpos_tickets(const struct print_ticket *t, size_t n, struct obuf *out, char **cause);
-int print_escpos_receipt(const struct print_receipt *r, struct obuf *out, char **cause);
 int print_fgl_tickets(const struct print_ticket *t, size_t n, struct obuf *out, char **cause);
-int print_fgl_receipt(const struct print_receipt *r, struct obuf *out, char **cause);
 
 /* The QR symbol of a ticket payload (error correction M). Returns a new
  * symbol (QRcode_free it), or NULL with *cause set. */

@@ -11,12 +11,35 @@
 
 const long long cashup_denom[CASHUP_NDENOM] = { 10000, 5000, 2000, 1000, 500, 100, 25, 10, 5, 1 };
 
+/* Fills r's count from the report's words ("2000x3 500x1": cents x how
+ * many), leaving out denominations counted none. */
+static void
+cashup_counts_parse(struct cashup_report *r, const char *counts)
+{
+	const char *p = counts;
+
+	while (p != NULL && *p != '\0' && r->ncounts < CASHUP_NDENOM) {
+		long long d = strtoll(p, NULL, 10);
+		const char *x = strchr(p, 'x');
+
+		if (x == NULL)
+			break;
+		if (strtoll(x + 1, NULL, 10) > 0) {
+			r->count_denom[r->ncounts] = d;
+			r->count_n[r->ncounts++] = strtoll(x + 1, NULL, 10);
+		}
+		p = strchr(x, ' ');
+		if (p != NULL)
+			p++;
+	}
+}
+
 int
 client_cashup_report(struct db *db, const char *session, struct cashup_report *r, char **cause)
 {
 	const char *params[1] = { session };
 	PGresult *res = client_read(db, "the drawer",
-	                            "SELECT opened_by, to_char(opened_at, 'Dy DD Mon HH24:MI') AS opened,"
+	                            "SELECT drawer_id, opened_by, to_char(opened_at, 'Dy DD Mon HH24:MI') AS opened,"
 	                            " coalesce(to_char(closed_at, 'Dy DD Mon HH24:MI'), '') AS closed, float_cents,"
 	                            " cash_sales_cents, cash_refunds_cents, drops_cents, paid_outs_cents,"
 	                            " expected_cents, card_sales_cents, coalesce(counted_cents, 0) AS counted,"
@@ -33,8 +56,9 @@ client_cashup_report(struct db *db, const char *session, struct cashup_report *r
 	strlcpy_m(r->opened_by, db_value(res, 0, "opened_by"), sizeof r->opened_by);
 	strlcpy_m(r->opened_at, db_value(res, 0, "opened"), sizeof r->opened_at);
 	strlcpy_m(r->closed_at, db_value(res, 0, "closed"), sizeof r->closed_at);
-	strlcpy_m(r->counts, db_value(res, 0, "counts"), sizeof r->counts);
+	cashup_counts_parse(r, db_value(res, 0, "counts"));
 	r->open = r->closed_at[0] == '\0';
+	r->drawer_id = db_int(res, 0, "drawer_id");
 	r->float_cents = db_int(res, 0, "float_cents");
 	r->cash_sales = db_int(res, 0, "cash_sales_cents");
 	r->cash_refunds = db_int(res, 0, "cash_refunds_cents");

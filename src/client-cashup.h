@@ -16,11 +16,14 @@ extern const long long cashup_denom[CASHUP_NDENOM];
 
 /* An X report (open) or the last Z report (closed). */
 struct cashup_report {
+	long long	 drawer_id;
 	bool		 open;
 	char		 opened_by[40];
 	char		 opened_at[32];	/* "Thu 03 Dec 21:30" */
 	char		 closed_at[32];	/* "" while open */
-	char		 counts[200];	/* "2000x3 500x1" (cents x how many) */
+	/* The count: ncounts denominations (cents) counted, how many of each. */
+	int		 ncounts;
+	long long	 count_denom[CASHUP_NDENOM], count_n[CASHUP_NDENOM];
 	long long	 float_cents, cash_sales, cash_refunds, drops, paid_outs, expected, card_sales;
 	long long	 counted, over_short;	/* closed only */
 };
@@ -42,5 +45,12 @@ int  client_cashup_close(struct db *db, const char *session, const int how_many[
  * with the day typed back as YYYY-MM-DD it closes it (0). -1: refused
  * (a drawer is open, closed already, not a manager) or failed. */
 int  client_cashup_day_close(struct db *db, const char *session, int day, const char *confirm, char **message);
+
+/* Prints report r of till terminal on the receipt printer (see
+ * tickets_print_receipt): an X report while the drawer is open, else its Z
+ * report. Returns the CUPS job id, or -1 with *cause (caller frees).
+ * (cashup-print.c) */
+struct app;
+int  cashup_print(struct app *app, const struct cashup_report *r, const char *terminal, char **cause);
 
 #endif

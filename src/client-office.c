@@ -87,20 +87,50 @@ client_office_takings(struct db *db, const char *session, const char *by, const 
 	                   " current_date + $3::int, current_date + $4::int, $5)", 5, params, out, cause);
 }
 
-int
-client_office_occupancy(struct db *db, const char *session, int from_day, int to_day, struct office_table *out,
-                        char **cause)
+/* A report read of the days from_day to to_day (offsets from today, $2
+ * and $3 of sql; the session is $1). As office_read. */
+static int
+office_read_days(struct db *db, const char *what, const char *sql, const char *session, int from_day, int to_day,
+                 struct office_table *out, char **cause)
 {
 	char f[16], t[16];
 	const char *params[3] = { session, f, t };
 
 	snprintf(f, sizeof f, "%d", from_day);
 	snprintf(t, sizeof t, "%d", to_day);
-	return office_read(db, "the occupancy",
+	return office_read(db, what, sql, 3, params, out, cause);
+}
+
+int
+client_office_occupancy(struct db *db, const char *session, int from_day, int to_day, struct office_table *out,
+                        char **cause)
+{
+	return office_read_days(db, "the occupancy",
 	                   "SELECT to_char(starts_at, 'Dy DD Mon HH24:MI'), location || ' ' || auditorium, title, seats,"
 	                   " admissions, coalesce(occupancy_pct, 0), revenue_cents"
 	                   " FROM api.report_occupancy($1, current_date + $2::int, current_date + $3::int)",
-	                   3, params, out, cause);
+	                   session, from_day, to_day, out, cause);
+}
+
+int
+client_office_distributor(struct db *db, const char *session, int day, struct office_table *out, char **cause)
+{
+	return office_read_days(db, "the distributor report",
+	                   "SELECT to_char(week_start, 'Dy DD Mon YYYY'), location, title, shows, admissions, gross_cents,"
+	                   " refunded_cents, box_office_cents"
+	                   " FROM api.report_distributor($1, current_date + $2::int, current_date + $3::int)",
+	                   session, day, day, out, cause);
+}
+
+int
+client_office_cards(struct db *db, const char *session, int from_day, int to_day, struct office_table *out,
+                    char **cause)
+{
+	return office_read_days(db, "the card payments",
+	                   "SELECT to_char(day, 'Dy DD Mon'), terminal, to_char(at, 'HH24:MI:SS'), kind,"
+	                   " booking_code, trim(card_brand || ' ' || card_last4), terminal_ref, auth_code, amount_cents, state"
+	                   " FROM api.report_cards($1, current_date + $2::int, current_date + $3::int)",
+	                   session, from_day, to_day, out, cause);
 }
 
 int
@@ -256,4 +286,92 @@ client_office_unblock(struct db *db, const char *session, long long block_id, ch
 	snprintf(id, sizeof id, "%lld", block_id);
 	return office_call(db, "seat_unblock", "SELECT * FROM api.seat_unblock($1, $2::bigint, $3::uuid)", 2, params,
 	                   "block_status", " unblocked ", NULL, NULL, message);
+}
+
+/* Appends item to the array literal being built in *buf ("{a,b"); an item
+ * NULL closes it ("{a,b}"). Items are plain words and numbers (no quoting). */
+static void
+office_array_add(char **buf, size_t *len, const char *item)
+{
+	size_t n = item != NULL ? strlen(item) : 0;
+
+	*buf = xreallocarray(*buf, *len + n + 3, 1);
+	if (*len == 0)
+		(*buf)[(*len)++] = '{';
+	else if (item != NULL && (*buf)[*len - 1] != '{')
+		(*buf)[(*len)++] = ',';
+	memcpy(*buf + *len, item != NULL ? item : "}", item != NULL ? n : 1);
+	*len += item != NULL ? n : 1;
+	(*buf)[*len] = '\0';
+}
+
+int
+client_office_hall_import(struct db *db, const char *session, const struct hall_layout *h, char **message)
+{
+	char rows[16], cols[16], num[16];
+	char *arr[4] = { NULL, NULL, NULL, NULL };
+	size_t len[4] = { 0, 0, 0, 0 };
+	const char *params[10];
+	int rc;
+
+	for (size_t i = 0; i < h->n; i++) {
+		office_array_add(&arr[0], &len[0], h->seats[i].label);
+		snprintf(num, sizeof num, "%d", h->seats[i].row);
+		office_array_add(&arr[1], &len[1], num);
+		snprintf(num, sizeof num, "%d", h->seats[i].col);
+		office_array_add(&arr[2], &len[2], num);
+		office_array_add(&arr[3], &len[3], h->seats[i].kind);
+	}
+	for (int k = 0; k < 4; k++)
+		office_array_add(&arr[k], &len[k], NULL);
+	snprintf(rows, sizeof rows, "%d", h->rows);
+	snprintf(cols, sizeof cols, "%d", h->cols);
+	params[0] = session;
+	params[1] = h->cinema;
+	params[2] = h->hall;
+	params[3] = rows;
+	params[4] = cols;
+	for (int k = 0; k < 4; k++)
+		params[5 + k] = arr[k];
+	rc = office_call(db, "hall_import",
+	                 "SELECT * FROM api.hall_import($1, $2, $3, $4::int, $5::int, $6::text[], $7::int[], $8::int[],"
+	                 " $9::text[], $10::uuid)", 9, params, "admin_status", " ok unchanged ", NULL, NULL, message);
+	for (int k = 0; k < 4; k++)
+		free(arr[k]);
+	return rc;
+}
+
+int
+client_office_hall_read(struct db *db, const char *session, const char *cinema, const char *hall,
+                        struct hall_layout *h, char **cause)
+{
+	const char *params[3] = { session, cinema, hall };
+	struct office_table t;
+
+	memset(h, 0, sizeof *h);
+	if (office_read(db, "the hall", "SELECT location, auditorium, rows, cols, seat, kind, row_no, col_no"
+	                " FROM api.hall_layout($1, $2, $3)", 3, params, &t, cause) != 0)
+		return -1;
+	if (t.n == 0) {
+		office_table_free(&t);
+		return 0;
+	}
+	snprintf(h->cinema, sizeof h->cinema, "%s", OFFICE_CELL(&t, 0, 0));
+	snprintf(h->hall, sizeof h->hall, "%s", OFFICE_CELL(&t, 0, 1));
+	for (int r = 0; r < t.n; r++)
+		hall_layout_add(h, OFFICE_CELL(&t, r, 4), atoi(OFFICE_CELL(&t, r, 6)), atoi(OFFICE_CELL(&t, r, 7)),
+		                OFFICE_CELL(&t, r, 5));
+	h->rows = atoi(OFFICE_CELL(&t, 0, 2));
+	h->cols = atoi(OFFICE_CELL(&t, 0, 3));
+	office_table_free(&t);
+	return 1;
+}
+
+int
+client_office_halls(struct db *db, const char *session, struct office_table *out, char **cause)
+{
+	const char *params[1] = { session };
+
+	return office_read(db, "the halls", "SELECT location, auditorium, seats FROM api.hall_list($1)", 1, params, out,
+	                   cause);
 }

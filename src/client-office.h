@@ -7,6 +7,7 @@
 #define MARQUEE_CLIENT_OFFICE_H
 
 #include "client.h"
+#include "hall-layout.h"
 
 #include <stdbool.h>
 
@@ -27,6 +28,10 @@ enum { BLOCK_ID, BLOCK_WHERE, BLOCK_SEAT, BLOCK_SCOPE, BLOCK_REASON, BLOCK_BY, B
        BLOCK_NCOLS };
 enum { TAKE_KEY, TAKE_PAYMENTS, TAKE_GROSS, TAKE_REFUNDED, TAKE_NET, TAKE_NCOLS };	/* cents as digits */
 enum { OCC_WHEN, OCC_WHERE, OCC_TITLE, OCC_SEATS, OCC_ADMISSIONS, OCC_PCT, OCC_REVENUE, OCC_NCOLS };
+enum { DIST_WEEK, DIST_WHERE, DIST_TITLE, DIST_SHOWS, DIST_ADMISSIONS, DIST_GROSS, DIST_REFUNDED, DIST_BOX_OFFICE,
+       DIST_NCOLS };
+enum { CARD_DAY, CARD_TERMINAL, CARD_AT, CARD_KIND, CARD_CODE, CARD_CARD, CARD_REF, CARD_AUTH, CARD_CENTS, CARD_STATE,
+       CARD_NCOLS };
 
 /* Each read returns 0 with *out filled (free with office_table_free), or
  * -1 with *cause (caller frees). A session that may not read gets no rows. */
@@ -42,6 +47,13 @@ int  client_office_takings(struct db *db, const char *session, const char *by, c
                            int to_day, struct office_table *out, char **cause);
 int  client_office_occupancy(struct db *db, const char *session, int from_day, int to_day, struct office_table *out,
                              char **cause);
+/* The distributor report of the film week that holds the day day days
+ * from today: admissions and box office per cinema and film. */
+int  client_office_distributor(struct db *db, const char *session, int day, struct office_table *out, char **cause);
+/* Card payments and card refunds (negative) from from_day to to_day, by
+ * day, terminal and time, with their terminal references. */
+int  client_office_cards(struct db *db, const char *session, int from_day, int to_day, struct office_table *out,
+                         char **cause);
 /* The day's net cents in each hour (0..23) of the day day days from today.
  * Returns 0, or -1 with *cause. */
 int  client_office_hourly(struct db *db, const char *session, int day, long long cents[24], char **cause);
@@ -66,5 +78,18 @@ int  client_office_block(struct db *db, const char *session, const char *seat, l
                          long long auditorium_id, const char *from, const char *to, const char *reason,
                          const char *confirm, char **message);
 int  client_office_unblock(struct db *db, const char *session, long long block_id, char **message);
+
+/* Halls. Saves layout h as its cinema's hall of that name (made, or laid
+ * out anew; a hall with showtimes keeps its own): 0 saved or unchanged,
+ * -1 refused or failed; *message says which. */
+int  client_office_hall_import(struct db *db, const char *session, const struct hall_layout *h, char **message);
+/* Reads the layout of hall (of cinema; "" = the one hall of that name) into
+ * *h (free with hall_layout_free). Returns 1, 0 when there is no such hall
+ * (or it may not be read), or -1 with *cause. */
+int  client_office_hall_read(struct db *db, const char *session, const char *cinema, const char *hall,
+                             struct hall_layout *h, char **cause);
+/* The halls: cinema, name, seats. As the other reads. */
+enum { HALL_CINEMA, HALL_NAME, HALL_SEATS, HALL_NCOLS };
+int  client_office_halls(struct db *db, const char *session, struct office_table *out, char **cause);
 
 #endif

@@ -1,4 +1,5 @@
-/* cmd-report.c - `marquee report takings|occupancy --from DATE --to DATE
+/* cmd-report.c - `marquee report takings|occupancy|distributor|cards
+ * --from DATE --to DATE
  * --csv --user LOGIN [--password-stdin]`: the back office's reports as CSV
  * for a manager or a supervisor, who signs in as at the screens (the
  * password from the terminal, or one line of standard input). */
@@ -14,11 +15,14 @@
 const struct cmd_spec cmd_report_spec = {
 	.name = "report",
 	.synopsis = "report takings --from DATE --to DATE [--by GROUP] [--basis sale|show] --csv --user LOGIN [--password-stdin]\n"
-	            "report occupancy --from DATE --to DATE --csv --user LOGIN [--password-stdin]",
+	            "report occupancy|distributor|cards --from DATE --to DATE --csv --user LOGIN [--password-stdin]",
 	.help = "Writes a report as CSV on stdout: a header line of column names, then rows.\n"
 	        "takings: payments (gross), refunds and net, grouped --by (default day), counted\n"
 	        "on the sale's day or the show's (--basis, default sale); money in currency units.\n"
 	        "occupancy: each show's seats, admissions, occupancy %% and revenue.\n"
+	        "distributor: admissions and box office per film week (from Friday), cinema and film.\n"
+	        "cards: each card payment and card refund by day and terminal, with its terminal\n"
+	        "reference, for matching against the acquirer's settlement.\n"
 	        "The person signing in must be a manager or a supervisor.\n\n"
 	        "      --from DATE       the first day, YYYY-MM-DD\n"
 	        "      --to DATE         the last day, YYYY-MM-DD\n"
@@ -70,6 +74,38 @@ report_group_ok(const char *by)
 		if (strcmp(by, groups[i]) == 0)
 			return true;
 	return false;
+}
+
+/* Money in cents as currency units in SQL. */
+#define REPORT_MONEY(col) "to_char(" col " / 100.0, 'FM999999999990.00')"
+
+/* The query of a report read from $1 (session), $2 and $3 (the days), or
+ * NULL when there is no such report; takings has its own. */
+static const char *
+report_sql(const char *what)
+{
+	static const struct {
+		const char *name, *sql;
+	} reports[] = {
+		{ "takings", "" },
+		{ "occupancy",
+		  "SELECT showtime_id, to_char(starts_at, 'YYYY-MM-DD HH24:MI') AS starts, location, auditorium,"
+		  " title, seats, admissions, occupancy_pct, " REPORT_MONEY("revenue_cents") " AS revenue"
+		  " FROM api.report_occupancy($1, $2::date, $3::date)" },
+		{ "distributor",
+		  "SELECT week_start, location, title, shows, admissions, " REPORT_MONEY("gross_cents") " AS gross, "
+		  REPORT_MONEY("refunded_cents") " AS refunds, " REPORT_MONEY("box_office_cents") " AS box_office"
+		  " FROM api.report_distributor($1, $2::date, $3::date)" },
+		{ "cards",
+		  "SELECT day, terminal, to_char(at, 'YYYY-MM-DD HH24:MI:SS') AS at, kind, booking_code, card_brand,"
+		  " card_last4, terminal_ref, auth_code, " REPORT_MONEY("amount_cents") " AS amount, state"
+		  " FROM api.report_cards($1, $2::date, $3::date)" },
+	};
+
+	for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++)
+		if (strcmp(what, reports[i].name) == 0)
+			return reports[i].sql;
+	return NULL;
 }
 
 int
@@ -129,8 +165,8 @@ cmd_report(struct app *app, int argc, char **argv)
 			return cmd_refuse(&cmd_report_spec, "unknown option");
 		}
 	}
-	if (what == NULL || (strcmp(what, "takings") != 0 && strcmp(what, "occupancy") != 0))
-		return cmd_refuse(&cmd_report_spec, "which report: takings or occupancy");
+	if (what == NULL || report_sql(what) == NULL)
+		return cmd_refuse(&cmd_report_spec, "which report: takings, occupancy, distributor or cards");
 	if (!report_group_ok(by))
 		return cmd_refuse(&cmd_report_spec, "--by film, cashier, terminal, tender or day");
 	if (strcmp(basis, "sale") != 0 && strcmp(basis, "show") != 0)
@@ -151,18 +187,13 @@ cmd_report(struct app *app, int argc, char **argv)
 		const char *params[5] = { who.session, by, from, to, basis };
 
 		res = db_exec(db, DB_SAFE,
-		              "SELECT key AS \"group\", payments, to_char(gross_cents / 100.0, 'FM999999999990.00') AS gross,"
-		              " to_char(refunded_cents / 100.0, 'FM999999999990.00') AS refunds,"
-		              " to_char(net_cents / 100.0, 'FM999999999990.00') AS net"
+		              "SELECT key AS \"group\", payments, " REPORT_MONEY("gross_cents") " AS gross, "
+		              REPORT_MONEY("refunded_cents") " AS refunds, " REPORT_MONEY("net_cents") " AS net"
 		              " FROM api.report_takings($1, $2, $3::date, $4::date, $5)", 5, params);
 	} else {
 		const char *params[3] = { who.session, from, to };
 
-		res = db_exec(db, DB_SAFE,
-		              "SELECT showtime_id, to_char(starts_at, 'YYYY-MM-DD HH24:MI') AS starts, location, auditorium,"
-		              " title, seats, admissions, occupancy_pct,"
-		              " to_char(revenue_cents / 100.0, 'FM999999999990.00') AS revenue"
-		              " FROM api.report_occupancy($1, $2::date, $3::date)", 3, params);
+		res = db_exec(db, DB_SAFE, report_sql(what), 3, params);
 	}
 	if (res == NULL) {
 		cause = client_failure(db, "report");

@@ -81,8 +81,9 @@ int cmd_ticket(struct app *app, int argc, char **argv);
 int cmd_scan(struct app *app, int argc, char **argv);
 int cmd_notify(struct app *app, int argc, char **argv);
 int cmd_report(struct app *app, int argc, char **argv);
+int cmd_hall(struct app *app, int argc, char **argv);
 /* Their usage, for the table and main.c's --help. */
 extern const struct cmd_spec cmd_db_spec, cmd_keys_spec, cmd_ticket_spec, cmd_scan_spec,
-    cmd_notify_spec, cmd_report_spec;
+    cmd_notify_spec, cmd_report_spec, cmd_hall_spec;
 
 #endif

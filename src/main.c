@@ -13,6 +13,7 @@ static const struct cmd_entry commands[] = {
 	{ "scan", cmd_scan, &cmd_scan_spec },
 	{ "notify", cmd_notify, &cmd_notify_spec },
 	{ "report", cmd_report, &cmd_report_spec },
+	{ "hall", cmd_hall, &cmd_hall_spec },
 };
 
 static void main_help_commands(void);

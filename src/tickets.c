@@ -242,16 +242,18 @@ print_wait_seconds(const struct app *app)
 
 static const char kept[] = "The booking is paid and kept: print again when the printer is ready.";
 
-/* Logs how printing what ("tickets", "receipt") of booking code on queue
- * went: job is the CUPS job (0 or less when none was made), why is NULL on
- * success. The code is written as a cashier reads it ("ABCD-EFGHJ"). */
+/* Logs how printing what ("tickets", "receipt", "Z report") of code (a
+ * booking code, or what else was printed: "drawer 12") on queue went: job
+ * is the CUPS job (0 or less when none was made), why is NULL on success.
+ * A booking code is written as a cashier reads it ("booking ABCD-EFGHJ"). */
 static void
 tickets_log(const char *what, const char *code, const char *queue, int job, const char *why)
 {
-	char jobtext[32] = "", canonical[BOOKCODE_LEN + 1], pretty[BOOKCODE_LEN + 2];
+	char jobtext[32] = "", canonical[BOOKCODE_LEN + 1], pretty[BOOKCODE_LEN + 10];
 
 	if (bookcode_parse(code, canonical, NULL) == 0) {
-		bookcode_pretty(canonical, pretty);
+		memcpy(pretty, "booking ", 8);
+		bookcode_pretty(canonical, pretty + 8);
 		code = pretty;
 	}
 	if (job > 0)
@@ -259,9 +261,9 @@ tickets_log(const char *what, const char *code, const char *queue, int job, cons
 	if (*queue == '\0')
 		queue = "the CUPS default";
 	if (why == NULL)
-		oplog(LOG_INFO, "printed the %s of booking %s on queue %s%s", what, code, queue, jobtext);
+		oplog(LOG_INFO, "printed the %s of %s on queue %s%s", what, code, queue, jobtext);
 	else
-		oplog(LOG_ERR, "printer: the %s of booking %s did not print on queue %s%s: %s", what, code,
+		oplog(LOG_ERR, "printer: the %s of %s did not print on queue %s%s: %s", what, code,
 		      queue, jobtext, why);
 }
 
@@ -471,45 +473,82 @@ tickets_print(struct app *app, struct db *db, const char *session, const char *c
 	return tickets_print_to(app, db, session, code, app->cfg.printer_queue, app->cfg.printer_driver, cause);
 }
 
-int
-tickets_print_receipt(struct app *app, struct db *db, const char *session, const char *code, char **cause)
+/* What a slip on the receipt printer is: a booking's receipt (db,
+ * session, code) or a report. */
+struct slip {
+	struct app			*app;
+	struct db			*db;
+	const char			*session;
+	const char			*code;
+	const struct print_report	*report;
+};
+
+/* Prints slip s, named name (the job's title; the log's subject), on the
+ * receipt printer: receipt_queue with ESC/POS, or the ticket printer in its
+ * own language when no receipt printer is set. what is "receipt", "X
+ * report" ... Returns the job id, or -1 with *cause set. */
+static int
+slip_print(struct app *app, const char *what, const char *name, const struct slip *s, char **cause)
 {
 	const char *queue = app->cfg.receipt_queue;
 	enum print_driver driver = DRIVER_ESCPOS;
 	struct obuf out = { 0 };
 	char *problem, *title;
-	int job = -1;
+	int job = -1, rc;
 
 	if (*queue == '\0') {
 		queue = app->cfg.printer_queue;
 		driver = app->cfg.printer_driver;
 	}
 	if ((problem = print_cups_problem(queue)) != NULL) {
-		tickets_log("receipt", code, queue, 0, problem);
+		tickets_log(what, name, queue, 0, problem);
 		*cause = problem;
 		return -1;
 	}
-	if (tickets_render(app, db, session, code, driver, 1, &out, cause) != 0)
-		tickets_log("receipt", code, queue, 0, *cause);
+	if (s->report != NULL)
+		rc = print_report(driver, s->report, &out, cause);
+	else
+		rc = tickets_render(s->app, s->db, s->session, s->code, driver, 1, &out, cause);
+	if (rc != 0)
+		tickets_log(what, name, queue, 0, *cause);
 	else {
-		char canonical[BOOKCODE_LEN + 1], pretty[BOOKCODE_LEN + 2];
-
-		if (bookcode_parse(code, canonical, NULL) == 0)
-			bookcode_pretty(canonical, pretty);
-		else
-			snprintf(pretty, sizeof pretty, "%s", code);
-		title = xasprintf("receipt-%s", pretty);
+		title = xasprintf("%s-%s", what, name);
+		for (char *c = title; *c != '\0'; c++)
+			if (*c == ' ')
+				*c = '-';
 		job = print_cups_submit(queue, title, driver_format(driver), &out, cause);
 		if (job > 0 && print_wait_seconds(app) > 0 &&
 		    print_cups_wait(queue, job, print_wait_seconds(app), cause) != 0) {
-			tickets_log("receipt", code, queue, job, *cause);
+			tickets_log(what, name, queue, job, *cause);
 			job = -1;
 		} else
-			tickets_log("receipt", code, queue, job, job > 0 ? NULL : *cause);
+			tickets_log(what, name, queue, job, job > 0 ? NULL : *cause);
 		free(title);
 	}
 	obuf_free(&out);
 	return job;
+}
+
+int
+tickets_print_receipt(struct app *app, struct db *db, const char *session, const char *code, char **cause)
+{
+	struct slip s = { app, db, session, code, NULL };
+	char canonical[BOOKCODE_LEN + 1], pretty[BOOKCODE_LEN + 2];
+
+	if (bookcode_parse(code, canonical, NULL) == 0)
+		bookcode_pretty(canonical, pretty);
+	else
+		snprintf(pretty, sizeof pretty, "%s", code);
+	return slip_print(app, "receipt", pretty, &s, cause);
+}
+
+int
+tickets_print_report(struct app *app, const char *what, const char *name, const struct print_report *r,
+                     char **cause)
+{
+	struct slip s = { app, NULL, NULL, NULL, r };
+
+	return slip_print(app, what, name, &s, cause);
 }
 
 int

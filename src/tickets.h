@@ -23,6 +23,11 @@ int  tickets_print_to(struct app *app, struct db *db, const char *session, const
  * ESC/POS), or on the ticket printer when no receipt printer is set. Returns
  * the job id, or -1 with *cause set. */
 int  tickets_print_receipt(struct app *app, struct db *db, const char *session, const char *code, char **cause);
+/* Prints report r (what: "X report", "Z report"; name: "drawer 12", for
+ * the job's title and the log) on the receipt printer, as receipts are.
+ * Returns the job id, or -1 with *cause set. */
+int  tickets_print_report(struct app *app, const char *what, const char *name, const struct print_report *r,
+                          char **cause);
 
 /* Makes a new issue of the booking's tickets (api.reprint), so earlier copies
  * stop opening the door. The session must be staff's or own the booking,

@@ -126,6 +126,17 @@ login() {
 	wait_for "$1" "Welcome, Casey"
 }
 
+# back_office NAME CONF: a counter terminal NAME where the demo manager
+# signs in and opens the back office from the admin menu (its staff tab)
+back_office() {
+	start "$1" "$2"
+	wait_for "$1" "Staff sign-in"
+	lit "$1" manager; keys "$1" Enter; lit "$1" manager1; keys "$1" Enter
+	wait_for "$1" "Welcome, Morgan"
+	keys "$1" F9; wait_for "$1" "Takings of"
+	keys "$1" F8; wait_for "$1" "Login +Name +Role +State"
+}
+
 # open_show NAME: types "#SHOW" into the listing search (the showtime by number)
 open_show() {
 	keys "$1" C-u

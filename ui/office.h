@@ -1,6 +1,6 @@
 /* office.h - the back office screen (screen-office.c) and its tabs: staff
- * (screen-staff.c), seat blocks (screen-blocks.c), takings and occupancy
- * (screen-reports.c), the audit trail (screen-audit.c). The frame keeps one
+ * (screen-staff.c), seat blocks (screen-blocks.c), takings, occupancy, the
+ * distributor's week and the card payments (screen-reports.c), the audit trail (screen-audit.c). The frame keeps one
  * state for all tabs; each tab is a table of callbacks that change it (key)
  * or draw it (draw, row), and a form helper edits a tab's fields. */
 #ifndef MARQUEE_OFFICE_H
@@ -68,7 +68,8 @@ struct office_tab {
 	void		(*row)(struct ui *, struct office *, int r, int y);
 };
 
-extern const struct office_tab office_staff, office_blocks, office_takings, office_shows, office_audit;
+extern const struct office_tab office_staff, office_blocks, office_takings, office_shows, office_audit,
+                               office_weekly, office_cards;
 
 /* Loads the current tab again, keeping the cursor where it was. */
 void office_reload(struct ui *ui, struct office *o);

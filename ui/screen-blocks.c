@@ -87,6 +87,10 @@ blocks_key(struct ui *ui, struct office *o, int key)
 		blocks_form(ui, o);
 		return UI_REDRAW;
 	}
+	if (key == 'h') {
+		ui_goto(ui, &screen_hall);
+		return UI_REDRAW;
+	}
 	if ((key == 'x' || key == KEY_DC) && o->list.cur < o->t.n) {
 		int rc = client_office_unblock(ui->db, OFFICE_SESSION(ui),
 		                               strtoll(OFFICE_CELL(&o->t, o->list.cur, BLOCK_ID), NULL, 10), &message);
@@ -138,7 +142,7 @@ blocks_draw(struct ui *ui, struct office *o)
 	office_draw_list(ui, o, 5, LINES - 3);
 	if (o->t.n == 0)
 		mvprintw(6, 2, "No seat is blocked.");
-	ui_draw_footer(ui, "b block a seat  x/Del unblock  F2 staff  F4 takings  F5 shows  F6 audit  Esc back");
+	ui_draw_footer(ui, "b block a seat  x/Del unblock  h halls  F2 staff  F4 takings  F6 audit  Esc back");
 }
 
 const struct office_tab office_blocks = {

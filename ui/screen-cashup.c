@@ -2,7 +2,8 @@
  * counter): the X report of the open drawer (float, cash sales, cash
  * refunds, drops, paid-outs, what it should hold; card sales apart), or
  * the last Z report; open with a float, a drop, a paid-out, and the close:
- * a count by denomination, answered with the over/short. */
+ * a count by denomination, answered with the over/short and the Z report
+ * printed on the receipt printer. F6 prints the report shown. */
 #include "office.h"
 #include "client-cashup.h"
 #include "util.h"
@@ -34,6 +35,29 @@ cashup_load(struct ui *ui, struct cashup *c)
 		free(cause);
 		c->has = 0;
 	}
+}
+
+/* Prints the report read last (the Z report just after a close) and says
+ * how it went after said (the answer of what was done, or NULL). */
+static void
+cashup_print_say(struct ui *ui, struct cashup *c, const char *said)
+{
+	char *cause = NULL;
+	const char *what = c->r.open ? "X report" : "Z report";
+	int job;
+
+	if (c->has == 0) {
+		ui_say(ui, UI_ERR, "There is no report to print: no drawer has been opened here.");
+		return;
+	}
+	job = cashup_print(ui->app, &c->r, ui->app->cfg.terminal, &cause);
+	if (job > 0)
+		ui_say(ui, UI_OK, "%s%s%s printed (job %d).", said != NULL ? said : "", said != NULL ? " " : "", what,
+		       job);
+	else
+		ui_say(ui, UI_ERR, "%s%s%s not printed: %s", said != NULL ? said : "", said != NULL ? " " : "", what,
+		       cause);
+	free(cause);
 }
 
 static void
@@ -109,6 +133,14 @@ cashup_submit(struct ui *ui, struct cashup *c)
 	default:
 		return;
 	}
+	if (rc == 0 && c->form == CF_CLOSE) {
+		/* Closed: the Z report goes to the printer at once. */
+		c->form = CF_NONE;
+		cashup_load(ui, c);
+		cashup_print_say(ui, c, message);
+		free(message);
+		return;
+	}
 	if (office_said(ui, rc, message))
 		c->form = CF_NONE;
 	cashup_load(ui, c);
@@ -141,6 +173,9 @@ cashup_key(struct ui *ui, int key)
 	case KEY_F(4):
 		cashup_form(c, CF_PAID_OUT);
 		break;
+	case KEY_F(6):
+		cashup_print_say(ui, c, NULL);
+		break;
 	case KEY_F(5):
 		cashup_form(c, CF_CLOSE);
 		ui_say(ui, 0, "Count the drawer: how many of each (Tab or Down: next), then Enter.");
@@ -169,29 +204,18 @@ cashup_line(int y, const char *label, long long cents)
 	mvprintw(y, 2, "%-28s %12s", label, m);
 }
 
-/* The count ("2000x3 500x1", cents) as money: "20.00 x 3  5.00 x 1". */
+/* The count as money: "20.00 x 3  5.00 x 1". */
 static void
-cashup_counts(char *buf, size_t len, const char *counts)
+cashup_counts(char *buf, size_t len, const struct cashup_report *r)
 {
-	const char *p = counts;
 	size_t off = 0;
 
 	buf[0] = '\0';
-	while (*p != '\0' && off + 32 < len) {
-		long long d = strtoll(p, NULL, 10), n;
-		const char *x = strchr(p, 'x');
+	for (int k = 0; k < r->ncounts && off + 32 < len; k++) {
 		char m[24];
 
-		if (x == NULL)
-			break;
-		n = strtoll(x + 1, NULL, 10);
-		money_format(m, sizeof m, d);
-		if (n > 0)
-			off += (size_t)snprintf(buf + off, len - off, "%s%s x %lld", off > 0 ? "  " : "", m, n);
-		p = strchr(x, ' ');
-		if (p == NULL)
-			break;
-		p++;
+		money_format(m, sizeof m, r->count_denom[k]);
+		off += (size_t)snprintf(buf + off, len - off, "%s%s x %lld", off > 0 ? "  " : "", m, r->count_n[k]);
 	}
 }
 
@@ -237,7 +261,7 @@ cashup_draw(struct ui *ui)
 			cashup_line(y + 11, r->over_short < 0 ? "SHORT" : r->over_short > 0 ? "OVER" : "Balanced",
 			            r->over_short < 0 ? -r->over_short : r->over_short);
 			attroff(A_BOLD | COLOR_PAIR(PAIR_ERR) | COLOR_PAIR(PAIR_OK));
-			cashup_counts(counts, sizeof counts, r->counts);
+			cashup_counts(counts, sizeof counts, r);
 			mvprintw(y + 12, 2, "Count: %s", UI_FIT(fit, counts, COLS - 12));
 		}
 	}
@@ -250,7 +274,7 @@ cashup_draw(struct ui *ui)
 		ui_draw_footer(ui, "Tab next field  Enter record it  Esc back");
 		return;
 	}
-	ui_draw_footer(ui, "F2 open with a float  F3 drop  F4 paid-out  F5 count and close  F7 reload  Esc back");
+	ui_draw_footer(ui, "F2 float  F3 drop  F4 paid-out  F5 count and close  F6 print  F7 reload  Esc back");
 }
 
 const struct screen screen_cashup = {

@@ -1,5 +1,6 @@
 /* screen-office.c - the back office frame: its tabs (F2 staff, F3 seat
- * blocks, F4 takings, F5 shows, F6 audit trail), loading a tab's rows,
+ * blocks, F4 takings, F5 shows, F6 audit trail, F9 the distributor's week,
+ * F11 card payments), loading a tab's rows,
  * drawing its list, and the form helper the tabs share. Managers reach it
  * from the admin menu (F8), supervisors with F9; the database decides what
  * each may read or change. */
@@ -11,9 +12,11 @@
 #include <string.h>
 
 static const struct office_tab *const office_tabs[] = {
-	&office_staff, &office_blocks, &office_takings, &office_shows, &office_audit,
+	&office_staff, &office_blocks, &office_takings, &office_shows, &office_audit, &office_weekly, &office_cards,
 };
 #define OFFICE_NTABS ((int)(sizeof office_tabs / sizeof office_tabs[0]))
+/* The function key of each tab (F7 reloads, F8 is the bookings, F10 leaves). */
+static const int office_tab_fkeys[OFFICE_NTABS] = { 2, 3, 4, 5, 6, 9, 11 };
 
 void
 office_form_start(struct office_form *f, int n, const char *const *labels)
@@ -114,8 +117,10 @@ office_key(struct ui *ui, int key)
 {
 	struct office *o = ui->data;
 
-	if (key >= KEY_F(2) && key < KEY_F(2) + OFFICE_NTABS) {
-		o->tab = key - KEY_F(2);
+	for (int t = 0; t < OFFICE_NTABS; t++) {
+		if (key != KEY_F(office_tab_fkeys[t]))
+			continue;
+		o->tab = t;
 		o->mode = OFFICE_LIST;
 		ui_say(ui, 0, "%s", "");
 		office_load(ui, o);

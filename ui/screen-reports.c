@@ -1,7 +1,9 @@
 /* screen-reports.c - the back office's reports: takings (grouped by film,
  * cashier, terminal, tender or day; counted on the sale's day or the
  * show's; one day or a week) with the day's sales by hour as a bar chart,
- * and the shows' occupancy (seats, admissions, %, revenue). */
+ * the shows' occupancy (seats, admissions, %, revenue), the distributor's
+ * film week (admissions and box office per cinema and film) and the card
+ * payments by day and terminal with their terminal references. */
 #include "office.h"
 #include "client-cashup.h"
 #include "util.h"
@@ -265,4 +267,145 @@ const struct office_tab office_shows = {
 	.key = shows_key,
 	.draw = shows_draw,
 	.row = shows_row,
+};
+
+static int
+weekly_load(struct ui *ui, struct office *o, char **cause)
+{
+	return client_office_distributor(ui->db, OFFICE_SESSION(ui), o->day, &o->t, cause);
+}
+
+/* Left/Right a film week. */
+static int
+weekly_key(struct ui *ui, struct office *o, int key)
+{
+	if (key == KEY_LEFT || key == '-')
+		o->day -= 7;
+	else if (key == KEY_RIGHT || key == '+')
+		o->day += 7;
+	else
+		return UI_HANDLED;
+	office_reload(ui, o);
+	return UI_REDRAW;
+}
+
+static void
+weekly_row(struct ui *ui, struct office *o, int r, int y)
+{
+	char fw[64], ft[128], m[3][24];
+	int wide = COLS >= 110;
+
+	(void)ui;
+	money_format(m[0], sizeof m[0], strtoll(OFFICE_CELL(&o->t, r, DIST_GROSS), NULL, 10));
+	money_format(m[1], sizeof m[1], strtoll(OFFICE_CELL(&o->t, r, DIST_REFUNDED), NULL, 10));
+	money_format(m[2], sizeof m[2], strtoll(OFFICE_CELL(&o->t, r, DIST_BOX_OFFICE), NULL, 10));
+	mvprintw(y, 1, "%s %s %5s %5s %10s %9s %10s", UI_FIT(fw, office_place(OFFICE_CELL(&o->t, r, DIST_WHERE)),
+	         wide ? 24 : 12), UI_FIT(ft, OFFICE_CELL(&o->t, r, DIST_TITLE), wide ? 34 : 18),
+	         OFFICE_CELL(&o->t, r, DIST_SHOWS), OFFICE_CELL(&o->t, r, DIST_ADMISSIONS), m[0], m[1], m[2]);
+}
+
+static void
+weekly_draw(struct ui *ui, struct office *o)
+{
+	int wide = COLS >= 110;
+	long long shows = 0, adm = 0, sum[3] = { 0, 0, 0 };
+	char day[32], m[3][24];
+
+	report_day(day, sizeof day, o->day);
+	attron(A_BOLD);
+	if (o->t.n > 0)
+		mvprintw(4, 1, "Distributor report, the film week from %s", OFFICE_CELL(&o->t, 0, DIST_WEEK));
+	else
+		mvprintw(4, 1, "Distributor report, the film week of %s", day);
+	mvprintw(5, 1, "%-*s %-*s %5s %5s %10s %9s %10s", wide ? 24 : 12, "Cinema", wide ? 34 : 18, "Film", "Shows",
+	         "Adm", "Gross", "Refunds", "Box office");
+	attroff(A_BOLD);
+	office_draw_list(ui, o, 6, LINES - 4);
+	for (int r = 0; r < o->t.n; r++) {
+		shows += strtoll(OFFICE_CELL(&o->t, r, DIST_SHOWS), NULL, 10);
+		adm += strtoll(OFFICE_CELL(&o->t, r, DIST_ADMISSIONS), NULL, 10);
+		sum[0] += strtoll(OFFICE_CELL(&o->t, r, DIST_GROSS), NULL, 10);
+		sum[1] += strtoll(OFFICE_CELL(&o->t, r, DIST_REFUNDED), NULL, 10);
+		sum[2] += strtoll(OFFICE_CELL(&o->t, r, DIST_BOX_OFFICE), NULL, 10);
+	}
+	for (int i = 0; i < 3; i++)
+		money_format(m[i], sizeof m[i], sum[i]);
+	if (o->t.n == 0)
+		mvprintw(7, 2, "No shows that week.");
+	attron(A_BOLD);
+	mvprintw(LINES - 4, 1, "%-*s %-*s %5lld %5lld %10s %9s %10s", wide ? 24 : 12, "TOTAL", wide ? 34 : 18, "", shows,
+	         adm, m[0], m[1], m[2]);
+	attroff(A_BOLD);
+	ui_draw_footer(ui, "Left/Right film week  F7 reload  F4 takings  F5 shows  F11 cards  Esc back");
+}
+
+const struct office_tab office_weekly = {
+	.name = "F9 Week",
+	.load = weekly_load,
+	.key = weekly_key,
+	.draw = weekly_draw,
+	.row = weekly_row,
+};
+
+static int
+cards_load(struct ui *ui, struct office *o, char **cause)
+{
+	return client_office_cards(ui->db, OFFICE_SESSION(ui), o->day, o->day + o->span - 1, &o->t, cause);
+}
+
+static void
+cards_row(struct ui *ui, struct office *o, int r, int y)
+{
+	char ft[32], fc[32], fr[64], m[24];
+	int wide = COLS >= 110;
+
+	(void)ui;
+	money_format(m, sizeof m, strtoll(OFFICE_CELL(&o->t, r, CARD_CENTS), NULL, 10));
+	mvprintw(y, 1, "%-10s %s %-8s %-6s %-9s %s %s %9s %s", OFFICE_CELL(&o->t, r, CARD_DAY),
+	         UI_FIT(ft, OFFICE_CELL(&o->t, r, CARD_TERMINAL), 10), OFFICE_CELL(&o->t, r, CARD_AT),
+	         OFFICE_CELL(&o->t, r, CARD_KIND), OFFICE_CELL(&o->t, r, CARD_CODE),
+	         UI_FIT(fc, OFFICE_CELL(&o->t, r, CARD_CARD), 9),
+	         UI_FIT(fr, OFFICE_CELL(&o->t, r, CARD_REF), wide ? 36 : 10), m,
+	         wide ? OFFICE_CELL(&o->t, r, CARD_STATE) : "");
+}
+
+static void
+cards_draw(struct ui *ui, struct office *o)
+{
+	int wide = COLS >= 110;
+	long long sales = 0, back = 0;
+	char day[32], m[3][24];
+
+	report_day(day, sizeof day, o->day);
+	attron(A_BOLD);
+	mvprintw(4, 1, "Card payments by day and terminal, %s%s", day, o->span > 1 ? " and 6 days on" : "");
+	mvprintw(5, 1, "%-10s %-10s %-8s %-6s %-9s %-9s %-*s %9s %s", "Day", "Terminal", "Time", "Kind", "Booking",
+	         "Card", wide ? 36 : 10, "Term. ref", "Amount", wide ? "State" : "");
+	attroff(A_BOLD);
+	office_draw_list(ui, o, 6, LINES - 4);
+	for (int r = 0; r < o->t.n; r++) {
+		long long c = strtoll(OFFICE_CELL(&o->t, r, CARD_CENTS), NULL, 10);
+
+		if (c > 0)
+			sales += c;
+		else
+			back -= c;
+	}
+	money_format(m[0], sizeof m[0], sales);
+	money_format(m[1], sizeof m[1], back);
+	money_format(m[2], sizeof m[2], sales - back);
+	if (o->t.n == 0)
+		mvprintw(7, 2, "No card payments then.");
+	attron(A_BOLD);
+	mvprintw(LINES - 4, 1, "TOTAL card sales %s  refunds %s  net %s", m[0], m[1], m[2]);
+	attroff(A_BOLD);
+	ui_draw_footer(ui, "Left/Right day  w week  F7 reload  F4 takings  F9 weekly  Esc back");
+}
+
+const struct office_tab office_cards = {
+	.name = "F11 Cards",
+	.load = cards_load,
+	.key = shows_key,
+	.draw = cards_draw,
+	.row = cards_row,
 };

@@ -117,6 +117,7 @@ void   screen_booking_open(struct ui *ui);
 extern const struct screen screen_office;	/* the back office (office.h) */
 extern const struct screen screen_password;	/* must change a one-time password */
 extern const struct screen screen_cashup;	/* the till's cash drawer */
+extern const struct screen screen_hall;		/* the halls' layouts (back office) */
 
 /* Monotonic clock in seconds. */
 double ui_now(void);

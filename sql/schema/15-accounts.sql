@@ -231,6 +231,15 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT coalesce(w.role IN ('cashier', 'supervisor', 'manager'), false)
 $$;
 
+-- Why session w may not act in one of p_roles, or NULL when it may:
+-- no_session (not a live session) or p_status (the function's own word for
+-- the wrong role: not_manager, not_allowed, not_staff).
+CREATE FUNCTION core.staff_refusal(w core.who, p_roles text[], p_status text DEFAULT 'not_manager') RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN w.session_id IS NULL THEN 'no_session'
+                WHEN NOT coalesce(w.role = ANY (p_roles), false) THEN p_status END
+$$;
+
 -- The account of w when it is a customer's session, else NULL (inlined).
 CREATE FUNCTION core.who_customer(w core.who) RETURNS bigint
 LANGUAGE sql IMMUTABLE AS $$
@@ -446,8 +455,9 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 DECLARE
     u core.app_user;
 BEGIN
-    IF core.session_manager(session) IS NULL THEN
-        reset_status := 'not_manager'; message := 'Only a signed-in manager may reset passwords.';
+    reset_status := core.staff_refusal(core.session_who(session), '{manager}');
+    IF reset_status IS NOT NULL THEN
+        message := 'Only a signed-in manager may reset passwords.';
         RETURN;
     END IF;
     SELECT * INTO u FROM core.login_account(login) LIMIT 1;
@@ -465,13 +475,13 @@ BEGIN
 END $$;
 
 -- A manager or a supervisor lifts a login's lock-out (written to
--- core.audit_log). Returns unlocked | not_manager.
+-- core.audit_log). Returns unlocked | not_manager | no_session.
 CREATE FUNCTION api.admin_unlock(session text, login text, OUT unlock_status text)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_variable
 BEGIN
-    IF coalesce((core.session_who(session)).role, '') NOT IN ('manager', 'supervisor') THEN
-        unlock_status := 'not_manager';
+    unlock_status := core.staff_refusal(core.session_who(session), '{manager,supervisor}');
+    IF unlock_status IS NOT NULL THEN
         RETURN;
     END IF;
     INSERT INTO core.rate_event (bucket, at, ok) VALUES (core.login_bucket(login), clock_timestamp(), true);

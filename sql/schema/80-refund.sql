@@ -101,6 +101,13 @@ BEGIN
           FROM core.app_user u WHERE u.user_id = o.user_id AND u.email IS NOT NULL;
         res.cancellation_status := 'cancelled'; res.message := 'refunded in full';
     END IF;
+    -- Staff voiding an open order or cancelling a paid one is audited
+    -- (core.audit, 95-admin.sql); a customer's own cancellation is not.
+    IF res.cancellation_status = 'cancelled' AND core.is_staff(w) THEN
+        PERFORM core.audit(w, CASE WHEN o.status IN ('initiated', 'pending') THEN 'order_void' ELSE 'order_cancel' END,
+                           jsonb_build_object('order_id', o.order_id, 'booking', o.booking_code,
+                                              'refunded_cents', res.refunded_cents));
+    END IF;
     PERFORM core.remember(request_id, 'cancel', to_jsonb(res));
     RETURN res;
 END $$;

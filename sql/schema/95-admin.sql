@@ -11,13 +11,46 @@ CREATE TABLE core.audit_log (
     at         timestamptz NOT NULL DEFAULT now()
 );
 
--- Why session w may not do a manager's work, or NULL: no_session (not a
--- live session) or not_manager.
-CREATE FUNCTION core.manager_refusal(w core.who) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN w.session_id IS NULL THEN 'no_session' WHEN w.role IS DISTINCT FROM 'manager'
-                THEN 'not_manager' END
+-- Writes one staff action to core.audit_log as the account behind w (the
+-- terminal it acted at goes into detail). Nothing is written for a session
+-- that is not live.
+CREATE FUNCTION core.audit(w core.who, p_action text, p_detail jsonb DEFAULT '{}') RETURNS void
+LANGUAGE sql VOLATILE AS $$
+    INSERT INTO core.audit_log (staff_id, action, detail)
+    SELECT w.user_id, p_action, coalesce(p_detail, '{}') || jsonb_build_object('terminal', w.terminal)
+     WHERE w.user_id IS NOT NULL
 $$;
+
+CREATE INDEX audit_log_at_idx ON core.audit_log (at);
+
+-- The opening of a staff function that writes, as its result type (p_as,
+-- the caller's still empty result): the answer request p_request_id of
+-- p_fn already got; else, when w may not act in one of p_roles, the
+-- refusal (core.staff_refusal in the type's first column, p_words or the
+-- words for no_session in its message column), remembered for the
+-- request; else p_as as it is, so the caller goes on while the first
+-- column is NULL.
+CREATE FUNCTION core.staff_call(p_request_id uuid, p_fn text, w core.who, p_roles text[], p_status text,
+                                p_words text, p_as anyelement) RETURNS anyelement
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    prev jsonb := core.replay(p_request_id, p_fn);
+    why text := core.staff_refusal(w, p_roles, p_status);
+    res ALIAS FOR $0;
+BEGIN
+    IF prev IS NOT NULL THEN
+        RETURN jsonb_populate_record(p_as, prev);
+    END IF;
+    IF why IS NULL THEN
+        RETURN p_as;
+    END IF;
+    res := jsonb_populate_record(p_as, jsonb_build_object(
+               (SELECT a.attname FROM pg_type t JOIN pg_attribute a ON a.attrelid = t.typrelid
+                 WHERE t.oid = pg_typeof(p_as) AND a.attnum = 1),
+               why, 'message', CASE WHEN why = 'no_session' THEN core.refusal_words(why) ELSE p_words END));
+    PERFORM core.remember(p_request_id, p_fn, to_jsonb(res));
+    RETURN res;
+END $$;
 
 CREATE TYPE api.admin_result AS (
     admin_status text,       -- ok | no_session | not_manager | invalid | not_found | overlaps | has_sales
@@ -37,12 +70,10 @@ DECLARE
     res api.admin_result;
     w core.who := core.session_who(session);
 BEGIN
-    res := core.replay_as(request_id, 'admin_movie_save', res);
+    res := core.staff_call(request_id, 'admin_movie_save', w, '{manager}', 'not_manager',
+                           'only a manager may change films', res);
     IF res.admin_status IS NOT NULL THEN RETURN res; END IF;
-    IF core.manager_refusal(w) IS NOT NULL THEN
-        res := ROW(core.manager_refusal(w), NULL,
-                   CASE WHEN w.session_id IS NULL THEN core.refusal_words('no_session') ELSE 'only a manager may change films' END);
-    ELSIF coalesce(btrim(title), '') = '' OR length(title) > 200 THEN
+    IF coalesce(btrim(title), '') = '' OR length(title) > 200 THEN
         res := ROW('invalid', NULL, 'a film needs a title of at most 200 characters');
     ELSIF runtime_min IS NULL OR runtime_min NOT BETWEEN 1 AND 600 THEN
         res := ROW('invalid', NULL, 'running time must be 1 to 600 minutes');
@@ -69,8 +100,7 @@ BEGIN
         END IF;
     END IF;
     IF res.admin_status = 'ok' THEN
-        INSERT INTO core.audit_log (staff_id, action, detail)
-        VALUES (w.user_id, 'movie_save', jsonb_build_object('movie_id', res.id, 'title', title));
+        PERFORM core.audit(w, 'movie_save', jsonb_build_object('movie_id', res.id, 'title', title));
     END IF;
     PERFORM core.remember(request_id, 'admin_movie_save', to_jsonb(res));
     RETURN res;
@@ -90,14 +120,12 @@ DECLARE
     m core.movie;
     plan_id bigint;
 BEGIN
-    res := core.replay_as(request_id, 'admin_showtime_add', res);
+    res := core.staff_call(request_id, 'admin_showtime_add', w, '{manager}', 'not_manager',
+                           'only a manager may schedule showtimes', res);
     IF res.admin_status IS NOT NULL THEN RETURN res; END IF;
     SELECT * INTO m FROM core.movie x WHERE x.movie_id = admin_showtime_add.movie_id;
     SELECT pp.price_plan_id INTO plan_id FROM core.price_plan pp WHERE pp.name = price_plan;
-    IF core.manager_refusal(w) IS NOT NULL THEN
-        res := ROW(core.manager_refusal(w), NULL,
-                   CASE WHEN w.session_id IS NULL THEN core.refusal_words('no_session') ELSE 'only a manager may schedule showtimes' END);
-    ELSIF m.movie_id IS NULL THEN
+    IF m.movie_id IS NULL THEN
         res := ROW('not_found', NULL, 'no such film');
     ELSIF NOT EXISTS (SELECT 1 FROM core.auditorium a WHERE a.auditorium_id = admin_showtime_add.auditorium_id) THEN
         res := ROW('not_found', NULL, 'no such hall');
@@ -135,8 +163,7 @@ BEGIN
         END;
     END IF;
     IF res.admin_status = 'ok' THEN
-        INSERT INTO core.audit_log (staff_id, action, detail)
-        VALUES (w.user_id, 'showtime_add', jsonb_build_object('showtime_id', res.id, 'movie_id', movie_id,
+        PERFORM core.audit(w, 'showtime_add', jsonb_build_object('showtime_id', res.id, 'movie_id', movie_id,
                 'auditorium_id', auditorium_id, 'starts_at', starts_at));
     END IF;
     PERFORM core.remember(request_id, 'admin_showtime_add', to_jsonb(res));
@@ -157,12 +184,10 @@ DECLARE
     o core.orders;
     n bigint := 0;
 BEGIN
-    res := core.replay_as(request_id, 'admin_showtime_cancel', res);
+    res := core.staff_call(request_id, 'admin_showtime_cancel', w, '{manager}', 'not_manager',
+                           'only a manager may cancel showtimes', res);
     IF res.admin_status IS NOT NULL THEN RETURN res; END IF;
-    IF core.manager_refusal(w) IS NOT NULL THEN
-        res := ROW(core.manager_refusal(w), NULL,
-                   CASE WHEN w.session_id IS NULL THEN core.refusal_words('no_session') ELSE 'only a manager may cancel showtimes' END);
-    ELSIF NOT EXISTS (SELECT 1 FROM core.showtime s WHERE s.showtime_id = admin_showtime_cancel.showtime_id
+    IF NOT EXISTS (SELECT 1 FROM core.showtime s WHERE s.showtime_id = admin_showtime_cancel.showtime_id
                          AND NOT s.cancelled) THEN
         res := ROW('not_found', NULL, 'no such showtime, or it is already cancelled');
     ELSE
@@ -186,8 +211,7 @@ BEGIN
             END IF;
         END LOOP;
         res := ROW('ok', n, format('showtime cancelled; %s paid order(s) refunded', n));
-        INSERT INTO core.audit_log (staff_id, action, detail)
-        VALUES (w.user_id, 'showtime_cancel', jsonb_build_object('showtime_id', showtime_id, 'refunded', n));
+        PERFORM core.audit(w, 'showtime_cancel', jsonb_build_object('showtime_id', showtime_id, 'refunded', n));
     END IF;
     PERFORM core.remember(request_id, 'admin_showtime_cancel', to_jsonb(res));
     RETURN res;
@@ -205,13 +229,11 @@ DECLARE
     w core.who := core.session_who(session);
     plan_id bigint;
 BEGIN
-    res := core.replay_as(request_id, 'admin_price_set', res);
+    res := core.staff_call(request_id, 'admin_price_set', w, '{manager}', 'not_manager',
+                           'only a manager may change prices', res);
     IF res.admin_status IS NOT NULL THEN RETURN res; END IF;
     SELECT pp.price_plan_id INTO plan_id FROM core.price_plan pp WHERE pp.name = price_plan;
-    IF core.manager_refusal(w) IS NOT NULL THEN
-        res := ROW(core.manager_refusal(w), NULL,
-                   CASE WHEN w.session_id IS NULL THEN core.refusal_words('no_session') ELSE 'only a manager may change prices' END);
-    ELSIF plan_id IS NULL THEN
+    IF plan_id IS NULL THEN
         res := ROW('not_found', NULL, 'no such price plan');
     ELSIF NOT EXISTS (SELECT 1 FROM core.ticket_type t WHERE t.type_code = admin_price_set.type_code) THEN
         res := ROW('not_found', NULL, 'no such ticket type');
@@ -222,8 +244,7 @@ BEGIN
         VALUES (plan_id, type_code, amount_cents)
         ON CONFLICT (price_plan_id, type_code) DO UPDATE SET amount_cents = EXCLUDED.amount_cents;
         res := ROW('ok', plan_id, 'price saved');
-        INSERT INTO core.audit_log (staff_id, action, detail)
-        VALUES (w.user_id, 'price_set', jsonb_build_object('price_plan', price_plan, 'type_code', type_code,
+        PERFORM core.audit(w, 'price_set', jsonb_build_object('price_plan', price_plan, 'type_code', type_code,
                 'amount_cents', amount_cents));
     END IF;
     PERFORM core.remember(request_id, 'admin_price_set', to_jsonb(res));

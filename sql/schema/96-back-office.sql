@@ -6,31 +6,45 @@
 -- terminal, tender or day, the day's sales by hour).
 --
 -- Each function takes the session token first and learns who acts from it
--- (core.session_who). Who may do what (core.office_may):
+-- (core.session_who); core.staff_refusal and core.staff_call (95-admin.sql)
+-- refuse the wrong roles:
 --   manager     everything here: staff, blocks, reports, the audit trail
 --   supervisor  unlock (api.admin_unlock), blocks, reports, the audit trail,
 --               the staff list (to see who is locked out)
 --   cashier     none of it
 
--- True when the session w may do p_what: 'staff' (add, deactivate),
--- 'staff_list', 'block', 'report' or 'audit'.
-CREATE FUNCTION core.office_may(w core.who, p_what text) RETURNS boolean
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT coalesce(w.role = 'manager'
-                    OR (w.role = 'supervisor' AND p_what IN ('staff_list', 'block', 'report', 'audit')), false)
-$$;
-
--- Writes one staff action to core.audit_log as the account behind w (the
--- terminal it acted at goes into detail). Nothing is written for a session
--- that is not live.
-CREATE FUNCTION core.audit(w core.who, p_action text, p_detail jsonb DEFAULT '{}') RETURNS void
+-- True when p_session may read the back office (the audit trail, the
+-- staff list, seat blocks, reports): a live manager's or supervisor's.
+CREATE FUNCTION core.office_reader(p_session text) RETURNS boolean
 LANGUAGE sql VOLATILE AS $$
-    INSERT INTO core.audit_log (staff_id, action, detail)
-    SELECT w.user_id, p_action, coalesce(p_detail, '{}') || jsonb_build_object('terminal', w.terminal)
-     WHERE w.user_id IS NOT NULL
+    SELECT core.staff_refusal(core.session_who(p_session), '{manager,supervisor}') IS NULL
 $$;
 
-CREATE INDEX audit_log_at_idx ON core.audit_log (at);
+-- Every refund of seats (core.refund_action, 82-after-sales.sql) is in the
+-- audit trail, written in the refund's own transaction: 'refund' for the
+-- staff member who made it and 'refund_override' for the manager who
+-- approved it outside the policy (a manager refunding alone after the
+-- cut-off is both). A customer's own refund at a kiosk is no staff action.
+CREATE FUNCTION core.audit_refund() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    d jsonb := jsonb_build_object(
+        'order_id', NEW.order_id, 'seats', array_to_string(NEW.seats, ' '), 'amount_cents', NEW.amount_cents,
+        'fee_cents', NEW.fee_cents, 'reason', nullif(NEW.reason, ''),
+        'booking', (SELECT o.booking_code FROM core.orders o WHERE o.order_id = NEW.order_id),
+        'terminal', (SELECT s.terminal FROM core.session s WHERE s.session_id = NEW.session_id));
+BEGIN
+    INSERT INTO core.audit_log (staff_id, action, detail)
+    SELECT NEW.staff_id, 'refund', d WHERE NEW.staff_id IS NOT NULL
+    UNION ALL
+    SELECT NEW.approver_id, 'refund_override',
+           d || jsonb_build_object('for', (SELECT u.username FROM core.app_user u WHERE u.user_id = NEW.staff_id))
+     WHERE NEW.approver_id IS NOT NULL;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER refund_action_audit AFTER INSERT ON core.refund_action
+    FOR EACH ROW EXECUTE FUNCTION core.audit_refund();
 
 -- The audit trail, newest first (at most 500 rows): who (a user name, or
 -- part of one; NULL: anyone), what (an action, or part of one) and from/to
@@ -43,9 +57,7 @@ RETURNS TABLE (audit_id bigint, at timestamptz, username text, full_name text, a
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
-    IF NOT core.office_may(core.session_who(session), 'audit') THEN
-        RETURN;
-    END IF;
+    IF NOT core.office_reader(session) THEN RETURN; END IF;
     RETURN QUERY
     SELECT a.audit_id, a.at, u.username, u.full_name, a.action,
            (SELECT string_agg(d.key || '=' || d.value, ' ' ORDER BY d.key)
@@ -89,11 +101,10 @@ DECLARE
     w core.who := core.session_who(session);
     login text := core.login_norm(username);
 BEGIN
-    res := core.replay_as(request_id, 'staff_add', res);
+    res := core.staff_call(request_id, 'staff_add', w, '{manager}', 'not_manager',
+                           'only a manager may add staff', res);
     IF res.staff_status IS NOT NULL THEN RETURN res; END IF;
-    IF NOT core.office_may(w, 'staff') THEN
-        res := ROW('not_manager', NULL, 'only a manager may add staff');
-    ELSIF login !~ '^[a-z0-9._-]{2,32}$' THEN
+    IF login !~ '^[a-z0-9._-]{2,32}$' THEN
         res := ROW('invalid', NULL, 'a user name is 2 to 32 letters, digits, dots, dashes or underscores');
     ELSIF coalesce(role, '') NOT IN ('cashier', 'supervisor', 'manager') THEN
         res := ROW('invalid', NULL, 'the role is cashier, supervisor or manager');
@@ -125,9 +136,7 @@ RETURNS TABLE (user_id bigint, username text, full_name text, role text, active 
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
-    IF NOT core.office_may(core.session_who(session), 'staff_list') THEN
-        RETURN;
-    END IF;
+    IF NOT core.office_reader(session) THEN RETURN; END IF;
     RETURN QUERY
     SELECT u.user_id, u.username, u.full_name, u.role, u.active, u.must_change,
            (core.login_failures(core.login_bucket(u.username))).failures >= core.setting_int('login_max_failures', 3),
@@ -149,16 +158,15 @@ DECLARE
     w core.who := core.session_who(session);
     u core.app_user;
 BEGIN
-    res := core.replay_as(request_id, 'staff_set_active', res);
+    res := core.staff_call(request_id, 'staff_set_active', w, '{manager}', 'not_manager',
+                           'only a manager may change staff', res);
     IF res.staff_status IS NOT NULL THEN RETURN res; END IF;
     -- Managers are locked first, so two managers deactivating each other
     -- at once cannot leave none.
     PERFORM 1 FROM core.app_user x WHERE x.role = 'manager' AND x.active ORDER BY x.user_id FOR UPDATE;
     SELECT * INTO u FROM core.app_user x
      WHERE x.username = core.login_norm(staff_set_active.username) AND x.role <> 'customer' FOR UPDATE;
-    IF NOT core.office_may(w, 'staff') THEN
-        res := ROW('not_manager', NULL, 'only a manager may change staff');
-    ELSIF active IS NULL THEN
+    IF active IS NULL THEN
         res := ROW('invalid', NULL, 'say whether the account is to be active');
     ELSIF u.user_id IS NULL THEN
         res := ROW('not_found', NULL, 'there is no such staff member');
@@ -349,15 +357,14 @@ DECLARE
     b core.seat_block;
     moves int;
 BEGIN
-    res := core.replay_as(request_id, 'seat_block', res);
+    res := core.staff_call(request_id, 'seat_block', w, '{manager,supervisor}', 'not_allowed',
+                           'only a manager or a supervisor may block seats', res);
     IF res.block_status IS NOT NULL THEN RETURN res; END IF;
     IF showtime_id IS NOT NULL THEN
         SELECT st.auditorium_id INTO hall FROM core.showtime st WHERE st.showtime_id = seat_block.showtime_id;
     END IF;
     SELECT * INTO s FROM core.seat x WHERE x.auditorium_id = hall AND x.label = upper(btrim(seat));
-    IF NOT core.office_may(w, 'block') THEN
-        res := ROW('not_allowed', NULL, 0, 0, 'only a manager or a supervisor may block seats');
-    ELSIF s.seat_id IS NULL THEN
+    IF s.seat_id IS NULL THEN
         res := ROW('not_found', NULL, 0, 0, 'no such seat in that hall or show');
     ELSIF coalesce(btrim(reason), '') = '' OR length(reason) > 200 THEN
         res := ROW('invalid', NULL, 0, 0, 'say why the seat is blocked (at most 200 characters)');
@@ -400,21 +407,18 @@ DECLARE
     w core.who := core.session_who(session);
     b core.seat_block;
 BEGIN
-    res := core.replay_as(request_id, 'seat_unblock', res);
+    res := core.staff_call(request_id, 'seat_unblock', w, '{manager,supervisor}', 'not_allowed',
+                           'only a manager or a supervisor may unblock seats', res);
     IF res.block_status IS NOT NULL THEN RETURN res; END IF;
-    IF NOT core.office_may(w, 'block') THEN
-        res := ROW('not_allowed', NULL, 0, 0, 'only a manager or a supervisor may unblock seats');
+    UPDATE core.seat_block x SET ended_at = statement_timestamp(), ended_by = w.user_id
+     WHERE x.block_id = seat_unblock.block_id AND x.ended_at IS NULL
+    RETURNING * INTO b;
+    IF b.block_id IS NULL THEN
+        res := ROW('not_found', NULL, 0, 0, 'no such block, or it has ended');
     ELSE
-        UPDATE core.seat_block x SET ended_at = statement_timestamp(), ended_by = w.user_id
-         WHERE x.block_id = seat_unblock.block_id AND x.ended_at IS NULL
-        RETURNING * INTO b;
-        IF b.block_id IS NULL THEN
-            res := ROW('not_found', NULL, 0, 0, 'no such block, or it has ended');
-        ELSE
-            res := ROW('unblocked', b.block_id, core.block_release(b.block_id), 0, 'the seat is for sale again');
-            PERFORM core.audit(w, 'seat_unblock', jsonb_build_object('block_id', b.block_id,
-                               'seat', (SELECT x.label FROM core.seat x WHERE x.seat_id = b.seat_id)));
-        END IF;
+        res := ROW('unblocked', b.block_id, core.block_release(b.block_id), 0, 'the seat is for sale again');
+        PERFORM core.audit(w, 'seat_unblock', jsonb_build_object('block_id', b.block_id,
+                           'seat', (SELECT x.label FROM core.seat x WHERE x.seat_id = b.seat_id)));
     END IF;
     PERFORM core.remember(request_id, 'seat_unblock', to_jsonb(res));
     RETURN res;
@@ -430,9 +434,7 @@ RETURNS TABLE (block_id bigint, location text, auditorium text, seat text, scope
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
-    IF NOT core.office_may(core.session_who(session), 'block') THEN
-        RETURN;
-    END IF;
+    IF NOT core.office_reader(session) THEN RETURN; END IF;
     PERFORM core.block_apply(b.block_id) FROM core.seat_block b WHERE b.ended_at IS NULL ORDER BY b.block_id;
     RETURN QUERY
     SELECT b.block_id, l.name, a.name, s.label,
@@ -506,9 +508,7 @@ RETURNS TABLE (key text, payments int, gross_cents bigint, refunded_cents bigint
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
-    IF NOT core.office_may(core.session_who(session), 'report') THEN
-        RETURN;
-    END IF;
+    IF NOT core.office_reader(session) THEN RETURN; END IF;
     RETURN QUERY
     SELECT k, count(*) FILTER (WHERE x.cents > 0)::int,
            coalesce(sum(x.cents) FILTER (WHERE x.cents > 0), 0)::bigint,
@@ -532,9 +532,7 @@ RETURNS TABLE (hour int, payments int, net_cents bigint)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
-    IF NOT core.office_may(core.session_who(session), 'report') THEN
-        RETURN;
-    END IF;
+    IF NOT core.office_reader(session) THEN RETURN; END IF;
     RETURN QUERY
     SELECT h, count(x.cents) FILTER (WHERE x.cents > 0)::int, coalesce(sum(x.cents), 0)::bigint
       FROM generate_series(0, 23) h
@@ -555,9 +553,7 @@ RETURNS TABLE (showtime_id bigint, starts_at timestamptz, location text, auditor
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
-    IF NOT core.office_may(core.session_who(session), 'report') THEN
-        RETURN;
-    END IF;
+    IF NOT core.office_reader(session) THEN RETURN; END IF;
     RETURN QUERY
     SELECT st.showtime_id, st.starts_at, l.name, a.name, m.title, k.seats, k.admissions,
            round(100.0 * k.admissions / nullif(k.seats, 0), 1),
@@ -578,4 +574,208 @@ BEGIN
      WHERE NOT st.cancelled
        AND (st.starts_at AT TIME ZONE l.timezone)::date BETWEEN from_day AND to_day
      ORDER BY st.starts_at, l.name, a.name;
+END $$;
+
+-- The first day of the film week that holds p_day: film weeks start on the
+-- day of the week of the setting film_week_start (ISO: 1 Monday .. 7
+-- Sunday; 5, Friday, when films open, unless set). Inlined.
+CREATE FUNCTION core.film_week(p_day date) RETURNS date
+LANGUAGE sql STABLE AS $$
+    SELECT p_day - ((extract(isodow FROM p_day)::int - core.setting_int('film_week_start', 5) + 14) % 7)
+$$;
+
+-- The distributor report: for each film week (core.film_week of the show's
+-- day) from the one that holds from_day to the one that holds to_day (whole
+-- weeks, however the days fall), cinema and film with shows (not cancelled):
+-- the shows played, admissions (tickets sold; refunded ones are not) and
+-- box office (the payments less the refunds of those shows' orders, gross
+-- and refunds apart), in cents. Managers and supervisors.
+CREATE FUNCTION api.report_distributor(session text, from_day date, to_day date)
+RETURNS TABLE (week_start date, location text, title text, shows int, admissions int, gross_cents bigint,
+               refunded_cents bigint, box_office_cents bigint)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_column
+BEGIN
+    IF NOT core.office_reader(session) THEN RETURN; END IF;
+    RETURN QUERY
+    SELECT core.film_week((st.starts_at AT TIME ZONE l.timezone)::date), l.name, m.title, count(*)::int,
+           sum(k.admissions)::int, sum(k.gross)::bigint, sum(k.refunded)::bigint,
+           (sum(k.gross) - sum(k.refunded))::bigint
+      FROM core.showtime st
+      JOIN core.movie m ON m.movie_id = st.movie_id
+      JOIN core.auditorium a ON a.auditorium_id = st.auditorium_id
+      JOIN core.location l ON l.location_id = a.location_id
+     CROSS JOIN LATERAL (
+           SELECT (SELECT count(*) FROM core.ticket t WHERE t.showtime_id = st.showtime_id AND t.state = 'sold')
+                      AS admissions,
+                  coalesce((SELECT sum(p.amount_cents) FROM core.payment p JOIN core.orders o USING (order_id)
+                             WHERE o.showtime_id = st.showtime_id), 0) AS gross,
+                  coalesce((SELECT sum(r.amount_cents) FROM core.refund r JOIN core.orders o USING (order_id)
+                             WHERE o.showtime_id = st.showtime_id), 0) AS refunded) k
+     WHERE NOT st.cancelled
+       AND core.film_week((st.starts_at AT TIME ZONE l.timezone)::date)
+           BETWEEN core.film_week(from_day) AND core.film_week(to_day)
+     GROUP BY 1, 2, 3
+     ORDER BY 1, 2, 3;
+END $$;
+
+-- Card money by day and terminal, for matching against the acquirer's
+-- settlement: every card payment (kind 'sale': its terminal reference and
+-- authorisation code) and every refund of one (kind 'refund', a negative
+-- amount: the reference the card terminal gave the refund once done, and
+-- its state: pending, done, failed, or 'owed' when no terminal has taken it
+-- yet), from from_day to to_day (the day the money moved, in the cinema's
+-- time zone), with the terminal the booking was sold at. By day, terminal
+-- and time. Managers and supervisors.
+CREATE FUNCTION api.report_cards(session text, from_day date, to_day date)
+RETURNS TABLE (day date, terminal text, at timestamptz, kind text, booking_code text, card_brand text,
+               card_last4 text, terminal_ref text, auth_code text, amount_cents bigint, state text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_column
+BEGIN
+    IF NOT core.office_reader(session) THEN RETURN; END IF;
+    RETURN QUERY
+    SELECT x.d, x.terminal, x.at, x.kind, x.booking_code, x.card_brand, x.card_last4, x.terminal_ref, x.auth_code,
+           x.cents, x.state
+      FROM (SELECT (p.created_at AT TIME ZONE l.timezone)::date AS d, o.terminal, p.created_at AS at,
+                   'sale'::text AS kind, o.booking_code, coalesce(p.card_brand, '') AS card_brand,
+                   coalesce(p.card_last4, '') AS card_last4, coalesce(p.terminal_ref, '') AS terminal_ref,
+                   coalesce(p.auth_code, '') AS auth_code, p.amount_cents AS cents, 'paid'::text AS state
+              FROM core.payment p
+              JOIN core.orders o ON o.order_id = p.order_id
+              JOIN core.showtime st ON st.showtime_id = o.showtime_id
+              JOIN core.auditorium a ON a.auditorium_id = st.auditorium_id
+              JOIN core.location l ON l.location_id = a.location_id
+             WHERE p.method = 'card'
+            UNION ALL
+            SELECT (r.created_at AT TIME ZONE l.timezone)::date, o.terminal, r.created_at, 'refund', o.booking_code,
+                   coalesce(p.card_brand, ''), coalesce(p.card_last4, ''), coalesce(rc.terminal_ref, ''), '',
+                   -r.amount_cents, coalesce(rc.state, 'owed')
+              FROM core.refund r
+              JOIN core.payment p ON p.payment_id = r.payment_id
+              LEFT JOIN core.refund_card rc ON rc.refund_id = r.refund_id
+              JOIN core.orders o ON o.order_id = r.order_id
+              JOIN core.showtime st ON st.showtime_id = o.showtime_id
+              JOIN core.auditorium a ON a.auditorium_id = st.auditorium_id
+              JOIN core.location l ON l.location_id = a.location_id
+             WHERE p.method = 'card') x
+     WHERE x.d BETWEEN from_day AND to_day
+     ORDER BY x.d, x.terminal, x.at, x.kind DESC;
+END $$;
+
+-- ----------------------------------------------------------------- halls
+--
+-- A hall's layout comes from a text file (marquee hall import, the C
+-- parser in src/hall-layout.c): the grid's size and each seat's label,
+-- place and kind. The database keeps it in core.auditorium and core.seat.
+
+-- The hall named p_hall of the cinema named p_cinema (NULL or '': the one
+-- hall of that name in any cinema, when there is just one), or NULL.
+CREATE FUNCTION core.hall_named(p_cinema text, p_hall text) RETURNS bigint
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN count(*) = 1 THEN min(a.auditorium_id) END
+      FROM core.auditorium a JOIN core.location l USING (location_id)
+     WHERE a.name = btrim(p_hall) AND (coalesce(btrim(p_cinema), '') = '' OR l.name = btrim(p_cinema))
+$$;
+
+-- A manager makes a hall, or gives one its layout anew: the grid of rows x
+-- cols and its seats (labels, row and column numbers, kinds: the arrays
+-- side by side). The cinema must exist. A hall that has showtimes keeps
+-- the layout it has: the same layout again answers 'unchanged', another
+-- is refused ('in_use'). Audited. id: the hall.
+CREATE FUNCTION api.hall_import(session text, cinema text, hall text, rows int, cols int, labels text[],
+                                row_nos int[], col_nos int[], kinds text[], request_id uuid DEFAULT NULL)
+RETURNS api.admin_result
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_variable
+DECLARE
+    res api.admin_result;
+    w core.who := core.session_who(session);
+    loc bigint := (SELECT l.location_id FROM core.location l WHERE l.name = btrim(cinema));
+    id bigint;
+    n int := coalesce(cardinality(labels), 0);
+    same boolean;
+BEGIN
+    res := core.staff_call(request_id, 'hall_import', w, '{manager}', 'not_manager',
+                           'only a manager may change halls', res);
+    IF res.admin_status IS NOT NULL THEN RETURN res; END IF;
+    SELECT a.auditorium_id INTO id FROM core.auditorium a WHERE a.location_id = loc AND a.name = btrim(hall)
+       FOR NO KEY UPDATE;
+    SELECT coalesce((SELECT x.rows = rows AND x.cols = cols FROM core.auditorium x WHERE x.auditorium_id = id), false)
+           AND NOT EXISTS (
+               (SELECT s.label, s.row_no, s.col_no, s.kind FROM core.seat s WHERE s.auditorium_id = id
+                EXCEPT SELECT * FROM unnest(labels, row_nos, col_nos, kinds))
+               UNION ALL
+               (SELECT * FROM unnest(labels, row_nos, col_nos, kinds)
+                EXCEPT SELECT s.label, s.row_no, s.col_no, s.kind FROM core.seat s WHERE s.auditorium_id = id))
+      INTO same;
+    IF loc IS NULL THEN
+        res := ROW('not_found', NULL, format('there is no cinema named %s', cinema));
+    ELSIF coalesce(btrim(hall), '') = '' OR length(hall) > 100 THEN
+        res := ROW('invalid', NULL, 'a hall needs a name of at most 100 characters');
+    ELSIF rows IS NULL OR cols IS NULL OR rows NOT BETWEEN 1 AND 100 OR cols NOT BETWEEN 1 AND 200 THEN
+        res := ROW('invalid', NULL, 'a hall is 1 to 100 rows of 1 to 200 places');
+    ELSIF n = 0 OR n <> coalesce(cardinality(row_nos), -1) OR n <> coalesce(cardinality(col_nos), -1)
+          OR n <> coalesce(cardinality(kinds), -1) THEN
+        res := ROW('invalid', NULL, 'a hall has seats, each with a label, a place and a kind');
+    ELSIF EXISTS (SELECT 1 FROM unnest(labels, row_nos, col_nos, kinds) x(l, r, c, k)
+                   WHERE l IS NULL OR l !~ '^[A-Z]{1,2}[0-9]{1,3}$' OR r NOT BETWEEN 1 AND rows
+                      OR c NOT BETWEEN 1 AND cols OR NOT EXISTS (SELECT 1 FROM core.seat_kind sk WHERE sk.kind = k)) THEN
+        res := ROW('invalid', NULL, 'a seat''s label, place or kind is not one a hall can have');
+    ELSIF (SELECT count(DISTINCT l) <> n OR count(DISTINCT (r, c)) <> n
+             FROM unnest(labels, row_nos, col_nos) x(l, r, c)) THEN
+        res := ROW('invalid', NULL, 'two seats share a label or a place');
+    ELSIF same THEN
+        res := ROW('unchanged', id, format('%s already has this layout', hall));
+    ELSIF EXISTS (SELECT 1 FROM core.showtime st WHERE st.auditorium_id = id) THEN
+        res := ROW('in_use', id, format('%s has showtimes: its layout stays; a new layout is a new hall', hall));
+    ELSE
+        IF id IS NULL THEN
+            INSERT INTO core.auditorium AS a (location_id, name, rows, cols)
+            VALUES (loc, btrim(hall), rows, cols) RETURNING a.auditorium_id INTO id;
+        ELSE
+            DELETE FROM core.seat_block b USING core.seat s WHERE s.seat_id = b.seat_id AND s.auditorium_id = id;
+            DELETE FROM core.seat s WHERE s.auditorium_id = id;
+            UPDATE core.auditorium a SET rows = hall_import.rows, cols = hall_import.cols WHERE a.auditorium_id = id;
+        END IF;
+        INSERT INTO core.seat (auditorium_id, label, row_no, col_no, kind)
+        SELECT id, x.l, x.r, x.c, x.k FROM unnest(labels, row_nos, col_nos, kinds) x(l, r, c, k);
+        res := ROW('ok', id, format('%s saved: %s seats on %s rows', hall, n, rows));
+        PERFORM core.audit(w, 'hall_import', jsonb_build_object('auditorium_id', id, 'cinema', cinema, 'hall', hall,
+                                                                'seats', n));
+    END IF;
+    PERFORM core.remember(request_id, 'hall_import', to_jsonb(res));
+    RETURN res;
+END $$;
+
+-- The layout of a hall (core.hall_named), one row a seat in row and column
+-- order, each with the hall's cinema, name and grid size; no rows for an
+-- unknown hall. Managers and supervisors.
+CREATE FUNCTION api.hall_layout(session text, cinema text, hall text)
+RETURNS TABLE (location text, auditorium text, rows int, cols int, seat text, kind text, row_no int, col_no int)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_column
+BEGIN
+    IF NOT core.office_reader(session) THEN RETURN; END IF;
+    RETURN QUERY
+    SELECT l.name, a.name, a.rows, a.cols, s.label, s.kind, s.row_no, s.col_no
+      FROM core.auditorium a
+      JOIN core.location l ON l.location_id = a.location_id
+      JOIN core.seat s ON s.auditorium_id = a.auditorium_id
+     WHERE a.auditorium_id = core.hall_named(cinema, hall)
+     ORDER BY s.row_no, s.col_no;
+END $$;
+
+-- Every hall, for choosing one: cinema, name, seats. Managers and
+-- supervisors.
+CREATE FUNCTION api.hall_list(session text)
+RETURNS TABLE (location text, auditorium text, seats int)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+#variable_conflict use_column
+BEGIN
+    IF NOT core.office_reader(session) THEN RETURN; END IF;
+    RETURN QUERY
+    SELECT l.name, a.name, (SELECT count(*)::int FROM core.seat s WHERE s.auditorium_id = a.auditorium_id)
+      FROM core.auditorium a JOIN core.location l ON l.location_id = a.location_id
+     ORDER BY l.name, a.name;
 END $$;

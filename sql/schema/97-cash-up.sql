@@ -95,10 +95,11 @@ DECLARE
     res api.drawer_result;
     w core.who := core.session_who(session);
 BEGIN
-    res := core.replay_as(request_id, 'drawer_open', res);
+    res := core.staff_call(request_id, 'drawer_open', w, '{cashier,supervisor,manager}', 'not_staff',
+                           'only staff signed in at a till open its drawer', res);
     IF res.drawer_status IS NOT NULL THEN RETURN res; END IF;
     PERFORM pg_advisory_xact_lock(hashtextextended('drawer:' || coalesce(w.terminal, ''), 13));
-    IF NOT core.is_staff(w) OR coalesce(w.terminal, '') = '' THEN
+    IF coalesce(w.terminal, '') = '' THEN
         res := ROW('not_staff', NULL, NULL, NULL, NULL, 'only staff signed in at a till open its drawer');
     ELSIF float_cents IS NULL OR float_cents < 0 OR float_cents > 10000000 THEN
         res := ROW('invalid', NULL, NULL, NULL, NULL, 'a float of 0 to 100000.00, please');
@@ -128,12 +129,11 @@ DECLARE
     w core.who := core.session_who(session);
     id bigint;
 BEGIN
-    res := core.replay_as(request_id, 'drawer_move', res);
+    res := core.staff_call(request_id, 'drawer_move', w, '{cashier,supervisor,manager}', 'not_staff',
+                           'only staff move cash', res);
     IF res.drawer_status IS NOT NULL THEN RETURN res; END IF;
     id := core.drawer_open_of(w);
-    IF NOT core.is_staff(w) THEN
-        res := ROW('not_staff', NULL, NULL, NULL, NULL, 'only staff move cash');
-    ELSIF id IS NULL THEN
+    IF id IS NULL THEN
         res := ROW('no_drawer', NULL, NULL, NULL, NULL, 'this till has no open drawer');
     ELSIF coalesce(kind, '') NOT IN ('drop', 'paid_out') OR amount_cents IS NULL OR amount_cents <= 0
           OR amount_cents > 10000000 THEN
@@ -167,7 +167,7 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 DECLARE
     w core.who := core.session_who(session);
 BEGIN
-    IF NOT core.is_staff(w) THEN
+    IF core.staff_refusal(w, '{cashier,supervisor,manager}') IS NOT NULL THEN
         RETURN;
     END IF;
     RETURN QUERY
@@ -196,7 +196,8 @@ DECLARE
     total bigint;
     bad boolean;
 BEGIN
-    res := core.replay_as(request_id, 'drawer_close', res);
+    res := core.staff_call(request_id, 'drawer_close', w, '{cashier,supervisor,manager}', 'not_staff',
+                           'only staff close a drawer', res);
     IF res.drawer_status IS NOT NULL THEN RETURN res; END IF;
     id := core.drawer_open_of(w);
     SELECT coalesce(bool_or(c.key !~ '^[1-9][0-9]{0,6}$' OR c.value !~ '^[0-9]{1,6}$'), false) INTO bad
@@ -205,9 +206,7 @@ BEGIN
         SELECT coalesce(sum(c.key::bigint * c.value::bigint), 0) INTO total
           FROM jsonb_each_text(CASE WHEN jsonb_typeof(counts) = 'object' THEN counts ELSE '{}' END) c;
     END IF;
-    IF NOT core.is_staff(w) THEN
-        res := ROW('not_staff', NULL, NULL, NULL, NULL, 'only staff close a drawer');
-    ELSIF id IS NULL THEN
+    IF id IS NULL THEN
         res := ROW('no_drawer', NULL, NULL, NULL, NULL, 'this till has no open drawer');
     ELSIF counts IS NULL OR jsonb_typeof(counts) <> 'object' OR bad THEN
         res := ROW('invalid', id, NULL, NULL, NULL, 'a count is a whole number of each denomination');
@@ -265,7 +264,8 @@ DECLARE
     w core.who := core.session_who(session);
     open_tills text;
 BEGIN
-    res := core.replay_as(request_id, 'day_close', res);
+    res := core.staff_call(request_id, 'day_close', w, '{manager}', 'not_manager',
+                           'only a manager closes the day', res);
     IF res.close_status IS NOT NULL THEN RETURN res; END IF;
     PERFORM pg_advisory_xact_lock(hashtextextended('day_close', 13));
     SELECT coalesce(sum(x.cents) FILTER (WHERE x.cents > 0 AND x.tender = 'cash'), 0),
@@ -274,9 +274,7 @@ BEGIN
       INTO res.cash_cents, res.card_cents, res.refunds_cents, res.net_cents
       FROM core.money_lines() x WHERE x.sale_day = day_close.day;
     SELECT string_agg(d.terminal, ', ' ORDER BY d.terminal) INTO open_tills FROM core.drawer d WHERE d.closed_at IS NULL;
-    IF NOT core.office_may(w, 'staff') THEN
-        res.close_status := 'not_manager'; res.message := 'only a manager closes the day';
-    ELSIF day IS NULL OR day > current_date THEN
+    IF day IS NULL OR day > current_date THEN
         res.close_status := 'invalid'; res.message := 'a day that has begun, please';
     ELSIF EXISTS (SELECT 1 FROM core.day_close c WHERE c.day = day_close.day) THEN
         res.close_status := 'closed_already'; res.message := format('%s is closed already', day);

@@ -88,6 +88,11 @@ BEGIN
         ('report_takings',        '{counter}'),
         ('report_hourly',         '{counter}'),
         ('report_occupancy',      '{counter}'),
+        ('report_distributor',    '{counter}'),
+        ('report_cards',          '{counter}'),
+        ('hall_import',           '{counter}'),
+        ('hall_layout',           '{counter}'),
+        ('hall_list',             '{counter}'),
         -- Cash-up (97-cash-up.sql): the drawer of the session's till.
         ('drawer_open',           '{counter}'),
         ('drawer_move',           '{counter}'),

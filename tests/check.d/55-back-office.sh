@@ -21,12 +21,7 @@ staff_row() {
 }
 
 # The manager opens the back office from the admin menu.
-start m "$conf"
-wait_for m "Staff sign-in"
-lit m manager; keys m Enter; lit m manager1; keys m Enter
-wait_for m "Welcome, Morgan"
-keys m F9; wait_for m "Takings of"
-keys m F8; wait_for m "Login +Name +Role +State"
+back_office m "$conf"
 wait_for m "cashier +Casey Cashier +cashier +active"
 
 # Add a cashier with a one-time password.
@@ -125,6 +120,32 @@ want=$(printf '%d.%02d' $((net / 100)) $((net % 100)))
 wait_for m "TOTAL .* $want\$|TOTAL .* $want "
 keys m g; wait_for m "Takings by cashier"
 keys m F5; wait_for m "Occupancy of the shows of"
+
+# The distributor's film week (this one) and the card payments of today,
+# with a card sale made at a till as the card terminal answered it.
+money() { local c=$1 s=""; [ "$c" -lt 0 ] && { s=-; c=$((-c)); }; printf '%s%d.%02d' "$s" $((c / 100)) $((c % 100)); }
+keys m F9; wait_for m "Distributor report, the film week from"
+week="JOIN core.auditorium a USING (auditorium_id) JOIN core.location l USING (location_id)
+      WHERE NOT st.cancelled AND core.film_week((st.starts_at AT TIME ZONE l.timezone)::date) = core.film_week(current_date)"
+adm=$(q "SELECT count(*) FROM core.ticket t JOIN core.showtime st USING (showtime_id) $week AND t.state = 'sold'")
+box=$(q "SELECT coalesce((SELECT sum(p.amount_cents) FROM core.payment p JOIN core.orders o USING (order_id) JOIN core.showtime st USING (showtime_id) $week), 0)
+              - coalesce((SELECT sum(r.amount_cents) FROM core.refund r JOIN core.orders o USING (order_id) JOIN core.showtime st USING (showtime_id) $week), 0)")
+wait_for m "TOTAL +[0-9]+ +$adm +[0-9.]+ +[0-9.]+ +$(money "$box")\$"
+oid=$(q "INSERT INTO core.orders (order_id, booking_code, showtime_id, status, terminal, currency, total_cents, held_until, paid_at)
+         VALUES (core.next_order_id(), core.new_booking_code(), $SHOW, 'success', '0till55', 'EUR', 1234, now(), now()) RETURNING order_id")
+q "INSERT INTO core.payment (order_id, method, amount_cents, currency, card_brand, card_last4, terminal_ref, auth_code)
+   VALUES ($oid, 'card', 1234, 'EUR', 'VISA', '4242', 'ref55-$oid', 'AUTH55')" >/dev/null
+keys m F11; wait_for m "Card payments by day and terminal"
+wait_for m "0till55 .* sale +[0-9A-Z]+ +VISA 4242 ref55-.* 12.34"
+card=$(q "SELECT coalesce(sum(c), 0) FROM (
+            SELECT p.amount_cents AS c, p.created_at AS at, o.showtime_id FROM core.payment p JOIN core.orders o USING (order_id) WHERE p.method = 'card'
+            UNION ALL
+            SELECT -r.amount_cents, r.created_at, o.showtime_id FROM core.refund r JOIN core.payment p USING (payment_id)
+              JOIN core.orders o ON o.order_id = r.order_id WHERE p.method = 'card') x
+          JOIN core.showtime st USING (showtime_id) JOIN core.auditorium a USING (auditorium_id) JOIN core.location l USING (location_id)
+         WHERE (x.at AT TIME ZONE l.timezone)::date = current_date")
+wait_for m "TOTAL card sales .* net $(money "$card")\$"
+q "DELETE FROM core.payment WHERE order_id = $oid; DELETE FROM core.orders WHERE order_id = $oid" >/dev/null
 
 # The audit trail lists every one of these actions; its filters narrow it.
 keys m F6; wait_for m "When +Who +What +Detail"

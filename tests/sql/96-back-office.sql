@@ -8,7 +8,7 @@
 BEGIN;
 \set day 431
 \ir fixture.psql
-SELECT plan(65);
+SELECT plan(81);
 
 SELECT user_id AS mgr FROM core.app_user WHERE username = 'manager' \gset
 SELECT coalesce(max(audit_id), 0) AS audit0 FROM core.audit_log \gset
@@ -188,6 +188,92 @@ SELECT is((SELECT sum(net_cents)::bigint FROM api.report_hourly(:'s', current_da
 SELECT is((SELECT string_agg(admissions || '/' || seats || '/' || occupancy_pct || '/' || revenue_cents, ',' ORDER BY showtime_id)
              FROM api.report_occupancy(:'s', current_date - 1, current_date + 1000) WHERE showtime_id IN (:st, :small)),
           '2/477/0.4/2500,1/96/1.0/1200', 'occupancy per show: admissions, seats for sale, %, revenue');
+
+-- The distributor's week and the card settlement list.
+SELECT is(core.film_week('2026-12-03') || ' ' || core.film_week('2026-12-04') || ' ' || core.film_week('2026-12-10'),
+          '2026-11-27 2026-12-04 2026-12-04', 'a film week starts on a Friday');
+SELECT is((SELECT count(*)::int FROM api.report_distributor(:'c', current_date - 3000, current_date + 3000))
+          + (SELECT count(*)::int FROM api.report_cards(:'c', current_date - 3000, current_date + 3000)), 0,
+          'a cashier reads neither the distributor report nor the card list');
+SELECT is((SELECT sum(shows) || '/' || sum(admissions) || '/' || sum(gross_cents) || '/' || sum(refunded_cents) || '/'
+                  || sum(box_office_cents)
+             FROM api.report_distributor(:'s', current_date - 3000, current_date + 3000)),
+          (SELECT count(*) || '/'
+                  || (SELECT count(*) FROM core.ticket t JOIN core.showtime x USING (showtime_id)
+                       WHERE t.state = 'sold' AND NOT x.cancelled) || '/'
+                  || (SELECT coalesce(sum(p.amount_cents), 0) FROM core.payment p JOIN core.orders o USING (order_id)
+                        JOIN core.showtime x USING (showtime_id) WHERE NOT x.cancelled) || '/'
+                  || (SELECT coalesce(sum(r.amount_cents), 0) FROM core.refund r JOIN core.orders o USING (order_id)
+                        JOIN core.showtime x USING (showtime_id) WHERE NOT x.cancelled) || '/'
+                  || (SELECT coalesce(sum(p.amount_cents), 0) FROM core.payment p JOIN core.orders o USING (order_id)
+                        JOIN core.showtime x USING (showtime_id) WHERE NOT x.cancelled)
+                     - (SELECT coalesce(sum(r.amount_cents), 0) FROM core.refund r JOIN core.orders o USING (order_id)
+                        JOIN core.showtime x USING (showtime_id) WHERE NOT x.cancelled)
+             FROM core.showtime WHERE NOT cancelled),
+          'the distributor report sums to the shows, the tickets sold, the payments and the refunds');
+SELECT is((SELECT string_agg(DISTINCT extract(isodow FROM week_start)::text, ',')
+             FROM api.report_distributor(:'m', current_date - 3000, current_date + 3000)), '5',
+          'its weeks are film weeks');
+SELECT is((SELECT box_office_cents || '/' || admissions
+             FROM api.report_distributor(:'m', current_date - 3000, current_date + 3000) d
+            WHERE d.week_start = core.film_week((SELECT (x.starts_at AT TIME ZONE l.timezone)::date FROM core.showtime x JOIN core.auditorium a USING (auditorium_id) JOIN core.location l USING (location_id) WHERE x.showtime_id = :small))
+              AND d.title = (SELECT m.title FROM core.showtime x JOIN core.movie m USING (movie_id) WHERE x.showtime_id = :small)
+              AND d.location = (SELECT l.name FROM core.showtime x JOIN core.auditorium a USING (auditorium_id)
+                                  JOIN core.location l USING (location_id) WHERE x.showtime_id = :small)),
+          (SELECT sum(revenue_cents) || '/' || sum(admissions)
+             FROM api.report_occupancy(:'m', current_date - 3000, current_date + 3000) o
+             JOIN core.showtime x USING (showtime_id)
+            WHERE x.movie_id = (SELECT movie_id FROM core.showtime WHERE showtime_id = :small)
+              AND x.auditorium_id IN (SELECT a2.auditorium_id FROM core.auditorium a2 WHERE a2.location_id =
+                                        (SELECT a.location_id FROM core.showtime y JOIN core.auditorium a USING (auditorium_id)
+                                          WHERE y.showtime_id = :small))
+              AND core.film_week((o.starts_at AT TIME ZONE (SELECT l2.timezone FROM core.location l2 WHERE l2.name = o.location))::date)
+                  = core.film_week((SELECT (x.starts_at AT TIME ZONE l.timezone)::date FROM core.showtime x JOIN core.auditorium a USING (auditorium_id) JOIN core.location l USING (location_id) WHERE x.showtime_id = :small))),
+          'a film''s week is the sum of its shows that week');
+UPDATE core.payment SET terminal_ref = 'T-' || payment_id, auth_code = 'A' || payment_id, card_brand = 'VISA',
+                        card_last4 = '4242'
+ WHERE method = 'card' AND terminal_ref IS NULL;
+INSERT INTO core.refund (order_id, payment_id, amount_cents, created_at)
+SELECT p.order_id, p.payment_id, 40, now() FROM core.payment p JOIN core.orders o USING (order_id)
+ WHERE o.showtime_id = :st AND p.method = 'card' AND p.amount_cents = 100
+RETURNING refund_id AS card_refund \gset
+INSERT INTO core.refund_card (refund_id, card_key, state, terminal_ref) VALUES (:card_refund, 'k-' || :card_refund, 'done', 'R-9');
+SELECT is((SELECT sum(amount_cents) || '/' || count(*) FILTER (WHERE kind = 'sale')
+             FROM api.report_cards(:'s', current_date - 3000, current_date + 3000)),
+          (SELECT (SELECT sum(amount_cents) FROM core.payment WHERE method = 'card')
+                  - (SELECT sum(r.amount_cents) FROM core.refund r JOIN core.payment p USING (payment_id) WHERE p.method = 'card')
+                  || '/' || (SELECT count(*) FROM core.payment WHERE method = 'card')),
+          'the card list sums to the card payments less their refunds, a row a payment');
+SELECT is((SELECT string_agg(terminal_ref, ',' ORDER BY terminal_ref)
+             FROM api.report_cards(:'s', current_date - 3000, current_date + 3000) WHERE kind = 'sale'),
+          (SELECT string_agg(coalesce(terminal_ref, ''), ',' ORDER BY coalesce(terminal_ref, '')) FROM core.payment WHERE method = 'card'),
+          'each with its terminal reference');
+SELECT is((SELECT terminal || '|' || kind || '|' || amount_cents || '|' || terminal_ref || '|' || state || '|' || card_last4
+             FROM api.report_cards(:'m', current_date, current_date) WHERE kind = 'refund' AND terminal_ref = 'R-9'),
+          'till1|refund|-40|R-9|done|4242', 'a card refund: negative, with the refund''s own reference and state');
+
+-- Halls from a layout: managers make them; one in use keeps its layout.
+SELECT l.name AS cin, a.name AS grand FROM core.showtime st JOIN core.auditorium a USING (auditorium_id)
+  JOIN core.location l USING (location_id) WHERE st.showtime_id = :st \gset
+SELECT is((SELECT admin_status FROM api.hall_import(:'c', :'cin', 'Tiny' || :day, 2, 3, '{A1,A2,B1}', '{1,1,2}', '{1,3,2}',
+                                                    '{standard,premium,wheelchair}')) || ' '
+          || (SELECT admin_status FROM api.hall_import(:'s', :'cin', 'Tiny' || :day, 2, 3, '{A1,A2,B1}', '{1,1,2}', '{1,3,2}',
+                                                       '{standard,premium,wheelchair}')),
+          'not_manager not_manager', 'a cashier or a supervisor makes no hall');
+SELECT is((SELECT admin_status FROM api.hall_import(:'m', :'cin', 'Tiny' || :day, 2, 3, '{A1,A1}', '{1,1}', '{1,3}',
+                                                    '{standard,standard}')), 'invalid', 'two seats share a label');
+SELECT is((SELECT admin_status FROM api.hall_import(:'m', :'cin', 'Tiny' || :day, 2, 3, '{A1,A2,B1}', '{1,1,3}', '{1,3,2}',
+                                                    '{standard,premium,wheelchair}')), 'invalid', 'a seat off the grid');
+SELECT is((SELECT admin_status FROM api.hall_import(:'m', :'cin', 'Tiny' || :day, 2, 3, '{A1,A2,B1}', '{1,1,2}', '{1,3,2}',
+                                                    '{standard,premium,wheelchair}')), 'ok', 'a manager makes a hall');
+SELECT is((SELECT string_agg(seat || ':' || kind || ':' || row_no || ',' || col_no || '/' || rows || 'x' || cols, ' ')
+             FROM api.hall_layout(:'s', :'cin', 'Tiny' || :day)),
+          'A1:standard:1,1/2x3 A2:premium:1,3/2x3 B1:wheelchair:2,2/2x3', 'its layout reads back');
+SELECT is((SELECT admin_status FROM api.hall_import(:'m', :'cin', 'Tiny' || :day, 2, 3, '{B1,A1,A2}', '{2,1,1}', '{2,1,3}',
+                                                    '{wheelchair,standard,premium}')), 'unchanged', 'the same layout again changes nothing');
+SELECT is((SELECT admin_status FROM api.hall_import(:'m', :'cin', :'grand', 1, 1, '{A1}', '{1}', '{1}', '{standard}')),
+          'in_use', 'a hall with showtimes keeps its layout');
+SELECT is((SELECT count(*)::int FROM api.hall_list(:'c')), 0, 'a cashier lists no halls');
 
 -- A kiosk cannot run any of it (each attempt's SQLSTATE, checked after RESET ROLE).
 SET LOCAL ROLE kiosk1;
