@@ -275,6 +275,24 @@ client_booking_cards(struct db *db, const char *session, long long order_id, str
 	return owed;
 }
 
+void
+client_money_back(struct db *db, const char *session, long long order_id, long long cash_cents,
+                  const char *currency, struct card_terminal *card, const char *drawer_queue, char *msg,
+                  size_t size)
+{
+	char cash[32], *cause = NULL;
+
+	if (cash_cents > 0) {
+		cart_money(cash, sizeof cash, cash_cents, currency);
+		client_booking_say(msg, size, " Give %s cash from the drawer.", cash);
+		if (drawer_open(drawer_queue, &cause) != 0) {
+			client_booking_say(msg, size, " (The drawer did not open: %s)", cause);
+			free(cause);
+		}
+	}
+	(void)client_booking_cards(db, session, order_id, card, msg, size);
+}
+
 int
 client_refund(struct db *db, const struct refund_ask *ask, struct refund_answer *ans)
 {
@@ -324,19 +342,11 @@ client_refund(struct db *db, const struct refund_ask *ask, struct refund_answer 
 		snprintf(ans->message, sizeof ans->message, "Refunded %s (%s).%s%s%s", amount,
 		         db_value(res, 0, "message"), ans->fee_cents > 0 ? " Fee kept: " : "",
 		         ans->fee_cents > 0 ? fee : "", ans->fee_cents > 0 ? "." : "");
-		if (ans->cash_cents > 0) {
-			client_booking_say(ans->message, sizeof ans->message, " Give %s cash from the drawer.", cash);
-			if (drawer_open(ask->drawer_queue, &cause) != 0) {
-				client_booking_say(ans->message, sizeof ans->message, " (The drawer did not open: %s)",
-				                   cause);
-				free(cause);
-			}
-		}
 		oplog(LOG_NOTICE, "order %lld: refunded %s (cash %s, fee %s)%s", ask->order_id, amount, cash, fee,
 		      ask->approver != NULL ? " with a manager's approval" : "");
 		PQclear(res);
-		(void)client_booking_cards(db, ask->session, ask->order_id, ask->card, ans->message,
-		                           sizeof ans->message);
+		client_money_back(db, ask->session, ask->order_id, ans->cash_cents, ask->currency, ask->card,
+		                  ask->drawer_queue, ans->message, sizeof ans->message);
 		return 0;
 	}
 	ans->outcome = strcmp(status, "needs_approval") == 0 ? REFUND_NEEDS_APPROVAL : REFUND_REFUSED;

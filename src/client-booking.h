@@ -101,6 +101,14 @@ struct refund_answer {
  * drawer for the cash part. Returns 0 with *ans filled. */
 int  client_refund(struct db *db, const struct refund_ask *ask, struct refund_answer *ans);
 
+/* Gives back what a refund or an exchange of order_id decided: opens the
+ * drawer (drawer_queue) for cash_cents, saying in msg (size bytes, appended
+ * to) how much to hand over, then makes the card refunds the order owes
+ * (client_booking_cards). */
+void client_money_back(struct db *db, const char *session, long long order_id, long long cash_cents,
+                       const char *currency, struct card_terminal *card, const char *drawer_queue, char *msg,
+                       size_t size);
+
 /* Makes (or asks about) the card refunds a booking still owes, each under
  * its own idempotency key, and tells the database what the card terminal
  * said. Writes what happened into msg (size bytes). Returns how many are
