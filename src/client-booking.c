@@ -293,28 +293,35 @@ client_money_back(struct db *db, const char *session, long long order_id, long l
 	(void)client_booking_cards(db, session, order_id, card, msg, size);
 }
 
+const char *
+client_seat_array(const char *const *seats, int n, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	if (seats == NULL)
+		return NULL;
+	len += (size_t)snprintf(buf, size, "{");
+	for (int i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%.7s", i > 0 ? "," : "", seats[i]);
+	if (len < size)
+		snprintf(buf + len, size - len, "}");
+	return buf;
+}
+
 int
 client_refund(struct db *db, const struct refund_ask *ask, struct refund_answer *ans)
 {
 	char id[24], seats[24 * 8 + 4] = "", *cause = NULL;
 	const char *params[6], *status;
 	PGresult *res;
-	size_t len = 0;
 
 	memset(ans, 0, sizeof *ans);
 	snprintf(id, sizeof id, "%lld", ask->order_id);
-	if (ask->seats != NULL) {
-		seats[len++] = '{';
-		for (int i = 0; i < ask->nseats && i < 24; i++)
-			len += (size_t)snprintf(seats + len, sizeof seats - len, "%s%.7s", i > 0 ? "," : "",
-			                        ask->seats[i]);
-		snprintf(seats + len, sizeof seats - len, "}");
-	}
 	if (ask->rid[0] == '\0')
 		db_request_id(ask->rid);
 	params[0] = ask->session;
 	params[1] = id;
-	params[2] = ask->seats != NULL ? seats : NULL;
+	params[2] = client_seat_array(ask->seats, ask->nseats < 24 ? ask->nseats : 24, seats, sizeof seats);
 	params[3] = ask->reason;
 	params[4] = ask->approver;
 	params[5] = ask->rid;

@@ -23,7 +23,7 @@ struct found {
 	char		*location;
 	char		*customer;	/* "" for a walk-up sale */
 	char		*seats;		/* "H1 H2 H3" */
-	char		*status;	/* success, part_refunded, refunded, initiated, pending */
+	char		*status;	/* success, part_refunded, refunded, exchanged, initiated, pending */
 };
 
 struct found_list {
@@ -46,7 +46,7 @@ struct booking_seat {
 	char		seat[8];
 	char		kind[16];
 	char		type[32];
-	char		state[12];	/* held, sold, printed, admitted, refunded, released */
+	char		state[12];	/* held, sold, printed, admitted, refunded, released, exchanged */
 	long long	price_cents;
 };
 
@@ -95,6 +95,11 @@ struct refund_answer {
 	long long		cash_cents;	/* to hand over from the drawer */
 	char			message[320];
 };
+
+/* The seat labels seats (n of them, each cut to 7 bytes) as a text[]
+ * parameter, "{H1,H2}", written into buf (size bytes). Returns buf, or NULL
+ * when seats is NULL (the whole booking). */
+const char *client_seat_array(const char *const *seats, int n, char *buf, size_t size);
 
 /* Refunds seats of a booking (api.refund), then makes the card refunds it
  * owes through the card terminal (client_booking_cards) and opens the

@@ -74,23 +74,15 @@ client_exchange(struct db *db, const struct exchange_ask *ask, struct exchange_a
 	char id[24], new_id[24], seats[24 * 8 + 4] = "", *cause = NULL;
 	const char *params[7], *status;
 	PGresult *res;
-	size_t len = 0;
 
 	memset(ans, 0, sizeof *ans);
 	snprintf(id, sizeof id, "%lld", ask->order_id);
 	snprintf(new_id, sizeof new_id, "%lld", ask->new_order_id);
-	if (ask->seats != NULL) {
-		seats[len++] = '{';
-		for (int i = 0; i < ask->nseats && i < 24; i++)
-			len += (size_t)snprintf(seats + len, sizeof seats - len, "%s%.7s", i > 0 ? "," : "",
-			                        ask->seats[i]);
-		snprintf(seats + len, sizeof seats - len, "}");
-	}
 	if (ask->rid[0] == '\0')
 		db_request_id(ask->rid);
 	params[0] = ask->session;
 	params[1] = id;
-	params[2] = ask->seats != NULL ? seats : NULL;
+	params[2] = client_seat_array(ask->seats, ask->nseats < 24 ? ask->nseats : 24, seats, sizeof seats);
 	params[3] = new_id;
 	params[4] = ask->reason;
 	params[5] = ask->approver;

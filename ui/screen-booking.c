@@ -65,6 +65,7 @@ booking_status_words(const char *status)
 		{ "part_refunded", "part refunded" },
 		{ "initiated", "held, unpaid" },
 		{ "pending", "part paid" },
+		{ "exchanged", "exchanged" },
 		{ NULL, NULL },
 	};
 
@@ -207,6 +208,28 @@ booking_marked(struct booking_screen *b, const char **v, int max)
 	return n;
 }
 
+/* What the answer to a refund or exchange asks of the screen when it is
+ * not final: a manager's approval (its prompt opens) or the same request
+ * sent again (a lost answer). Returns whether it was one of those. */
+static bool
+booking_pending(struct ui *ui, struct booking_screen *b, enum refund_outcome outcome, const char *message,
+                bool exchange)
+{
+	if (outcome == REFUND_NEEDS_APPROVAL) {
+		b->prompt = PROMPT_APPROVE;
+		b->approving_exchange = exchange;
+		b->focus = 0;
+		b->login[0] = '\0';
+		ui_say(ui, UI_ERR, "%s", message);
+		return true;
+	}
+	if (outcome == REFUND_LOST) {
+		ui_say(ui, UI_ERR, "%s Enter sends it again.", message);
+		return true;
+	}
+	return false;
+}
+
 /* Asks the database for the refund the prompt describes; approver is a
  * manager's session, or NULL. */
 static void
@@ -229,26 +252,12 @@ booking_refund(struct ui *ui, struct booking_screen *b, const char *approver)
 	struct refund_answer ans;
 
 	client_refund(ui->db, &ask, &ans);
-	switch (ans.outcome) {
-	case REFUND_NEEDS_APPROVAL:
-		b->prompt = PROMPT_APPROVE;
-		b->focus = 0;
-		b->login[0] = '\0';
-		ui_say(ui, UI_ERR, "%s", ans.message);
+	if (booking_pending(ui, b, ans.outcome, ans.message, false))
 		return;
-	case REFUND_LOST:
-		ui_say(ui, UI_ERR, "%s Enter sends it again.", ans.message);
-		return;
-	case REFUND_DONE:
-		b->prompt = PROMPT_NONE;
+	b->prompt = PROMPT_NONE;
+	if (ans.outcome == REFUND_DONE)
 		booking_search(ui, b, true);
-		ui_say(ui, UI_OK, "%s", ans.message);
-		return;
-	case REFUND_REFUSED:
-		b->prompt = PROMPT_NONE;
-		ui_say(ui, UI_ERR, "%s", ans.message);
-		return;
-	}
+	ui_say(ui, ans.outcome == REFUND_DONE ? UI_OK : UI_ERR, "%s", ans.message);
 }
 
 /* The seats that move (the marked ones; none: every seat still sold) and
@@ -357,25 +366,14 @@ booking_exchange(struct ui *ui, struct booking_screen *b, const char *approver)
 	for (int i = 0; i < x->nseats; i++)
 		seats[i] = x->seats[i];
 	client_exchange(ui->db, &ask, &ans);
-	switch (ans.outcome) {
-	case REFUND_NEEDS_APPROVAL:
-		b->prompt = PROMPT_APPROVE;
-		b->approving_exchange = true;
-		b->focus = 0;
-		b->login[0] = '\0';
-		ui_say(ui, UI_ERR, "%s", ans.message);
+	if (booking_pending(ui, b, ans.outcome, ans.message, true))
 		return;
-	case REFUND_LOST:
-		ui_say(ui, UI_ERR, "%s Enter sends it again.", ans.message);
-		return;
-	case REFUND_REFUSED:
+	if (ans.outcome != REFUND_DONE) {
 		b->prompt = PROMPT_NONE;
 		booking_exchange_end(ui);
 		booking_search(ui, b, true);
 		ui_say(ui, UI_ERR, "%s", ans.message);
 		return;
-	case REFUND_DONE:
-		break;
 	}
 	/* The new booking is the sale now: paid (the paid screen prints it) or
 	 * waiting for the difference (the payment screen takes it). */
@@ -384,6 +382,7 @@ booking_exchange(struct ui *ui, struct booking_screen *b, const char *approver)
 	(void)ui_sale_refresh(ui);
 	ui_say(ui, UI_OK, "%s", ans.message);
 	if (ans.due_cents > 0) {
+		x->owed = true;
 		ui_goto(ui, &screen_payment);
 		return;
 	}
@@ -654,7 +653,8 @@ booking_draw_seat(struct ui *ui, void *arg, int r, int y, bool hot)
 	struct booking_screen *b = arg;
 	const struct booking_seat *s = &b->view.seats[r];
 	char price[32];
-	int attr = strcmp(s->state, "refunded") == 0 || strcmp(s->state, "released") == 0 ? COLOR_PAIR(PAIR_SOLD) :
+	int attr = strcmp(s->state, "refunded") == 0 || strcmp(s->state, "released") == 0 ||
+	           strcmp(s->state, "exchanged") == 0 ? COLOR_PAIR(PAIR_SOLD) :
 	           strcmp(s->state, "admitted") == 0 ? COLOR_PAIR(PAIR_HELD) : 0;
 
 	(void)ui;

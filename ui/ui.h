@@ -57,6 +57,7 @@ struct ui_exchange {
 	int		 count;				/* how many seats move */
 	long long	 old_cents;			/* what they were worth */
 	char		 currency[4];
+	bool		 owed;		/* made: the sale is its new booking, the difference still due */
 };
 
 struct ui {

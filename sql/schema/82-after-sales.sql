@@ -257,6 +257,47 @@ BEGIN
     END IF;
 END $$;
 
+-- The sold tickets of order p_order_id that p_seats names (labels as
+-- typed; NULL: every one): their seat ids in seat_id order, their labels in
+-- row order, and the labels asked for that are no sold seat of the order
+-- (bad, NULL when none).
+CREATE FUNCTION core.sold_seats(p_order_id bigint, p_seats text[], OUT picked bigint[], OUT labels text[],
+                                OUT bad text)
+LANGUAGE sql STABLE AS $$
+    SELECT (SELECT array_agg(t.seat_id ORDER BY t.seat_id)
+              FROM core.ticket t JOIN core.seat s USING (seat_id)
+             WHERE t.order_id = p_order_id AND t.state = 'sold'
+               AND (p_seats IS NULL OR s.label = ANY (SELECT upper(btrim(x)) FROM unnest(p_seats) x))),
+           (SELECT array_agg(s.label ORDER BY s.row_no, s.col_no)
+              FROM core.ticket t JOIN core.seat s USING (seat_id)
+             WHERE t.order_id = p_order_id AND t.state = 'sold'
+               AND (p_seats IS NULL OR s.label = ANY (SELECT upper(btrim(x)) FROM unnest(p_seats) x))),
+           (SELECT string_agg(x.label, ' ')
+              FROM unnest(p_seats) x(label)
+             WHERE NOT EXISTS (SELECT 1 FROM core.ticket t JOIN core.seat s USING (seat_id)
+                                WHERE t.order_id = p_order_id AND t.state = 'sold'
+                                  AND s.label = upper(btrim(x.label))))
+$$;
+
+-- Locks the seat rows and the sold tickets of seats p_picked of the order
+-- p_order, whose row the caller has locked (the lock order: the order row,
+-- its seat rows, its tickets), before they change. Returns the labels of
+-- those already admitted at the door, or NULL.
+CREATE FUNCTION core.lock_sold_seats(p_order core.orders, p_picked bigint[]) RETURNS text
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    PERFORM 1 FROM core.showtime_seat ss
+      WHERE ss.showtime_id = p_order.showtime_id AND ss.seat_id = ANY (p_picked)
+      ORDER BY ss.seat_id FOR UPDATE;
+    PERFORM 1 FROM core.ticket t
+      WHERE t.order_id = p_order.order_id AND t.seat_id = ANY (p_picked) AND t.state = 'sold'
+      ORDER BY t.ticket_id FOR UPDATE;
+    RETURN (SELECT string_agg(s.label, ' ' ORDER BY s.row_no, s.col_no)
+              FROM core.ticket t JOIN core.seat s USING (seat_id)
+             WHERE t.order_id = p_order.order_id AND t.seat_id = ANY (p_picked) AND t.state = 'sold'
+               AND t.admitted_at IS NOT NULL);
+END $$;
+
 CREATE TYPE api.refund_result AS (
     refund_status  text,    -- refunded | needs_approval | not_signed_in | unknown_order | not_paid |
                             -- already_refunded | unknown_seat | already_admitted | too_late |
@@ -316,16 +357,7 @@ BEGIN
     END IF;
     IF res.refund_status IS NULL THEN
         res.order_status := o.status;
-        -- The seats asked for, each a sold ticket of this order.
-        SELECT string_agg(x.label, ' ') INTO bad
-          FROM unnest(seats) x(label)
-         WHERE NOT EXISTS (SELECT 1 FROM core.ticket t JOIN core.seat s USING (seat_id)
-                            WHERE t.order_id = o.order_id AND t.state = 'sold' AND s.label = upper(btrim(x.label)));
-        SELECT array_agg(t.seat_id ORDER BY t.seat_id), array_agg(s.label ORDER BY s.row_no, s.col_no)
-          INTO picked, labels
-          FROM core.ticket t JOIN core.seat s USING (seat_id)
-         WHERE t.order_id = o.order_id AND t.state = 'sold'
-           AND (seats IS NULL OR s.label = ANY (SELECT upper(btrim(x)) FROM unnest(seats) x));
+        SELECT x.picked, x.labels, x.bad INTO picked, labels, bad FROM core.sold_seats(o.order_id, seats) x;
         IF bad IS NOT NULL THEN
             res.refund_status := 'unknown_seat';
             res.message := format('not a sold seat of this booking: %s', bad);
@@ -334,18 +366,8 @@ BEGIN
         END IF;
     END IF;
     IF res.refund_status IS NULL THEN
-        -- The lock order: the order row (above), its seat rows, its tickets.
-        PERFORM 1 FROM core.showtime_seat ss
-          WHERE ss.showtime_id = o.showtime_id AND ss.seat_id = ANY (picked)
-          ORDER BY ss.seat_id FOR UPDATE;
-        PERFORM 1 FROM core.ticket t
-          WHERE t.order_id = o.order_id AND t.seat_id = ANY (picked) AND t.state = 'sold'
-          ORDER BY t.ticket_id FOR UPDATE;
+        bad := core.lock_sold_seats(o, picked);
         SELECT * INTO pol FROM core.refund_policy_of(o.showtime_id);
-        SELECT string_agg(s.label, ' ' ORDER BY s.row_no, s.col_no) INTO bad
-          FROM core.ticket t JOIN core.seat s USING (seat_id)
-         WHERE t.order_id = o.order_id AND t.seat_id = ANY (picked) AND t.state = 'sold'
-           AND t.admitted_at IS NOT NULL;
         IF bad IS NOT NULL THEN
             res.refund_status := 'already_admitted';
             res.message := format('already in at the door, not refundable: %s', bad);

@@ -134,15 +134,7 @@ BEGIN
     END IF;
     IF res.exchange_status IS NULL THEN
         -- The seats asked for, each a sold ticket of the old order (as api.refund).
-        SELECT string_agg(x.label, ' ') INTO bad
-          FROM unnest(seats) x(label)
-         WHERE NOT EXISTS (SELECT 1 FROM core.ticket t JOIN core.seat s USING (seat_id)
-                            WHERE t.order_id = o.order_id AND t.state = 'sold' AND s.label = upper(btrim(x.label)));
-        SELECT array_agg(t.seat_id ORDER BY t.seat_id), array_agg(s.label ORDER BY s.row_no, s.col_no)
-          INTO picked, labels
-          FROM core.ticket t JOIN core.seat s USING (seat_id)
-         WHERE t.order_id = o.order_id AND t.state = 'sold'
-           AND (seats IS NULL OR s.label = ANY (SELECT upper(btrim(x)) FROM unnest(seats) x));
+        SELECT x.picked, x.labels, x.bad INTO picked, labels, bad FROM core.sold_seats(o.order_id, seats) x;
         IF bad IS NOT NULL THEN
             res.exchange_status := 'unknown_seat';
             res.message := format('not a sold seat of this booking: %s', bad);
@@ -155,16 +147,7 @@ BEGIN
         END IF;
     END IF;
     IF res.exchange_status IS NULL THEN
-        PERFORM 1 FROM core.showtime_seat ss
-          WHERE ss.showtime_id = o.showtime_id AND ss.seat_id = ANY (picked)
-          ORDER BY ss.seat_id FOR UPDATE;
-        PERFORM 1 FROM core.ticket t
-          WHERE t.order_id = o.order_id AND t.seat_id = ANY (picked) AND t.state = 'sold'
-          ORDER BY t.ticket_id FOR UPDATE;
-        SELECT string_agg(s.label, ' ' ORDER BY s.row_no, s.col_no) INTO bad
-          FROM core.ticket t JOIN core.seat s USING (seat_id)
-         WHERE t.order_id = o.order_id AND t.seat_id = ANY (picked) AND t.state = 'sold'
-           AND t.admitted_at IS NOT NULL;
+        bad := core.lock_sold_seats(o, picked);
         IF bad IS NOT NULL THEN
             res.exchange_status := 'already_admitted';
             res.message := format('already in at the door, cannot be exchanged: %s', bad);

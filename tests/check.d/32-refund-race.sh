@@ -21,13 +21,19 @@ counter() { psql "$MARQUEE_COUNTER_DSN" -XAtqc "$1"; }
 work=$(mktemp -d)
 pairs=${MARQUEE_REFUND_RACE_PAIRS:-10}
 
-hall=$(q "INSERT INTO core.auditorium (location_id, name, rows, cols)
-          SELECT min(location_id), 'Refund race $$', 1, 40 FROM core.location RETURNING auditorium_id")
-q "INSERT INTO core.seat (auditorium_id, label, row_no, col_no) SELECT $hall, 'A' || c, 1, c FROM generate_series(1, 40) c"
-show=$(q "INSERT INTO core.showtime (movie_id, auditorium_id, starts_at, ends_at, price_plan_id)
-          SELECT min(movie_id), $hall, now() + interval '2 minutes', now() + interval '2 hours',
-                 (SELECT price_plan_id FROM core.price_plan WHERE name = 'Standard') FROM core.movie
-          RETURNING showtime_id")
+# new_show NAME MINUTES PLAN: a hall NAME of one row of 40 seats, and a show
+# in it starting in MINUTES, priced by PLAN; prints the show's id
+new_show() {
+	local hall
+	hall=$(q "INSERT INTO core.auditorium (location_id, name, rows, cols)
+	          SELECT min(location_id), '$1', 1, 40 FROM core.location RETURNING auditorium_id")
+	q "INSERT INTO core.seat (auditorium_id, label, row_no, col_no) SELECT $hall, 'A' || c, 1, c FROM generate_series(1, 40) c"
+	q "INSERT INTO core.showtime (movie_id, auditorium_id, starts_at, ends_at, price_plan_id)
+	   SELECT min(movie_id), $hall, now() + interval '$2 minutes', now() + interval '2 hours',
+	          (SELECT price_plan_id FROM core.price_plan WHERE name = '$3') FROM core.movie
+	   RETURNING showtime_id"
+}
+show=$(new_show "Refund race $$" 2 Standard)
 [ -n "$show" ] || fail "cannot make a show"
 show2= limit=
 # cleanup: the shows cancelled, the hold limit as it was, the work files gone
@@ -143,13 +149,7 @@ echo "$pairs pairs let go together: the door won $doors, the till $tills; no tic
 #    seat is in two live orders, money in = money kept + money refunded,
 #    and no refunded or exchanged ticket was admitted. The hold limits are
 #    lifted for the run (a session may make 20 holds a minute).
-hall2=$(q "INSERT INTO core.auditorium (location_id, name, rows, cols)
-           SELECT min(location_id), 'Refund race $$ b', 1, 40 FROM core.location RETURNING auditorium_id")
-q "INSERT INTO core.seat (auditorium_id, label, row_no, col_no) SELECT $hall2, 'A' || c, 1, c FROM generate_series(1, 40) c"
-show2=$(q "INSERT INTO core.showtime (movie_id, auditorium_id, starts_at, ends_at, price_plan_id)
-           SELECT min(movie_id), $hall2, now() + interval '3 minutes', now() + interval '2 hours',
-                  (SELECT price_plan_id FROM core.price_plan WHERE name = 'Matinee') FROM core.movie
-           RETURNING showtime_id")
+show2=$(new_show "Refund race $$ b" 3 Matinee)
 [ -n "$show2" ] || fail "cannot make the second show"
 limit=$(q "SELECT value FROM core.setting WHERE name = 'holds_per_minute'")
 q "UPDATE core.setting SET value = '0' WHERE name = 'holds_per_minute'" >/dev/null

@@ -79,6 +79,8 @@ for size in 80x24 120x40; do
 	screen c | grep -q "for [A-B][0-9]* [A-B][0-9]*, $when2" || fail "$size: the confirmation does not name the new show"
 	[ "$(q "SELECT status FROM core.orders WHERE order_id = $old")" = success ] || fail "$size: exchanged before Enter"
 	keys c Enter; n=$((n + 1)); wait_for c "Amount due +\\\$6\.00"
+	# not a key of the exchange: Esc would cancel the new booking, so it is refused
+	keys c Escape; wait_for c "The exchange is made: take the difference"
 	keys c Enter; n=$((n + 1)); wait_for c "PAID - cash"
 	new=$(exchanged_to "$old")
 	[ -n "$new" ] || fail "$size: no exchange in the database"
