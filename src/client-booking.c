@@ -275,28 +275,53 @@ client_booking_cards(struct db *db, const char *session, long long order_id, str
 	return owed;
 }
 
+void
+client_money_back(struct db *db, const char *session, long long order_id, long long cash_cents,
+                  const char *currency, struct card_terminal *card, const char *drawer_queue, char *msg,
+                  size_t size)
+{
+	char cash[32], *cause = NULL;
+
+	if (cash_cents > 0) {
+		cart_money(cash, sizeof cash, cash_cents, currency);
+		client_booking_say(msg, size, " Give %s cash from the drawer.", cash);
+		if (drawer_open(drawer_queue, &cause) != 0) {
+			client_booking_say(msg, size, " (The drawer did not open: %s)", cause);
+			free(cause);
+		}
+	}
+	(void)client_booking_cards(db, session, order_id, card, msg, size);
+}
+
+const char *
+client_seat_array(const char *const *seats, int n, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	if (seats == NULL)
+		return NULL;
+	len += (size_t)snprintf(buf, size, "{");
+	for (int i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%.7s", i > 0 ? "," : "", seats[i]);
+	if (len < size)
+		snprintf(buf + len, size - len, "}");
+	return buf;
+}
+
 int
 client_refund(struct db *db, const struct refund_ask *ask, struct refund_answer *ans)
 {
 	char id[24], seats[24 * 8 + 4] = "", *cause = NULL;
 	const char *params[6], *status;
 	PGresult *res;
-	size_t len = 0;
 
 	memset(ans, 0, sizeof *ans);
 	snprintf(id, sizeof id, "%lld", ask->order_id);
-	if (ask->seats != NULL) {
-		seats[len++] = '{';
-		for (int i = 0; i < ask->nseats && i < 24; i++)
-			len += (size_t)snprintf(seats + len, sizeof seats - len, "%s%.7s", i > 0 ? "," : "",
-			                        ask->seats[i]);
-		snprintf(seats + len, sizeof seats - len, "}");
-	}
 	if (ask->rid[0] == '\0')
 		db_request_id(ask->rid);
 	params[0] = ask->session;
 	params[1] = id;
-	params[2] = ask->seats != NULL ? seats : NULL;
+	params[2] = client_seat_array(ask->seats, ask->nseats < 24 ? ask->nseats : 24, seats, sizeof seats);
 	params[3] = ask->reason;
 	params[4] = ask->approver;
 	params[5] = ask->rid;
@@ -324,19 +349,11 @@ client_refund(struct db *db, const struct refund_ask *ask, struct refund_answer 
 		snprintf(ans->message, sizeof ans->message, "Refunded %s (%s).%s%s%s", amount,
 		         db_value(res, 0, "message"), ans->fee_cents > 0 ? " Fee kept: " : "",
 		         ans->fee_cents > 0 ? fee : "", ans->fee_cents > 0 ? "." : "");
-		if (ans->cash_cents > 0) {
-			client_booking_say(ans->message, sizeof ans->message, " Give %s cash from the drawer.", cash);
-			if (drawer_open(ask->drawer_queue, &cause) != 0) {
-				client_booking_say(ans->message, sizeof ans->message, " (The drawer did not open: %s)",
-				                   cause);
-				free(cause);
-			}
-		}
 		oplog(LOG_NOTICE, "order %lld: refunded %s (cash %s, fee %s)%s", ask->order_id, amount, cash, fee,
 		      ask->approver != NULL ? " with a manager's approval" : "");
 		PQclear(res);
-		(void)client_booking_cards(db, ask->session, ask->order_id, ask->card, ans->message,
-		                           sizeof ans->message);
+		client_money_back(db, ask->session, ask->order_id, ans->cash_cents, ask->currency, ask->card,
+		                  ask->drawer_queue, ans->message, sizeof ans->message);
 		return 0;
 	}
 	ans->outcome = strcmp(status, "needs_approval") == 0 ? REFUND_NEEDS_APPROVAL : REFUND_REFUSED;

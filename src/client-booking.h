@@ -23,7 +23,7 @@ struct found {
 	char		*location;
 	char		*customer;	/* "" for a walk-up sale */
 	char		*seats;		/* "H1 H2 H3" */
-	char		*status;	/* success, part_refunded, refunded, initiated, pending */
+	char		*status;	/* success, part_refunded, refunded, exchanged, initiated, pending */
 };
 
 struct found_list {
@@ -46,7 +46,7 @@ struct booking_seat {
 	char		seat[8];
 	char		kind[16];
 	char		type[32];
-	char		state[12];	/* held, sold, printed, admitted, refunded, released */
+	char		state[12];	/* held, sold, printed, admitted, refunded, released, exchanged */
 	long long	price_cents;
 };
 
@@ -96,10 +96,23 @@ struct refund_answer {
 	char			message[320];
 };
 
+/* The seat labels seats (n of them, each cut to 7 bytes) as a text[]
+ * parameter, "{H1,H2}", written into buf (size bytes). Returns buf, or NULL
+ * when seats is NULL (the whole booking). */
+const char *client_seat_array(const char *const *seats, int n, char *buf, size_t size);
+
 /* Refunds seats of a booking (api.refund), then makes the card refunds it
  * owes through the card terminal (client_booking_cards) and opens the
  * drawer for the cash part. Returns 0 with *ans filled. */
 int  client_refund(struct db *db, const struct refund_ask *ask, struct refund_answer *ans);
+
+/* Gives back what a refund or an exchange of order_id decided: opens the
+ * drawer (drawer_queue) for cash_cents, saying in msg (size bytes, appended
+ * to) how much to hand over, then makes the card refunds the order owes
+ * (client_booking_cards). */
+void client_money_back(struct db *db, const char *session, long long order_id, long long cash_cents,
+                       const char *currency, struct card_terminal *card, const char *drawer_queue, char *msg,
+                       size_t size);
 
 /* Makes (or asks about) the card refunds a booking still owes, each under
  * its own idempotency key, and tells the database what the card terminal

@@ -4,9 +4,13 @@
  * its film and show, each seat with type, price and state, the tenders
  * that paid and its history. From there: refund marked seats or all (a
  * manager approves after the cut-off with their own sign-in and a reason),
- * reprint with a reason, ask the card terminal again about card refunds. */
+ * exchange marked seats or all to another show or other seats (the show
+ * chosen here, the seats on the seat map, then confirmed here with the
+ * difference shown: paid on the payment screen, or given back), reprint
+ * with a reason, ask the card terminal again about card refunds. */
 #include "ui.h"
 #include "client-booking.h"
+#include "client-exchange.h"
 #include "ui-list.h"
 #include "util.h"
 
@@ -17,7 +21,7 @@
 
 #define BOOKING_MAX_SEATS 64
 
-enum booking_prompt { PROMPT_NONE, PROMPT_REFUND, PROMPT_APPROVE, PROMPT_REPRINT };
+enum booking_prompt { PROMPT_NONE, PROMPT_REFUND, PROMPT_APPROVE, PROMPT_REPRINT, PROMPT_SHOWS, PROMPT_EXCHANGE };
 
 struct booking_screen {
 	char			 query[64];
@@ -33,7 +37,10 @@ struct booking_screen {
 	char			 reason[100];
 	char			 login[40];
 	char			 pass[65];
-	char			 rid[37];	/* the refund's request id */
+	char			 rid[37];	/* the refund's or exchange's request id */
+	bool			 approving_exchange;	/* the approval is of an exchange */
+	struct exchange_shows	 shows;		/* where the booking may move */
+	struct ui_list		 showlist;	/* a click is 1700 + row */
 };
 
 /* The screen F8 came from, where Esc goes back to, and the showtime of
@@ -58,6 +65,7 @@ booking_status_words(const char *status)
 		{ "part_refunded", "part refunded" },
 		{ "initiated", "held, unpaid" },
 		{ "pending", "part paid" },
+		{ "exchanged", "exchanged" },
 		{ NULL, NULL },
 	};
 
@@ -65,6 +73,39 @@ booking_status_words(const char *status)
 }
 
 static void booking_search(struct ui *ui, struct booking_screen *b, bool keep);
+
+/* Ends the exchange under way (its new hold, if any, released). */
+static void
+booking_exchange_end(struct ui *ui)
+{
+	ui_sale_abandon(ui);
+	ui->sale.nseats = 0;
+	memset(&ui->exchange, 0, sizeof ui->exchange);
+}
+
+/* Back from the seat map of an exchange: the booking opens again, its
+ * moving seats marked, and the exchange waits to be confirmed (or, no new
+ * seats held, is over). */
+static void
+booking_exchange_back(struct ui *ui, struct booking_screen *b)
+{
+	struct ui_exchange *x = &ui->exchange;
+	bool held = ui->sale.order_id != 0 && !ui->sale.expired;
+
+	strlcpy_m(b->query, x->code, sizeof b->query);
+	booking_search(ui, b, false);
+	if (b->open < 0 || !held) {
+		booking_exchange_end(ui);
+		ui_say(ui, 0, "No exchange was made.");
+		return;
+	}
+	for (int i = 0; i < b->view.nseats && i < BOOKING_MAX_SEATS; i++)
+		for (int k = 0; k < x->nseats; k++)
+			if (strcmp(b->view.seats[i].seat, x->seats[k]) == 0)
+				b->marked[i] = true;
+	b->prompt = PROMPT_EXCHANGE;
+	b->reason[0] = b->rid[0] = '\0';
+}
 
 static void
 booking_enter(struct ui *ui)
@@ -74,9 +115,12 @@ booking_enter(struct ui *ui)
 	b->open = -1;
 	b->list.click_key = 1500;
 	b->seats.click_key = 1600;
+	b->showlist.click_key = 1700;
 	ui->data = b;
 	ui_say(ui, 0, "%s", "");
-	if (booking_show_id > 0) {
+	if (ui->exchange.order_id != 0)
+		booking_exchange_back(ui, b);
+	else if (booking_show_id > 0) {
 		snprintf(b->query, sizeof b->query, "#%lld", booking_show_id);
 		booking_search(ui, b, false);
 	}
@@ -90,6 +134,7 @@ booking_leave(struct ui *ui)
 	sodium_memzero(b->pass, sizeof b->pass);
 	found_list_free(&b->found);
 	booking_view_free(&b->view);
+	exchange_shows_free(&b->shows);
 	free(b);
 	ui->data = NULL;
 }
@@ -163,6 +208,28 @@ booking_marked(struct booking_screen *b, const char **v, int max)
 	return n;
 }
 
+/* What the answer to a refund or exchange asks of the screen when it is
+ * not final: a manager's approval (its prompt opens) or the same request
+ * sent again (a lost answer). Returns whether it was one of those. */
+static bool
+booking_pending(struct ui *ui, struct booking_screen *b, enum refund_outcome outcome, const char *message,
+                bool exchange)
+{
+	if (outcome == REFUND_NEEDS_APPROVAL) {
+		b->prompt = PROMPT_APPROVE;
+		b->approving_exchange = exchange;
+		b->focus = 0;
+		b->login[0] = '\0';
+		ui_say(ui, UI_ERR, "%s", message);
+		return true;
+	}
+	if (outcome == REFUND_LOST) {
+		ui_say(ui, UI_ERR, "%s Enter sends it again.", message);
+		return true;
+	}
+	return false;
+}
+
 /* Asks the database for the refund the prompt describes; approver is a
  * manager's session, or NULL. */
 static void
@@ -185,30 +252,146 @@ booking_refund(struct ui *ui, struct booking_screen *b, const char *approver)
 	struct refund_answer ans;
 
 	client_refund(ui->db, &ask, &ans);
-	switch (ans.outcome) {
-	case REFUND_NEEDS_APPROVAL:
-		b->prompt = PROMPT_APPROVE;
-		b->focus = 0;
-		b->login[0] = '\0';
-		ui_say(ui, UI_ERR, "%s", ans.message);
+	if (booking_pending(ui, b, ans.outcome, ans.message, false))
 		return;
-	case REFUND_LOST:
-		ui_say(ui, UI_ERR, "%s Enter sends it again.", ans.message);
-		return;
-	case REFUND_DONE:
-		b->prompt = PROMPT_NONE;
+	b->prompt = PROMPT_NONE;
+	if (ans.outcome == REFUND_DONE)
 		booking_search(ui, b, true);
-		ui_say(ui, UI_OK, "%s", ans.message);
+	ui_say(ui, ans.outcome == REFUND_DONE ? UI_OK : UI_ERR, "%s", ans.message);
+}
+
+/* The seats that move (the marked ones; none: every seat still sold) and
+ * what they were worth, into the exchange under way. Returns how many. */
+static int
+booking_exchange_seats(struct booking_screen *b, struct ui_exchange *x)
+{
+	const char *marked[BOOKING_MAX_SEATS];
+	int n = booking_marked(b, marked, BOOKING_MAX_SEATS);
+
+	x->nseats = 0;
+	x->count = 0;
+	x->old_cents = 0;
+	for (int i = 0; i < n && i < SALE_MAX_SEATS; i++)
+		strlcpy_m(x->seats[x->nseats++], marked[i], sizeof x->seats[0]);
+	for (int i = 0; i < b->view.nseats && i < BOOKING_MAX_SEATS; i++) {
+		const struct booking_seat *s = &b->view.seats[i];
+
+		if (n > 0 ? b->marked[i] : strcmp(s->state, "sold") == 0 || strcmp(s->state, "printed") == 0) {
+			x->count++;
+			x->old_cents += s->price_cents;
+		}
+	}
+	return x->count;
+}
+
+/* F5: the exchange of the marked seats (none: all) starts with the choice
+ * of the show, the booking's film's next show under the cursor. */
+static void
+booking_exchange_start(struct ui *ui, struct booking_screen *b)
+{
+	const struct found *f = &b->found.v[b->open];
+	struct ui_exchange *x = &ui->exchange;
+	char *cause = NULL;
+
+	memset(x, 0, sizeof *x);
+	if (booking_exchange_seats(b, x) == 0 || x->count > SALE_MAX_SEATS) {
+		ui_say(ui, UI_ERR, x->count == 0 ? "No sold seat to exchange." : "At most %d seats move at once.",
+		       SALE_MAX_SEATS);
+		memset(x, 0, sizeof *x);
 		return;
-	case REFUND_REFUSED:
+	}
+	exchange_shows_free(&b->shows);
+	if (client_exchange_shows(ui->db, ui->staff_session, f->order_id, &b->shows, &cause) <= 0) {
+		ui_say(ui, UI_ERR, "%s", cause != NULL ? cause : "No show to move to.");
+		free(cause);
+		memset(x, 0, sizeof *x);
+		return;
+	}
+	x->order_id = f->order_id;
+	strlcpy_m(x->code, f->code, sizeof x->code);
+	strlcpy_m(x->currency, f->currency, sizeof x->currency);
+	ui_list_set(&b->showlist, b->shows.n);
+	ui_list_reset(&b->showlist);
+	b->prompt = PROMPT_SHOWS;
+	ui_say(ui, 0, "Exchange %d seat(s): choose the show, Enter opens its seats.", x->count);
+}
+
+/* Enter on a show: its seat map opens for the new seats (a sale of the
+ * exchange: nothing is held yet). */
+static void
+booking_exchange_seatmap(struct ui *ui, struct booking_screen *b)
+{
+	const struct exchange_show *sh;
+	struct sale *s = &ui->sale;
+
+	if (b->showlist.cur >= b->shows.n)
+		return;
+	sh = &b->shows.v[b->showlist.cur];
+	ui_sale_abandon(ui);
+	cart_clear(&s->cart);
+	s->showtime_id = sh->showtime_id;
+	strlcpy_m(s->title, sh->title, sizeof s->title);
+	strlcpy_m(s->when, sh->when, sizeof s->when);
+	strlcpy_m(s->hall, sh->hall, sizeof s->hall);
+	s->nseats = 0;
+	s->party = ui->exchange.count;
+	b->prompt = PROMPT_NONE;
+	ui_say(ui, 0, "%s", "");
+	ui_goto(ui, &screen_seatmap);
+}
+
+/* Confirms the exchange (approver: a manager's session after the cut-off,
+ * or NULL): the difference is then paid on the payment screen, or what
+ * comes back is said and the new booking's paid screen prints its tickets. */
+static void
+booking_exchange(struct ui *ui, struct booking_screen *b, const char *approver)
+{
+	struct ui_exchange *x = &ui->exchange;
+	const char *seats[SALE_MAX_SEATS];
+	struct exchange_ask ask = {
+		.session = ui->staff_session,
+		.order_id = x->order_id,
+		.seats = x->nseats > 0 ? seats : NULL,
+		.nseats = x->nseats,
+		.new_order_id = ui->sale.order_id,
+		.reason = b->reason,
+		.approver = approver,
+		.rid = b->rid,
+		.card = ui->card.driver != NULL ? &ui->card : NULL,
+		.drawer_queue = ui->app->cfg.receipt_queue,
+		.currency = x->currency,
+	};
+	struct exchange_answer ans;
+
+	for (int i = 0; i < x->nseats; i++)
+		seats[i] = x->seats[i];
+	client_exchange(ui->db, &ask, &ans);
+	if (booking_pending(ui, b, ans.outcome, ans.message, true))
+		return;
+	if (ans.outcome != REFUND_DONE) {
 		b->prompt = PROMPT_NONE;
+		booking_exchange_end(ui);
+		booking_search(ui, b, true);
 		ui_say(ui, UI_ERR, "%s", ans.message);
 		return;
 	}
+	/* The new booking is the sale now: paid (the paid screen prints it) or
+	 * waiting for the difference (the payment screen takes it). */
+	memset(x, 0, sizeof *x);
+	b->prompt = PROMPT_NONE;
+	(void)ui_sale_refresh(ui);
+	ui_say(ui, UI_OK, "%s", ans.message);
+	if (ans.due_cents > 0) {
+		x->owed = true;
+		ui_goto(ui, &screen_payment);
+		return;
+	}
+	snprintf(ui->sale.paid_how, sizeof ui->sale.paid_how, "exchanged%s", ans.refunded_cents > 0 ? ", money back" : "");
+	ui_goto(ui, &screen_confirm);
 }
 
-/* A manager signs in on this terminal to approve the refund, which is then
- * asked again with their session; the session ends at once. */
+/* A manager signs in on this terminal to approve the refund or exchange,
+ * which is then asked again with their session; the session ends at once. */
 static void
 booking_approve(struct ui *ui, struct booking_screen *b)
 {
@@ -222,7 +405,10 @@ booking_approve(struct ui *ui, struct booking_screen *b)
 		return;
 	}
 	sodium_memzero(b->pass, sizeof b->pass);
-	booking_refund(ui, b, mgr.session);
+	if (b->approving_exchange)
+		booking_exchange(ui, b, mgr.session);
+	else
+		booking_refund(ui, b, mgr.session);
 	client_sign_out(ui->db, &mgr);
 }
 
@@ -269,9 +455,26 @@ booking_prompt_key(struct ui *ui, struct booking_screen *b, int key)
 	size_t size = sizeof b->reason;
 
 	if (key == 27) {
+		if (b->prompt == PROMPT_SHOWS || b->prompt == PROMPT_EXCHANGE || b->approving_exchange)
+			booking_exchange_end(ui);
 		b->prompt = PROMPT_NONE;
+		b->approving_exchange = false;
 		sodium_memzero(b->pass, sizeof b->pass);
 		ui_say(ui, 0, "Nothing was done.");
+		return UI_REDRAW;
+	}
+	if (b->prompt == PROMPT_SHOWS) {
+		switch (ui_list_key(&b->showlist, key)) {
+		case UI_LIST_MOVED:
+			return UI_REDRAW;
+		case UI_LIST_CLICKED:
+			booking_exchange_seatmap(ui, b);
+			return UI_REDRAW;
+		case UI_LIST_NONE:
+			break;
+		}
+		if (key == '\r' || key == '\n' || key == KEY_ENTER)
+			booking_exchange_seatmap(ui, b);
 		return UI_REDRAW;
 	}
 	if (b->prompt == PROMPT_APPROVE) {
@@ -294,6 +497,8 @@ booking_prompt_key(struct ui *ui, struct booking_screen *b, int key)
 	if (key == '\r' || key == '\n' || key == KEY_ENTER) {
 		if (b->prompt == PROMPT_REFUND)
 			booking_refund(ui, b, NULL);
+		else if (b->prompt == PROMPT_EXCHANGE)
+			booking_exchange(ui, b, NULL);
 		else if (b->prompt == PROMPT_APPROVE)
 			booking_approve(ui, b);
 		else
@@ -341,6 +546,7 @@ booking_view_key(struct ui *ui, struct booking_screen *b, int key)
 			return UI_REDRAW;
 		}
 		b->prompt = PROMPT_REFUND;
+		b->approving_exchange = false;
 		b->reason[0] = b->rid[0] = '\0';
 		ui_say(ui, 0, "%s", "");
 		return UI_REDRAW;
@@ -354,6 +560,15 @@ booking_view_key(struct ui *ui, struct booking_screen *b, int key)
 		b->prompt = PROMPT_REPRINT;
 		b->reason[0] = '\0';
 		ui_say(ui, 0, "%s", "");
+		return UI_REDRAW;
+	case KEY_F(5):
+	case 'x':
+		if (!paid) {
+			ui_say(ui, UI_ERR, "This booking is %s: there is nothing to exchange.",
+			       booking_status_words(f->status));
+			return UI_REDRAW;
+		}
+		booking_exchange_start(ui, b);
 		return UI_REDRAW;
 	case KEY_F(7): {
 		char msg[200] = "";
@@ -438,7 +653,8 @@ booking_draw_seat(struct ui *ui, void *arg, int r, int y, bool hot)
 	struct booking_screen *b = arg;
 	const struct booking_seat *s = &b->view.seats[r];
 	char price[32];
-	int attr = strcmp(s->state, "refunded") == 0 || strcmp(s->state, "released") == 0 ? COLOR_PAIR(PAIR_SOLD) :
+	int attr = strcmp(s->state, "refunded") == 0 || strcmp(s->state, "released") == 0 ||
+	           strcmp(s->state, "exchanged") == 0 ? COLOR_PAIR(PAIR_SOLD) :
 	           strcmp(s->state, "admitted") == 0 ? COLOR_PAIR(PAIR_HELD) : 0;
 
 	(void)ui;
@@ -454,7 +670,62 @@ booking_draw_seat(struct ui *ui, void *arg, int r, int y, bool hot)
 		attroff(A_REVERSE);
 }
 
-/* The prompt over the lower part of the booking: refund, approval, reprint. */
+/* Draws show r of the shows an exchange may move to at line y (the list's
+ * callback). */
+static void
+booking_draw_show(struct ui *ui, void *arg, int r, int y, bool hot)
+{
+	struct booking_screen *b = arg;
+	const struct exchange_show *sh = &b->shows.v[r];
+	char ft[128], fh[64];
+
+	(void)ui;
+	if (hot)
+		attron(A_REVERSE);
+	mvhline(y, 0, ' ', COLS);
+	mvprintw(y, 1, "%-16s %s %s %4d free%s", sh->when, UI_FIT(ft, sh->title, COLS > 100 ? 40 : 28),
+	         UI_FIT(fh, sh->hall, 10), sh->free_seats, sh->same_film ? "" : "  (another film)");
+	if (hot)
+		attroff(A_REVERSE);
+}
+
+/* The exchange to confirm: the seats that move and those they move to,
+ * what each side is worth and the difference, from line y. */
+static void
+booking_draw_exchange(struct ui *ui, struct booking_screen *b, int y)
+{
+	const struct ui_exchange *x = &ui->exchange;
+	const struct sale *s = &ui->sale;
+	char pretty[BOOKCODE_LEN + 2], oldm[32], newm[32], diff[32], line[256], ft[128];
+	long long d = s->cart.total_cents - x->old_cents;
+	size_t len = 0;
+
+	(void)b;
+	bookcode_pretty(x->code, pretty);
+	cart_money(oldm, sizeof oldm, x->old_cents, x->currency);
+	cart_money(newm, sizeof newm, s->cart.total_cents, x->currency);
+	cart_money(diff, sizeof diff, d < 0 ? -d : d, x->currency);
+	attron(A_BOLD);
+	for (int i = 0; i < x->nseats && len < sizeof line - 10; i++)
+		len += (size_t)snprintf(line + len, sizeof line - len, "%s%s", i > 0 ? " " : "", x->seats[i]);
+	mvprintw(y + 1, 1, "Exchange %s of %s (%s)", x->nseats > 0 ? line : "every seat", pretty, oldm);
+	len = 0;
+	line[0] = '\0';
+	for (int i = 0; i < s->nseats && len < sizeof line - 10; i++)
+		len += (size_t)snprintf(line + len, sizeof line - len, "%s%s", i > 0 ? " " : "", s->seats[i]);
+	mvprintw(y + 2, 1, "for %s, %s %s (%s)", line, s->when, UI_FIT(ft, s->title, COLS - 50 > 10 ? COLS - 50 : 10),
+	         newm);
+	attroff(A_BOLD);
+	if (d > 0)
+		mvprintw(y + 3, 1, "To pay: %s more, on the payment screen. Ticket types carry over.", diff);
+	else if (d < 0)
+		mvprintw(y + 3, 1, "Back: %s, as it was paid. Ticket types carry over.", diff);
+	else
+		mvprintw(y + 3, 1, "No difference to pay. Ticket types carry over.");
+}
+
+/* The prompt over the lower part of the booking: refund, approval, reprint,
+ * the show of an exchange and its confirmation. */
 static void
 booking_draw_prompt(struct ui *ui, struct booking_screen *b, int y)
 {
@@ -476,6 +747,24 @@ booking_draw_prompt(struct ui *ui, struct booking_screen *b, int y)
 	for (int i = y; i < LINES - 3; i++)
 		mvhline(i, 0, ' ', COLS);
 	mvhline(y, 0, '-', COLS);
+	if (b->prompt == PROMPT_SHOWS) {
+		attron(A_BOLD);
+		mvprintw(y + 1, 1, "Exchange %d seat(s) of %s (%s) to which show?", ui->exchange.count, pretty, amount);
+		attroff(A_BOLD);
+		ui_list_draw(ui, &b->showlist, y + 2, 0, COLS, LINES - 3 - (y + 2), booking_draw_show, b);
+		return;
+	}
+	if (b->prompt == PROMPT_EXCHANGE || (b->prompt == PROMPT_APPROVE && b->approving_exchange)) {
+		booking_draw_exchange(ui, b, y);
+		if (b->prompt == PROMPT_APPROVE) {
+			mvprintw(y + 4, 1, "Past the cut-off: a manager signs in here to approve, with a reason.");
+			ui_draw_text_box(y + 5, 1, 24, "Manager  ", b->login, b->focus == 0, false);
+			ui_draw_text_box(y + 5, 38, 20, "Password", b->pass, b->focus == 1, true);
+			ui_draw_text_box(y + 6, 1, COLS - 14, "Reason   ", b->reason, b->focus == 2, false);
+		} else
+			ui_draw_text_box(y + 5, 1, COLS - 14, "Reason   ", b->reason, true, false);
+		return;
+	}
 	attron(A_BOLD);
 	if (b->prompt == PROMPT_REPRINT)
 		mvprintw(y + 1, 1, "Reprint the tickets of %s: earlier copies stop opening the door.", pretty);
@@ -520,8 +809,12 @@ booking_draw_view(struct ui *ui, struct booking_screen *b)
 	y += seat_lines + 1;
 	if (b->prompt != PROMPT_NONE) {
 		booking_draw_prompt(ui, b, y);
-		ui_draw_footer(ui, b->prompt == PROMPT_APPROVE ? "Tab next field  Enter approve and refund  Esc cancel" :
+		ui_draw_footer(ui, b->prompt == PROMPT_APPROVE ? (b->approving_exchange ?
+		                   "Tab next field  Enter approve and exchange  Esc cancel" :
+		                   "Tab next field  Enter approve and refund  Esc cancel") :
 		                   b->prompt == PROMPT_REFUND ? "Type a reason (optional)  Enter refund  Esc cancel" :
+		                   b->prompt == PROMPT_SHOWS ? "Up/Down  Enter choose the seats  Esc cancel" :
+		                   b->prompt == PROMPT_EXCHANGE ? "Type a reason (optional)  Enter exchange  Esc cancel" :
 		                   "Type the reason  Enter reprint and print  Esc cancel");
 		return;
 	}
@@ -538,7 +831,7 @@ booking_draw_view(struct ui *ui, struct booking_screen *b)
 	n = bottom - y;
 	for (int i = b->view.nhistory > n ? b->view.nhistory - n : 0; i < b->view.nhistory && y < bottom; i++)
 		mvprintw(y++, 3, "%s", UI_FIT(ft, b->view.history[i], COLS - 4));
-	ui_draw_footer(ui, "Space mark seat  F4 refund marked (none: all)  F6 reprint  F7 card refunds  Esc results");
+	ui_draw_footer(ui, "Space mark  F4 refund marked (none: all)  F5 exchange  F6 reprint  F7 card refunds  Esc");
 }
 
 static void

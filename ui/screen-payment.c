@@ -66,6 +66,7 @@ payment_run(struct ui *ui, struct payment *p)
 	switch (ans.outcome) {
 	case SALE_PAID:
 		p->phase = PHASE_INPUT;
+		ui->exchange.owed = false;
 		ui_goto(ui, &screen_confirm);
 		break;
 	case SALE_AGAIN:
@@ -109,6 +110,7 @@ payment_key(struct ui *ui, int key)
 		return UI_REDRAW;
 	}
 	if (p->phase == PHASE_EXPIRED || s->expired) {
+		ui->exchange.owed = false;	/* expired: the credit went back to the old tenders */
 		if (key == '\r' || key == '\n' || key == KEY_ENTER || key == KEY_F(12)) {
 			s->order_id = 0;
 			if (ui_sale_hold(ui) == 0)
@@ -162,6 +164,13 @@ payment_key(struct ui *ui, int key)
 			ui_say(ui, UI_ERR, "A card payment is in flight: finish it first (Enter / F5).");
 			break;
 		}
+		if (ui->exchange.owed && !s->expired) {
+			/* Back would cancel it: the old seats are gone already. */
+			ui_say(ui, UI_ERR, "The exchange is made: take the difference. Unpaid, the new seats go back "
+			       "when the hold runs out and the old seats' money is refunded.");
+			break;
+		}
+		ui->exchange.owed = false;
 		ui_goto(ui, &screen_tickets);
 		break;
 	default:

@@ -10,6 +10,7 @@
  * a notification is lost. */
 #include "ui.h"
 #include "client-show.h"
+#include "ids.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -99,6 +100,8 @@ seatmap_load(struct ui *ui, struct seatmap *m, bool full)
 	return n;
 }
 
+static void seatmap_best(struct ui *ui, struct seatmap *m, int n);
+
 static void
 seatmap_enter(struct ui *ui)
 {
@@ -118,6 +121,9 @@ seatmap_enter(struct ui *ui)
 		m->cur = ui->sale.nseats > 0 ? hall_find_label(&m->hall, ui->sale.seats[0]) : -1;
 		if (m->cur < 0)
 			m->cur = bestseat_find(&m->hall, 1, best) == 0 ? best[0] : 0;
+		/* An exchange starts from the best places for the seats that move. */
+		if (ui->exchange.order_id != 0 && ui->sale.nseats == 0)
+			seatmap_best(ui, m, ui->exchange.count);
 	}
 }
 
@@ -338,8 +344,11 @@ seatmap_key(struct ui *ui, int key)
 	case '\n':
 	case KEY_ENTER:
 	case KEY_F(12):
-		if (ui_sale_hold(ui) == 0)
-			ui_goto(ui, &screen_tickets);
+		if (ui->exchange.order_id != 0 && ui->sale.nseats != ui->exchange.count)
+			ui_say(ui, UI_ERR, "Choose %d seat(s): the booking moves %d.", ui->exchange.count,
+			       ui->exchange.count);
+		else if (ui_sale_hold(ui) == 0)
+			ui_goto(ui, ui->exchange.order_id != 0 ? &screen_booking : &screen_tickets);
 		else
 			(void)seatmap_load(ui, m, false);
 		break;
@@ -347,7 +356,7 @@ seatmap_key(struct ui *ui, int key)
 	case KEY_F(11):
 		ui->sale.nseats = 0;
 		ui_say(ui, 0, "%s", "");
-		ui_goto(ui, &screen_listing);
+		ui_goto(ui, ui->exchange.order_id != 0 ? &screen_booking : &screen_listing);
 		break;
 	case KEY_F(5):
 		(void)seatmap_load(ui, m, true);
@@ -585,6 +594,14 @@ seatmap_draw_all(struct ui *ui)
 		ui_draw_button(ui, y, COLS - 22, 10, 1, "Back", 27, false);
 		ui_draw_button(ui, y, COLS - 11, 10, 1, "Continue", '\r', s->nseats > 0);
 		ui_draw_footer(ui, "Touch seats, or + / - for the best seats together. Continue when ready.");
+	} else if (ui->exchange.order_id != 0) {
+		char pretty[BOOKCODE_LEN + 2];
+
+		bookcode_pretty(ui->exchange.code, pretty);
+		attron(A_BOLD);
+		printw("   Exchange of %s: %d seat(s)", pretty, ui->exchange.count);
+		attroff(A_BOLD);
+		ui_draw_footer(ui, "arrows  Space pick  0 clear  Enter hold and confirm the exchange  Esc back to the booking");
 	} else
 		ui_draw_footer(ui, "1-9 best N  arrows  Space pick  0 clear  Enter/F12 hold  F3 best  F5 reload  Esc back");
 }

@@ -46,6 +46,20 @@ struct ui_button {
 #define UI_MAX_BUTTONS 64
 #define UI_MAX_SEATS SALE_MAX_SEATS
 
+/* An exchange under way at the counter: the booking whose seats move,
+ * kept while the seat map of the new show picks their new places
+ * (order_id 0: none). */
+struct ui_exchange {
+	long long	 order_id;
+	char		 code[16];
+	char		 seats[SALE_MAX_SEATS][8];	/* the seats moving (marked); none: every seat */
+	int		 nseats;
+	int		 count;				/* how many seats move */
+	long long	 old_cents;			/* what they were worth */
+	char		 currency[4];
+	bool		 owed;		/* made: the sale is its new booking, the difference still due */
+};
+
 struct ui {
 	struct app		*app;
 	struct db		*db;
@@ -65,6 +79,7 @@ struct ui {
 	char			 customer_session[72];	/* the customer's, or a guest's, or "" */
 	/* the sale */
 	struct sale		 sale;
+	struct ui_exchange	 exchange;	/* the sale's seats replace a booking's (F5 on a booking) */
 	struct card_terminal	 card;
 	char			 card_error[160];
 	/* input */

@@ -6,12 +6,14 @@
 -- a table's CHECK again for every statement that writes the table, and
 -- keeps a domain's check planned in its type cache.
 CREATE DOMAIN core.order_status AS text
-    CHECK (VALUE IN ('initiated', 'pending', 'success', 'fail', 'cancelled', 'refunded', 'expired'));
+    CHECK (VALUE IN ('initiated', 'pending', 'success', 'fail', 'cancelled', 'refunded', 'expired',
+                     'exchanged'));
 CREATE DOMAIN core.cents AS bigint CHECK (VALUE >= 0);
 
 -- Orders. order_id is a snowflake (ms since 2024-01-01 << 22 | node << 12 | seq).
 -- status: initiated (held) -> pending (payment in progress) -> success | fail;
--- cancelled (released before payment), refunded (paid, then cancelled), expired.
+-- cancelled (released before payment), refunded (paid, then cancelled), expired;
+-- exchanged (paid, then every ticket moved to another order: 83-exchange.sql).
 -- hold_seats and hold_prices are the seats a hold keeps and their prices, in
 -- seat_id order, until its tickets are written.
 -- session_id is the session that made the hold: a guest's orders are the
@@ -116,7 +118,8 @@ BEGIN
 END $$;
 
 -- A ticket is one seat of one order. printed_at says the current issue went
--- to a printer (85-tickets.sql).
+-- to a printer (85-tickets.sql). An exchanged ticket was moved to another
+-- order (a new ticket there): its copies no longer open the door.
 CREATE TABLE core.ticket (
     ticket_id    bigserial PRIMARY KEY,
     order_id     bigint NOT NULL REFERENCES core.orders,
@@ -124,7 +127,7 @@ CREATE TABLE core.ticket (
     seat_id      bigint NOT NULL,
     type_code    text NOT NULL REFERENCES core.ticket_type,
     price_cents  bigint NOT NULL CHECK (price_cents >= 0),
-    state        text NOT NULL CHECK (state IN ('held', 'sold', 'released', 'refunded')),
+    state        text NOT NULL CHECK (state IN ('held', 'sold', 'released', 'refunded', 'exchanged')),
     issue        int NOT NULL DEFAULT 0,
     admitted_at  timestamptz,
     printed_at   timestamptz,

@@ -398,7 +398,7 @@ BEGIN
         res.types_status := 'not_open'; res.message := 'this order is no longer open';
     ELSIF o.held_until <= now() THEN
         res.types_status := 'expired'; res.message := 'the hold on these seats has expired';
-    ELSIF EXISTS (SELECT 1 FROM core.payment p WHERE p.order_id = o.order_id) THEN
+    ELSIF core.order_paid(o.order_id) > 0 THEN
         res.types_status := 'paid_in_part'; res.message := 'part of this order is paid; prices are fixed';
     ELSIF jsonb_typeof(types) IS DISTINCT FROM 'object' THEN
         res.types_status := 'unknown_seat'; res.message := 'types must map seats to ticket types';

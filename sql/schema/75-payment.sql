@@ -101,6 +101,64 @@ BEGIN
     RETURN r;
 END $$;
 
+-- What has paid an order so far: its payments, and the credit of the
+-- tickets exchanged into it (core.order_credit, 83-exchange.sql).
+CREATE FUNCTION core.order_paid(p_order_id bigint) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT coalesce(sum(p.amount_cents), 0) FROM core.payment p WHERE p.order_id = p_order_id)::bigint
+           + core.order_credit(p_order_id);
+END $$;
+
+-- Marks the open order p_order as "payment in progress" and gives its
+-- hold (its seat rows, locked in seat order) payment_extend_minutes more
+-- when it has less. Returns the hold's new end.
+CREATE FUNCTION core.payment_pending(p_order core.orders) RETURNS timestamptz
+LANGUAGE plpgsql VOLATILE AS $$
+#variable_conflict use_column
+DECLARE
+    until timestamptz := greatest(p_order.held_until, statement_timestamp()
+                                  + make_interval(mins => core.setting_int('payment_extend_minutes', 3)));
+BEGIN
+    PERFORM 1 FROM core.showtime_seat ss
+      WHERE ss.showtime_id = p_order.showtime_id AND ss.seat_id = ANY (p_order.hold_seats)
+      ORDER BY ss.seat_id FOR UPDATE;
+    UPDATE core.showtime_seat ss SET held_until = until
+     WHERE ss.showtime_id = p_order.showtime_id AND ss.order_id = p_order.order_id AND ss.state = 'held';
+    UPDATE core.orders x SET status = 'pending', held_until = until
+     WHERE x.order_id = p_order.order_id;
+    RETURN until;
+END $$;
+
+-- Sells the held order p_order, fully paid: its seat rows are locked and
+-- still held by it (the caller has checked); its tickets are written now
+-- if ticket types did not, sold, the order marked paid and the
+-- confirmation queued for its customer.
+CREATE FUNCTION core.sell_order(p_order core.orders) RETURNS void
+LANGUAGE plpgsql VOLATILE AS $$
+#variable_conflict use_column
+DECLARE
+    mine int;
+BEGIN
+    PERFORM core.write_hold_tickets(p_order);
+    UPDATE core.showtime_seat ss SET state = 'sold', held_until = NULL
+     WHERE ss.showtime_id = p_order.showtime_id AND ss.order_id = p_order.order_id AND ss.state = 'held';
+    GET DIAGNOSTICS mine = ROW_COUNT;
+    IF mine <> (SELECT count(*) FROM core.ticket t WHERE t.order_id = p_order.order_id AND t.state = 'held') THEN
+        RAISE EXCEPTION 'order % lost a seat while held', p_order.order_id USING ERRCODE = 'P0002';
+    END IF;
+    UPDATE core.ticket t SET state = 'sold' WHERE t.order_id = p_order.order_id AND t.state = 'held';
+    UPDATE core.orders x SET status = 'success', paid_at = statement_timestamp(), closed_at = statement_timestamp()
+     WHERE x.order_id = p_order.order_id;
+    INSERT INTO core.outbox (kind, recipient, subject, body)
+    SELECT 'confirmation', u.email, 'Your tickets: ' || core.booking_code_pretty(p_order.booking_code),
+           format('Booking %s is paid: %s.', core.booking_code_pretty(p_order.booking_code),
+                  (SELECT string_agg(s.label, ', ' ORDER BY s.row_no, s.col_no)
+                     FROM core.ticket t JOIN core.seat s USING (seat_id)
+                    WHERE t.order_id = p_order.order_id AND t.state = 'sold'))
+      FROM core.app_user u WHERE u.user_id = p_order.user_id AND u.email IS NOT NULL;
+END $$;
+
 CREATE TYPE api.payment_start_result AS (
     start_status text,       -- pending | no_session | unknown_order | expired | not_open
     expire_at    timestamptz,
@@ -134,18 +192,9 @@ BEGIN
     ELSIF o.held_until <= statement_timestamp() THEN
         res.start_status := 'expired';
     ELSE
-        res.expire_at := greatest(o.held_until,
-                                  statement_timestamp() + make_interval(mins => core.setting_int('payment_extend_minutes', 3)));
-        PERFORM 1 FROM core.showtime_seat ss
-          WHERE ss.showtime_id = o.showtime_id AND ss.seat_id = ANY (o.hold_seats)
-          ORDER BY ss.seat_id FOR UPDATE;
-        UPDATE core.showtime_seat ss SET held_until = res.expire_at
-         WHERE ss.showtime_id = o.showtime_id AND ss.order_id = o.order_id AND ss.state = 'held';
-        UPDATE core.orders x SET status = 'pending', held_until = res.expire_at
-         WHERE x.order_id = o.order_id;
+        res.expire_at := core.payment_pending(o);
         res.start_status := 'pending';
-        res.due_cents := o.total_cents - (SELECT coalesce(sum(p.amount_cents), 0)
-                                            FROM core.payment p WHERE p.order_id = o.order_id);
+        res.due_cents := o.total_cents - core.order_paid(o.order_id);
     END IF;
     PERFORM core.remember(request_id, 'payment_start', to_jsonb(res));
     RETURN res;
@@ -185,7 +234,6 @@ DECLARE
     rows core.payment[] := '{}';
     sum_cents bigint := 0;
     paid bigint;
-    mine int;
     partial boolean;
     back bigint;
 BEGIN
@@ -203,7 +251,7 @@ BEGIN
         res.message := core.refusal_words(res.payment_status);
     ELSIF o.status = 'success' THEN
         res.payment_status := 'already_paid'; res.message := 'this order is already paid';
-    ELSIF o.status IN ('cancelled', 'refunded') THEN
+    ELSIF o.status IN ('cancelled', 'refunded', 'exchanged') THEN
         res.payment_status := 'cancelled'; res.message := 'this order was cancelled';
     ELSIF o.status IN ('expired', 'fail') OR o.held_until <= statement_timestamp() THEN
         res.payment_status := 'expired'; res.message := 'the hold on these seats has expired';
@@ -234,7 +282,7 @@ BEGIN
         RETURN res;
     END IF;
 
-    SELECT coalesce(sum(p.amount_cents), 0) INTO paid FROM core.payment p WHERE p.order_id = o.order_id;
+    paid := core.order_paid(o.order_id);
     res.booking_code := o.booking_code;
     BEGIN
         IF jsonb_typeof(payment_info) = 'object' AND payment_info->>'method' = 'split' THEN
@@ -302,23 +350,8 @@ BEGIN
     END IF;
 
     -- Sell: the seats are locked and still held by this order (checked
-    -- above); the tickets are written now if ticket types did not.
-    PERFORM core.write_hold_tickets(o);
-    UPDATE core.showtime_seat ss SET state = 'sold', held_until = NULL
-     WHERE ss.showtime_id = o.showtime_id AND ss.order_id = o.order_id AND ss.state = 'held';
-    GET DIAGNOSTICS mine = ROW_COUNT;
-    IF mine <> (SELECT count(*) FROM core.ticket t WHERE t.order_id = o.order_id AND t.state = 'held') THEN
-        RAISE EXCEPTION 'order % lost a seat while held', o.order_id USING ERRCODE = 'P0002';
-    END IF;
-    UPDATE core.ticket t SET state = 'sold' WHERE t.order_id = o.order_id AND t.state = 'held';
-    UPDATE core.orders x SET status = 'success', paid_at = statement_timestamp(), closed_at = statement_timestamp()
-     WHERE x.order_id = o.order_id;
-    INSERT INTO core.outbox (kind, recipient, subject, body)
-    SELECT 'confirmation', u.email, 'Your tickets: ' || core.booking_code_pretty(o.booking_code),
-           format('Booking %s is paid: %s.', core.booking_code_pretty(o.booking_code),
-                  (SELECT string_agg(s.label, ', ' ORDER BY s.row_no, s.col_no)
-                     FROM core.ticket t JOIN core.seat s USING (seat_id) WHERE t.order_id = o.order_id))
-      FROM core.app_user u WHERE u.user_id = o.user_id AND u.email IS NOT NULL;
+    -- above).
+    PERFORM core.sell_order(o);
 
     res.payment_status := 'success';
     res.message := 'paid';
@@ -326,7 +359,8 @@ BEGIN
     RETURN res;
 END $$;
 
--- The order as the payment screen needs it: status, total, what is paid and
+-- The order as the payment screen needs it: status, total, what is paid
+-- (exchange credit included) and
 -- seconds left on the hold by the database clock; no row unless the session
 -- may see the order.
 CREATE FUNCTION api.order_status(session text, order_id bigint)
@@ -334,8 +368,7 @@ RETURNS TABLE (status text, total_cents bigint, paid_cents bigint, booking_code 
                held_until timestamptz, seconds_left int, currency text)
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
     SELECT o.status, o.total_cents,
-           (SELECT coalesce(sum(p.amount_cents), 0)::bigint FROM core.payment p WHERE p.order_id = o.order_id),
-           o.booking_code, o.held_until,
+           core.order_paid(o.order_id), o.booking_code, o.held_until,
            greatest(0, ceil(extract(epoch FROM o.held_until - now())))::int, o.currency::text
       FROM core.order_for(core.session_who($1), $2, false) o WHERE o.order_id IS NOT NULL
 $$;

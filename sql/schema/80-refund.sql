@@ -12,17 +12,28 @@ CREATE TABLE core.refund (
 );
 
 -- Gives back every payment of an order that has not been given back yet,
--- with the reason given. Returns the cents given back now.
+-- with the reason given. An order an exchange touched (83-exchange.sql)
+-- gives back instead what it still holds (core.order_held) to the tenders
+-- behind it (core.refund_tenders). Returns the cents given back now.
 CREATE FUNCTION core.refund_payments(p_order_id bigint, p_reason text) RETURNS bigint
-LANGUAGE sql VOLATILE AS $$
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    n bigint;
+BEGIN
+    IF core.order_exchanged(p_order_id) THEN
+        n := greatest(core.order_held(p_order_id), 0);
+        PERFORM core.refund_tenders(p_order_id, n, p_reason);
+        RETURN n;
+    END IF;
     WITH ins AS (
         INSERT INTO core.refund (order_id, payment_id, amount_cents, reason)
         SELECT p.order_id, p.payment_id, p.amount_cents, p_reason
           FROM core.payment p WHERE p.order_id = p_order_id
            AND NOT EXISTS (SELECT 1 FROM core.refund r WHERE r.payment_id = p.payment_id)
         RETURNING amount_cents)
-    SELECT coalesce(sum(amount_cents), 0) FROM ins
-$$;
+    SELECT coalesce(sum(amount_cents), 0) INTO n FROM ins;
+    RETURN n;
+END $$;
 
 -- Closes an open order whose hold has run out: frees what it still holds,
 -- marks it expired and gives back any part payments. Returns the cents
@@ -70,7 +81,7 @@ BEGIN
     res.cancellation_status := core.order_refusal(w, o);
     IF res.cancellation_status IS NOT NULL THEN
         res.message := core.refusal_words(res.cancellation_status);
-    ELSIF o.status IN ('cancelled', 'expired', 'fail') THEN
+    ELSIF o.status IN ('cancelled', 'expired', 'fail', 'exchanged') THEN
         res.cancellation_status := 'already_cancelled'; res.message := 'this order is no longer open';
     ELSIF o.status = 'refunded' THEN
         res.cancellation_status := 'already_refunded'; res.message := 'this order was already refunded';

@@ -150,7 +150,7 @@ BEGIN
       LEFT JOIN core.app_user u ON u.user_id = o.user_id
      WHERE o.order_id = ANY (ids)
        AND core.order_visible(w, o)
-       AND o.status IN ('initiated', 'pending', 'success', 'refunded')
+       AND o.status IN ('initiated', 'pending', 'success', 'refunded', 'exchanged')
      ORDER BY st.starts_at DESC, o.order_id DESC
      LIMIT 50;
 END $$;
@@ -169,7 +169,9 @@ $$;
 
 -- Gives back p_amount cents of an order to the payments that paid it, in
 -- this order: card payments first, newest first, then cash, newest first;
--- each at most what is left of it. Card parts get a core.refund_card row
+-- each at most what is left of it. An order that tickets were exchanged
+-- into (83-exchange.sql) was paid in part by the orders they came from:
+-- its own payments go first, then theirs, nearest first. Card parts get a core.refund_card row
 -- (pending) for the terminal to refund through its card terminal. Returns
 -- the card refunds as a JSON array and the cash given back.
 CREATE FUNCTION core.refund_tenders(p_order_id bigint, p_amount bigint, p_reason text,
@@ -183,10 +185,15 @@ DECLARE
 BEGIN
     cards := '[]';
     cash_cents := 0;
-    FOR p IN SELECT x.*, x.amount_cents - coalesce((SELECT sum(r.amount_cents) FROM core.refund r
+    FOR p IN WITH RECURSIVE chain (order_id, depth) AS (
+                 SELECT p_order_id, 0
+                 UNION
+                 SELECT e.from_order_id, c.depth + 1
+                   FROM chain c JOIN core.exchange e ON e.to_order_id = c.order_id)
+             SELECT x.*, x.amount_cents - coalesce((SELECT sum(r.amount_cents) FROM core.refund r
                                                     WHERE r.payment_id = x.payment_id), 0) AS open_cents
-               FROM core.payment x WHERE x.order_id = p_order_id
-              ORDER BY x.method = 'cash', x.payment_id DESC LOOP
+               FROM chain c JOIN core.payment x ON x.order_id = c.order_id
+              ORDER BY c.depth, x.method = 'cash', x.payment_id DESC LOOP
         EXIT WHEN left_cents <= 0;
         part := least(left_cents, p.open_cents);
         CONTINUE WHEN part <= 0;
@@ -202,6 +209,93 @@ BEGIN
         END IF;
         left_cents := left_cents - part;
     END LOOP;
+END $$;
+
+-- Whether session w may change the seats of a paid booking of showtime
+-- p_showtime_id (p_what: 'refund' or 'exchange') now: NULL status when it
+-- may. Inside the policy (up to the cut-off before the show) any staff
+-- session or the booking's owner may; after it a manager must: w itself,
+-- or p_approver_session, a live manager session of this same device, and
+-- a reason (p_reason) is needed. A customer or guest is then too_late.
+-- approver_id is the approving manager after the cut-off.
+CREATE FUNCTION core.refund_approval(w core.who, p_showtime_id bigint, p_approver_session text, p_reason text,
+                                     p_what text, OUT status text, OUT message text, OUT approver_id bigint)
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    pol record := core.refund_policy_of(p_showtime_id);
+    a core.who;
+    words text := CASE p_what WHEN 'exchange' THEN 'exchanges' ELSE 'refunds' END;
+BEGIN
+    IF statement_timestamp() <= (SELECT st.starts_at FROM core.showtime st WHERE st.showtime_id = p_showtime_id)
+                                - make_interval(mins => pol.cutoff_minutes) THEN
+        RETURN;
+    END IF;
+    IF NOT core.is_staff(w) THEN
+        status := 'too_late';
+        message := format('%s close %s minutes before the show', words, pol.cutoff_minutes);
+        RETURN;
+    ELSIF w.role = 'manager' THEN
+        approver_id := w.user_id;
+    ELSIF p_approver_session IS NULL THEN
+        status := 'needs_approval';
+        message := format('%s close %s minutes before the show: a manager must approve', words, pol.cutoff_minutes);
+        RETURN;
+    ELSE
+        a := core.session_who(p_approver_session);
+        IF a.role IS DISTINCT FROM 'manager' THEN
+            status := 'not_manager';
+            message := 'that sign-in is not a manager''s on this terminal';
+            RETURN;
+        END IF;
+        approver_id := a.user_id;
+    END IF;
+    IF btrim(coalesce(p_reason, '')) = '' THEN
+        status := 'reason_needed';
+        message := format('a%s after the cut-off needs a reason', CASE p_what WHEN 'exchange' THEN 'n exchange'
+                                                                           ELSE ' refund' END);
+        approver_id := NULL;
+    END IF;
+END $$;
+
+-- The sold tickets of order p_order_id that p_seats names (labels as
+-- typed; NULL: every one): their seat ids in seat_id order, their labels in
+-- row order, and the labels asked for that are no sold seat of the order
+-- (bad, NULL when none).
+CREATE FUNCTION core.sold_seats(p_order_id bigint, p_seats text[], OUT picked bigint[], OUT labels text[],
+                                OUT bad text)
+LANGUAGE sql STABLE AS $$
+    SELECT (SELECT array_agg(t.seat_id ORDER BY t.seat_id)
+              FROM core.ticket t JOIN core.seat s USING (seat_id)
+             WHERE t.order_id = p_order_id AND t.state = 'sold'
+               AND (p_seats IS NULL OR s.label = ANY (SELECT upper(btrim(x)) FROM unnest(p_seats) x))),
+           (SELECT array_agg(s.label ORDER BY s.row_no, s.col_no)
+              FROM core.ticket t JOIN core.seat s USING (seat_id)
+             WHERE t.order_id = p_order_id AND t.state = 'sold'
+               AND (p_seats IS NULL OR s.label = ANY (SELECT upper(btrim(x)) FROM unnest(p_seats) x))),
+           (SELECT string_agg(x.label, ' ')
+              FROM unnest(p_seats) x(label)
+             WHERE NOT EXISTS (SELECT 1 FROM core.ticket t JOIN core.seat s USING (seat_id)
+                                WHERE t.order_id = p_order_id AND t.state = 'sold'
+                                  AND s.label = upper(btrim(x.label))))
+$$;
+
+-- Locks the seat rows and the sold tickets of seats p_picked of the order
+-- p_order, whose row the caller has locked (the lock order: the order row,
+-- its seat rows, its tickets), before they change. Returns the labels of
+-- those already admitted at the door, or NULL.
+CREATE FUNCTION core.lock_sold_seats(p_order core.orders, p_picked bigint[]) RETURNS text
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    PERFORM 1 FROM core.showtime_seat ss
+      WHERE ss.showtime_id = p_order.showtime_id AND ss.seat_id = ANY (p_picked)
+      ORDER BY ss.seat_id FOR UPDATE;
+    PERFORM 1 FROM core.ticket t
+      WHERE t.order_id = p_order.order_id AND t.seat_id = ANY (p_picked) AND t.state = 'sold'
+      ORDER BY t.ticket_id FOR UPDATE;
+    RETURN (SELECT string_agg(s.label, ' ' ORDER BY s.row_no, s.col_no)
+              FROM core.ticket t JOIN core.seat s USING (seat_id)
+             WHERE t.order_id = p_order.order_id AND t.seat_id = ANY (p_picked) AND t.state = 'sold'
+               AND t.admitted_at IS NOT NULL);
 END $$;
 
 CREATE TYPE api.refund_result AS (
@@ -236,10 +330,8 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp
 DECLARE
     res api.refund_result;
     w core.who;
-    a core.who;
     o core.orders;
     pol record;
-    starts timestamptz;
     picked bigint[];
     labels text[];
     bad text;
@@ -265,16 +357,7 @@ BEGIN
     END IF;
     IF res.refund_status IS NULL THEN
         res.order_status := o.status;
-        -- The seats asked for, each a sold ticket of this order.
-        SELECT string_agg(x.label, ' ') INTO bad
-          FROM unnest(seats) x(label)
-         WHERE NOT EXISTS (SELECT 1 FROM core.ticket t JOIN core.seat s USING (seat_id)
-                            WHERE t.order_id = o.order_id AND t.state = 'sold' AND s.label = upper(btrim(x.label)));
-        SELECT array_agg(t.seat_id ORDER BY t.seat_id), array_agg(s.label ORDER BY s.row_no, s.col_no)
-          INTO picked, labels
-          FROM core.ticket t JOIN core.seat s USING (seat_id)
-         WHERE t.order_id = o.order_id AND t.state = 'sold'
-           AND (seats IS NULL OR s.label = ANY (SELECT upper(btrim(x)) FROM unnest(seats) x));
+        SELECT x.picked, x.labels, x.bad INTO picked, labels, bad FROM core.sold_seats(o.order_id, seats) x;
         IF bad IS NOT NULL THEN
             res.refund_status := 'unknown_seat';
             res.message := format('not a sold seat of this booking: %s', bad);
@@ -283,48 +366,17 @@ BEGIN
         END IF;
     END IF;
     IF res.refund_status IS NULL THEN
-        -- The lock order: the order row (above), its seat rows, its tickets.
-        PERFORM 1 FROM core.showtime_seat ss
-          WHERE ss.showtime_id = o.showtime_id AND ss.seat_id = ANY (picked)
-          ORDER BY ss.seat_id FOR UPDATE;
-        PERFORM 1 FROM core.ticket t
-          WHERE t.order_id = o.order_id AND t.seat_id = ANY (picked) AND t.state = 'sold'
-          ORDER BY t.ticket_id FOR UPDATE;
-        SELECT st.starts_at INTO starts FROM core.showtime st WHERE st.showtime_id = o.showtime_id;
+        bad := core.lock_sold_seats(o, picked);
         SELECT * INTO pol FROM core.refund_policy_of(o.showtime_id);
-        SELECT string_agg(s.label, ' ' ORDER BY s.row_no, s.col_no) INTO bad
-          FROM core.ticket t JOIN core.seat s USING (seat_id)
-         WHERE t.order_id = o.order_id AND t.seat_id = ANY (picked) AND t.state = 'sold'
-           AND t.admitted_at IS NOT NULL;
         IF bad IS NOT NULL THEN
             res.refund_status := 'already_admitted';
             res.message := format('already in at the door, not refundable: %s', bad);
         ELSIF NOT core.is_staff(w) AND EXISTS (SELECT 1 FROM core.payment p
                                                  WHERE p.order_id = o.order_id AND p.method = 'cash') THEN
             res.refund_status := 'ask_at_counter'; res.message := 'paid in cash: ask at the counter';
-        ELSIF statement_timestamp() > starts - make_interval(mins => pol.cutoff_minutes) THEN
-            IF NOT core.is_staff(w) THEN
-                res.refund_status := 'too_late';
-                res.message := format('refunds close %s minutes before the show', pol.cutoff_minutes);
-            ELSIF w.role = 'manager' THEN
-                approver := w.user_id;
-            ELSIF approver_session IS NULL THEN
-                res.refund_status := 'needs_approval';
-                res.message := format('refunds close %s minutes before the show: a manager must approve',
-                                      pol.cutoff_minutes);
-            ELSE
-                a := core.session_who(approver_session);
-                IF a.role IS DISTINCT FROM 'manager' THEN
-                    res.refund_status := 'not_manager';
-                    res.message := 'that sign-in is not a manager''s on this terminal';
-                ELSE
-                    approver := a.user_id;
-                END IF;
-            END IF;
-            IF res.refund_status IS NULL AND why = '' THEN
-                res.refund_status := 'reason_needed';
-                res.message := 'a refund after the cut-off needs a reason';
-            END IF;
+        ELSE
+            SELECT x.status, x.message, x.approver_id INTO res.refund_status, res.message, approver
+              FROM core.refund_approval(w, o.showtime_id, approver_session, why, 'refund') x;
         END IF;
     END IF;
     IF res.refund_status IS NOT NULL THEN
@@ -337,9 +389,7 @@ BEGIN
            coalesce(sum(t.price_cents - least(t.price_cents, pol.fee_cents)), 0)
       INTO res.fee_cents, res.refunded_cents
       FROM core.ticket t WHERE t.order_id = o.order_id AND t.seat_id = ANY (picked) AND t.state = 'sold';
-    res.refunded_cents := least(res.refunded_cents,
-        (SELECT coalesce(sum(p.amount_cents), 0) FROM core.payment p WHERE p.order_id = o.order_id)
-      - (SELECT coalesce(sum(r.amount_cents), 0) FROM core.refund r WHERE r.order_id = o.order_id));
+    res.refunded_cents := least(res.refunded_cents, core.order_held(o.order_id));
     SELECT * INTO money FROM core.refund_tenders(o.order_id, res.refunded_cents,
                                                  coalesce(nullif(why, ''), 'refunded'));
     res.card_refunds := money.cards;
@@ -512,6 +562,28 @@ BEGIN
           FROM core.refund r JOIN core.payment p USING (payment_id)
           LEFT JOIN core.refund_card c ON c.refund_id = r.refund_id
          WHERE r.order_id = o.order_id
+        UNION ALL
+        SELECT e.created_at, 'exchange',
+               format('%s to %s %s of %s by %s%s: %s', array_to_string(e.seats_from, ' '),
+                      array_to_string(e.seats_to, ' '), core.booking_code_pretty(tn.booking_code),
+                      to_char(ts.starts_at AT TIME ZONE l.timezone, 'Dy DD Mon HH24:MI'),
+                      coalesce(st.username, '?'),
+                      CASE WHEN e.approver_id IS NOT NULL THEN ', approved by ' || ap.username ELSE '' END,
+                      coalesce(nullif(e.reason, ''), 'no reason given')), 2
+          FROM core.exchange e
+          JOIN core.orders tn ON tn.order_id = e.to_order_id
+          JOIN core.showtime ts ON ts.showtime_id = tn.showtime_id
+          JOIN core.auditorium au ON au.auditorium_id = ts.auditorium_id
+          JOIN core.location l ON l.location_id = au.location_id
+          LEFT JOIN core.app_user st ON st.user_id = e.staff_id
+          LEFT JOIN core.app_user ap ON ap.user_id = e.approver_id
+         WHERE e.from_order_id = o.order_id
+        UNION ALL
+        SELECT e.created_at, 'exchanged in', format('%s from %s: %s.%s credit', array_to_string(e.seats_to, ' '),
+               core.booking_code_pretty(fo.booking_code), e.credit_cents / 100,
+               lpad((e.credit_cents % 100)::text, 2, '0')), 2
+          FROM core.exchange e JOIN core.orders fo ON fo.order_id = e.from_order_id
+         WHERE e.to_order_id = o.order_id
         UNION ALL
         SELECT pl.created_at, 'print ' || pl.event, nullif(pl.detail, ''), 4
           FROM core.print_log pl WHERE pl.order_id = o.order_id

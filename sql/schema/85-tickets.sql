@@ -100,9 +100,10 @@ CREATE TYPE api.print_claim_result AS (
 CREATE FUNCTION core.unpaid_booking(p_status text, OUT status text, OUT message text)
 LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE WHEN p_status = 'refunded' THEN 'refunded'
-                WHEN p_status IN ('cancelled', 'expired', 'fail') THEN 'cancelled'
+                WHEN p_status IN ('cancelled', 'expired', 'fail', 'exchanged') THEN 'cancelled'
                 ELSE 'not_paid' END,
            CASE WHEN p_status = 'refunded' THEN 'this booking was refunded'
+                WHEN p_status = 'exchanged' THEN 'this booking was exchanged: its tickets moved to another booking'
                 WHEN p_status IN ('cancelled', 'expired', 'fail') THEN 'this booking was cancelled'
                 ELSE 'this booking is not paid yet' END
 $$;
@@ -297,7 +298,7 @@ END $$;
 
 CREATE TYPE api.admit_result AS (
     verdict      text,       -- valid | already_admitted | wrong_day | too_early | show_over |
-                             -- cancelled | refunded | not_paid | reissued | revoked_key |
+                             -- cancelled | refunded | exchanged | not_paid | reissued | revoked_key |
                              -- unknown_ticket
     message      text,
     seat         text,
@@ -349,6 +350,8 @@ BEGIN
         res.verdict := 'unknown_ticket'; res.message := 'no such ticket';
     ELSIF o.status = 'refunded' OR t.state = 'refunded' THEN
         res.verdict := 'refunded'; res.message := 'this ticket was refunded';
+    ELSIF t.state = 'exchanged' THEN
+        res.verdict := 'exchanged'; res.message := 'this ticket was exchanged: only its new ticket opens the door';
     ELSIF o.status IN ('cancelled', 'expired', 'fail') OR t.state = 'released' OR st.cancelled THEN
         res.verdict := 'cancelled';
         res.message := CASE WHEN st.cancelled THEN 'this show was cancelled'

@@ -67,6 +67,8 @@ BEGIN
         ('booking_tickets',       '{counter}'),
         ('booking_history',       '{counter}'),
         ('booking_note',          '{counter}'),
+        ('exchange',              '{counter}'),
+        ('exchange_shows',        '{counter}'),
         -- The back office: staff sessions of the right role, at a counter.
         ('admin_movie_save',      '{counter}'),
         ('admin_showtime_add',    '{counter}'),
