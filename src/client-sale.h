@@ -75,7 +75,7 @@ struct sale_answer {
  * learns from it who sells and to whom, and refuses other sessions' orders. */
 
 /* Holds the sale's chosen seats (api.select_seat). Returns 0 when held (the
- * cart then holds what the database says) with *message "N seat(s) held.",
+ * cart then holds what the database says) with *message "N seats held." ("1 seat held."),
  * or -1 with *message saying why not. Caller frees *message. */
 int  client_sale_hold(struct db *db, const char *session, struct sale *s, char **message);
 /* Best available for a wheelchair user with a companion

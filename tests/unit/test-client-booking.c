@@ -26,43 +26,7 @@
 #include "ids.h"
 #include "util.h"
 #include "test-pg.h"
-
-static char carddir[64];
-
-static int
-setup(void **state)
-{
-	(void)state;
-	snprintf(carddir, sizeof carddir, "/tmp/marquee-test-booking-XXXXXX");
-	return mkdtemp(carddir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	char *cmd = xasprintf("rm -rf '%s'", carddir);
-
-	(void)state;
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", carddir);
-	free(cmd);
-	return 0;
-}
-
-/* The first value of a query run on DB with NPARAMS parameters P, as a
- * new string ("" without a row). */
-static char *
-value_on(struct db *db, const char *sql, int nparams, const char *const *p)
-{
-	PGresult *res = db_exec(db, DB_ONCE, sql, nparams, p);
-	char *v;
-
-	if (res == NULL)
-		fail_msg("%s: %s", sql, db_error(db));
-	v = xstrdup(PQntuples(res) > 0 ? PQgetvalue(res, 0, 0) : "");
-	PQclear(res);
-	return v;
-}
+#include "test-card-dir.h"
 
 /* The first value of a query run as owner with up to one parameter, as a
  * new string. */
@@ -75,23 +39,6 @@ owner_value(const char *sql, const char *param)
 
 	db_close(owner);
 	return v;
-}
-
-/* Lines of the test terminal's journal that record a refund. */
-static int
-journal_refunds(void)
-{
-	char *path = xasprintf("%s/journal", carddir), line[256];
-	FILE *f = fopen(path, "r");
-	int n = 0;
-
-	free(path);
-	while (f != NULL && fgets(line, sizeof line, f) != NULL)
-		if (strstr(line, " refunded ") != NULL)
-			n++;
-	if (f != NULL)
-		fclose(f);
-	return n;
 }
 
 static void
@@ -260,5 +207,5 @@ main(void)
 		cmocka_unit_test(test_find_load_refund),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, carddir_setup, carddir_teardown);
 }

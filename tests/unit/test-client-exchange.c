@@ -22,60 +22,7 @@
 #include "client-exchange.h"
 #include "util.h"
 #include "test-pg.h"
-
-static char carddir[64];
-
-static int
-setup(void **state)
-{
-	(void)state;
-	snprintf(carddir, sizeof carddir, "/tmp/marquee-test-exchange-XXXXXX");
-	return mkdtemp(carddir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	char *cmd = xasprintf("rm -rf '%s'", carddir);
-
-	(void)state;
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", carddir);
-	free(cmd);
-	return 0;
-}
-
-/* The first value of sql run on db with nparams parameters p, as a new
- * string ("" without a row). */
-static char *
-value_on(struct db *db, const char *sql, int nparams, const char *const *p)
-{
-	PGresult *res = db_exec(db, DB_ONCE, sql, nparams, p);
-	char *v;
-
-	if (res == NULL)
-		fail_msg("%s: %s", sql, db_error(db));
-	v = xstrdup(PQntuples(res) > 0 ? PQgetvalue(res, 0, 0) : "");
-	PQclear(res);
-	return v;
-}
-
-/* Lines of the test terminal's journal that record a refund. */
-static int
-journal_refunds(void)
-{
-	char *path = xasprintf("%s/journal", carddir), line[256];
-	FILE *f = fopen(path, "r");
-	int n = 0;
-
-	free(path);
-	while (f != NULL && fgets(line, sizeof line, f) != NULL)
-		if (strstr(line, " refunded ") != NULL)
-			n++;
-	if (f != NULL)
-		fclose(f);
-	return n;
-}
+#include "test-card-dir.h"
 
 /* A show nine days ahead with a free premium seat (no other test sells it). */
 #define SHOW "(SELECT l.showtime_id FROM api.listing_filtered('', NULL, NULL, current_date + 9) l" \
@@ -193,5 +140,5 @@ main(void)
 		cmocka_unit_test(test_exchange_cheaper_to_card),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, carddir_setup, carddir_teardown);
 }
