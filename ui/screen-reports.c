@@ -87,11 +87,42 @@ takings_close_key(struct ui *ui, struct office *o, int key)
 	return UI_REDRAW;
 }
 
+/* What the takings shown count: "by film, sale day, Thu 03 Dec 2026". */
+static void
+takings_heading(struct office *o, char *buf, size_t len)
+{
+	char day[32];
+
+	report_day(day, sizeof day, o->day);
+	snprintf(buf, len, "by %s, %s day, %s%s", takings_by[o->by], o->show_basis ? "show" : "sale", day,
+	         o->span > 1 ? " and 6 days on" : "");
+}
+
+/* p: the takings shown, on the receipt printer. */
+static void
+takings_print(struct ui *ui, struct office *o)
+{
+	char heading[96], *cause = NULL;
+	int job;
+
+	takings_heading(o, heading, sizeof heading);
+	job = office_print_takings(ui->app, &o->t, heading, &cause);
+	if (job < 0) {
+		ui_say(ui, UI_ERR, "Takings not printed: %s", cause);
+		free(cause);
+	} else
+		ui_say(ui, 0, "Takings report printed (job %d).", job);
+}
+
 static int
 takings_key(struct ui *ui, struct office *o, int key)
 {
 	if (key == 'c' || o->mode == OFFICE_FORM)
 		return takings_close_key(ui, o, key);
+	if (key == 'p') {
+		takings_print(ui, o);
+		return UI_REDRAW;
+	}
 	if (key == 'g')
 		o->by = (o->by + 1) % TAKINGS_NBY;
 	else if (key == 's')
@@ -161,12 +192,12 @@ takings_draw(struct ui *ui, struct office *o)
 	int chart_h = LINES >= 36 ? 10 : 5;
 	int chart_y = LINES - 3 - (chart_h + 2);
 	long long sum[3] = { 0, 0, 0 };
-	char day[32], m[3][24];
+	char day[32], heading[96], m[3][24];
 
 	report_day(day, sizeof day, o->day);
+	takings_heading(o, heading, sizeof heading);
 	attron(A_BOLD);
-	mvprintw(4, 1, "Takings by %s, %s day, %s%s", takings_by[o->by], o->show_basis ? "show" : "sale", day,
-	         o->span > 1 ? " and 6 days on" : "");
+	mvprintw(4, 1, "Takings %s", heading);
 	mvprintw(5, 1, "%-30s %6s %11s %11s %11s", "", "Pays", "Gross", "Refunds", "Net");
 	attroff(A_BOLD);
 	office_draw_list(ui, o, 6, chart_y - 1);
@@ -191,8 +222,8 @@ takings_draw(struct ui *ui, struct office *o)
 		return;
 	}
 	takings_chart(o, chart_y, chart_h);
-	ui_draw_footer(ui, "Left/Right day  w week  g group by  s sale/show day  c close the day  F7 reload  F2 staff"
-	               "  F5 shows  F6 audit  Esc back");
+	ui_draw_footer(ui, "Left/Right day  w week  g group by  s sale/show day  p print  c close the day  F7 reload"
+	               "  F2 staff  F5 shows  F6 audit  Esc back");
 }
 
 const struct office_tab office_takings = {

@@ -8,9 +8,10 @@
 # the printing is not checked, as in 52-make-run-pdf) and are read back
 # with pdftotext: their sums are the database's. The manager's day close is
 # refused while the drawer is open, then says what it keeps and closes once
-# the day is typed back.
+# the day is typed back; the day's takings printed (p) read back as well.
 . "$(dirname "$0")/../e2e-lib.sh"
 . tests/lib/cups.sh
+. tests/lib/tickets.sh
 
 conf=$(counter_conf)
 printing=no
@@ -133,4 +134,16 @@ keys m C-u; lit m "$today"; keys m Enter
 wait_for m "$today closed: net"
 [ "$(q "SELECT count(*) FROM core.day_close WHERE day = current_date")" = 1 ] || fail "the day is not closed"
 keys m c; wait_for m "Not closed: $today is closed already"
+
+# The takings shown, printed (p): the slip's net is the database's.
+if [ $printing = yes ]; then
+	mgr=$(session_of manager)
+	net=$(q "SELECT coalesce(sum(net_cents), 0) FROM api.report_takings('$mgr', 'film', current_date, current_date)")
+	keys m p; wait_for m "Takings report printed \\(job [0-9]+\\)"
+	tk=$(slip 3)
+	for want in "TAKINGS" "by film, sale day" "= Net $(money $net)"; do
+		grep -qF -- "$want" <<<"$tk" || fail "the takings slip has no '$want': $tk"
+	done
+	echo "takings of today printed and read back: net $(money $net)"
+fi
 echo ok
