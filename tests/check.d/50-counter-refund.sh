@@ -1,8 +1,9 @@
 #!/bin/bash
 # 50-counter-refund.sh - after the sale at the counter, at 80x24 and at
-# 120x40: sell three seats for cash, F8, find the booking by its code typed
-# in lower case without the dash, refund one seat (its state and the money
-# back change on screen and in the database), a mistyped code is said to be
+# 120x40: sell three seats (10.00 cash, the rest by card), F8, find the
+# booking by its code typed in lower case without the dash, refund one seat
+# (its state and the money back change on screen and in the database, the
+# money back to the card), a mistyped code is said to be
 # one; then, after the cut-off, a cashier's refund waits for a manager, who
 # approves it on the same screen with their sign-in and a reason. A reprint
 # with its reason; the keys of a whole refund from the code (must be <= 8
@@ -17,15 +18,22 @@ SHOW=$(q "SELECT showtime_id FROM api.listing_filtered('', NULL, NULL, current_d
 loc=$(q "SELECT a.location_id FROM core.showtime st JOIN core.auditorium a USING (auditorium_id) WHERE st.showtime_id = $SHOW")
 trap 'q "DELETE FROM core.refund_policy WHERE location_id = $loc" >/dev/null; e2e_cleanup' EXIT
 
-# sell N: sells the best N seats of SHOW for 50.00 cash; sets CODE (no dash).
+# sell N [split]: sells the best N seats of SHOW for 50.00 cash, or with
+# split 10.00 cash and the rest on a card; sets CODE (no dash).
 sell() {
 	open_show c
 	keys c Enter;  wait_for c "SCREEN"
 	keys c "$1";   wait_for c "Best $1 together"
 	keys c Enter;  wait_for c "Seats held"
 	keys c Enter;  wait_for c "Amount due"
-	lit c 50;      keys c Enter
-	wait_for c "CHANGE DUE"
+	if [ "${2:-}" = split ]; then
+		keys c F4;     wait_for c "SPLIT"
+		lit c 10;      wait_for c "Card part"
+		keys c Enter;  wait_for c "PAID - cash \+ card"
+	else
+		lit c 50;      keys c Enter
+		wait_for c "CHANGE DUE"
+	fi
 	CODE=$(screen c | sed -n 's/.*Booking  \([0-9A-Z]\{4\}-[0-9A-Z]\{5\}\).*/\1/p' | tr -d -)
 	[ -n "$CODE" ] || fail "no booking code on screen"
 	keys c Enter; wait_for c "Type to search"
@@ -38,7 +46,7 @@ for size in 80x24 120x40; do
 	start c "$conf"
 	tm resize-window -t c -x "${size%x*}" -y "${size#*x}"
 	login c
-	sell 3
+	sell 3 split
 	seats=$(q "SELECT string_agg(s.label, ' ' ORDER BY s.row_no, s.col_no) FROM core.ticket t JOIN core.seat s USING (seat_id)
 	           JOIN core.orders o USING (order_id) WHERE o.booking_code = '$CODE'")
 	read -r s1 s2 s3 <<<"$seats"
@@ -49,7 +57,8 @@ for size in 80x24 120x40; do
 	wait_for c "booking ${CODE:0:4}-${CODE:4}"
 	wait_for c "$s2 +[a-z]+ +Adult +\\\$[0-9.]+ sold"
 	screen c | grep -q "walk-up sale" || fail "$size: the booking view does not say who bought it"
-	screen c | grep -Eq "Cash +\\\$" || fail "$size: the booking view does not show the tender"
+	screen c | grep -Eq "Cash +\\\$" || fail "$size: the booking view does not show the cash tender"
+	screen c | grep -Eq "Card .*4242" || fail "$size: the booking view does not show the card tender"
 	# refund the second seat: Down, Space marks it, F4, a reason, Enter
 	keys c Down; keys c Space; wait_for c "\[x\] $s2"
 	keys c F4;   wait_for c "Refund $s2 of"
@@ -65,6 +74,10 @@ for size in 80x24 120x40; do
 	           WHERE o.booking_code = '$CODE' AND s.label = '$s2'")
 	[ "$(q "SELECT sum(amount_cents) FROM core.refund r JOIN core.orders o USING (order_id) WHERE o.booking_code = '$CODE'")" = "$price" ] ||
 		fail "$size: the refund in the database is not the seat's price $price"
+	# paid 10.00 cash and the rest by card: the seat's money goes back to the card
+	[ "$(q "SELECT string_agg(p.method || ':' || r.amount_cents, ' ') FROM core.refund r JOIN core.payment p USING (payment_id)
+	        JOIN core.orders o ON o.order_id = r.order_id WHERE o.booking_code = '$CODE'")" = "card:$price" ] ||
+		fail "$size: one seat of a cash + card sale is not refunded to the card"
 	[ "$(q "SELECT status FROM api.seat_map($SHOW) WHERE seat = '$s2'")" = available ] || fail "$size: $s2 is not for sale again"
 
 	# a mistyped code: one symbol changed
