@@ -57,11 +57,13 @@ int  client_office_cards(struct db *db, const char *session, int from_day, int t
 /* The day's net cents in each hour (0..23) of the day day days from today.
  * Returns 0, or -1 with *cause. */
 int  client_office_hourly(struct db *db, const char *session, int day, long long cents[24], char **cause);
-/* Prints the takings table t (as read by client_office_takings) on the
- * receipt printer under heading (what it counts). Returns the CUPS job id,
- * or -1 with *cause (caller frees). */
+/* Print the takings table t (as client_office_takings reads it) or the
+ * shows' occupancy (client_office_occupancy) on the receipt printer under
+ * heading (what it counts). Return the CUPS job id, or -1 with *cause
+ * (caller frees). */
 struct app;
 int  office_print_takings(struct app *app, const struct office_table *t, const char *heading, char **cause);
+int  office_print_shows(struct app *app, const struct office_table *t, const char *heading, char **cause);
 
 /* Whether session must change its password now (a one-time password):
  * 1 yes, 0 no, -1 cannot tell (the database is away). */

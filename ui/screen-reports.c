@@ -98,6 +98,18 @@ takings_heading(struct office *o, char *buf, size_t len)
 	         o->span > 1 ? " and 6 days on" : "");
 }
 
+/* Says how printing a report (what: "Takings") went: job, or -1 and cause
+ * (freed here). */
+static void
+report_printed(struct ui *ui, const char *what, int job, char *cause)
+{
+	if (job < 0) {
+		ui_say(ui, UI_ERR, "%s not printed: %s", what, cause);
+		free(cause);
+	} else
+		ui_say(ui, 0, "%s report printed (job %d).", what, job);
+}
+
 /* p: the takings shown, on the receipt printer. */
 static void
 takings_print(struct ui *ui, struct office *o)
@@ -107,11 +119,7 @@ takings_print(struct ui *ui, struct office *o)
 
 	takings_heading(o, heading, sizeof heading);
 	job = office_print_takings(ui->app, &o->t, heading, &cause);
-	if (job < 0) {
-		ui_say(ui, UI_ERR, "Takings not printed: %s", cause);
-		free(cause);
-	} else
-		ui_say(ui, 0, "Takings report printed (job %d).", job);
+	report_printed(ui, "Takings", job, cause);
 }
 
 static int
@@ -243,6 +251,16 @@ shows_load(struct ui *ui, struct office *o, char **cause)
 static int
 shows_key(struct ui *ui, struct office *o, int key)
 {
+	if (key == 'p') {
+		char day[32], heading[96], *cause = NULL;
+		int job;
+
+		report_day(day, sizeof day, o->day);
+		snprintf(heading, sizeof heading, "the shows of %s%s", day, o->span > 1 ? " and 6 days on" : "");
+		job = office_print_shows(ui->app, &o->t, heading, &cause);
+		report_printed(ui, "Shows", job, cause);
+		return UI_REDRAW;
+	}
 	if (!report_period_key(o, key))
 		return UI_HANDLED;
 	office_reload(ui, o);
@@ -289,7 +307,7 @@ shows_draw(struct ui *ui, struct office *o)
 	attroff(A_BOLD);
 	if (o->t.n == 0)
 		mvprintw(7, 2, "No shows then.");
-	ui_draw_footer(ui, "Left/Right day  w week  F7 reload  F2 staff  F3 seats  F4 takings  F6 audit  Esc back");
+	ui_draw_footer(ui, "Left/Right day  w week  p print  F7 reload  F2 staff  F3 seats  F4 takings  F6 audit  Esc back");
 }
 
 const struct office_tab office_shows = {

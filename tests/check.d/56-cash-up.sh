@@ -8,7 +8,7 @@
 # the printing is not checked, as in 52-make-run-pdf) and are read back
 # with pdftotext: their sums are the database's. The manager's day close is
 # refused while the drawer is open, then says what it keeps and closes once
-# the day is typed back; the day's takings printed (p) read back as well.
+# the day is typed back; the day's takings and shows printed (p) read back.
 . "$(dirname "$0")/../e2e-lib.sh"
 . tests/lib/cups.sh
 . tests/lib/tickets.sh
@@ -145,5 +145,19 @@ if [ $printing = yes ]; then
 		grep -qF -- "$want" <<<"$tk" || fail "the takings slip has no '$want': $tk"
 	done
 	echo "takings of today printed and read back: net $(money $net)"
+	# and the shows' occupancy (F5, p) of the day after tomorrow, where this
+	# stage sold
+	occ=$(q "SELECT coalesce(sum(admissions), 0) || '|' || coalesce(sum(seats), 0) || '|' || coalesce(sum(revenue_cents), 0)
+	         FROM api.report_occupancy('$mgr', current_date + 2, current_date + 2)")
+	IFS='|' read -r adm seats rev <<<"$occ"
+	[ "$rev" -gt 0 ] || fail "no revenue the day after tomorrow: the slip would prove little"
+	keys m F5; wait_for m "Occupancy of the shows of"
+	keys m Right; keys m Right; wait_for m "Occupancy of the shows of $(date -d '+2 days' '+%a %d %b %Y')"
+	keys m p; wait_for m "Shows report printed \\(job [0-9]+\\)"
+	sh=$(slip 4)
+	for want in "SHOWS" "Admissions $adm of $seats seats" "= Revenue $(money $rev)"; do
+		grep -qF -- "$want" <<<"$sh" || fail "the shows slip has no '$want': $sh"
+	done
+	echo "the shows of the day after tomorrow printed and read back: $adm of $seats seats, revenue $(money $rev)"
 fi
 echo ok
