@@ -26,12 +26,12 @@ END $$;
 
 -- The settings every hold reads (node_id, hold_minutes, hold_commit, the
 -- hold limits, and session_idle_minutes, which core.session_who reads for
--- every call made through a session), as one typed row: one row read
--- instead of an aggregate over the settings, and a value that is not a
--- number is refused when it is set. Written only
--- by the trigger below. The relay's lease (90-seat-changes.sql) lives here
--- too, in the row a hold reads anyway: 21 000 instructions less a hold than
--- a table of its own (bench/count.sh).
+-- every call made through a session), as one typed row: one row read instead
+-- of an aggregate over the settings, and a value that is not a number is
+-- refused when it is set. Written only by the trigger below. The relay's
+-- lease (90-seat-changes.sql) lives here too, in the row a hold reads
+-- anyway: 21 000 instructions less a hold than a table of its own
+-- (bench/count.sh).
 CREATE TABLE core.hold_policy (
     one          boolean PRIMARY KEY DEFAULT true CHECK (one),
     node         int NOT NULL,       -- node_id: the snowflake node of this database

@@ -213,14 +213,14 @@ CREATE TRIGGER app_user_deactivated AFTER UPDATE OF active ON core.app_user
     FOR EACH ROW WHEN (OLD.active AND NOT NEW.active) EXECUTE FUNCTION core.user_deactivated();
 
 -- The live session whose token has digest p_digest (core.token_digest):
--- opened by this same database login,
--- not signed out (nor ended with its account, core.user_deactivated), not
--- past its absolute expiry nor idle longer than p_idle_minutes
--- (session_idle_minutes, which callers read from core.hold_policy). One row
--- or none. Inlined (a plain SQL function), so api.select_seat decides the
--- session in the statement that reads its showtime and policy; the caller
--- computes the digest once, as a parameter, rather than in the query, where
--- a scan of a small session table would compute it for every row.
+-- opened by this same database login, not signed out (nor ended with its
+-- account, core.user_deactivated), not past its absolute expiry nor idle
+-- longer than p_idle_minutes (session_idle_minutes, which callers read from
+-- core.hold_policy). One row or none. Inlined (a plain SQL function), so
+-- api.select_seat decides the session in the statement that reads its
+-- showtime and policy; the caller computes the digest once, as a parameter,
+-- rather than in the query, where a scan of a small session table would
+-- compute it for every row.
 CREATE FUNCTION core.session_live(p_digest bytea, p_idle_minutes int)
 RETURNS TABLE (session_id bigint, user_id bigint, role text, terminal text, last_seen timestamptz)
 LANGUAGE sql STABLE AS $$
