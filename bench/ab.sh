@@ -27,15 +27,7 @@ rounds=${MARQUEE_BENCH_ROUNDS:-6}
 bench_cluster "$PWD/build/ab-var" "$port"
 psql -qc "UPDATE core.setting SET value = '0' WHERE name IN ('holds_per_minute', 'holds_per_minute_device')"
 build/bench/seatbench -m spread -c 8 -d 3 >/dev/null
-reset() {	# every seat free, as bench/run.sh starts each run
-	psql -q >/dev/null <<SQL
-UPDATE core.orders SET status = 'expired', closed_at = now() WHERE status IN ('initiated', 'pending');
-UPDATE core.ticket SET state = 'released' WHERE state = 'held';
-UPDATE core.showtime_seat SET state = 'available', order_id = NULL, held_until = NULL WHERE state = 'held';
-VACUUM ANALYZE;
-CHECKPOINT;
-SQL
-}
+reset() { bench_reset; }
 pgb() { pgbench -n -c 8 -j 8 -T "$secs" -N bench_pgbench 2>/dev/null | sed -n 's/^tps = \([0-9.]*\) .*/\1/p'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 n=${#files[@]}
