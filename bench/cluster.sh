@@ -2,6 +2,7 @@
 # cluster for one benchmark run, with the demo and a pgbench database.
 #
 #   bench_cluster DIR PORT
+#   bench_reset     every seat free again, the past orders kept
 #
 # Starts the cluster under DIR (any old one there is removed) on PORT,
 # exports its environment (MARQUEE_OWNER_DSN, MARQUEE_TERM_DSN, PG*), sets
@@ -25,4 +26,18 @@ bench_cluster() {
 	export MARQUEE_TERM_DSN=$MARQUEE_KIOSK_DSN
 	psql -qc "CREATE DATABASE bench_pgbench" postgres
 	pgbench -i -q bench_pgbench >/dev/null 2>&1
+}
+
+# Every seat free, as if the holds of the run before had run out: the
+# orders stay, as a box office in service has its past orders. (Emptied
+# tables would be analysed as empty, and every terminal's cached plans
+# would then scan them whole for the entire run.)
+bench_reset() {
+	psql -q >/dev/null <<SQL
+UPDATE core.orders SET status = 'expired', closed_at = now() WHERE status IN ('initiated', 'pending');
+UPDATE core.ticket SET state = 'released' WHERE state = 'held';
+UPDATE core.showtime_seat SET state = 'available', order_id = NULL, held_until = NULL WHERE state = 'held';
+VACUUM ANALYZE;
+CHECKPOINT;
+SQL
 }

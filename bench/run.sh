@@ -52,19 +52,9 @@ nseats=$(psql -Atc "SELECT count(*) FROM api.seat_map($grand)")
 # a benchmark's pace from eight terminals on one database login: off.
 psql -qc "UPDATE core.setting SET value = '0' WHERE name IN ('holds_per_minute', 'holds_per_minute_device')"
 
-# Every select_seat run starts with every seat free, as if the holds of the
-# run before had run out: the orders stay, as a box office in service has
-# its past orders. (Emptied tables would be analysed as empty, and every
-# terminal's cached plans would then scan them whole for the entire run.)
-reset() {
-	psql -q >/dev/null <<SQL
-UPDATE core.orders SET status = 'expired', closed_at = now() WHERE status IN ('initiated', 'pending');
-UPDATE core.ticket SET state = 'released' WHERE state = 'held';
-UPDATE core.showtime_seat SET state = 'available', order_id = NULL, held_until = NULL WHERE state = 'held';
-VACUUM ANALYZE;
-CHECKPOINT;
-SQL
-}
+# Every select_seat run starts with every seat free, the past orders kept
+# (bench_reset, bench/cluster.sh).
+reset() { bench_reset; }
 pgbench_run() {	# pgbench_run ARGS...: one pgbench run; its tps into $got,
 	# its transactions into $units
 	local out

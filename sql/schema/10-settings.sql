@@ -24,12 +24,14 @@ BEGIN
     RETURN coalesce((SELECT value FROM core.setting WHERE name = p_name), p_default);
 END $$;
 
--- The settings every hold reads (node_id, hold_minutes, hold_commit and
--- the hold limits), as one typed row: one row read instead of an aggregate over the settings,
--- and a value that is not a number is refused when it is set. Written only
--- by the trigger below. The relay's lease (90-seat-changes.sql) lives here
--- too, in the row a hold reads anyway: 21 000 instructions less a hold than
--- a table of its own (bench/count.sh).
+-- The settings every hold reads (node_id, hold_minutes, hold_commit, the
+-- hold limits, and session_idle_minutes, which core.session_who reads for
+-- every call made through a session), as one typed row: one row read instead
+-- of an aggregate over the settings, and a value that is not a number is
+-- refused when it is set. Written only by the trigger below. The relay's
+-- lease (90-seat-changes.sql) lives here too, in the row a hold reads
+-- anyway: 21 000 instructions less a hold than a table of its own
+-- (bench/count.sh).
 CREATE TABLE core.hold_policy (
     one          boolean PRIMARY KEY DEFAULT true CHECK (one),
     node         int NOT NULL,       -- node_id: the snowflake node of this database
@@ -38,6 +40,7 @@ CREATE TABLE core.hold_policy (
     max_seats    int NOT NULL,       -- max_seats_per_hold
     per_session  int NOT NULL,       -- holds_per_minute: a session's holds a minute (0: no limit)
     per_device   int NOT NULL,       -- holds_per_minute_device: a database login's (0: no limit)
+    session_idle int NOT NULL,       -- session_idle_minutes: a session unused this long has ended
     relay_holder int NOT NULL DEFAULT 0,                    -- the relaying session (backend pid)
     relay_until  timestamptz NOT NULL DEFAULT '-infinity'   -- its lease runs until then
 );
@@ -46,19 +49,20 @@ CREATE TABLE core.hold_policy (
 CREATE FUNCTION core.hold_policy_refresh() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO core.hold_policy AS h (node, hold_max, fast, max_seats, per_session, per_device)
+    INSERT INTO core.hold_policy AS h (node, hold_max, fast, max_seats, per_session, per_device, session_idle)
     SELECT coalesce(max(value) FILTER (WHERE name = 'node_id'), '1')::int,
            coalesce(max(value) FILTER (WHERE name = 'hold_minutes'), '8')::int,
            coalesce(max(value) FILTER (WHERE name = 'hold_commit'), 'fast') = 'fast',
            coalesce(max(value) FILTER (WHERE name = 'max_seats_per_hold'), '10')::int,
            coalesce(max(value) FILTER (WHERE name = 'holds_per_minute'), '20')::int,
-           coalesce(max(value) FILTER (WHERE name = 'holds_per_minute_device'), '600')::int
+           coalesce(max(value) FILTER (WHERE name = 'holds_per_minute_device'), '600')::int,
+           coalesce(max(value) FILTER (WHERE name = 'session_idle_minutes'), '30')::int
       FROM core.setting
      WHERE name IN ('node_id', 'hold_minutes', 'hold_commit', 'max_seats_per_hold', 'holds_per_minute',
-                    'holds_per_minute_device')
+                    'holds_per_minute_device', 'session_idle_minutes')
     ON CONFLICT (one) DO UPDATE SET node = excluded.node, hold_max = excluded.hold_max, fast = excluded.fast,
                                     max_seats = excluded.max_seats, per_session = excluded.per_session,
-                                    per_device = excluded.per_device;
+                                    per_device = excluded.per_device, session_idle = excluded.session_idle;
     RETURN NULL;
 END $$;
 
@@ -77,15 +81,18 @@ BEGIN
     -- may move the relay's lease, nothing else.
     IF pg_trigger_depth() = 1 THEN
         IF TG_OP = 'UPDATE' THEN
-            IF (NEW.one, NEW.node, NEW.hold_max, NEW.fast, NEW.max_seats, NEW.per_session, NEW.per_device)
+            IF (NEW.one, NEW.node, NEW.hold_max, NEW.fast, NEW.max_seats, NEW.per_session, NEW.per_device,
+                NEW.session_idle)
                IS NOT DISTINCT FROM
-               (OLD.one, OLD.node, OLD.hold_max, OLD.fast, OLD.max_seats, OLD.per_session, OLD.per_device) THEN
+               (OLD.one, OLD.node, OLD.hold_max, OLD.fast, OLD.max_seats, OLD.per_session, OLD.per_device,
+                OLD.session_idle) THEN
                 RETURN NEW;
             END IF;
         END IF;
         RAISE EXCEPTION 'core.hold_policy is kept by core.setting'
               USING ERRCODE = 'object_not_in_prerequisite_state',
-                    HINT = 'Change node_id, hold_minutes, hold_commit or the hold limits in core.setting instead.';
+                    HINT = 'Change node_id, hold_minutes, hold_commit, the hold limits or session_idle_minutes '
+                           'in core.setting instead.';
     END IF;
     RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
 END $$;

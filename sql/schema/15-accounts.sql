@@ -68,13 +68,6 @@ CREATE TABLE core.session (
 );
 CREATE INDEX session_user_idx ON core.session (user_id) WHERE ended_at IS NULL;
 
--- True when p_user_id is an active account.
-CREATE FUNCTION core.user_active(p_user_id bigint) RETURNS boolean
-LANGUAGE plpgsql STABLE AS $$
-BEGIN
-    RETURN EXISTS (SELECT 1 FROM core.app_user u WHERE u.user_id = p_user_id AND u.active);
-END $$;
-
 -- The one-way digest kept of a proof (NULL when it is not 64 hex digits).
 CREATE FUNCTION core.proof_digest(p_proof text) RETURNS bytea
 LANGUAGE sql IMMUTABLE AS $$
@@ -174,6 +167,13 @@ LANGUAGE sql STABLE AS $$
        AND e.at > now() - make_interval(mins => core.setting_int('login_window_minutes', 5))
 $$;
 
+-- The digest a session token is kept and looked up by (SHA-256; a NULL
+-- token is the empty one, which no session has). Inlined.
+CREATE FUNCTION core.token_digest(p_token text) RETURNS bytea
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT core.digest(coalesce(p_token, ''), 'sha256')
+$$;
+
 -- Opens a session for p_user_id (NULL: a guest) in p_role at p_terminal for
 -- this database login. Returns the token (64 hex digits, 256 random bits;
 -- only its digest is kept) and when the session ends at the latest.
@@ -184,7 +184,7 @@ BEGIN
     token := encode(core.gen_random_bytes(32), 'hex');
     expires_at := statement_timestamp() + make_interval(mins => core.setting_int('session_max_minutes', 720));
     INSERT INTO core.session (token_digest, user_id, role, terminal, db_login, expires_at)
-    VALUES (core.digest(token, 'sha256'), p_user_id, p_role, left(coalesce(p_terminal, ''), 64), session_user,
+    VALUES (core.token_digest(token), p_user_id, p_role, left(coalesce(p_terminal, ''), 64), session_user,
             session_open.expires_at);
 END $$;
 
@@ -197,29 +197,72 @@ CREATE TYPE core.who AS (
     terminal   text
 );
 
--- Who acts through p_session when the token is a live session opened by
--- this same database login, not signed out, not past its absolute expiry
--- nor idle longer than session_idle_minutes, and its account still active;
--- else a core.who whose fields are all NULL. The idle clock restarts at
--- most once a minute, so a busy terminal does not write its session row on
--- every call.
-CREATE FUNCTION core.session_who(p_session text) RETURNS core.who
-LANGUAGE plpgsql VOLATILE AS $$
-DECLARE
-    s core.session;
-    w core.who;
+-- An account that stops being active has its sessions ended in the same
+-- transaction, whoever deactivates it: a session that has not ended
+-- belongs to an active account (or to a guest), so core.session_live need
+-- not read the account.
+CREATE FUNCTION core.user_deactivated() RETURNS trigger
+LANGUAGE plpgsql AS $$
 BEGIN
-    SELECT * INTO s FROM core.session x
-     WHERE x.token_digest = core.digest(coalesce(p_session, ''), 'sha256')
+    UPDATE core.session s SET ended_at = statement_timestamp()
+     WHERE s.user_id = NEW.user_id AND s.ended_at IS NULL;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER app_user_deactivated AFTER UPDATE OF active ON core.app_user
+    FOR EACH ROW WHEN (OLD.active AND NOT NEW.active) EXECUTE FUNCTION core.user_deactivated();
+
+-- The live session whose token has digest p_digest (core.token_digest):
+-- opened by this same database login, not signed out (nor ended with its
+-- account, core.user_deactivated), not past its absolute expiry nor idle
+-- longer than p_idle_minutes (session_idle_minutes, which callers read from
+-- core.hold_policy). One row or none. Inlined (a plain SQL function), so
+-- api.select_seat decides the session in the statement that reads its
+-- showtime and policy; the caller computes the digest once, as a parameter,
+-- rather than in the query, where a scan of a small session table would
+-- compute it for every row.
+CREATE FUNCTION core.session_live(p_digest bytea, p_idle_minutes int)
+RETURNS TABLE (session_id bigint, user_id bigint, role text, terminal text, last_seen timestamptz)
+LANGUAGE sql STABLE AS $$
+    SELECT x.session_id, x.user_id, x.role, x.terminal, x.last_seen
+      FROM core.session x
+     WHERE x.token_digest = p_digest
        AND x.db_login = session_user
        AND x.ended_at IS NULL
        AND x.expires_at > statement_timestamp()
-       AND x.last_seen > statement_timestamp() - make_interval(mins => core.setting_int('session_idle_minutes', 30));
-    IF NOT FOUND OR (s.user_id IS NOT NULL AND NOT core.user_active(s.user_id)) THEN
+       AND x.last_seen > statement_timestamp() - make_interval(mins => p_idle_minutes)
+$$;
+
+-- True when a live session last seen at p_last_seen has its idle clock
+-- restarted (core.session_seen): at most once a minute, so a busy terminal
+-- does not write its session row on every call. Inlined.
+CREATE FUNCTION core.session_seen_due(p_last_seen timestamptz) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT p_last_seen < statement_timestamp() - interval '1 minute'
+$$;
+
+-- Restarts the idle clock of session p_session_id.
+CREATE FUNCTION core.session_seen(p_session_id bigint) RETURNS void
+LANGUAGE sql VOLATILE AS $$
+    UPDATE core.session x SET last_seen = statement_timestamp() WHERE x.session_id = p_session_id
+$$;
+
+-- Who acts through p_session (core.session_live), restarting its idle
+-- clock when due; else a core.who whose fields are all NULL.
+CREATE FUNCTION core.session_who(p_session text) RETURNS core.who
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+    d bytea := core.token_digest(p_session);
+    s record;
+    w core.who;
+BEGIN
+    SELECT l.session_id, l.user_id, l.role, l.terminal, l.last_seen INTO s
+      FROM core.hold_policy h CROSS JOIN LATERAL core.session_live(d, h.session_idle) l;
+    IF NOT FOUND THEN
         RETURN w;
     END IF;
-    IF s.last_seen < statement_timestamp() - interval '1 minute' THEN
-        UPDATE core.session x SET last_seen = statement_timestamp() WHERE x.session_id = s.session_id;
+    IF core.session_seen_due(s.last_seen) THEN
+        PERFORM core.session_seen(s.session_id);
     END IF;
     w := ROW(s.session_id, s.user_id, s.role, s.terminal);
     RETURN w;
@@ -365,7 +408,7 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = core, pg_temp AS $$
 #variable_conflict use_variable
 BEGIN
     UPDATE core.session s SET ended_at = statement_timestamp()
-     WHERE s.token_digest = core.digest(coalesce(session, ''), 'sha256')
+     WHERE s.token_digest = core.token_digest(session)
        AND s.db_login = session_user AND s.ended_at IS NULL;
     signed_out := FOUND;
 END $$;

@@ -144,6 +144,7 @@ DECLARE
     code text;
     ignored text;
     w core.who;
+    token bytea := core.token_digest(session);
 BEGIN
     IF request_id IS NOT NULL THEN
         prev := core.replay(request_id, 'select_seat');
@@ -153,10 +154,11 @@ BEGIN
     END IF;
 
     -- The showtime, its currency and adult price, the hold policy, whether
-    -- a relay announces seat changes, and why the call is refused if it is.
-    -- One or two wanted labels (nearly every sale) are trimmed and
-    -- upper-cased here too.
-    SELECT s.showtime_id, s.auditorium_id, pp.currency, pp.adult_cents AS adult, h.node, h.hold_max, h.fast,
+    -- a relay announces seat changes, the session (core.session_live), and
+    -- why the call is refused if it is. One or two wanted labels (nearly
+    -- every sale) are trimmed and upper-cased here too.
+    SELECT l.session_id, l.user_id, l.role, l.terminal, l.last_seen,
+           s.showtime_id, s.auditorium_id, pp.currency, pp.adult_cents AS adult, h.node, h.hold_max, h.fast,
            h.relay_until >= clock_timestamp() AS relay,
            CASE WHEN s.cancelled THEN 'unknown_showtime'
                 WHEN statement_timestamp() > s.starts_at + interval '20 minutes' THEN 'sales_closed'
@@ -172,6 +174,7 @@ BEGIN
       FROM core.showtime s
       JOIN core.price_plan pp ON pp.price_plan_id = s.price_plan_id
      CROSS JOIN core.hold_policy h
+      LEFT JOIN LATERAL core.session_live(token, h.session_idle) l ON true
      WHERE s.showtime_id = select_seat.showtime_id;
 
     -- Under hold_commit 'fast' every outcome of a hold commits without
@@ -180,7 +183,17 @@ BEGIN
         ignored := set_config('synchronous_commit', 'off', true);
     END IF;
 
-    w := core.session_who(session);
+    -- Who holds: the session the probe found (its idle clock restarted
+    -- when due, as core.session_who does), or, for a showtime that is not
+    -- there, core.session_who.
+    IF st.showtime_id IS NULL THEN
+        w := core.session_who(session);
+    ELSIF st.session_id IS NOT NULL THEN
+        w := ROW(st.session_id, st.user_id, st.role, st.terminal);
+        IF core.session_seen_due(st.last_seen) THEN
+            PERFORM core.session_seen(st.session_id);
+        END IF;
+    END IF;
     IF w.session_id IS NULL THEN
         res.selection_status := 'no_session';
     ELSIF st.showtime_id IS NULL THEN

@@ -177,11 +177,8 @@ BEGIN
     ELSIF u.user_id = w.user_id AND NOT active THEN
         res := ROW('refused', u.user_id, 'you cannot deactivate yourself');
     ELSE
+        -- (deactivated, its sessions end: core.user_deactivated)
         UPDATE core.app_user x SET active = staff_set_active.active WHERE x.user_id = u.user_id;
-        IF NOT active THEN
-            UPDATE core.session s SET ended_at = statement_timestamp()
-             WHERE s.user_id = u.user_id AND s.ended_at IS NULL;
-        END IF;
         res := ROW(CASE WHEN active THEN 'activated' ELSE 'deactivated' END, u.user_id,
                    format('%s %s', u.username, CASE WHEN active THEN 'may sign in again' ELSE 'is deactivated' END));
         PERFORM core.audit(w, CASE WHEN active THEN 'staff_activate' ELSE 'staff_deactivate' END,

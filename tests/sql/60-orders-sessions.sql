@@ -6,7 +6,7 @@
 BEGIN;
 \set day 430
 \ir fixture.psql
-SELECT plan(24);
+SELECT plan(30);
 
 -- Ada's paid order (card) and a guest's held one.
 SELECT order_id AS a, booking_code AS acode, total_cents AS atotal FROM api.select_seat(:'sa', :st, '{N1,N2}') \gset
@@ -108,6 +108,37 @@ SELECT is((SELECT selection_status || ': ' || message FROM api.select_seat(pg_te
 SELECT is((SELECT count(*)::int FROM core.orders WHERE showtime_id = :st AND hold_seats && ARRAY(
              SELECT seat_id FROM core.seat s JOIN core.showtime x USING (auditorium_id)
               WHERE x.showtime_id = :st AND s.label IN ('Q3', 'Q5'))), 1, 'a refused hold holds nothing');
+
+-- select_seat decides the session in the statement that reads its
+-- showtime: the idle limit is the setting of the moment, an account made
+-- inactive in any way ends its sessions, the idle clock restarts, and a
+-- showtime that is not there still asks who is holding first.
+UPDATE core.setting SET value = '0' WHERE name IN ('holds_per_minute', 'holds_per_minute_device');
+SELECT token AS idle6 FROM core.session_open(NULL, 'guest', 'tap') \gset
+UPDATE core.session SET last_seen = statement_timestamp() - interval '6 minutes'
+ WHERE token_digest = core.token_digest(:'idle6');
+SELECT is((SELECT selection_status FROM api.select_seat(:'idle6', :st, '{R1}')), 'held',
+          'a session idle 6 minutes may hold under the default 30');
+SELECT ok((SELECT last_seen > statement_timestamp() - interval '10 seconds' FROM core.session
+            WHERE token_digest = core.token_digest(:'idle6')),
+          'and the hold restarted its idle clock (last seen more than a minute ago)');
+UPDATE core.session SET last_seen = statement_timestamp() - interval '6 minutes'
+ WHERE token_digest = core.token_digest(:'idle6');
+UPDATE core.setting SET value = '5' WHERE name = 'session_idle_minutes';
+SELECT is((SELECT selection_status FROM api.select_seat(:'idle6', :st, '{R2}')), 'no_session',
+          'and not once session_idle_minutes is 5');
+UPDATE core.setting SET value = '30' WHERE name = 'session_idle_minutes';
+SELECT token AS carl FROM core.session_open(:cust2, 'customer', 'tap') \gset
+UPDATE core.app_user SET active = false WHERE user_id = :cust2;
+SELECT is((SELECT selection_status FROM api.select_seat(:'carl', :st, '{R3}'))
+          || ' ' || (SELECT count(*) FROM core.session WHERE user_id = :cust2 AND ended_at IS NULL),
+          'no_session 0', 'an account made inactive by hand ends its sessions: they hold nothing');
+UPDATE core.app_user SET active = true WHERE user_id = :cust2;
+SELECT is((SELECT selection_status FROM api.select_seat(:'carl', :st, '{R3}')), 'no_session',
+          'and stay ended when it is active again');
+SELECT is((SELECT selection_status FROM api.select_seat(:'ga', -1, '{R3}')) || ' '
+          || (SELECT selection_status FROM api.select_seat(repeat('0', 64), -1, '{R3}')),
+          'unknown_showtime no_session', 'an unknown showtime answers so to a live session, no_session to a forged one');
 
 -- The sweeper forgets sessions ended more than a day ago, unless they made
 -- orders, and rate events older than any window.
