@@ -10,7 +10,8 @@
 
 pick_show 15
 noqueue=no-such-queue-e2e-$$
-fkeys='F[0-9]+ |F1[0-2]|Esc |Enter '
+# a key's name as a word of its own (not the F7 of a booking code 4F726)
+fkeys='(^|[^A-Za-z0-9-])(F[0-9]{1,2}|Esc|Enter)([^A-Za-z0-9]|$)'
 # at 120x40 the print server takes the connection and never answers
 tests/tools/silent-server.py 300 >"$E2E_DIR/stall.port" &
 stall=$!
