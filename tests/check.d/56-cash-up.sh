@@ -40,6 +40,15 @@ slip() {
 	done
 	fail "no PDF number $1 from the receipt printer"
 }
+# slip_holds N WHAT TEXT...: the Nth PDF (the WHAT slip) holds every TEXT.
+slip_holds() {
+	local n=$1 what=$2 text want
+	shift 2
+	text=$(slip "$n")
+	for want in "$@"; do
+		grep -qF -- "$want" <<<"$text" || fail "the $what slip has no '$want': $text"
+	done
+}
 # (a showtime the day after tomorrow, one that 45-notify and 55-back-office do not take)
 SHOW=$(q "SELECT showtime_id FROM api.listing_filtered('', NULL, NULL, current_date + 2) ORDER BY starts_at, showtime_id OFFSET 2 LIMIT 1")
 [ -n "$SHOW" ] || fail "no showtime the day after tomorrow"
@@ -140,10 +149,7 @@ if [ $printing = yes ]; then
 	mgr=$(session_of manager)
 	net=$(q "SELECT coalesce(sum(net_cents), 0) FROM api.report_takings('$mgr', 'film', current_date, current_date)")
 	keys m p; wait_for m "Takings report printed \\(job [0-9]+\\)"
-	tk=$(slip 3)
-	for want in "TAKINGS" "by film, sale day" "= Net $(money $net)"; do
-		grep -qF -- "$want" <<<"$tk" || fail "the takings slip has no '$want': $tk"
-	done
+	slip_holds 3 takings "TAKINGS" "by film, sale day" "= Net $(money $net)"
 	echo "takings of today printed and read back: net $(money $net)"
 	# and the shows' occupancy (F5, p) of the day after tomorrow, where this
 	# stage sold
@@ -154,10 +160,7 @@ if [ $printing = yes ]; then
 	keys m F5; wait_for m "Occupancy of the shows of"
 	keys m Right; keys m Right; wait_for m "Occupancy of the shows of $(date -d '+2 days' '+%a %d %b %Y')"
 	keys m p; wait_for m "Shows report printed \\(job [0-9]+\\)"
-	sh=$(slip 4)
-	for want in "SHOWS" "Admissions $adm of $seats seats" "= Revenue $(money $rev)"; do
-		grep -qF -- "$want" <<<"$sh" || fail "the shows slip has no '$want': $sh"
-	done
+	slip_holds 4 shows "SHOWS" "Admissions $adm of $seats seats" "= Revenue $(money $rev)"
 	echo "the shows of the day after tomorrow printed and read back: $adm of $seats seats, revenue $(money $rev)"
 fi
 echo ok
