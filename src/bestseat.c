@@ -1,6 +1,7 @@
 /* bestseat.c - best available seats for a party: together, central, and
  * leaving no single empty seat that nobody will buy. */
 #include "bestseat.h"
+#include "util.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -39,9 +40,50 @@ hall_find(const struct hall *hall, int row, int col)
 	return -1;
 }
 
+static int
+label_order(const void *a, const void *b)
+{
+	const struct seat *const *x = a, *const *y = b;
+
+	return strcmp((*x)->label, (*y)->label);
+}
+
+void
+hall_index(struct hall *hall)
+{
+	free(hall->by_label);
+	hall->by_label = xcalloc((size_t)hall->n + 1, sizeof *hall->by_label);
+	for (int i = 0; i < hall->n; i++)
+		hall->by_label[i] = &hall->seat[i];
+	qsort(hall->by_label, (size_t)hall->n, sizeof *hall->by_label, label_order);
+}
+
+void
+hall_free(struct hall *hall)
+{
+	free(hall->seat);
+	free(hall->by_label);
+	memset(hall, 0, sizeof *hall);
+}
+
 int
 hall_find_label(const struct hall *hall, const char *label)
 {
+	if (hall->by_label != NULL) {
+		int lo = 0, hi = hall->n - 1;
+
+		while (lo <= hi) {
+			int mid = lo + (hi - lo) / 2, c = strcmp(label, hall->by_label[mid]->label);
+
+			if (c == 0)
+				return (int)(hall->by_label[mid] - hall->seat);
+			if (c < 0)
+				hi = mid - 1;
+			else
+				lo = mid + 1;
+		}
+		return -1;
+	}
 	for (int i = 0; i < hall->n; i++)
 		if (strcmp(hall->seat[i].label, label) == 0)
 			return i;

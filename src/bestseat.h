@@ -21,6 +21,7 @@ struct hall {
 	struct seat	*seat;		/* sorted by row, then col */
 	int		n;
 	long long	version;	/* the showtime's seat version the states are as of; -1: not read */
+	struct seat	**by_label;	/* every seat, sorted by label (hall_index); NULL: none */
 };
 
 /* Parses "standard", "premium", ... (unknown words read as standard). */
@@ -29,8 +30,14 @@ enum seat_kind   seat_kind_parse(const char *s);
 enum seat_status seat_status_parse(const char *s);
 /* Index of the seat at a grid place, or -1 (an aisle). */
 int  hall_find(const struct hall *hall, int row, int col);
-/* Index of the seat with a label, or -1. */
+/* Index of the seat with a label, or -1: by the label index when the hall
+ * has one, else seat by seat. */
 int  hall_find_label(const struct hall *hall, const char *label);
+/* Builds the hall's label index (again, after seats were added or
+ * relabelled). An open seat map looks up every seat a change names. */
+void hall_index(struct hall *hall);
+/* Frees the seats and their index; the hall is empty afterwards. */
+void hall_free(struct hall *hall);
 
 /* Finds the best block of party seats that are free, all of one price band
  * (standard or premium). Writes their indexes (left to right) to out, which

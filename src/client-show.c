@@ -160,6 +160,7 @@ client_seat_layout(struct db *db, long long showtime_id, struct hall *hall, char
 		hall->cols = (int)db_int(res, i, "cols");
 	}
 	PQclear(res);
+	hall_index(hall);
 	return 0;
 }
 

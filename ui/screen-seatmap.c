@@ -6,8 +6,8 @@
  * changes only: a seat_change that carries the seats changed since the map's
  * own seat version is applied as it is (client_seat_news); one that names a
  * newer version otherwise makes the map ask for the seats changed since its
- * own (client_seat_changes), and so does a check every few seconds in case
- * a notification is lost. */
+ * own (client_seat_changes), and so does a check after a few quiet seconds
+ * in case the last notification was lost. */
 #include "ui.h"
 #include "client-show.h"
 #include "ids.h"
@@ -24,8 +24,8 @@ struct seatmap {
 	struct hall	 hall;
 	int		 cur;		/* seat under the cursor, or -1 */
 	int		 top, left;	/* first grid row and column shown */
-	double		 loaded_at;
-	double		 refresh;	/* seconds between fallback checks */
+	double		 current_at;	/* when a read or a notification last brought the map up to date */
+	double		 refresh;	/* seconds of quiet before a fallback check */
 	bool		 stale;		/* a newer version of this showtime was announced */
 	bool		 changed;	/* a notification changed seats */
 	/* geometry of the last draw, for mouse hits */
@@ -35,8 +35,7 @@ struct seatmap {
 static void
 seatmap_free_hall(struct seatmap *m)
 {
-	free(m->hall.seat);
-	memset(&m->hall, 0, sizeof m->hall);
+	hall_free(&m->hall);
 }
 
 static bool
@@ -82,7 +81,7 @@ seatmap_load(struct ui *ui, struct seatmap *m, bool full)
 	char *cause = NULL;
 	int n;
 
-	m->loaded_at = ui_now();
+	m->current_at = ui_now();
 	m->stale = false;
 	if (m->hall.seat == NULL && client_seat_layout(ui->db, s->showtime_id, &m->hall, &cause) != 0)
 		n = -1;
@@ -148,22 +147,27 @@ seatmap_notify(struct ui *ui, const struct seat_news *news)
 
 	if (news->showtime_id != ui->sale.showtime_id)
 		return 0;
-	if (client_seat_news(&m->hall, news) == 1)
+	if (client_seat_news(&m->hall, news) == 1) {
 		m->changed = true;
-	else if (client_seat_behind(&m->hall, news->version))
+		m->current_at = ui_now();
+	} else if (client_seat_behind(&m->hall, news->version))
 		m->stale = true;
 	return 0;
 }
 
 /* Applies the changes since the map's version when one was announced, and
- * every m->refresh seconds anyway (a lost notification, or a hold that ran
- * out by the clock). Redraws only when a seat changed. */
+ * after m->refresh seconds in which nothing brought the map up to date (the
+ * last notification before a quiet spell lost, or a hold that ran out by
+ * the clock). A notification applied is as good as a check: it carries
+ * every seat changed since the version before it, holds run out included,
+ * and a lost one shows as a gap in the next (client_seat_news refuses it,
+ * and the map asks). Redraws only when a seat changed. */
 static int
 seatmap_tick(struct ui *ui)
 {
 	struct seatmap *m = ui->data;
 
-	if (m->stale || ui_now() - m->loaded_at > m->refresh)
+	if (m->stale || ui_now() - m->current_at > m->refresh)
 		m->changed |= seatmap_load(ui, m, false) != 0;
 	else if (m->changed)
 		seatmap_changed(ui, m);

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bestseat.h"
@@ -161,6 +162,32 @@ test_parse_and_find(void **state)
 	assert_int_equal(hall_find_label(&h, "Z9"), -1);
 }
 
+/* The label index finds every seat where the search seat by seat does,
+ * though labels sort otherwise than seats (A10 before A2), and misses what
+ * is not there at either end of the order or between. */
+static void
+test_find_by_index(void **state)
+{
+	const char *pic[] = { "............  ............", "........................", "..  ..", "." };
+	struct hall h = hall_from(pic, 4);
+	int linear[400];
+
+	(void)state;
+	for (int i = 0; i < h.n; i++)
+		linear[i] = hall_find_label(&h, h.seat[i].label);
+	hall_index(&h);
+	for (int i = 0; i < h.n; i++) {
+		assert_int_equal(linear[i], i);
+		assert_int_equal(hall_find_label(&h, h.seat[i].label), i);
+	}
+	assert_int_equal(hall_find_label(&h, "A"), -1);
+	assert_int_equal(hall_find_label(&h, "A0"), -1);
+	assert_int_equal(hall_find_label(&h, "B25"), -1);
+	assert_int_equal(hall_find_label(&h, "C3"), 50);
+	assert_int_equal(hall_find_label(&h, "Z1"), -1);
+	free(h.by_label);
+}
+
 static void
 test_price_band(void **state)
 {
@@ -212,6 +239,7 @@ main(void)
 		cmocka_unit_test(test_single_gap_last_resort),
 		cmocka_unit_test(test_parse_and_find),
 		cmocka_unit_test(test_price_band),
+		cmocka_unit_test(test_find_by_index),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -83,7 +83,7 @@ sale_begin(struct db *db, struct sale *s, int nth, int party)
 	assert_int_equal(bestseat_find(&hall, party, best), 0);
 	for (int i = 0; i < party; i++)
 		strlcpy_m(s->seats[s->nseats++], hall.seat[best[i]].label, sizeof s->seats[0]);
-	free(hall.seat);
+	hall_free(&hall);
 }
 
 /* Holds the sale's seats and reads its ticket types. */
@@ -118,7 +118,7 @@ seat_status(struct db *db, long long showtime_id, const char *label)
 	    client_seat_map(db, showtime_id, &hall, &cause) != 0)
 		fail_msg("seat map: %s", cause);
 	st = hall.seat[hall_find_label(&hall, label)].status;
-	free(hall.seat);
+	hall_free(&hall);
 	return st;
 }
 

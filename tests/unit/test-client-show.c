@@ -161,7 +161,7 @@ map_check(struct fixture *f, const struct hall *hall)
 			         hall->seat[i].status, fresh.seat[i].status);
 	}
 	assert_int_equal(fresh.version, hall->version);
-	free(fresh.seat);
+	hall_free(&fresh);
 }
 
 /* Reads what notifications have arrived and throws them away. */
@@ -218,7 +218,7 @@ test_rush_exact(void **state)
 	/* Current: asking again names nothing. */
 	assert_int_equal(client_seat_changes(f->term, f->show, &hall, &cause), 0);
 	(void)db_listen(f->term, "seat_change", false);
-	free(hall.seat);
+	hall_free(&hall);
 }
 
 struct heard {
@@ -302,7 +302,7 @@ test_lost_and_late(void **state)
 	map_check(f, &hall);
 	client_relay_stop(f->term);
 	(void)db_listen(f->term, "seat_change", false);
-	free(hall.seat);
+	hall_free(&hall);
 }
 
 /* A hold that runs out changes its seat by the clock alone: the next check
@@ -322,7 +322,7 @@ test_expired_hold(void **state)
 	assert_int_equal(hall.seat[k].status, SEAT_AVAILABLE);
 	map_check(f, &hall);
 	seat_set(f, x, "available");
-	free(hall.seat);
+	hall_free(&hall);
 }
 
 /* Words as the relay sends them, applied to a hall of three seats: only
