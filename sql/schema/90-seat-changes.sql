@@ -71,7 +71,7 @@ CREATE TRIGGER showtime_seat_version BEFORE UPDATE ON core.showtime_seat
 -- on the rows keep every change, so no other since is too old. version is
 -- the showtime's seat version now, the same on every row: the map's version
 -- once it has applied them. No rows: the map is current. Reads the hall's
--- seat rows through the primary key, and joins labels only to the rows it
+-- seat rows through the primary key, and looks up labels only for the rows it
 -- returns.
 CREATE FUNCTION api.seat_changes(showtime_id bigint, since bigint)
 RETURNS TABLE (seat text, status text, version bigint)
@@ -83,8 +83,8 @@ DECLARE
     floor bigint := CASE WHEN since IS NULL OR since < 0 OR since > v THEN -1 ELSE since END;
 BEGIN
     RETURN QUERY
-    SELECT s.label, core.seat_status(ss.state, ss.held_until), v
-      FROM core.showtime_seat ss JOIN core.seat s ON s.seat_id = ss.seat_id
+    SELECT (SELECT s.label FROM core.seat s WHERE s.seat_id = ss.seat_id), core.seat_status(ss.state, ss.held_until), v
+      FROM core.showtime_seat ss
      WHERE ss.showtime_id = seat_changes.showtime_id
        AND (ss.changed > floor OR (ss.state = 'held' AND ss.held_until <= statement_timestamp()));
 END $$;
@@ -147,11 +147,14 @@ BEGIN
         SELECT u.showtime_id, core.seat_version_of(u.showtime_id) AS version, a.version AS since
           FROM (SELECT DISTINCT showtime_id FROM d) u
           LEFT JOIN core.seat_announced a ON a.showtime_id = u.showtime_id),
-    news AS (
+    -- Materialized: the words below read seats three times. Each label is
+    -- looked up for a changed row only (a join would hash the whole hall).
+    news AS MATERIALIZED (
         SELECT x.showtime_id, x.version, x.since,
                CASE WHEN x.since <= x.version THEN
-                   (SELECT string_agg(s.label || '=' || left(core.seat_status(ss.state, ss.held_until), 1), ',')
-                      FROM core.showtime_seat ss JOIN core.seat s ON s.seat_id = ss.seat_id
+                   (SELECT string_agg((SELECT s.label FROM core.seat s WHERE s.seat_id = ss.seat_id)
+                                      || '=' || left(core.seat_status(ss.state, ss.held_until), 1), ',')
+                      FROM core.showtime_seat ss
                      WHERE ss.showtime_id = x.showtime_id
                        AND (ss.changed > x.since OR (ss.state = 'held' AND ss.held_until <= statement_timestamp())))
                END AS seats
