@@ -79,17 +79,11 @@ static int
 cashup_call(struct db *db, const char *what, const char *sql, int nparams, const char **params, const char *ok,
             char **message)
 {
-	char rid[37];
-	PGresult *res;
+	PGresult *res = client_change(db, what, sql, nparams, params, message);
 	int good;
 
-	db_request_id(rid);
-	params[nparams] = rid;
-	res = db_exec(db, DB_SAFE, sql, nparams + 1, params);
-	if (res == NULL) {
-		*message = client_failure_as(db, what, "Not done: ");
+	if (res == NULL)
 		return -1;
-	}
 	good = strcmp(db_value(res, 0, "drawer_status"), ok) == 0;
 	if (good && strcmp(ok, "closed") == 0) {
 		char c[24], e[24], d[24];
@@ -134,19 +128,17 @@ client_cashup_move(struct db *db, const char *session, const char *kind, long lo
 int
 client_cashup_day_close(struct db *db, const char *session, int day, const char *confirm, char **message)
 {
-	char d[16], rid[37];
-	const char *params[4] = { session, d, confirm, rid };
+	char d[16];
+	const char *params[4] = { session, d, confirm, NULL };
 	PGresult *res;
 	const char *st;
 	int rc;
 
 	snprintf(d, sizeof d, "%d", day);
-	db_request_id(rid);
-	res = db_exec(db, DB_SAFE, "SELECT * FROM api.day_close($1, current_date + $2::int, $3, $4::uuid)", 4, params);
-	if (res == NULL) {
-		*message = client_failure_as(db, "day_close", "Not closed: ");
+	res = client_change(db, "day_close", "SELECT * FROM api.day_close($1, current_date + $2::int, $3, $4::uuid)", 3,
+	                    params, message);
+	if (res == NULL)
 		return -1;
-	}
 	st = db_value(res, 0, "close_status");
 	rc = strcmp(st, "closed") == 0 ? 0 : strcmp(st, "confirm") == 0 ? 1 : -1;
 	*message = xasprintf("%s%.200s", rc < 0 ? "Not closed: " : "", db_value(res, 0, "message"));

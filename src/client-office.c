@@ -21,6 +21,22 @@ office_table_free(struct office_table *t)
 	memset(t, 0, sizeof *t);
 }
 
+long long
+office_int(const struct office_table *t, int r, int c)
+{
+	return strtoll(OFFICE_CELL(t, r, c), NULL, 10);
+}
+
+long long
+office_sum(const struct office_table *t, int c)
+{
+	long long sum = 0;
+
+	for (int r = 0; r < t->n; r++)
+		sum += office_int(t, r, c);
+	return sum;
+}
+
 /* Runs a read and copies every cell. Returns 0, or -1 with *cause. */
 static int
 office_read(struct db *db, const char *what, const char *sql, int nparams, const char *const *params,
@@ -182,18 +198,13 @@ static int
 office_call(struct db *db, const char *what, const char *sql, int nparams, const char **params, const char *col,
             const char *ok, const char *const *answers, int *which, char **message)
 {
-	char rid[37], key[40];
-	PGresult *res;
+	char key[40];
+	PGresult *res = client_change(db, what, sql, nparams, params, message);
 	const char *st;
 	int good;
 
-	db_request_id(rid);
-	params[nparams] = rid;
-	res = db_exec(db, DB_SAFE, sql, nparams + 1, params);
-	if (res == NULL) {
-		*message = client_failure_as(db, what, "Not done: ");
+	if (res == NULL)
 		return -1;
-	}
 	st = db_value(res, 0, col);
 	snprintf(key, sizeof key, " %s ", st);
 	good = strstr(ok, key) != NULL;

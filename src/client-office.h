@@ -20,6 +20,11 @@ struct office_table {
 /* Cell (r, c) of t. */
 #define OFFICE_CELL(t, r, c) ((t)->cell[(r) * (t)->ncols + (c)])
 void office_table_free(struct office_table *t);
+/* Cell (r, c) of t, a count or cents, as a number. */
+long long office_int(const struct office_table *t, int r, int c);
+/* The sum of column c over every row of t: the totals under a report, on
+ * screen and printed alike. */
+long long office_sum(const struct office_table *t, int c);
 
 /* Columns of each read, in order. */
 enum { STAFF_LOGIN, STAFF_NAME, STAFF_ROLE, STAFF_ACTIVE, STAFF_MUST_CHANGE, STAFF_LOCKED, STAFF_NCOLS };

@@ -80,6 +80,21 @@ client_read(struct db *db, const char *what, const char *sql, int nparams, const
 }
 
 PGresult *
+client_change(struct db *db, const char *what, const char *sql, int nparams, const char **params, char **message)
+{
+	char rid[37];
+	PGresult *res;
+
+	db_request_id(rid);
+	params[nparams] = rid;
+	res = db_exec(db, DB_SAFE, sql, nparams + 1, params);
+	params[nparams] = NULL;
+	if (res == NULL)
+		*message = client_failure_as(db, what, "Not done: ");
+	return res;
+}
+
+PGresult *
 client_read_id(struct db *db, const char *what, const char *sql, long long id, char **cause)
 {
 	char buf[24];

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define HALL_FILE_MAX	(1u << 20)	/* bytes of a hall layout */
+
 const struct cmd_spec cmd_hall_spec = {
 	.name = "hall",
 	.synopsis = "hall import FILE --user LOGIN [--password-stdin]\n"
@@ -26,36 +28,6 @@ const struct cmd_spec cmd_hall_spec = {
 	        "      --password-stdin  read the password from the first line of stdin\n"
 	        "  -h, --help            show this help and exit\n",
 };
-
-/* Reads all of path ("-": standard input) into a new buffer. Returns it
- * with *len, or NULL with *cause. */
-static char *
-hall_read_file(const char *path, size_t *len, char **cause)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n;
-
-	*len = 0;
-	if (f == NULL) {
-		*cause = xasprintf("cannot read %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	do {
-		if (*len + 4096 > cap)
-			buf = xreallocarray(buf, cap = cap * 2 + 4096, 1);
-		n = fread(buf + *len, 1, cap - *len, f);
-		*len += n;
-	} while (n > 0 && *len < 1024 * 1024);
-	if (ferror(f) || *len >= 1024 * 1024) {
-		*cause = xasprintf("cannot read %s: %s", path, ferror(f) ? strerror(errno) : "larger than 1 MiB");
-		free(buf);
-		buf = NULL;
-	}
-	if (f != stdin)
-		fclose(f);
-	return buf;
-}
 
 int
 cmd_hall(struct app *app, int argc, char **argv)
@@ -108,8 +80,12 @@ cmd_hall(struct app *app, int argc, char **argv)
 	if (import) {
 		if (pw_stdin && strcmp(args[1], "-") == 0)
 			return cmd_refuse(&cmd_hall_spec, "the layout and the password cannot both come from stdin");
-		if ((text = hall_read_file(args[1], &len, &cause)) == NULL ||
-		    hall_layout_parse(text, len, &h, &cause) != 0) {
+		text = strcmp(args[1], "-") == 0 ? read_stream(stdin, HALL_FILE_MAX, &len) :
+		       read_path(args[1], HALL_FILE_MAX, &len);
+		if (text == NULL)
+			return cmd_fail(&cmd_hall_spec, "cannot read %s: %s", args[1],
+			                errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
+		if (hall_layout_parse(text, len, &h, &cause) != 0) {
 			free(text);
 			rc = cmd_fail(&cmd_hall_spec, "%s: %s", args[1], cause);
 			free(cause);

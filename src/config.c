@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#define CONFIG_FILE_MAX	(1u << 20)	/* bytes of a configuration file */
+
 static void
 set_str(char **slot, const char *value)
 {
@@ -298,37 +300,15 @@ config_parse(struct config *cfg, const char *text, const char *name, char **caus
 int
 config_load(struct config *cfg, const char *path, char **cause)
 {
-	FILE *f = fopen(path, "r");
-	char *text = NULL;
-	size_t len = 0, cap = 0, n;
+	char *text;
+	size_t len;
 	int rc;
 
-	if (f == NULL) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
+	if ((text = read_path(path, CONFIG_FILE_MAX, &len)) == NULL) {
+		*cause = errno == EFBIG ? xasprintf("%s: too large for a configuration file", path) :
+		         xasprintf("%s: %s", path, strerror(errno));
 		return -1;
 	}
-	do {
-		if (len + 4096 + 1 > cap) {
-			cap = (cap + 4096) * 2;
-			if (cap > (1 << 20)) {
-				fclose(f);
-				free(text);
-				*cause = xasprintf("%s: too large for a configuration file", path);
-				return -1;
-			}
-			text = xrealloc(text, cap);
-		}
-		n = fread(text + len, 1, 4096, f);
-		len += n;
-	} while (n > 0);
-	if (ferror(f)) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		fclose(f);
-		free(text);
-		return -1;
-	}
-	fclose(f);
-	text[len] = '\0';
 	if (strlen(text) != len) {
 		free(text);
 		*cause = xasprintf("%s: contains a NUL byte; not a text file", path);

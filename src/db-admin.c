@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define SQL_FILE_MAX	(64u << 20)	/* bytes of one schema, migration or demo file */
+
 const char *
 app_dsn(const struct app *app)
 {
@@ -77,32 +79,6 @@ app_sqldir(void)
 	return xstrdup("/usr/share/marquee/sql");
 }
 
-/* Reads a whole file. Returns a new string, or NULL with errno set. */
-static char *
-read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *text;
-	long len;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-		fclose(f);
-		return NULL;
-	}
-	text = xmalloc((size_t)len + 1);
-	if (fread(text, 1, (size_t)len, f) != (size_t)len) {
-		fclose(f);
-		free(text);
-		errno = EIO;
-		return NULL;
-	}
-	text[len] = '\0';
-	fclose(f);
-	return text;
-}
-
 static int
 name_cmp(const void *a, const void *b)
 {
@@ -163,7 +139,7 @@ run_file(struct db *db, const char *dir, const char *name)
 	char *path = xasprintf("%s/%s", dir, name), *text;
 	int rc = 0;
 
-	text = read_file(path);
+	text = read_path(path, SQL_FILE_MAX, NULL);
 	if (text == NULL) {
 		fprintf(stderr, "marquee: %s: %s\n", path, strerror(errno));
 		rc = -1;
@@ -218,7 +194,7 @@ schema_digest(const char *dir, char **names, int n, char out[crypto_generichash_
 	if (sodium_init() < 0 || crypto_generichash_init(&st, NULL, 0, sizeof sum) != 0)
 		return -1;
 	for (int i = 0; i < n; i++) {
-		char *path = xasprintf("%s/%s", dir, names[i]), *text = read_file(path);
+		char *path = xasprintf("%s/%s", dir, names[i]), *text = read_path(path, SQL_FILE_MAX, NULL);
 
 		if (text == NULL) {
 			fprintf(stderr, "marquee: %s: %s\n", path, strerror(errno));
@@ -454,7 +430,7 @@ db_demo(struct db *db)
 	PGresult *res;
 	int rc = 1;
 
-	text = read_file(path);
+	text = read_path(path, SQL_FILE_MAX, NULL);
 	if (text == NULL) {
 		fprintf(stderr, "marquee: %s: %s\n", path, strerror(errno));
 		goto out;

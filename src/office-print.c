@@ -14,22 +14,15 @@ int
 office_print_takings(struct app *app, const struct office_table *t, const char *heading, char **cause)
 {
 	struct slip s = { 0 };
-	long long gross = 0, refunded = 0, net = 0;
 
 	slip_text(&s, heading);
 	slip_text(&s, NULL);
-	for (int r = 0; r < t->n; r++) {
-		long long row_net = strtoll(OFFICE_CELL(t, r, TAKE_NET), NULL, 10);
-
-		gross += strtoll(OFFICE_CELL(t, r, TAKE_GROSS), NULL, 10);
-		refunded += strtoll(OFFICE_CELL(t, r, TAKE_REFUNDED), NULL, 10);
-		net += row_net;
-		slip_money(&s, OFFICE_CELL(t, r, TAKE_KEY), row_net, 0);
-	}
+	for (int r = 0; r < t->n; r++)
+		slip_money(&s, OFFICE_CELL(t, r, TAKE_KEY), office_int(t, r, TAKE_NET), 0);
 	slip_text(&s, NULL);
-	slip_money(&s, "Gross", gross, 0);
-	slip_money(&s, "- Refunds", refunded, 0);
-	slip_money(&s, "= Net", net, 1);
+	slip_money(&s, "Gross", office_sum(t, TAKE_GROSS), 0);
+	slip_money(&s, "- Refunds", office_sum(t, TAKE_REFUNDED), 0);
+	slip_money(&s, "= Net", office_sum(t, TAKE_NET), 1);
 	return slip_print(app, &s, "TAKINGS", "takings report", "takings report", cause);
 }
 
@@ -37,17 +30,14 @@ int
 office_print_shows(struct app *app, const struct office_table *t, const char *heading, char **cause)
 {
 	struct slip s = { 0 };
-	long long seats = 0, adm = 0, rev = 0;
+	long long seats = office_sum(t, OCC_SEATS), adm = office_sum(t, OCC_ADMISSIONS);
 
 	slip_text(&s, heading);
 	slip_text(&s, NULL);
 	for (int r = 0; r < t->n; r++) {
 		char m[24];
 
-		seats += strtoll(OFFICE_CELL(t, r, OCC_SEATS), NULL, 10);
-		adm += strtoll(OFFICE_CELL(t, r, OCC_ADMISSIONS), NULL, 10);
-		rev += strtoll(OFFICE_CELL(t, r, OCC_REVENUE), NULL, 10);
-		money_format(m, sizeof m, strtoll(OFFICE_CELL(t, r, OCC_REVENUE), NULL, 10));
+		money_format(m, sizeof m, office_int(t, r, OCC_REVENUE));
 		slip_row(&s, xasprintf("%s %s", OFFICE_CELL(t, r, OCC_WHEN), OFFICE_CELL(t, r, OCC_TITLE)), NULL, 0);
 		slip_row(&s, xasprintf("  %s of %s seats, %s%%", OFFICE_CELL(t, r, OCC_ADMISSIONS),
 		                       OFFICE_CELL(t, r, OCC_SEATS), OFFICE_CELL(t, r, OCC_PCT)),
@@ -56,6 +46,6 @@ office_print_shows(struct app *app, const struct office_table *t, const char *he
 	slip_text(&s, NULL);
 	slip_row(&s, xstrdup("Admissions"), xasprintf("%lld of %lld seats", adm, seats), 0);
 	slip_row(&s, xstrdup("Occupancy"), xasprintf("%.1f%%", seats > 0 ? 100.0 * (double)adm / (double)seats : 0.0), 0);
-	slip_money(&s, "= Revenue", rev, 1);
+	slip_money(&s, "= Revenue", office_sum(t, OCC_REVENUE), 1);
 	return slip_print(app, &s, "SHOWS", "shows report", "shows report", cause);
 }

@@ -191,3 +191,47 @@ money_parse(const char *s, long long *cents)
 	*cents = whole * 100 + frac;
 	return 0;
 }
+
+char *
+read_stream(FILE *f, size_t max, size_t *len)
+{
+	char *buf = NULL;
+	size_t cap = 0, n = 0, got;
+
+	do {
+		if (n + 4096 + 1 > cap) {
+			cap = cap * 2 + 4096 + 1;
+			buf = xrealloc(buf, cap);
+		}
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+	} while (got > 0 && n <= max);
+	if (ferror(f) || n > max) {
+		int err = ferror(f) ? (errno != 0 ? errno : EIO) : EFBIG;
+
+		free(buf);
+		errno = err;
+		return NULL;
+	}
+	buf[n] = '\0';
+	if (len != NULL)
+		*len = n;
+	return buf;
+}
+
+char *
+read_path(const char *path, size_t max, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	int err;
+
+	if (f == NULL)
+		return NULL;
+	errno = 0;
+	buf = read_stream(f, max, len);
+	err = errno;
+	fclose(f);
+	errno = err;
+	return buf;
+}

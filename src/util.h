@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Called before a fatal exit, so a screen can restore the terminal first. */
 extern void (*fatal_hook)(void);
@@ -29,5 +30,13 @@ char  *strflat(char *s);
 char  *money_format(char *buf, size_t len, long long cents);
 /* Parses "12", "12.5", "12.50" into cents. Returns 0, or -1 on bad input. */
 int    money_parse(const char *s, long long *cents);
+
+/* Reads the rest of f into a new buffer, NUL-terminated, of at most max
+ * bytes. Returns it with its length in *len, or NULL with errno set
+ * (EFBIG: longer than max). The caller frees it. */
+char  *read_stream(FILE *f, size_t max, size_t *len);
+/* As read_stream, the whole file at path. Returns NULL with errno set when
+ * it cannot be opened or read. */
+char  *read_path(const char *path, size_t max, size_t *len);
 
 #endif

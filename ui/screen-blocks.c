@@ -93,7 +93,7 @@ blocks_key(struct ui *ui, struct office *o, int key)
 	}
 	if ((key == 'x' || key == KEY_DC) && o->list.cur < o->t.n) {
 		int rc = client_office_unblock(ui->db, OFFICE_SESSION(ui),
-		                               strtoll(OFFICE_CELL(&o->t, o->list.cur, BLOCK_ID), NULL, 10), &message);
+		                               office_int(&o->t, o->list.cur, BLOCK_ID), &message);
 
 		(void)office_said(ui, rc, message);
 		office_reload(ui, o);

@@ -145,9 +145,9 @@ takings_key(struct ui *ui, struct office *o, int key)
 static void
 takings_money(const struct office_table *t, int r, char m[3][24])
 {
-	money_format(m[0], sizeof m[0], strtoll(OFFICE_CELL(t, r, TAKE_GROSS), NULL, 10));
-	money_format(m[1], sizeof m[1], strtoll(OFFICE_CELL(t, r, TAKE_REFUNDED), NULL, 10));
-	money_format(m[2], sizeof m[2], strtoll(OFFICE_CELL(t, r, TAKE_NET), NULL, 10));
+	money_format(m[0], sizeof m[0], office_int(t, r, TAKE_GROSS));
+	money_format(m[1], sizeof m[1], office_int(t, r, TAKE_REFUNDED));
+	money_format(m[2], sizeof m[2], office_int(t, r, TAKE_NET));
 }
 
 static void
@@ -199,7 +199,6 @@ takings_draw(struct ui *ui, struct office *o)
 {
 	int chart_h = LINES >= 36 ? 10 : 5;
 	int chart_y = LINES - 3 - (chart_h + 2);
-	long long sum[3] = { 0, 0, 0 };
 	char day[32], heading[96], m[3][24];
 
 	report_day(day, sizeof day, o->day);
@@ -209,13 +208,9 @@ takings_draw(struct ui *ui, struct office *o)
 	mvprintw(5, 1, "%-30s %6s %11s %11s %11s", "", "Pays", "Gross", "Refunds", "Net");
 	attroff(A_BOLD);
 	office_draw_list(ui, o, 6, chart_y - 1);
-	for (int r = 0; r < o->t.n; r++) {
-		sum[0] += strtoll(OFFICE_CELL(&o->t, r, TAKE_GROSS), NULL, 10);
-		sum[1] += strtoll(OFFICE_CELL(&o->t, r, TAKE_REFUNDED), NULL, 10);
-		sum[2] += strtoll(OFFICE_CELL(&o->t, r, TAKE_NET), NULL, 10);
-	}
-	for (int i = 0; i < 3; i++)
-		money_format(m[i], sizeof m[i], sum[i]);
+	money_format(m[0], sizeof m[0], office_sum(&o->t, TAKE_GROSS));
+	money_format(m[1], sizeof m[1], office_sum(&o->t, TAKE_REFUNDED));
+	money_format(m[2], sizeof m[2], office_sum(&o->t, TAKE_NET));
 	if (o->t.n == 0)
 		mvprintw(7, 2, "No payments or refunds then.");
 	attron(A_BOLD);
@@ -274,7 +269,7 @@ shows_row(struct ui *ui, struct office *o, int r, int y)
 	int wide = COLS >= 110;
 
 	(void)ui;
-	money_format(rev, sizeof rev, strtoll(OFFICE_CELL(&o->t, r, OCC_REVENUE), NULL, 10));
+	money_format(rev, sizeof rev, office_int(&o->t, r, OCC_REVENUE));
 	mvprintw(y, 1, "%-16s %s %s %5s %5s %5s%% %10s", OFFICE_CELL(&o->t, r, OCC_WHEN),
 	         UI_FIT(fw, office_place(OFFICE_CELL(&o->t, r, OCC_WHERE)), wide ? 24 : 12),
 	         UI_FIT(ft, OFFICE_CELL(&o->t, r, OCC_TITLE), wide ? 34 : 16), OFFICE_CELL(&o->t, r, OCC_SEATS),
@@ -285,7 +280,7 @@ static void
 shows_draw(struct ui *ui, struct office *o)
 {
 	int wide = COLS >= 110;
-	long long seats = 0, adm = 0, rev = 0;
+	long long seats = office_sum(&o->t, OCC_SEATS), adm = office_sum(&o->t, OCC_ADMISSIONS);
 	char day[32], m[24];
 
 	report_day(day, sizeof day, o->day);
@@ -295,12 +290,7 @@ shows_draw(struct ui *ui, struct office *o)
 	         "Seats", "Adm", "Occ", "Revenue");
 	attroff(A_BOLD);
 	office_draw_list(ui, o, 6, LINES - 4);
-	for (int r = 0; r < o->t.n; r++) {
-		seats += strtoll(OFFICE_CELL(&o->t, r, OCC_SEATS), NULL, 10);
-		adm += strtoll(OFFICE_CELL(&o->t, r, OCC_ADMISSIONS), NULL, 10);
-		rev += strtoll(OFFICE_CELL(&o->t, r, OCC_REVENUE), NULL, 10);
-	}
-	money_format(m, sizeof m, rev);
+	money_format(m, sizeof m, office_sum(&o->t, OCC_REVENUE));
 	attron(A_BOLD);
 	mvprintw(LINES - 4, 1, "%-16s %-*s %-*s %5lld %5lld %5.1f%% %10s", "TOTAL", wide ? 24 : 12, "", wide ? 34 : 16,
 	         "", seats, adm, seats > 0 ? 100.0 * (double)adm / (double)seats : 0.0, m);
@@ -345,9 +335,9 @@ weekly_row(struct ui *ui, struct office *o, int r, int y)
 	int wide = COLS >= 110;
 
 	(void)ui;
-	money_format(m[0], sizeof m[0], strtoll(OFFICE_CELL(&o->t, r, DIST_GROSS), NULL, 10));
-	money_format(m[1], sizeof m[1], strtoll(OFFICE_CELL(&o->t, r, DIST_REFUNDED), NULL, 10));
-	money_format(m[2], sizeof m[2], strtoll(OFFICE_CELL(&o->t, r, DIST_BOX_OFFICE), NULL, 10));
+	money_format(m[0], sizeof m[0], office_int(&o->t, r, DIST_GROSS));
+	money_format(m[1], sizeof m[1], office_int(&o->t, r, DIST_REFUNDED));
+	money_format(m[2], sizeof m[2], office_int(&o->t, r, DIST_BOX_OFFICE));
 	mvprintw(y, 1, "%s %s %5s %5s %10s %9s %10s", UI_FIT(fw, office_place(OFFICE_CELL(&o->t, r, DIST_WHERE)),
 	         wide ? 24 : 12), UI_FIT(ft, OFFICE_CELL(&o->t, r, DIST_TITLE), wide ? 34 : 18),
 	         OFFICE_CELL(&o->t, r, DIST_SHOWS), OFFICE_CELL(&o->t, r, DIST_ADMISSIONS), m[0], m[1], m[2]);
@@ -357,7 +347,7 @@ static void
 weekly_draw(struct ui *ui, struct office *o)
 {
 	int wide = COLS >= 110;
-	long long shows = 0, adm = 0, sum[3] = { 0, 0, 0 };
+	long long shows = office_sum(&o->t, DIST_SHOWS), adm = office_sum(&o->t, DIST_ADMISSIONS);
 	char day[32], m[3][24];
 
 	report_day(day, sizeof day, o->day);
@@ -370,15 +360,9 @@ weekly_draw(struct ui *ui, struct office *o)
 	         "Adm", "Gross", "Refunds", "Box office");
 	attroff(A_BOLD);
 	office_draw_list(ui, o, 6, LINES - 4);
-	for (int r = 0; r < o->t.n; r++) {
-		shows += strtoll(OFFICE_CELL(&o->t, r, DIST_SHOWS), NULL, 10);
-		adm += strtoll(OFFICE_CELL(&o->t, r, DIST_ADMISSIONS), NULL, 10);
-		sum[0] += strtoll(OFFICE_CELL(&o->t, r, DIST_GROSS), NULL, 10);
-		sum[1] += strtoll(OFFICE_CELL(&o->t, r, DIST_REFUNDED), NULL, 10);
-		sum[2] += strtoll(OFFICE_CELL(&o->t, r, DIST_BOX_OFFICE), NULL, 10);
-	}
-	for (int i = 0; i < 3; i++)
-		money_format(m[i], sizeof m[i], sum[i]);
+	money_format(m[0], sizeof m[0], office_sum(&o->t, DIST_GROSS));
+	money_format(m[1], sizeof m[1], office_sum(&o->t, DIST_REFUNDED));
+	money_format(m[2], sizeof m[2], office_sum(&o->t, DIST_BOX_OFFICE));
 	if (o->t.n == 0)
 		mvprintw(7, 2, "No shows that week.");
 	attron(A_BOLD);
@@ -409,7 +393,7 @@ cards_row(struct ui *ui, struct office *o, int r, int y)
 	int wide = COLS >= 110;
 
 	(void)ui;
-	money_format(m, sizeof m, strtoll(OFFICE_CELL(&o->t, r, CARD_CENTS), NULL, 10));
+	money_format(m, sizeof m, office_int(&o->t, r, CARD_CENTS));
 	mvprintw(y, 1, "%-10s %s %-8s %-6s %-9s %s %s %9s %s", OFFICE_CELL(&o->t, r, CARD_DAY),
 	         UI_FIT(ft, OFFICE_CELL(&o->t, r, CARD_TERMINAL), 10), OFFICE_CELL(&o->t, r, CARD_AT),
 	         OFFICE_CELL(&o->t, r, CARD_KIND), OFFICE_CELL(&o->t, r, CARD_CODE),
@@ -433,7 +417,7 @@ cards_draw(struct ui *ui, struct office *o)
 	attroff(A_BOLD);
 	office_draw_list(ui, o, 6, LINES - 4);
 	for (int r = 0; r < o->t.n; r++) {
-		long long c = strtoll(OFFICE_CELL(&o->t, r, CARD_CENTS), NULL, 10);
+		long long c = office_int(&o->t, r, CARD_CENTS);
 
 		if (c > 0)
 			sales += c;

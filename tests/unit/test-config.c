@@ -1,10 +1,12 @@
-/* test-config.c - kiosk.conf parser: good files, and bad ones refused with file, line and reason. */
+/* test-config.c - kiosk.conf parser: good files, and bad ones refused with file, line and reason;
+ * the bounded whole-file reader it shares with db migrate and hall import. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +160,41 @@ test_load_file(void **state)
 	config_free(&cfg);
 }
 
+/* A file of exactly max bytes is read whole, one byte more is refused
+ * (EFBIG), and a configuration file over 1 MiB says so. */
+static void
+test_read_bounds(void **state)
+{
+	char path[] = "/tmp/marquee-test-read-XXXXXX";
+	int fd = mkstemp(path);
+	char *big = xmalloc((1u << 20) + 1), *text, *cause = NULL;
+	size_t len = 0;
+	struct config cfg;
+
+	(void)state;
+	assert_true(fd >= 0);
+	memset(big, '#', (1u << 20) + 1);
+	assert_int_equal(write(fd, big, 10000), 10000);
+	text = read_path(path, 10000, &len);
+	assert_non_null(text);
+	assert_int_equal(len, 10000);
+	assert_int_equal(text[len], '\0');
+	free(text);
+	assert_null(read_path(path, 9999, &len));
+	assert_int_equal(errno, EFBIG);
+	assert_int_equal(write(fd, big, (1u << 20) + 1 - 10000), (ssize_t)((1u << 20) + 1 - 10000));
+	close(fd);
+	config_defaults(&cfg);
+	assert_int_equal(config_load(&cfg, path, &cause), -1);
+	assert_non_null(strstr(cause, "too large for a configuration file"));
+	free(cause);
+	config_free(&cfg);
+	assert_null(read_path("/nonexistent/x", 10, &len));
+	assert_int_equal(errno, ENOENT);
+	unlink(path);
+	free(big);
+}
+
 static void
 test_find(void **state)
 {
@@ -176,6 +213,7 @@ main(void)
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_load_file),
+		cmocka_unit_test(test_read_bounds),
 		cmocka_unit_test(test_find),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
