@@ -8,8 +8,8 @@
 # notification can explain the change. Checked three ways: with no seat map
 # open anywhere (each change NOTIFYs by itself), with terminal B's seat map
 # open (B relays the changes), and after A went to the seat map and back
-# (the listing LISTENs again). Prints each delay, measured from just before
-# the change was sent.
+# (the listing LISTENs again). Prints each delay, measured from the end of
+# the changing statement (the same host clock).
 . "$(dirname "$0")/../e2e-lib.sh"
 
 conf=$(counter_conf)
@@ -26,17 +26,23 @@ open_show a
 left() { screen a | grep -oE '[0-9]+/[0-9]+( |$)' | head -1 | cut -d/ -f1; }
 sess=$(q "SELECT token FROM core.session_open((SELECT user_id FROM core.app_user WHERE username = 'cashier'),
                                               'cashier', 'e2e-listing')")
-# hold N: holds N free seats of the show from the owner's connection; sets OID
+# hold N: holds N free seats of the show from the owner's connection; sets
+# OID, and t0 to the moment the statement ended (its commit follows at once)
 hold() {
-	t0=$(date +%s.%N)
-	OID=$(q "SELECT order_id FROM api.select_seat('$sess', $SHOW,
+	local row
+	row=$(q "SELECT order_id, extract(epoch FROM clock_timestamp()) FROM api.select_seat('$sess', $SHOW,
 	         ARRAY(SELECT seat FROM api.seat_map($SHOW) WHERE status = 'available' AND kind = 'standard'
 	               ORDER BY seat DESC LIMIT $1))")
+	OID=${row%%|*}
+	t0=${row#*|}
 	[ -n "$OID" ] || fail "cannot hold $1 seats of show $SHOW"
 }
+# release OID: cancels the unpaid order (its seats free again); sets t0
 release() {
-	t0=$(date +%s.%N)
-	[ "$(q "SELECT cancellation_status FROM api.cancel('$sess', $1)")" = cancelled ] || fail "cannot release order $1"
+	local row
+	row=$(q "SELECT cancellation_status, extract(epoch FROM clock_timestamp()) FROM api.cancel('$sess', $1)")
+	t0=${row#*|}
+	[ "${row%%|*}" = cancelled ] || fail "cannot release order $1: $row"
 }
 # seen WANT WHAT: waits up to 3 s for A to show WANT left; prints the delay since t0
 seen() {
@@ -44,7 +50,7 @@ seen() {
 	while [ "$(date +%s%N)" -lt "$end" ]; do
 		if [ "$(left)" = "$1" ]; then
 			at=$(date +%s.%N)
-			printf 'listing live: %s shown %.3f s after it was sent\n' "$2" "$(echo "$at - $t0" | bc -l)"
+			printf 'listing live: %s shown %.3f s after its commit\n' "$2" "$(echo "$at - $t0" | bc -l)"
 			return 0
 		fi
 		sleep 0.01
