@@ -1,6 +1,6 @@
-/* client-show.c - what is on: the listing, the cinemas, the attract list, a
- * hall's layout and seat states, the seat-change relay. Each answer is copied
- * out of its PGresult into plain structs. */
+/* client-show.c - what is on: the listing and its seats left, the cinemas,
+ * the attract list, a hall's layout and seat states, the seat-change relay.
+ * Each answer is copied out of its PGresult into plain structs. */
 #include "client-show.h"
 #include "util.h"
 
@@ -32,6 +32,7 @@ showtimes_copy(const PGresult *res, struct showtimes *out)
 		s->seats_available = (int)db_int(res, i, "seats_available");
 		s->runtime_min = (int)db_int(res, i, "runtime_min");
 		s->price_cents = db_int(res, i, "price_cents");
+		s->seat_version = -1;
 	}
 }
 
@@ -49,6 +50,39 @@ showtimes_free(struct showtimes *s)
 	free(s->v);
 	s->v = NULL;
 	s->n = 0;
+}
+
+int
+client_seats_left(struct db *db, const long long *ids, int n, struct showtimes *shows, char **cause)
+{
+	size_t size = (size_t)(n > 0 ? n : 0) * 21 + 3, len = 0;
+	char *list = xmalloc(size);
+	const char *params[1] = { list };
+	PGresult *res;
+	int rows;
+
+	list[len++] = '{';
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(list + len, size - len, i > 0 ? ",%lld" : "%lld", ids[i]);
+	snprintf(list + len, size - len, "}");
+	res = client_read(db, "the seats left",
+	                  "SELECT showtime_id, seats_available, version FROM api.seats_left($1::bigint[])", 1, params,
+	                  cause);
+	free(list);
+	if (res == NULL)
+		return -1;
+	rows = PQntuples(res);
+	for (int r = 0; r < rows; r++) {
+		long long id = db_int(res, r, "showtime_id");
+
+		for (int i = 0; i < shows->n; i++)
+			if (shows->v[i].showtime_id == id) {
+				shows->v[i].seats_available = (int)db_int(res, r, "seats_available");
+				shows->v[i].seat_version = db_int(res, r, "version");
+			}
+	}
+	PQclear(res);
+	return rows;
 }
 
 /* Runs a query of showtimes and copies its rows. Returns 0 or -1. */

@@ -22,6 +22,7 @@ struct showtime {
 	int		 seats_available;
 	int		 runtime_min;
 	long long	 price_cents;
+	long long	 seat_version;	/* seats_available is as of it (client_seats_left); -1: unknown */
 };
 
 struct showtimes {
@@ -58,6 +59,15 @@ int  client_showtimes_all(struct db *db, struct showtimes *out, char **cause);
  * title and the next start ("Mon 18:00") only. */
 int  client_attract(struct db *db, struct showtimes *out, char **cause);
 void showtimes_free(struct showtimes *s);
+
+#define CLIENT_SEATS_LEFT_MAX 200	/* showtimes one api.seats_left call may name */
+
+/* Brings seats_available and seat_version of every showtime of shows whose
+ * id is one of the n ids (at most CLIENT_SEATS_LEFT_MAX) up to date, from
+ * api.seats_left: a listing that heard of seat changes asks for those
+ * showtimes only. Returns how many showtimes the answer named, or -1 with
+ * *cause set (caller frees) and shows untouched. */
+int  client_seats_left(struct db *db, const long long *ids, int n, struct showtimes *shows, char **cause);
 int  client_locations(struct db *db, struct locations *out, char **cause);
 void locations_free(struct locations *l);
 

@@ -2,7 +2,18 @@
  * filters by cinema, time of day and day, seats left with sold-out and
  * nearly-full at a glance. Enter opens the seat map. At a kiosk the films
  * come first, one row each, and touching one lists its times; a search
- * lists the matching times at once. */
+ * lists the matching times at once.
+ *
+ * Live seats left: while the listing is open it LISTENs on seat_change and
+ * marks each listed showtime a notification names at a seat version newer
+ * than the one its count is as of (any version, before its first count);
+ * at most once a second it asks api.seats_left for the marked showtimes
+ * only (client_seats_left) and redraws. The kiosk's films view shows no
+ * counts and asks once a film's times are listed. The whole listing is
+ * read again on entering, on every change of search or filter, on F6, and
+ * every LISTING_REFRESH seconds: that brings new showtimes and the moving
+ * day window, and corrects a count whose notification was lost (or a hold
+ * that ran out by the clock, which raises no version until it is swept). */
 #include "ui.h"
 #include "client-show.h"
 #include "ids.h"
@@ -12,6 +23,9 @@
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define LISTING_REFRESH 300.0	/* seconds between whole reloads ($MARQUEE_LISTING_REFRESH) */
+#define LISTING_ASK_EVERY 1.0	/* seconds between two asks for seats left */
 
 static const char *const times_of_day[] = { "", "morning", "afternoon", "evening", "night" };
 static const char *const days[] = { "all days", "today", "tomorrow" };
@@ -23,6 +37,11 @@ struct listing {
 	int		*rows;		/* what is listed: indexes into shows.v */
 	int		*ntimes;	/* films view: each film's number of times */
 	int		 nrows;
+	double		 refresh;	/* seconds between whole reloads */
+	double		 asked_at;	/* when seats left were last read */
+	long long	 changed[CLIENT_SEATS_LEFT_MAX];	/* listed showtimes whose seats changed */
+	int		 nchanged;
+	bool		 overflow;	/* more changed than one ask takes: reload whole */
 };
 
 /* What the listing remembers between sales. */
@@ -97,7 +116,7 @@ listing_load(struct ui *ui, struct listing *l)
 
 	if (lm.location > 0 && lm.location <= l->locations.n)
 		f.location_id = l->locations.v[lm.location - 1].location_id;
-	l->loaded_at = ui_now();
+	l->loaded_at = l->asked_at = ui_now();
 	if (client_listing(ui->db, &f, &shows, &cause) != 0) {
 		ui_fail(ui, cause, "Sorry, the showtimes cannot be shown just now. Please ask at the counter.");
 		free(cause);
@@ -105,6 +124,8 @@ listing_load(struct ui *ui, struct listing *l)
 	}
 	showtimes_free(&l->shows);
 	l->shows = shows;
+	l->nchanged = 0;	/* the read saw every change announced so far */
+	l->overflow = false;
 	listing_rows(ui, l);
 }
 
@@ -115,6 +136,10 @@ listing_enter(struct ui *ui)
 	char *cause = NULL;
 
 	ui->data = l;
+	l->refresh = getenv("MARQUEE_LISTING_REFRESH") != NULL ? atof(getenv("MARQUEE_LISTING_REFRESH")) : 0;
+	if (l->refresh <= 0)
+		l->refresh = LISTING_REFRESH;
+	ui_listen(ui, true);	/* before the read: no change falls between */
 	if (client_locations(ui->db, &l->locations, &cause) != 0)
 		free(cause);	/* the listing below says what is wrong */
 	listing_load(ui, l);
@@ -125,6 +150,7 @@ listing_leave(struct ui *ui)
 {
 	struct listing *l = ui->data;
 
+	ui_listen(ui, false);
 	showtimes_free(&l->shows);
 	locations_free(&l->locations);
 	free(l->rows);
@@ -276,16 +302,57 @@ listing_key(struct ui *ui, int key)
 	return UI_REDRAW;
 }
 
+/* A seat_change word: marks the listed showtime it names when its seats
+ * changed after the version the listing's count is as of (a word without a
+ * version always). */
+static int
+listing_notify(struct ui *ui, const struct seat_news *news)
+{
+	struct listing *l = ui->data;
+	int i, k;
+
+	for (i = 0; i < l->shows.n && l->shows.v[i].showtime_id != news->showtime_id; i++)
+		;
+	if (i == l->shows.n || (news->version > 0 && news->version <= l->shows.v[i].seat_version))
+		return 0;
+	for (k = 0; k < l->nchanged && l->changed[k] != news->showtime_id; k++)
+		;
+	if (k < l->nchanged)
+		return 0;
+	if (l->nchanged == CLIENT_SEATS_LEFT_MAX)
+		l->overflow = true;
+	else
+		l->changed[l->nchanged++] = news->showtime_id;
+	return 0;
+}
+
+/* Reads the seats left of the showtimes marked changed (all of the listing
+ * when more were marked than one ask takes) at most once a second, and the
+ * whole listing every l->refresh seconds. The kiosk's films view shows no
+ * counts: its marks wait until a film's times are listed. A failed read
+ * keeps the marks for the next second (the banner says when the database
+ * is away). */
 static int
 listing_tick(struct ui *ui)
 {
 	struct listing *l = ui->data;
+	double now = ui_now();
+	bool ask = (l->nchanged > 0 || l->overflow) && !films_view(ui) && now - l->asked_at >= LISTING_ASK_EVERY;
+	char *cause = NULL;
 
-	if (ui_now() - l->loaded_at > 30) {
+	if (now - l->loaded_at > l->refresh || (ask && l->overflow)) {
 		listing_load(ui, l);
 		return UI_REDRAW;
 	}
-	return 0;
+	if (!ask)
+		return 0;
+	l->asked_at = now;
+	if (client_seats_left(ui->db, l->changed, l->nchanged, &l->shows, &cause) < 0) {
+		free(cause);
+		return 0;
+	}
+	l->nchanged = 0;
+	return UI_REDRAW;
 }
 
 /* Draws film row r at line y, two lines (the kiosk's films view). */
@@ -458,4 +525,5 @@ const struct screen screen_listing = {
 	.key = listing_key,
 	.draw = listing_draw,
 	.tick = listing_tick,
+	.notify = listing_notify,
 };

@@ -618,4 +618,5 @@ const struct screen screen_seatmap = {
 	.draw = seatmap_draw_all,
 	.tick = seatmap_tick,
 	.notify = seatmap_notify,
+	.relays = true,
 };

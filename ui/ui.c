@@ -196,16 +196,17 @@ ui_listen(struct ui *ui, bool on)
 }
 
 /* Seat changes are logged by the database and announced (NOTIFY) by one
- * relay: the first terminal with a seat map open that asks. It empties the
- * log every 50 ms, each call renewing its lease of 2 s; the others ask once
- * a second and take over when it stops or falls silent. Returns the seconds
- * until the next call is due, or 0 when this call announced something. */
+ * relay: the first terminal with a seat map open that asks (a screen whose
+ * table says it relays; the listing only listens). It empties the log every
+ * 50 ms, each call renewing its lease of 2 s; the others ask once a second
+ * and take over when it stops or falls silent. Returns the seconds until
+ * the next call is due, or 0 when this call announced something. */
 static double
 ui_relay(struct ui *ui)
 {
 	double now = ui_now();
 
-	if (!ui->listening || !db_connected(ui->db))
+	if (!ui->listening || !ui->screen->relays || !db_connected(ui->db))
 		return 0.25;
 	if (now >= ui->next_relay) {
 		int n = client_relay(ui->db);

@@ -35,6 +35,7 @@ struct screen {
 	void		(*draw)(struct ui *);
 	int		(*tick)(struct ui *);		/* called every loop; may be NULL */
 	int		(*notify)(struct ui *, const struct seat_news *);	/* seat_change; may be NULL */
+	bool		relays;	/* while it listens, the terminal may relay seat changes */
 };
 
 /* A place on screen that a click or touch turns into a key. Filled by draw. */

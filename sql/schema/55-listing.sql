@@ -1,6 +1,16 @@
 -- 55-listing.sql - what the screens show of the catalogue: the listing
 -- (with free seats and the adult price), the search, the listing narrowed by
--- what is typed, and the cinemas.
+-- what is typed, the cinemas, and the seats left of chosen showtimes (what
+-- an open listing asks when it hears that seats changed).
+
+-- The seats of a showtime of p_seats_total places that are free now: those
+-- whose seat row is not taken (core.seat_free). One row; a set-returning
+-- function so that the planner inlines it where it is joined (LATERAL).
+CREATE FUNCTION core.seats_left(p_showtime_id bigint, p_seats_total int) RETURNS TABLE (seats_left int)
+LANGUAGE sql STABLE AS $$
+    SELECT p_seats_total - count(*)::int FROM core.showtime_seat ss
+     WHERE ss.showtime_id = p_showtime_id AND NOT core.seat_free(ss.state, ss.held_until)
+$$;
 
 CREATE FUNCTION api.listing(p_from timestamptz DEFAULT NULL, p_days int DEFAULT 14,
                             p_location_id bigint DEFAULT NULL)
@@ -11,9 +21,7 @@ RETURNS TABLE (showtime_id bigint, movie_id bigint, title text, starts_at timest
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
     SELECT st.showtime_id, m.movie_id, m.title, st.starts_at, l.name, a.name,
            st.seats_total,
-           st.seats_total - (SELECT count(*) FROM core.showtime_seat ss
-                              WHERE ss.showtime_id = st.showtime_id
-                                AND NOT core.seat_free(ss.state, ss.held_until))::int,
+           sl.seats_left,
            st.starts_at + make_interval(mins => m.runtime_min), m.runtime_min, m.rating,
            l.location_id, a.auditorium_id,
            pp.adult_cents,
@@ -23,6 +31,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
       JOIN core.auditorium a USING (auditorium_id)
       JOIN core.location l ON l.location_id = a.location_id
       JOIN core.price_plan pp ON pp.price_plan_id = st.price_plan_id
+      CROSS JOIN LATERAL core.seats_left(st.showtime_id, st.seats_total) sl
      WHERE NOT st.cancelled
        AND st.starts_at >= coalesce(p_from, statement_timestamp() - interval '20 minutes')
        AND st.starts_at < coalesce(p_from, statement_timestamp()) + make_interval(days => greatest(p_days, 1))
@@ -118,3 +127,24 @@ RETURNS TABLE (location_id bigint, name text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
     SELECT location_id, name FROM core.location ORDER BY name
 $$;
+
+-- The seats left of the showtimes given (at most 200; NULL or none: no
+-- rows; more: an error, SQLSTATE 22023), counted as api.listing counts them,
+-- with each showtime's seat version (core.seat_version_of) in the same
+-- snapshot: the count is exact as of that version. A listing that heard of
+-- a seat change asks for the showtimes it names rather than for itself
+-- whole. Showtimes that do not exist are left out.
+CREATE FUNCTION api.seats_left(showtime_ids bigint[])
+RETURNS TABLE (showtime_id bigint, seats_available int, version bigint)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = core, pg_temp AS $$
+BEGIN
+    IF cardinality(showtime_ids) > 200 THEN
+        RAISE EXCEPTION 'api.seats_left: at most 200 showtimes at once, not %', cardinality(showtime_ids)
+            USING ERRCODE = '22023';
+    END IF;
+    RETURN QUERY
+    SELECT st.showtime_id, sl.seats_left, core.seat_version_of(st.showtime_id)
+      FROM core.showtime st
+      CROSS JOIN LATERAL core.seats_left(st.showtime_id, st.seats_total) sl
+     WHERE st.showtime_id = ANY (showtime_ids);
+END $$;

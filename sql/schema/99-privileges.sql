@@ -29,6 +29,7 @@ BEGIN
         -- What is on, and the seats.
         ('listing',               '{kiosk,counter}'),
         ('listing_filtered',      '{kiosk,counter}'),
+        ('seats_left',            '{kiosk,counter}'),
         ('search',                '{kiosk,counter}'),
         ('locations',             '{kiosk,counter}'),
         ('ticket_types',          '{kiosk,counter}'),

@@ -4,7 +4,8 @@
  * while the map applies client_seat_changes at random moments, with most
  * notifications never read, and must equal api.seat_map seat for seat; a
  * change whose notification is dropped is still applied; a late
- * notification asks nothing; the relay's words apply only where they may. */
+ * notification asks nothing; the relay's words apply only where they may;
+ * a listing's seats left brought up to date (client_seats_left). */
 #include <libpq-fe.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -325,6 +326,65 @@ test_expired_hold(void **state)
 	hall_free(&hall);
 }
 
+/* The seats left of the listing's showtime as the owner reads api.listing. */
+static int
+listed_left(struct fixture *f)
+{
+	PGresult *res = owner_run(f->owner, "SELECT l.seats_available FROM core.showtime st,"
+	                          " api.listing(st.starts_at, 1) l WHERE st.showtime_id = $1::bigint"
+	                          " AND l.showtime_id = st.showtime_id", f->id, NULL);
+	int n;
+
+	assert_int_equal(PQntuples(res), 1);
+	n = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return n;
+}
+
+/* client_seats_left updates the showtimes asked for, and only them: the
+ * count api.listing gives, at api.seat_map's version; a hold takes one, its
+ * release gives it back; too many ids are refused with shows untouched. */
+static void
+test_seats_left(void **state)
+{
+	struct fixture *f = *state;
+	struct showtime v[2] = { { .showtime_id = f->show, .seats_available = -1, .seat_version = -1 },
+	                         { .showtime_id = f->show + 1, .seats_available = -1, .seat_version = -1 } };
+	struct showtimes shows = { .v = v, .n = 2 };
+	long long many[CLIENT_SEATS_LEFT_MAX + 1] = { f->show };
+	struct hall hall;
+	char *cause = NULL;
+	int left;
+
+	seats_free(f);
+	map_open(f, &hall);
+	assert_int_equal(client_seats_left(f->term, &f->show, 1, &shows, &cause), 1);
+	left = v[0].seats_available;
+	assert_int_equal(left, listed_left(f));
+	assert_int_equal(v[0].seat_version, hall.version);
+	assert_int_equal(v[1].seats_available, -1);
+	assert_int_equal(v[1].seat_version, -1);
+
+	seat_set(f, f->labels[3], "held");
+	assert_int_equal(client_seats_left(f->term, &f->show, 1, &shows, &cause), 1);
+	assert_int_equal(v[0].seats_available, left - 1);
+	assert_int_equal(v[0].seats_available, listed_left(f));
+	assert_true(v[0].seat_version > hall.version);
+	assert_int_equal(client_seat_changes(f->term, f->show, &hall, &cause), 1);
+	assert_int_equal(v[0].seat_version, hall.version);
+
+	seat_set(f, f->labels[3], "available");
+	assert_int_equal(client_seats_left(f->term, &f->show, 1, &shows, &cause), 1);
+	assert_int_equal(v[0].seats_available, left);
+
+	v[0].seats_available = -1;
+	assert_int_equal(client_seats_left(f->term, many, CLIENT_SEATS_LEFT_MAX + 1, &shows, &cause), -1);
+	assert_non_null(cause);
+	assert_int_equal(v[0].seats_available, -1);
+	free(cause);
+	hall_free(&hall);
+}
+
 /* Words as the relay sends them, applied to a hall of three seats: only
  * from a version at or after the word's from and before its version;
  * malformed seats are refused. */
@@ -373,6 +433,7 @@ main(void)
 		cmocka_unit_test(test_rush_exact),
 		cmocka_unit_test(test_lost_and_late),
 		cmocka_unit_test(test_expired_hold),
+		cmocka_unit_test(test_seats_left),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
