@@ -27,11 +27,14 @@ CREATE TABLE core.seat_version (
     version     bigint NOT NULL
 ) WITH (fillfactor = 20);
 
--- The seat version of a showtime (0 before any change). Inlined.
+-- The seat version of a showtime (0 before any change). PL/pgSQL, so its
+-- plan is kept for the session: a SQL function with a subquery is not
+-- inlined, and would be planned again in every transaction that calls it.
 CREATE FUNCTION core.seat_version_of(p_showtime_id bigint) RETURNS bigint
-LANGUAGE sql STABLE AS $$
-    SELECT coalesce((SELECT v.version FROM core.seat_version v WHERE v.showtime_id = p_showtime_id), 0)
-$$;
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN coalesce((SELECT v.version FROM core.seat_version v WHERE v.showtime_id = p_showtime_id), 0);
+END $$;
 
 -- Before a seat row's state or order changes: raises its showtime's seat
 -- version and marks the row with it. Every writer of seat rows passes
@@ -144,8 +147,9 @@ BEGIN
          WHERE c.ctid = ANY (ARRAY(SELECT x.ctid FROM core.seat_change x FOR UPDATE SKIP LOCKED))
         RETURNING c.showtime_id),
     now_at AS (
-        SELECT u.showtime_id, core.seat_version_of(u.showtime_id) AS version, a.version AS since
+        SELECT u.showtime_id, coalesce(v.version, 0) AS version, a.version AS since
           FROM (SELECT DISTINCT showtime_id FROM d) u
+          LEFT JOIN core.seat_version v ON v.showtime_id = u.showtime_id
           LEFT JOIN core.seat_announced a ON a.showtime_id = u.showtime_id),
     -- Materialized: the words below read seats three times. Each label is
     -- looked up for a changed row only (a join would hash the whole hall).
