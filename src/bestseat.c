@@ -48,6 +48,15 @@ label_order(const void *a, const void *b)
 	return strcmp((*x)->label, (*y)->label);
 }
 
+/* bsearch's comparison: the label key against a seat of the index. */
+static int
+label_is(const void *key, const void *elem)
+{
+	const struct seat *const *y = elem;
+
+	return strcmp(key, (*y)->label);
+}
+
 void
 hall_index(struct hall *hall)
 {
@@ -70,19 +79,10 @@ int
 hall_find_label(const struct hall *hall, const char *label)
 {
 	if (hall->by_label != NULL) {
-		int lo = 0, hi = hall->n - 1;
+		struct seat *const *found = bsearch(label, hall->by_label, (size_t)hall->n, sizeof *hall->by_label,
+		                                    label_is);
 
-		while (lo <= hi) {
-			int mid = lo + (hi - lo) / 2, c = strcmp(label, hall->by_label[mid]->label);
-
-			if (c == 0)
-				return (int)(hall->by_label[mid] - hall->seat);
-			if (c < 0)
-				hi = mid - 1;
-			else
-				lo = mid + 1;
-		}
-		return -1;
+		return found != NULL ? (int)(*found - hall->seat) : -1;
 	}
 	for (int i = 0; i < hall->n; i++)
 		if (strcmp(hall->seat[i].label, label) == 0)

@@ -79,7 +79,7 @@ static int
 cashup_call(struct db *db, const char *what, const char *sql, int nparams, const char **params, const char *ok,
             char **message)
 {
-	PGresult *res = client_change(db, what, sql, nparams, params, message);
+	PGresult *res = client_change(db, what, sql, nparams, params, "Not done: ", message);
 	int good;
 
 	if (res == NULL)
@@ -136,7 +136,7 @@ client_cashup_day_close(struct db *db, const char *session, int day, const char 
 
 	snprintf(d, sizeof d, "%d", day);
 	res = client_change(db, "day_close", "SELECT * FROM api.day_close($1, current_date + $2::int, $3, $4::uuid)", 3,
-	                    params, message);
+	                    params, "Not closed: ", message);
 	if (res == NULL)
 		return -1;
 	st = db_value(res, 0, "close_status");

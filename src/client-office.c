@@ -199,7 +199,7 @@ office_call(struct db *db, const char *what, const char *sql, int nparams, const
             const char *ok, const char *const *answers, int *which, char **message)
 {
 	char key[40];
-	PGresult *res = client_change(db, what, sql, nparams, params, message);
+	PGresult *res = client_change(db, what, sql, nparams, params, "Not done: ", message);
 	const char *st;
 	int good;
 

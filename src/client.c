@@ -80,7 +80,8 @@ client_read(struct db *db, const char *what, const char *sql, int nparams, const
 }
 
 PGresult *
-client_change(struct db *db, const char *what, const char *sql, int nparams, const char **params, char **message)
+client_change(struct db *db, const char *what, const char *sql, int nparams, const char **params, const char *prefix,
+              char **message)
 {
 	char rid[37];
 	PGresult *res;
@@ -90,7 +91,7 @@ client_change(struct db *db, const char *what, const char *sql, int nparams, con
 	res = db_exec(db, DB_SAFE, sql, nparams + 1, params);
 	params[nparams] = NULL;
 	if (res == NULL)
-		*message = client_failure_as(db, what, "Not done: ");
+		*message = client_failure_as(db, what, prefix);
 	return res;
 }
 

@@ -32,10 +32,10 @@ struct pg_result *client_read(struct db *db, const char *what, const char *sql, 
 /* Runs a change that the database may see twice (DB_SAFE: resent after a
  * reconnect): its last parameter, params[nparams], is set here to a new
  * request id, so a resend is answered from the first. Returns its result
- * (caller PQclear()s), or NULL with *message "Not done: <words>." (caller
- * frees). */
+ * (caller PQclear()s), or NULL with *message the failure's words after
+ * prefix ("Not done: ...", caller frees). */
 struct pg_result *client_change(struct db *db, const char *what, const char *sql, int nparams, const char **params,
-                        char **message);
+                        const char *prefix, char **message);
 /* The same for a read whose one parameter is a bigint id. */
 struct pg_result *client_read_id(struct db *db, const char *what, const char *sql, long long id, char **cause);
 /* A new copy of a column's value ("" for NULL); caller frees. */

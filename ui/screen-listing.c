@@ -136,9 +136,7 @@ listing_enter(struct ui *ui)
 	char *cause = NULL;
 
 	ui->data = l;
-	l->refresh = getenv("MARQUEE_LISTING_REFRESH") != NULL ? atof(getenv("MARQUEE_LISTING_REFRESH")) : 0;
-	if (l->refresh <= 0)
-		l->refresh = LISTING_REFRESH;
+	l->refresh = ui_env_seconds("MARQUEE_LISTING_REFRESH", LISTING_REFRESH);
 	ui_listen(ui, true);	/* before the read: no change falls between */
 	if (client_locations(ui->db, &l->locations, &cause) != 0)
 		free(cause);	/* the listing below says what is wrong */

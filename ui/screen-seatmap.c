@@ -108,9 +108,7 @@ seatmap_enter(struct ui *ui)
 
 	ui->data = m;
 	m->cur = -1;
-	m->refresh = getenv("MARQUEE_SEATMAP_REFRESH") != NULL ? atof(getenv("MARQUEE_SEATMAP_REFRESH")) : 0;
-	if (m->refresh <= 0)
-		m->refresh = SEATMAP_REFRESH;
+	m->refresh = ui_env_seconds("MARQUEE_SEATMAP_REFRESH", SEATMAP_REFRESH);
 	/* Back from the ticket screen: release the hold, keep the choice. */
 	ui_sale_abandon(ui);
 	ui_listen(ui, true);

@@ -46,6 +46,15 @@ ui_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+double
+ui_env_seconds(const char *name, double fallback)
+{
+	const char *v = getenv(name);
+	double s = v != NULL ? atof(v) : 0;
+
+	return s > 0 ? s : fallback;
+}
+
 void
 ui_goto(struct ui *ui, const struct screen *next)
 {

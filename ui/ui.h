@@ -137,6 +137,9 @@ extern const struct screen screen_hall;		/* the halls' layouts (back office) */
 
 /* Monotonic clock in seconds. */
 double ui_now(void);
+/* Seconds from environment variable name when it holds a positive number
+ * (tests shorten or stretch a screen's timers so), else fallback. */
+double ui_env_seconds(const char *name, double fallback);
 /* Switches screens once the current handler returns. */
 void   ui_goto(struct ui *ui, const struct screen *next);
 /* Sets the message line (printf-style). */
